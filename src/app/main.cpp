@@ -1,0 +1,120 @@
+// killmail-console: one executable for the operator console, the headless server and the CLI subcommands.
+#include "Command.h"
+#include "Headless.h"
+#include "util/Logging.h"
+#include "PlaceholderWindow.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+#include <memory>
+
+namespace {
+
+/// The subcommand's position in argv, or -1: global options (--database URL, --verbose) may precede it.
+int commandIndex(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QString word = QString::fromLocal8Bit(argv[i]);
+        if (word == QLatin1StringView("--database") || word == QLatin1StringView("-d")) {
+            ++i;
+            continue;
+        }
+        if (!word.startsWith(u'-')) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+bool wantsConsoleOnly(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray word(argv[i]);
+        if (word == "--headless" || word == "--help" || word == "-h" || word == "--version" || word == "-v") {
+            return true;
+        }
+    }
+    return commandIndex(argc, argv) >= 0;
+}
+
+QString commandListing()
+{
+    QString text = QStringLiteral("\nCommands:\n");
+    for (const auto& command : km::cli::allCommands()) {
+        text += QStringLiteral("  %1  %2\n").arg(command->name(), -20).arg(command->summary());
+    }
+    text += QStringLiteral("\nRun 'killmail-console COMMAND --help' for a command's options.\n");
+    return text;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // QApplication aborts without a display: the CLI and --headless must never construct it.
+    std::unique_ptr<QCoreApplication> app = wantsConsoleOnly(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
+                                                                          : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("killmail-console"));
+    QCoreApplication::setOrganizationName(QStringLiteral("killmail-console"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KILLMAIL_VERSION));
+
+    const QStringList arguments = QCoreApplication::arguments();
+    const int index = commandIndex(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Ingests EVE Online killmails, values and flags them as zKillboard does, and stores them."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption databaseOption({QStringLiteral("d"), QStringLiteral("database")},
+                                            QStringLiteral("Database URL: sqlite:///path/file.db or postgresql://user:pass@host:port/db "
+                                                           "(environment: KILLMAIL_DATABASE_URL; default: %1).")
+                                                .arg(km::DatabaseUrl::defaultUrl()),
+                                            QStringLiteral("url"));
+    const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Log informational messages too."));
+    const QCommandLineOption headlessOption(QStringLiteral("headless"), QStringLiteral("Run the engine without a window."));
+    parser.addOptions({databaseOption, verboseOption, headlessOption});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("A subcommand (see below); none opens the console."));
+
+    const QStringList globalArguments = index < 0 ? arguments : arguments.mid(0, index);
+    if (!parser.parse(globalArguments)) {
+        QTextStream(stderr) << parser.errorText() << "\n";
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText() << commandListing();
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << "\n";
+        return 0;
+    }
+    km::logging::install(parser.isSet(verboseOption));
+
+    QString urlText = parser.value(databaseOption);
+    if (urlText.isEmpty()) {
+        urlText = qEnvironmentVariable("KILLMAIL_DATABASE_URL", km::DatabaseUrl::defaultUrl());
+    }
+    QString urlError;
+    const auto url = km::DatabaseUrl::parse(urlText, &urlError);
+    if (!url) {
+        QTextStream(stderr) << urlError << "\n";
+        return 2;
+    }
+
+    if (index >= 0) {
+        QStringList commandArguments{arguments.value(0)};
+        commandArguments << arguments.mid(index);
+        return km::cli::runCommand(commandArguments, *url);
+    }
+    if (parser.isSet(headlessOption)) {
+        return km::cli::runHeadless(*url);
+    }
+    km::ui::PlaceholderWindow window(url->redacted());
+    window.show();
+    return QApplication::exec();
+}

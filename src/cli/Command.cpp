@@ -1,0 +1,80 @@
+#include "Command.h"
+
+#include "storage/Database.h"
+#include "storage/Schema.h"
+#include "storage/StorageError.h"
+
+#include "CheckDataCommand.h"
+#include "ImportKillmailsCommand.h"
+#include "PartitionsCommand.h"
+#include "PricesCommands.h"
+
+#include <QCoreApplication>
+
+namespace km::cli {
+
+std::unique_ptr<Database> Context::openDatabase() const
+{
+    auto database = std::make_unique<Database>(databaseUrl);
+    Migrator(*database).migrate();
+    return database;
+}
+
+std::vector<std::unique_ptr<Command>> allCommands()
+{
+    std::vector<std::unique_ptr<Command>> commands;
+    commands.push_back(std::make_unique<ImportKillmailsCommand>());
+    commands.push_back(std::make_unique<PricesImportCommand>());
+    commands.push_back(std::make_unique<PricesRevalueCommand>());
+    commands.push_back(std::make_unique<PartitionsCommand>());
+    commands.push_back(std::make_unique<CheckDataCommand>());
+    return commands;
+}
+
+bool isCommandName(const QString& word)
+{
+    for (const auto& command : allCommands()) {
+        if (command->name() == word) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int runCommand(const QStringList& arguments, const DatabaseUrl& databaseUrl)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const QString name = arguments.value(1);
+    for (const auto& command : allCommands()) {
+        if (command->name() != name) {
+            continue;
+        }
+        QCommandLineParser parser;
+        parser.setApplicationDescription(command->summary());
+        parser.addHelpOption();
+        command->describe(parser);
+        QStringList commandArguments = arguments.mid(1);
+        commandArguments[0] = arguments.value(0) + u' ' + name;
+        if (!parser.parse(commandArguments)) {
+            err << name << ": " << parser.errorText() << "\n";
+            return 2;
+        }
+        if (parser.isSet(QStringLiteral("help"))) {
+            out << parser.helpText();
+            return 0;
+        }
+        Context context{databaseUrl, out, err};
+        try {
+            return command->run(parser, context);
+        } catch (const StorageError& error) {
+            out.flush();
+            err << name << ": " << error.message() << "\n";
+            return 1;
+        }
+    }
+    err << "unknown command '" << name << "' (see --help)\n";
+    return 2;
+}
+
+} // namespace km::cli

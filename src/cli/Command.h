@@ -1,0 +1,47 @@
+#pragma once
+
+#include "storage/DatabaseUrl.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+#include <QTextStream>
+
+#include <memory>
+
+namespace km {
+class Database;
+}
+
+namespace km::cli {
+
+/// What every subcommand gets: the database to use and where to talk to the operator.
+struct Context {
+    DatabaseUrl databaseUrl;
+    QTextStream& out;
+    QTextStream& err;
+
+    /// Opens this thread's connection and applies pending migrations. Throws StorageError.
+    [[nodiscard]] std::unique_ptr<Database> openDatabase() const;
+};
+
+/// One `killmail-console name:verb` subcommand. Exit codes: 0 success, 1 a problem was found or rejected, 2 usage.
+class Command {
+public:
+    virtual ~Command() = default;
+    [[nodiscard]] virtual QString name() const = 0;
+    [[nodiscard]] virtual QString summary() const = 0;
+    /// Declares the subcommand's own options and positional arguments.
+    virtual void describe(QCommandLineParser& parser) const = 0;
+    virtual int run(const QCommandLineParser& parser, Context& context) = 0;
+};
+
+/// Every subcommand the program knows, in the order `--help` lists them.
+std::vector<std::unique_ptr<Command>> allCommands();
+
+/// Parses `arguments` (program name first, subcommand second) and runs the matching subcommand.
+int runCommand(const QStringList& arguments, const DatabaseUrl& databaseUrl);
+
+/// True when `word` names a subcommand, so main() can choose QCoreApplication before anything else.
+bool isCommandName(const QString& word);
+
+} // namespace km::cli

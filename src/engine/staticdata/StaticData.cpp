@@ -1,0 +1,116 @@
+#include "staticdata/StaticData.h"
+
+#include "util/Csv.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+
+#include <functional>
+
+Q_LOGGING_CATEGORY(lcStaticData, "killmail.staticdata", QtWarningMsg)
+
+namespace km {
+namespace {
+
+/// Calls `row` for each data record of `directory/file` (header skipped) that has at least `minFields` fields.
+void forEachRecord(const QString& directory, const char* file, qsizetype minFields,
+                   const std::function<void(const QList<QByteArray>&)>& row)
+{
+    QFile csvFile(directory + u'/' + QLatin1StringView(file));
+    if (!csvFile.open(QIODevice::ReadOnly)) {
+        qCCritical(lcStaticData) << "static data file missing:" << csvFile.fileName();
+        return;
+    }
+    const QByteArray content = csvFile.readAll();
+    qsizetype start = content.indexOf('\n') + 1; // skip the header
+    while (start > 0 && start < content.size()) {
+        qsizetype end = content.indexOf('\n', start);
+        if (end < 0) {
+            end = content.size();
+        }
+        const QList<QByteArray> fields = csv::splitRecord(QByteArrayView(content).sliced(start, end - start));
+        if (fields.size() >= minFields) {
+            row(fields);
+        }
+        start = end + 1;
+    }
+}
+
+template <typename Key>
+void loadNames(const QString& directory, const char* file, QHash<Key, QString>& names)
+{
+    forEachRecord(directory, file, 2, [&](const QList<QByteArray>& f) {
+        names.insert(static_cast<Key>(f[0].toLongLong()), QString::fromUtf8(f[1]));
+    });
+}
+
+} // namespace
+
+const StaticData& StaticData::bundled()
+{
+    static const StaticData data = load(QStringLiteral(":/sde"));
+    return data;
+}
+
+StaticData StaticData::load(const QString& directory)
+{
+    StaticData data;
+    forEachRecord(directory, "groups.csv", 3, [&](const QList<QByteArray>& f) {
+        const int groupId = f[0].toInt();
+        data.m_groupCategory.insert(groupId, f[1].toInt());
+        data.m_groupNames.insert(groupId, QString::fromUtf8(f[2]));
+    });
+    data.m_types.reserve(50000);
+    forEachRecord(directory, "types.csv", 3, [&](const QList<QByteArray>& f) {
+        const int groupId = f[1].toInt();
+        data.m_types.insert(f[0].toInt(), TypeInfo{groupId, data.m_groupCategory.value(groupId), QString::fromUtf8(f[2])});
+    });
+    forEachRecord(directory, "solar_systems.csv", 5, [&](const QList<QByteArray>& f) {
+        data.m_systems.insert(f[0].toInt(),
+                              SolarSystemInfo{QString::fromUtf8(f[1]), f[2].toInt(), f[3].toInt(), f[4].toDouble()});
+    });
+    loadNames(directory, "categories.csv", data.m_categoryNames);
+    loadNames(directory, "regions.csv", data.m_regionNames);
+    loadNames(directory, "flags.csv", data.m_flagNames);
+    loadNames(directory, "npc_corporations.csv", data.m_npcCorporationNames);
+    loadNames(directory, "factions.csv", data.m_factionNames);
+    return data;
+}
+
+const TypeInfo* StaticData::type(int typeId) const
+{
+    const auto it = m_types.constFind(typeId);
+    return it == m_types.constEnd() ? nullptr : &it.value();
+}
+
+std::optional<int> StaticData::groupOf(int typeId) const
+{
+    const TypeInfo* info = type(typeId);
+    return info ? std::optional<int>(info->groupId) : std::nullopt;
+}
+
+std::optional<int> StaticData::categoryOf(int typeId) const
+{
+    const TypeInfo* info = type(typeId);
+    return info ? std::optional<int>(info->categoryId) : std::nullopt;
+}
+
+const SolarSystemInfo* StaticData::solarSystem(int solarSystemId) const
+{
+    const auto it = m_systems.constFind(solarSystemId);
+    return it == m_systems.constEnd() ? nullptr : &it.value();
+}
+
+QString StaticData::regionName(int regionId) const { return m_regionNames.value(regionId); }
+QString StaticData::groupName(int groupId) const { return m_groupNames.value(groupId); }
+QString StaticData::categoryName(int categoryId) const { return m_categoryNames.value(categoryId); }
+QString StaticData::flagName(int flagId) const { return m_flagNames.value(flagId); }
+QString StaticData::npcCorporationName(qint64 corporationId) const { return m_npcCorporationNames.value(corporationId); }
+QString StaticData::factionName(qint64 factionId) const { return m_factionNames.value(factionId); }
+
+void StaticData::addType(int typeId, int groupId, const QString& name)
+{
+    m_types.insert(typeId, TypeInfo{groupId, m_groupCategory.value(groupId), name});
+}
+
+} // namespace km

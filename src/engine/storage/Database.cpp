@@ -1,0 +1,145 @@
+#include "storage/Database.h"
+
+#include "storage/StorageError.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QThread>
+
+namespace km {
+namespace {
+
+QAtomicInteger<quint64> connectionCounter;
+
+QString describe(const QSqlError& error)
+{
+    QString text = error.databaseText().trimmed();
+    if (text.isEmpty()) {
+        text = error.driverText().trimmed();
+    }
+    return text.isEmpty() ? QStringLiteral("unknown database error") : text;
+}
+
+} // namespace
+
+Database::Database(const DatabaseUrl& url)
+    : m_url(url)
+    , m_connectionName(QStringLiteral("killmail-%1-thread-%2")
+                           .arg(connectionCounter.fetchAndAddRelaxed(1))
+                           .arg(quintptr(QThread::currentThreadId())))
+{
+    if (url.backend == Backend::Sqlite) {
+        configureSqlite();
+    } else {
+        configurePostgres();
+    }
+}
+
+Database::~Database()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+void Database::configureSqlite()
+{
+    const QFileInfo file(m_url.sqlitePath);
+    if (!QDir().mkpath(file.absolutePath())) {
+        throw StorageError(QStringLiteral("cannot create the folder %1 for the SQLite database").arg(file.absolutePath()));
+    }
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(file.absoluteFilePath());
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    if (!m_db.open()) {
+        throw StorageError(QStringLiteral("cannot open SQLite database %1: %2").arg(m_url.sqlitePath, describe(m_db.lastError())));
+    }
+    exec(QStringLiteral("PRAGMA journal_mode=WAL"), {}, "enable write-ahead logging");
+    exec(QStringLiteral("PRAGMA synchronous=FULL"), {}, "set durable commits");
+    exec(QStringLiteral("PRAGMA foreign_keys=ON"), {}, "enable foreign keys");
+    exec(QStringLiteral("PRAGMA cache_size=-65536"), {}, "size the page cache");
+}
+
+void Database::configurePostgres()
+{
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+    m_db.setHostName(m_url.host);
+    m_db.setPort(m_url.port);
+    m_db.setUserName(m_url.user);
+    m_db.setPassword(m_url.password);
+    m_db.setDatabaseName(m_url.database);
+    m_db.setConnectOptions(m_url.options);
+    if (!m_db.open()) {
+        throw StorageError(QStringLiteral("cannot connect to %1: %2").arg(m_url.redacted(), describe(m_db.lastError())));
+    }
+    exec(QStringLiteral("SET client_min_messages = warning"), {}, "quiet notices");
+    exec(QStringLiteral("SET TIME ZONE 'UTC'"), {}, "use UTC");
+}
+
+pg_conn* Database::postgresHandle()
+{
+    const QVariant handle = m_db.driver()->handle();
+    if (m_url.backend != Backend::Postgres || qstrcmp(handle.typeName(), "pg_conn*") != 0) {
+        throw StorageError(QStringLiteral("the connection has no libpq handle"));
+    }
+    return *static_cast<pg_conn* const*>(handle.constData());
+}
+
+sqlite3* Database::sqliteHandle()
+{
+    const QVariant handle = m_db.driver()->handle();
+    if (m_url.backend != Backend::Sqlite || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+        throw StorageError(QStringLiteral("the connection has no sqlite3 handle"));
+    }
+    return *static_cast<sqlite3* const*>(handle.constData());
+}
+
+QSqlQuery Database::exec(const QString& statement, const QVariantList& bindings, const char* what)
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    bool ok = false;
+    if (bindings.isEmpty()) {
+        ok = query.exec(statement);
+    } else {
+        ok = query.prepare(statement);
+        if (ok) {
+            for (const QVariant& value : bindings) {
+                query.addBindValue(value);
+            }
+            ok = query.exec();
+        }
+    }
+    if (!ok) {
+        const QString purpose = what ? QString::fromUtf8(what) : statement.simplified().left(120);
+        throw StorageError(QStringLiteral("database error while trying to %1: %2").arg(purpose, describe(query.lastError())));
+    }
+    return query;
+}
+
+QVariant Database::scalar(const QString& statement, const QVariantList& bindings, const char* what)
+{
+    QSqlQuery query = exec(statement, bindings, what);
+    return query.next() ? query.value(0) : QVariant();
+}
+
+void Database::beginWrite()
+{
+    exec(m_url.backend == Backend::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), {},
+         "begin a transaction");
+}
+
+void Database::commit()
+{
+    exec(QStringLiteral("COMMIT"), {}, "commit");
+}
+
+void Database::rollback()
+{
+    exec(QStringLiteral("ROLLBACK"), {}, "roll back");
+}
+
+} // namespace km

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "storage/DatabaseUrl.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariantList>
+
+struct pg_conn;
+struct sqlite3;
+
+namespace km {
+
+/**
+ * One open connection, owned by the thread that created it (Qt's SQL connections are per thread).
+ * Each instance registers its own uniquely named QSqlDatabase and removes it when destroyed.
+ * Every failure is thrown as StorageError naming what was being done.
+ */
+class Database {
+public:
+    explicit Database(const DatabaseUrl& url);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    [[nodiscard]] Backend backend() const { return m_url.backend; }
+    [[nodiscard]] const DatabaseUrl& url() const { return m_url; }
+    [[nodiscard]] QSqlDatabase& sql() { return m_db; }
+    /// The libpq handle of a PostgreSQL connection, for COPY and array parameters.
+    [[nodiscard]] pg_conn* postgresHandle();
+    /// The sqlite3 handle of an SQLite connection, for prepared bulk inserts.
+    [[nodiscard]] sqlite3* sqliteHandle();
+
+    /// Runs one statement with positional `?` bindings; `what` says what it is for, in errors.
+    QSqlQuery exec(const QString& statement, const QVariantList& bindings = {}, const char* what = nullptr);
+    /// Runs one statement and returns the first column of its first row (or an invalid QVariant).
+    QVariant scalar(const QString& statement, const QVariantList& bindings = {}, const char* what = nullptr);
+
+    /// Starts a write transaction (BEGIN IMMEDIATE on SQLite, so read-then-write cannot deadlock).
+    void beginWrite();
+    void commit();
+    void rollback();
+
+private:
+    void configureSqlite();
+    void configurePostgres();
+
+    DatabaseUrl m_url;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+};
+
+/// Commits on `commit()`, rolls back if left without it (an exception, an early return).
+class WriteTransaction {
+public:
+    explicit WriteTransaction(Database& database)
+        : m_database(database)
+    {
+        m_database.beginWrite();
+    }
+    ~WriteTransaction()
+    {
+        if (!m_done) {
+            try {
+                m_database.rollback();
+            } catch (...) { // NOLINT(bugprone-empty-catch): the original error is the one that matters
+            }
+        }
+    }
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+    void commit()
+    {
+        m_database.commit();
+        m_done = true;
+    }
+
+private:
+    Database& m_database;
+    bool m_done = false;
+};
+
+} // namespace km

@@ -1,0 +1,134 @@
+#include "storage/KillmailRows.h"
+
+#include "staticdata/StaticData.h"
+#include "util/UtcTime.h"
+
+#include <algorithm>
+
+namespace km::rows {
+namespace {
+
+FieldValue optionalValue(const std::optional<std::int64_t>& value)
+{
+    return value ? FieldValue(*value) : FieldValue();
+}
+
+FieldValue optionalValue(const std::optional<int>& value)
+{
+    return value ? FieldValue(std::int64_t(*value)) : FieldValue();
+}
+
+} // namespace
+
+KillmailRow killmailRow(const ValuedKillmail& valued, const StaticData& staticData)
+{
+    const Killmail& km = valued.killmail;
+    const Victim& victim = km.victim;
+    const SolarSystemInfo* system = staticData.solarSystem(km.solarSystemId);
+    const TypeInfo* ship = staticData.type(victim.shipTypeId);
+    const auto position = [&](double Position::*axis) {
+        return victim.position ? FieldValue((*victim.position).*axis) : FieldValue();
+    };
+    return KillmailRow{
+        std::int64_t(km.killmailId),
+        utc::toSqlTimestamp(km.killmailTime),
+        std::int64_t(km.solarSystemId),
+        system ? FieldValue(std::int64_t(system->constellationId)) : FieldValue(),
+        system ? FieldValue(std::int64_t(system->regionId)) : FieldValue(),
+        system ? FieldValue(system->security) : FieldValue(),
+        optionalValue(km.moonId),
+        optionalValue(km.warId),
+        Money{valued.values.totalValue},
+        Money{valued.values.destroyedValue},
+        Money{valued.values.droppedValue},
+        Money{valued.values.fittedValue},
+        std::int64_t(valued.values.unpricedTypes),
+        optionalValue(victim.characterId),
+        optionalValue(victim.corporationId),
+        optionalValue(victim.allianceId),
+        optionalValue(victim.factionId),
+        std::int64_t(victim.shipTypeId),
+        ship ? FieldValue(std::int64_t(ship->groupId)) : FieldValue(),
+        ship ? FieldValue(std::int64_t(ship->categoryId)) : FieldValue(),
+        std::int64_t(victim.damageTaken),
+        position(&Position::x),
+        position(&Position::y),
+        position(&Position::z),
+        km.hash.toLatin1(),
+        valued.flags.npc,
+        valued.flags.awox,
+        valued.flags.solo,
+        std::int64_t(km.attackers.size()),
+    };
+}
+
+AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const Attacker& attacker)
+{
+    return AttackerRow{
+        std::int64_t(killmail.killmailId),
+        time,
+        optionalValue(attacker.characterId),
+        optionalValue(attacker.corporationId),
+        optionalValue(attacker.allianceId),
+        optionalValue(attacker.factionId),
+        optionalValue(attacker.shipTypeId),
+        optionalValue(attacker.weaponTypeId),
+        std::int64_t(attacker.damageDone),
+        attacker.finalBlow,
+        attacker.securityStatus,
+    };
+}
+
+ItemRow itemRow(const Killmail& killmail, const QByteArray& time, const Item& item, FieldValue id, FieldValue parentId)
+{
+    return ItemRow{
+        std::move(id),
+        std::int64_t(killmail.killmailId),
+        time,
+        std::move(parentId),
+        std::int64_t(item.typeId),
+        std::int64_t(item.flag),
+        std::int64_t(item.quantityDestroyed),
+        std::int64_t(item.quantityDropped),
+        std::int64_t(item.singleton),
+    };
+}
+
+void forEachItem(const std::vector<Item>& items, const std::function<void(const Item&, const Item*)>& visit)
+{
+    const std::function<void(const std::vector<Item>&, const Item*)> walk = [&](const std::vector<Item>& level, const Item* parent) {
+        for (const Item& item : level) {
+            visit(item, parent);
+            walk(item.items, &item);
+        }
+    };
+    walk(items, nullptr);
+}
+
+qsizetype itemCount(const Killmail& killmail)
+{
+    qsizetype count = 0;
+    forEachItem(killmail.victim.items, [&count](const Item&, const Item*) { ++count; });
+    return count;
+}
+
+std::vector<int> unknownTypeIds(const Killmail& killmail, const StaticData& staticData)
+{
+    std::vector<int> unknown;
+    const auto check = [&](int typeId) {
+        if (typeId > 0 && !staticData.type(typeId)) {
+            unknown.push_back(typeId);
+        }
+    };
+    check(killmail.victim.shipTypeId);
+    for (const Attacker& attacker : killmail.attackers) {
+        check(attacker.shipTypeId.value_or(0));
+        check(attacker.weaponTypeId.value_or(0));
+    }
+    forEachItem(killmail.victim.items, [&](const Item& item, const Item*) { check(item.typeId); });
+    std::sort(unknown.begin(), unknown.end());
+    unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+    return unknown;
+}
+
+} // namespace km::rows

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "model/Killmail.h"
+#include "valuation/Flags.h"
+#include "valuation/Valuation.h"
+
+#include <QByteArray>
+
+#include <array>
+#include <functional>
+#include <variant>
+#include <vector>
+
+namespace km {
+
+class StaticData;
+
+/// A killmail ready to store: the body, zKillboard's flags and values computed by us.
+struct ValuedKillmail {
+    Killmail killmail;
+    KillFlags flags;
+    KillValues values;
+};
+
+/// An amount of ISK with cents, stored as NUMERIC(20,2).
+struct Money {
+    double value = 0;
+};
+
+/// One column value on its way to either database.
+using FieldValue = std::variant<std::monostate, std::int64_t, double, Money, bool, QByteArray>;
+
+/**
+ * The row layouts of killmails, attackers and items, shared by both writers so the two databases always get
+ * the same columns from the same code. The column lists match the schema's quoted names.
+ */
+namespace rows {
+
+constexpr std::array killmailColumns{
+    "killmailId", "killmailTime", "solarSystemId", "constellationId", "regionId", "security", "moonId", "warId",
+    "totalValue", "destroyedValue", "droppedValue", "fittedValue", "unpricedTypes", "victimCharacterId",
+    "victimCorporationId", "victimAllianceId", "victimFactionId", "victimShipTypeId", "victimShipGroupId",
+    "victimShipCategoryId", "victimDamageTaken", "positionX", "positionY", "positionZ", "hash", "isNPC", "isAwoxing",
+    "isSolo", "attackerCount"};
+constexpr std::array attackerColumns{"killmailId", "killmailTime", "characterId", "corporationId", "allianceId", "factionId",
+                                     "shipTypeId", "weaponTypeId", "damageDone", "finalBlow", "securityStatus"};
+constexpr std::array itemColumns{"id", "killmailId", "killmailTime", "parentId", "typeId", "flag", "quantityDestroyed",
+                                 "quantityDropped", "singleton"};
+
+using KillmailRow = std::array<FieldValue, killmailColumns.size()>;
+using AttackerRow = std::array<FieldValue, attackerColumns.size()>;
+using ItemRow = std::array<FieldValue, itemColumns.size()>;
+
+KillmailRow killmailRow(const ValuedKillmail& valued, const StaticData& staticData);
+AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const Attacker& attacker);
+/// `id` is left null for the database to assign when the writer has none.
+ItemRow itemRow(const Killmail& killmail, const QByteArray& time, const Item& item, FieldValue id, FieldValue parentId);
+
+/// Calls `visit(item, parent)` for every item, parents before their contents (parent is null at top level).
+void forEachItem(const std::vector<Item>& items, const std::function<void(const Item&, const Item*)>& visit);
+/// Every item of a killmail, nested ones included.
+qsizetype itemCount(const Killmail& killmail);
+/// Type IDs of the killmail (ships, weapons, items) that the static data does not know.
+std::vector<int> unknownTypeIds(const Killmail& killmail, const StaticData& staticData);
+
+/// `"a", "b", "c"`: a quoted column list for SQL.
+template <std::size_t N>
+QByteArray columnList(const std::array<const char*, N>& columns)
+{
+    QByteArray list;
+    for (const char* column : columns) {
+        if (!list.isEmpty()) {
+            list += ", ";
+        }
+        list += '"';
+        list += column;
+        list += '"';
+    }
+    return list;
+}
+
+} // namespace rows
+} // namespace km

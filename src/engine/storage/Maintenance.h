@@ -1,0 +1,31 @@
+#pragma once
+
+#include "storage/DatabaseUrl.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace km {
+
+/**
+ * The engine's daily housekeeping, run once at start and then every day on the thread that owns it:
+ * creates the coming months' partitions. Later issues add pruning and price refreshes here.
+ */
+class Maintenance : public QObject {
+    Q_OBJECT
+public:
+    explicit Maintenance(DatabaseUrl url, QObject* parent = nullptr);
+
+    void start();
+    /// One round of maintenance now; false (and a logged warning) when the database refused.
+    bool runOnce();
+
+Q_SIGNALS:
+    void finished(bool ok);
+
+private:
+    DatabaseUrl m_url;
+    QTimer m_timer;
+};
+
+} // namespace km

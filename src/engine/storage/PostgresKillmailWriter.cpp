@@ -1,0 +1,176 @@
+#include "storage/PostgresKillmailWriter.h"
+
+#include "storage/Database.h"
+#include "storage/PgResult.h"
+#include "util/UtcTime.h"
+
+#include <QHash>
+#include <QSet>
+
+namespace km {
+namespace {
+
+void append(pg::CopyBuffer& buffer, const FieldValue& value)
+{
+    std::visit(
+        [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) {
+                buffer.addNull();
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                buffer.addInteger(v);
+            } else if constexpr (std::is_same_v<T, double>) {
+                buffer.addDouble(v);
+            } else if constexpr (std::is_same_v<T, Money>) {
+                buffer.addMoney(v.value);
+            } else if constexpr (std::is_same_v<T, bool>) {
+                buffer.addBool(v);
+            } else {
+                buffer.addText(v);
+            }
+        },
+        value);
+}
+
+template <std::size_t N>
+void appendRow(pg::CopyBuffer& buffer, const std::array<FieldValue, N>& row)
+{
+    for (const FieldValue& value : row) {
+        append(buffer, value);
+    }
+    buffer.endRow();
+}
+
+template <std::size_t N>
+QByteArray copyStatement(const char* table, const std::array<const char*, N>& columns)
+{
+    return QByteArray("COPY \"") + table + "\" (" + rows::columnList(columns) + ") FROM STDIN";
+}
+
+} // namespace
+
+PostgresKillmailWriter::PostgresKillmailWriter(Database& database, const StaticData& staticData)
+    : m_database(database)
+    , m_staticData(staticData)
+    , m_partitions(database)
+{
+}
+
+WriteResult PostgresKillmailWriter::write(const std::vector<ValuedKillmail>& batch)
+{
+    QSet<QDate> months;
+    for (const ValuedKillmail& valued : batch) {
+        months.insert(utc::monthOf(valued.killmail.killmailTime));
+    }
+    m_partitions.ensureMonths(months);
+
+    WriteResult result;
+    WriteTransaction transaction(m_database);
+    const std::vector<const ValuedKillmail*> fresh = claim(batch);
+    copyRows(fresh);
+    recordUnknownTypes(fresh);
+    transaction.commit();
+    result.stored = int(fresh.size());
+    result.duplicates = int(batch.size() - fresh.size());
+    for (const ValuedKillmail* valued : fresh) {
+        result.storedIds.push_back(valued->killmail.killmailId);
+    }
+    return result;
+}
+
+std::vector<const ValuedKillmail*> PostgresKillmailWriter::claim(const std::vector<ValuedKillmail>& batch)
+{
+    const QByteArray ids = pg::arrayLiteral(batch, [](const ValuedKillmail& v) { return QByteArray::number(v.killmail.killmailId); });
+    const QByteArray times = pg::arrayLiteral(batch, [](const ValuedKillmail& v) {
+        return '"' + utc::toSqlTimestamp(v.killmail.killmailTime) + '"';
+    });
+    // A concurrent writer claiming the same ID makes this wait for its commit, then skip the row.
+    const pg::Result claimed = pg::exec(m_database.postgresHandle(),
+                                        "INSERT INTO killmail_ids (\"killmailId\", \"killmailTime\") "
+                                        "SELECT * FROM unnest($1::bigint[], $2::timestamp[]) ON CONFLICT DO NOTHING RETURNING \"killmailId\"",
+                                        {ids, times}, "claim killmail IDs");
+    QSet<KillmailId> claimedIds;
+    for (int row = 0; row < PQntuples(claimed.get()); ++row) {
+        claimedIds.insert(QByteArray(PQgetvalue(claimed.get(), row, 0)).toLongLong());
+    }
+    std::vector<const ValuedKillmail*> fresh;
+    for (const ValuedKillmail& valued : batch) {
+        if (claimedIds.remove(valued.killmail.killmailId)) { // first copy of an ID within the batch wins
+            fresh.push_back(&valued);
+        }
+    }
+    return fresh;
+}
+
+std::vector<std::int64_t> PostgresKillmailWriter::reserveItemIds(qsizetype count)
+{
+    std::vector<std::int64_t> ids;
+    if (count == 0) {
+        return ids;
+    }
+    const pg::Result result = pg::exec(m_database.postgresHandle(),
+                                       "SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, $1::int)",
+                                       {QByteArray::number(count)}, "reserve item IDs");
+    ids.reserve(count);
+    for (int row = 0; row < PQntuples(result.get()); ++row) {
+        ids.push_back(QByteArray(PQgetvalue(result.get(), row, 0)).toLongLong());
+    }
+    return ids;
+}
+
+void PostgresKillmailWriter::copyRows(const std::vector<const ValuedKillmail*>& fresh)
+{
+    if (fresh.empty()) {
+        return;
+    }
+    pg::CopyBuffer killmails;
+    pg::CopyBuffer attackers;
+    pg::CopyBuffer items;
+    qsizetype totalItems = 0;
+    for (const ValuedKillmail* valued : fresh) {
+        totalItems += rows::itemCount(valued->killmail);
+    }
+    // Items get their IDs here, not from the column default, so nested items can name their parent's row.
+    const std::vector<std::int64_t> itemIds = reserveItemIds(totalItems);
+    std::size_t nextItemId = 0;
+    for (const ValuedKillmail* valued : fresh) {
+        const Killmail& killmail = valued->killmail;
+        const QByteArray time = utc::toSqlTimestamp(killmail.killmailTime);
+        appendRow(killmails, rows::killmailRow(*valued, m_staticData));
+        for (const Attacker& attacker : killmail.attackers) {
+            appendRow(attackers, rows::attackerRow(killmail, time, attacker));
+        }
+        QHash<const Item*, std::int64_t> assigned;
+        rows::forEachItem(killmail.victim.items, [&](const Item& item, const Item* parent) {
+            const std::int64_t id = itemIds.at(nextItemId++);
+            assigned.insert(&item, id);
+            appendRow(items, rows::itemRow(killmail, time, item, id, parent ? FieldValue(assigned.value(parent)) : FieldValue()));
+        });
+    }
+    PGconn* connection = m_database.postgresHandle();
+    pg::copyIn(connection, copyStatement("killmails", rows::killmailColumns), killmails.data(), "store killmails");
+    pg::copyIn(connection, copyStatement("attackers", rows::attackerColumns), attackers.data(), "store attackers");
+    pg::copyIn(connection, copyStatement("items", rows::itemColumns), items.data(), "store items");
+}
+
+void PostgresKillmailWriter::recordUnknownTypes(const std::vector<const ValuedKillmail*>& fresh)
+{
+    QList<QByteArray> typeIds;
+    QList<QByteArray> killmailIds;
+    for (const ValuedKillmail* valued : fresh) {
+        for (const int typeId : rows::unknownTypeIds(valued->killmail, m_staticData)) {
+            typeIds << QByteArray::number(typeId);
+            killmailIds << QByteArray::number(valued->killmail.killmailId);
+        }
+    }
+    if (typeIds.isEmpty()) {
+        return;
+    }
+    const auto identity = [](const QByteArray& value) { return value; };
+    pg::exec(m_database.postgresHandle(),
+             "INSERT INTO unknown_types (\"typeId\", \"firstKillmailId\", \"firstSeenAt\") "
+             "SELECT t, k, now() AT TIME ZONE 'UTC' FROM unnest($1::int[], $2::bigint[]) AS u(t, k) ON CONFLICT DO NOTHING",
+             {pg::arrayLiteral(typeIds, identity), pg::arrayLiteral(killmailIds, identity)}, "record unknown types");
+}
+
+} // namespace km

@@ -1,0 +1,269 @@
+#include "storage/Schema.h"
+
+#include "storage/Database.h"
+#include "storage/StorageError.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSchema, "killmail.schema", QtInfoMsg)
+
+namespace km {
+namespace {
+
+using enum ColumnType;
+
+Table killmailsTable()
+{
+    return Table{"killmails",
+                 {{"killmailId", BigInt, true},
+                  {"killmailTime", Timestamp, true},
+                  {"solarSystemId", Integer, true},
+                  {"constellationId", Integer},
+                  {"regionId", Integer},
+                  {"security", Double},
+                  {"moonId", BigInt},
+                  {"warId", BigInt},
+                  {"totalValue", Money, true, "0"},
+                  {"destroyedValue", Money, true, "0"},
+                  {"droppedValue", Money, true, "0"},
+                  {"fittedValue", Money, true, "0"},
+                  {"unpricedTypes", Integer, true, "0"},
+                  {"victimCharacterId", BigInt},
+                  {"victimCorporationId", BigInt},
+                  {"victimAllianceId", BigInt},
+                  {"victimFactionId", BigInt},
+                  {"victimShipTypeId", Integer, true},
+                  {"victimShipGroupId", Integer},
+                  {"victimShipCategoryId", Integer},
+                  {"victimDamageTaken", BigInt, true},
+                  {"positionX", Double},
+                  {"positionY", Double},
+                  {"positionZ", Double},
+                  {"hash", Text, true},
+                  {"isNPC", Boolean, true, "false"},
+                  {"isAwoxing", Boolean, true, "false"},
+                  {"isSolo", Boolean, true, "false"},
+                  {"attackerCount", Integer, true, "0"}},
+                 {"killmailId"},
+                 {{"killmails_time", {"killmailTime"}},
+                  {"killmails_system", {"solarSystemId", "killmailTime"}},
+                  {"killmails_region", {"regionId", "killmailTime"}},
+                  {"killmails_victim_character", {"victimCharacterId"}},
+                  {"killmails_victim_corporation", {"victimCorporationId"}},
+                  {"killmails_victim_alliance", {"victimAllianceId"}},
+                  {"killmails_victim_ship", {"victimShipTypeId"}}},
+                 "killmailTime"};
+}
+
+Table attackersTable()
+{
+    return Table{"attackers",
+                 {{"id", Identity, true},
+                  {"killmailId", BigInt, true},
+                  {"killmailTime", Timestamp, true},
+                  {"characterId", BigInt},
+                  {"corporationId", BigInt},
+                  {"allianceId", BigInt},
+                  {"factionId", BigInt},
+                  {"shipTypeId", Integer},
+                  {"weaponTypeId", Integer},
+                  {"damageDone", BigInt, true, "0"},
+                  {"finalBlow", Boolean, true, "false"},
+                  {"securityStatus", Double}},
+                 {"id"},
+                 {{"attackers_killmail", {"killmailId"}},
+                  {"attackers_character", {"characterId"}},
+                  {"attackers_corporation", {"corporationId"}},
+                  {"attackers_alliance", {"allianceId"}}},
+                 "killmailTime"};
+}
+
+Table itemsTable()
+{
+    return Table{"items",
+                 {{"id", Identity, true},
+                  {"killmailId", BigInt, true},
+                  {"killmailTime", Timestamp, true},
+                  {"parentId", BigInt},
+                  {"typeId", Integer, true},
+                  {"flag", Integer},
+                  {"quantityDestroyed", BigInt, true, "0"},
+                  {"quantityDropped", BigInt, true, "0"},
+                  {"singleton", SmallInt, true, "0"}},
+                 {"id"},
+                 {{"items_killmail", {"killmailId"}}, {"items_type", {"typeId"}}},
+                 "killmailTime"};
+}
+
+std::vector<Migration> buildMigrations()
+{
+    return {
+        {1,
+         "killmails, attackers, items, prices",
+         {// PostgreSQL cannot make "killmailId" unique across partitions by itself: this registry does.
+          Table{"killmail_ids", {{"killmailId", BigInt, true}, {"killmailTime", Timestamp, true}}, {"killmailId"}, {}, nullptr, true},
+          killmailsTable(),
+          attackersTable(),
+          itemsTable(),
+          Table{"prices",
+                {{"typeId", Integer, true},
+                 {"regionId", Integer, true},
+                 {"date", Date, true},
+                 {"average", Double, true},
+                 {"highest", Double},
+                 {"lowest", Double},
+                 {"orderCount", BigInt},
+                 {"volume", BigInt}},
+                {"typeId", "regionId", "date"},
+                {{"prices_date", {"date"}}}},
+          Table{"unknown_types",
+                {{"typeId", Integer, true}, {"firstKillmailId", BigInt}, {"firstSeenAt", Timestamp, true}, {"resolvedAt", Timestamp}},
+                {"typeId"},
+                {}}}},
+    };
+}
+
+QString quoted(const QString& name)
+{
+    return u'"' + name + u'"';
+}
+
+QString quotedList(const QStringList& names)
+{
+    QStringList quotedNames;
+    for (const QString& name : names) {
+        quotedNames << quoted(name);
+    }
+    return quotedNames.join(QStringLiteral(", "));
+}
+
+QString typeName(ColumnType type, Backend backend)
+{
+    const bool pg = backend == Backend::Postgres;
+    switch (type) {
+    case BigInt: return QStringLiteral("BIGINT");
+    case Integer: return QStringLiteral("INTEGER");
+    case SmallInt: return QStringLiteral("SMALLINT");
+    case Identity: return pg ? QStringLiteral("BIGSERIAL") : QStringLiteral("INTEGER");
+    case Timestamp: return pg ? QStringLiteral("TIMESTAMP") : QStringLiteral("TEXT");
+    case Date: return pg ? QStringLiteral("DATE") : QStringLiteral("TEXT");
+    case Money: return QStringLiteral("NUMERIC(20,2)");
+    case Double: return pg ? QStringLiteral("DOUBLE PRECISION") : QStringLiteral("REAL");
+    case Boolean: return pg ? QStringLiteral("BOOLEAN") : QStringLiteral("INTEGER");
+    case Text: return pg ? QStringLiteral("VARCHAR(255)") : QStringLiteral("TEXT");
+    }
+    return {};
+}
+
+QString defaultLiteral(const Column& column, Backend backend)
+{
+    const QString value = QString::fromLatin1(column.defaultValue);
+    if (column.type == Boolean && backend == Backend::Sqlite) {
+        return value == QLatin1StringView("true") ? QStringLiteral("1") : QStringLiteral("0");
+    }
+    return value;
+}
+
+} // namespace
+
+const std::vector<Migration>& migrations()
+{
+    static const std::vector<Migration> all = buildMigrations();
+    return all;
+}
+
+QStringList partitionedTables()
+{
+    QStringList names;
+    for (const Migration& migration : migrations()) {
+        for (const Table& table : migration.tables) {
+            if (table.partitionColumn) {
+                names << QString::fromLatin1(table.name);
+            }
+        }
+    }
+    return names;
+}
+
+QStringList Migrator::createStatements(const Table& table, Backend backend)
+{
+    const bool pg = backend == Backend::Postgres;
+    const bool partitioned = pg && table.partitionColumn;
+    const QString name = QString::fromLatin1(table.name);
+    QStringList definitions;
+    for (const Column& column : table.columns) {
+        QString definition = quoted(QString::fromLatin1(column.name)) + u' ' + typeName(column.type, backend);
+        if (column.notNull) {
+            definition += QStringLiteral(" NOT NULL");
+        }
+        if (column.defaultValue) {
+            definition += QStringLiteral(" DEFAULT ") + defaultLiteral(column, backend);
+        }
+        definitions << definition;
+    }
+    QStringList primaryKey = table.primaryKey;
+    if (partitioned) { // a partitioned table's keys must include the partition column
+        primaryKey << QString::fromLatin1(table.partitionColumn);
+    }
+    definitions << QStringLiteral("PRIMARY KEY (%1)").arg(quotedList(primaryKey));
+    QString create = QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (\n  %2\n)").arg(quoted(name), definitions.join(QStringLiteral(",\n  ")));
+    if (partitioned) {
+        create += QStringLiteral(" PARTITION BY RANGE (%1)").arg(quoted(QString::fromLatin1(table.partitionColumn)));
+    }
+    QStringList statements{create};
+    for (const Index& index : table.indexes) {
+        statements << QStringLiteral("CREATE INDEX IF NOT EXISTS %1 ON %2 (%3)")
+                          .arg(quoted(QString::fromLatin1(index.name)), quoted(name), quotedList(index.columns));
+    }
+    return statements;
+}
+
+Migrator::Migrator(Database& database)
+    : m_database(database)
+{
+}
+
+int Migrator::currentVersion()
+{
+    const QVariant version = m_database.scalar(QStringLiteral("SELECT MAX(version) FROM schema_migrations"), {}, "read the schema version");
+    return version.isNull() ? 0 : version.toInt();
+}
+
+int Migrator::migrate()
+{
+    const Backend backend = m_database.backend();
+    m_database.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+                                   "NULL, \"appliedAt\" %1 NOT NULL)")
+                        .arg(typeName(Timestamp, backend)),
+                    {}, "create the schema_migrations table");
+    int applied = 0;
+    for (const Migration& migration : migrations()) {
+        WriteTransaction transaction(m_database);
+        if (backend == Backend::Postgres) { // several processes may start at once
+            m_database.exec(QStringLiteral("SELECT pg_advisory_xact_lock(7243001)"), {}, "lock the schema for migration");
+        }
+        const bool done = m_database.scalar(QStringLiteral("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"),
+                                            {migration.version}, "read the applied migrations")
+                              .toInt()
+            > 0;
+        if (done) {
+            continue;
+        }
+        qCInfo(lcSchema) << "applying schema migration" << migration.version << migration.name;
+        for (const Table& table : migration.tables) {
+            if (table.postgresOnly && backend != Backend::Postgres) {
+                continue;
+            }
+            for (const QString& statement : createStatements(table, backend)) {
+                m_database.exec(statement, {}, "apply a schema migration");
+            }
+        }
+        m_database.exec(QStringLiteral("INSERT INTO schema_migrations (version, name, \"appliedAt\") VALUES (?, ?, CURRENT_TIMESTAMP)"),
+                        {migration.version, QString::fromLatin1(migration.name)}, "record a schema migration");
+        transaction.commit();
+        ++applied;
+    }
+    return applied;
+}
+
+} // namespace km

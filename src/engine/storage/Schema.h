@@ -1,0 +1,65 @@
+#pragma once
+
+#include "storage/DatabaseUrl.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace km {
+
+class Database;
+
+enum class ColumnType { BigInt, Integer, SmallInt, Identity, Timestamp, Date, Money, Double, Boolean, Text };
+
+struct Column {
+    const char* name;
+    ColumnType type;
+    bool notNull = false;
+    const char* defaultValue = nullptr;
+};
+
+struct Index {
+    const char* name;
+    QStringList columns;
+};
+
+/// A table as both databases should have it; PostgreSQL partitions it by month when `partitionColumn` is set.
+struct Table {
+    const char* name;
+    std::vector<Column> columns;
+    QStringList primaryKey;
+    std::vector<Index> indexes;
+    const char* partitionColumn = nullptr;
+    /// Only created on PostgreSQL (structures SQLite gets for free from its own primary keys).
+    bool postgresOnly = false;
+};
+
+/// One versioned step of the schema: tables and indexes to create, rendered for each backend.
+struct Migration {
+    int version;
+    const char* name;
+    std::vector<Table> tables;
+};
+
+/// The whole schema history, oldest first. Append new migrations; never edit one that has shipped.
+const std::vector<Migration>& migrations();
+/// The tables partitioned by month on PostgreSQL (killmails and their child rows).
+QStringList partitionedTables();
+
+/// Renders the schema for a backend, applies pending migrations and records them in schema_migrations.
+class Migrator {
+public:
+    explicit Migrator(Database& database);
+    /// Applies every pending migration, each in its own transaction. Returns how many were applied.
+    int migrate();
+    [[nodiscard]] int currentVersion();
+
+    static QStringList createStatements(const Table& table, Backend backend);
+
+private:
+    Database& m_database;
+};
+
+} // namespace km

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+
+#include <stdexcept>
+
+namespace km {
+
+/// A database failed us: connection lost, disk full, constraint broken. The message names the statement's purpose.
+class StorageError : public std::runtime_error {
+public:
+    explicit StorageError(const QString& message)
+        : std::runtime_error(message.toStdString())
+    {
+    }
+
+    [[nodiscard]] QString message() const { return QString::fromStdString(what()); }
+};
+
+} // namespace km
