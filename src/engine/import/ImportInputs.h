@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <vector>
+
+namespace km {
+
+/// One thing to import: a JSON file, a compressed JSON file, or an archive of JSON files.
+struct ImportInput {
+    enum class Kind { Json, CompressedJson, Archive };
+    QString path;
+    Kind kind = Kind::Json;
+    qint64 size = 0;
+};
+
+/// One JSON document read from an input; `origin` names it for error messages ("day.tar.bz2:killmails/1.json").
+struct ImportDocument {
+    QString origin;
+    QByteArray json;
+};
+
+/// A path that could not be used, and why.
+struct ImportFailure {
+    QString where;
+    QString reason;
+};
+
+/**
+ * Expands command-line paths into inputs: files as given, folders recursively (only .json, .json.bz2,
+ * .json.gz and archives: .tar, .tar.bz2, .tbz2, .tar.gz, .tgz, .tar.xz, .zip), in a stable order.
+ */
+std::vector<ImportInput> collectImportInputs(const QStringList& paths, std::vector<ImportFailure>& failures);
+
+/**
+ * Reads the documents of one input, calling `document` for each and `progress` with the input bytes consumed
+ * so far. Archive members that are not .json files are skipped. Returns a failure reason, or an empty string.
+ */
+QString readImportInput(const ImportInput& input, const std::function<void(ImportDocument&&)>& document,
+                        const std::function<void(qint64 bytesRead)>& progress);
+
+} // namespace km

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "import/ImportInputs.h"
+#include "util/ProgressMeter.h"
+
+#include <QStringList>
+
+#include <functional>
+#include <vector>
+
+namespace km {
+
+class Database;
+class PriceSource;
+class StaticData;
+
+struct ImportReport {
+    qint64 inputs = 0;
+    qint64 documents = 0;
+    qint64 killmails = 0;
+    qint64 stored = 0;
+    qint64 duplicates = 0;
+    qint64 attackerRows = 0;
+    qint64 itemRows = 0;
+    /// Entries that carried only an id and hash: their body must come from ESI.
+    qint64 referencesOnly = 0;
+    /// Everything refused, each with where and why: malformed JSON, missing fields, unreadable files.
+    std::vector<ImportFailure> rejected;
+    /// Set when the database failed: the import stopped; what was committed before stays.
+    QString storageError;
+    double seconds = 0;
+
+    [[nodiscard]] bool clean() const { return rejected.empty() && referencesOnly == 0 && storageError.isEmpty(); }
+};
+
+/**
+ * Imports killmail files, folders and archives into the database: reads on the calling thread, parses and
+ * flags on a thread pool, values and stores batches on the calling thread (its own connection), one
+ * transaction per batch. A bad file is reported and skipped; re-running is safe (duplicates are counted).
+ */
+class KillmailImporter {
+public:
+    struct Options {
+        int batchSize = 1000;
+        /// How many documents are parsed in parallel while the previous batch is written.
+        int documentsPerChunk = 500;
+    };
+
+    KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices);
+    KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices, Options options);
+
+    /// Called about every 250 ms with killmails handled so far and input bytes consumed of the total.
+    void setProgressCallback(std::function<void(const ProgressSnapshot&)> callback) { m_progress = std::move(callback); }
+
+    ImportReport importPaths(const QStringList& paths);
+
+private:
+    Database& m_database;
+    const StaticData& m_staticData;
+    PriceSource& m_prices;
+    Options m_options;
+    std::function<void(const ProgressSnapshot&)> m_progress;
+};
+
+} // namespace km

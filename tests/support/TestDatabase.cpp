@@ -1,0 +1,80 @@
+#include "TestDatabase.h"
+
+#include "storage/Schema.h"
+#include "storage/StorageError.h"
+
+#include <QFile>
+#include <QUuid>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace km::test {
+
+Backend TestDatabase::backendFromArguments(int& argc, char** argv)
+{
+    Backend backend = Backend::Sqlite;
+    if (argc > 1 && (std::strcmp(argv[1], "sqlite") == 0 || std::strcmp(argv[1], "postgres") == 0)) {
+        backend = std::strcmp(argv[1], "postgres") == 0 ? Backend::Postgres : Backend::Sqlite;
+        for (int i = 1; i + 1 < argc; ++i) {
+            argv[i] = argv[i + 1];
+        }
+        --argc;
+    }
+    return backend;
+}
+
+QString TestDatabase::postgresAdminUrl()
+{
+    QFile file(qEnvironmentVariable("KILLMAIL_TEST_POSTGRES_URL_FILE"));
+    if (file.fileName().isEmpty() || !file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    return QString::fromUtf8(file.readAll()).trimmed();
+}
+
+TestDatabase::TestDatabase(Backend backend)
+    : m_backend(backend)
+{
+    if (backend == Backend::Sqlite) {
+        m_urlText = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("test.db"));
+    } else {
+        const QString admin = postgresAdminUrl();
+        if (admin.isEmpty()) {
+            throw std::runtime_error("no PostgreSQL test cluster: KILLMAIL_TEST_POSTGRES_URL_FILE is unset or unreadable");
+        }
+        m_databaseName = QStringLiteral("kmtest_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
+        const auto adminUrl = DatabaseUrl::parse(admin, nullptr);
+        Database(*adminUrl).exec(QStringLiteral("CREATE DATABASE %1").arg(m_databaseName));
+        m_urlText = admin.left(admin.lastIndexOf(u'/') + 1) + m_databaseName;
+    }
+    m_url = *DatabaseUrl::parse(m_urlText, nullptr);
+}
+
+TestDatabase::~TestDatabase()
+{
+    m_database.reset();
+    if (m_backend == Backend::Postgres) {
+        try {
+            Database admin(*DatabaseUrl::parse(postgresAdminUrl(), nullptr));
+            admin.exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_databaseName));
+        } catch (const StorageError&) { // NOLINT(bugprone-empty-catch): the cluster is thrown away afterwards anyway
+        }
+    }
+}
+
+Database& TestDatabase::database()
+{
+    if (!m_database) {
+        m_database = std::make_unique<Database>(m_url);
+        Migrator(*m_database).migrate();
+    }
+    return *m_database;
+}
+
+QString dataPath(const QString& relative)
+{
+    return QStringLiteral(KILLMAIL_TEST_DATA_DIR "/") + relative;
+}
+
+} // namespace km::test

@@ -1,0 +1,4 @@
+#include <QTest>
+class T : public QObject { Q_OBJECT };
+int main(int, char**) { return 0; }
+#include "tst_checkdata.moc"
