@@ -1,4 +1,308 @@
+// Storage on a real SQLite file and a real PostgreSQL server: migrations, bulk writes, duplicates,
+// all-or-nothing batches, partitions, and reading killmails back unchanged.
+#include "Fixtures.h"
+#include "TestDatabase.h"
+
+#include "staticdata/StaticData.h"
+#include "storage/KillmailReader.h"
+#include "storage/KillmailWriter.h"
+#include "storage/PartitionManager.h"
+#include "storage/Schema.h"
+#include "storage/StorageError.h"
+#include "util/UtcTime.h"
+
+#include <QCoreApplication>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-int main(int, char**) { return 0; }
+#include <QThread>
+
+#include <memory>
+
+using namespace km;
+
+namespace {
+
+qint64 count(Database& database, const QString& table)
+{
+    return database.scalar(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toLongLong();
+}
+
+void compareItems(const std::vector<Item>& actual, const std::vector<Item>& expected)
+{
+    QCOMPARE(actual.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        QCOMPARE(actual[i].typeId, expected[i].typeId);
+        QCOMPARE(actual[i].flag, expected[i].flag);
+        QCOMPARE(actual[i].quantityDestroyed, expected[i].quantityDestroyed);
+        QCOMPARE(actual[i].quantityDropped, expected[i].quantityDropped);
+        QCOMPARE(actual[i].singleton, expected[i].singleton);
+        compareItems(actual[i].items, expected[i].items);
+    }
+}
+
+} // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+public:
+    explicit TestStore(Backend backend)
+        : m_backend(backend)
+    {
+    }
+
+private:
+    std::vector<ValuedKillmail> valuedFixtures()
+    {
+        test::FixedPrices prices;
+        std::vector<ValuedKillmail> batch;
+        for (const Killmail& killmail : test::allFixtureKillmails()) {
+            batch.push_back(test::valued(killmail, prices));
+        }
+        return batch;
+    }
+
+    Backend m_backend;
+
+private Q_SLOTS:
+    void migrationsAreVersionedAndIdempotent()
+    {
+        test::TestDatabase db(m_backend);
+        Database& database = db.database(); // migrated once here
+        Migrator migrator(database);
+        QCOMPARE(migrator.currentVersion(), migrations().back().version);
+        QCOMPARE(migrator.migrate(), 0);
+        QCOMPARE(count(database, QStringLiteral("schema_migrations")), qint64(migrations().size()));
+        for (const char* table : {"killmails", "attackers", "items", "prices", "unknown_types"}) {
+            QCOMPARE(count(database, QString::fromLatin1(table)), 0);
+        }
+        // The quoted camelCase column names other tools query.
+        database.exec(QStringLiteral("SELECT \"killmailId\", \"killmailTime\", \"solarSystemId\", \"totalValue\", "
+                                     "\"victimCharacterId\", \"victimCorporationId\", \"victimAllianceId\", \"victimFactionId\", "
+                                     "\"victimShipTypeId\", \"victimDamageTaken\", \"hash\", \"isNPC\", \"isAwoxing\", \"isSolo\", "
+                                     "\"destroyedValue\", \"droppedValue\", \"fittedValue\", \"regionId\" FROM killmails"));
+        database.exec(QStringLiteral("SELECT \"id\", \"killmailId\", \"characterId\", \"corporationId\", \"allianceId\", "
+                                     "\"factionId\", \"shipTypeId\", \"weaponTypeId\", \"damageDone\", \"finalBlow\" FROM attackers"));
+        database.exec(QStringLiteral("SELECT \"id\", \"killmailId\", \"typeId\", \"flag\", \"quantityDestroyed\", "
+                                     "\"quantityDropped\", \"singleton\", \"parentId\" FROM items"));
+    }
+
+    void storesEveryFixtureOnceAndReadsItBack()
+    {
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        const auto writer = KillmailWriter::create(database, StaticData::bundled());
+        const std::vector<ValuedKillmail> batch = valuedFixtures();
+
+        const WriteResult first = writer->write(batch);
+        QCOMPARE(first.stored, 294);
+        QCOMPARE(first.duplicates, 0);
+        qint64 attackers = 0;
+        qint64 items = 0;
+        for (const ValuedKillmail& valued : batch) {
+            attackers += qint64(valued.killmail.attackers.size());
+            items += rows::itemCount(valued.killmail);
+        }
+        QCOMPARE(count(database, QStringLiteral("killmails")), 294);
+        QCOMPARE(count(database, QStringLiteral("attackers")), attackers);
+        QCOMPARE(count(database, QStringLiteral("items")), items);
+
+        const WriteResult again = writer->write(batch);
+        QCOMPARE(again.stored, 0);
+        QCOMPARE(again.duplicates, 294);
+        QCOMPARE(count(database, QStringLiteral("killmails")), 294);
+        QCOMPARE(count(database, QStringLiteral("attackers")), attackers);
+
+        std::vector<KillmailId> ids;
+        for (const ValuedKillmail& valued : batch) {
+            ids.push_back(valued.killmail.killmailId);
+        }
+        const std::vector<ValuedKillmail> loaded = KillmailReader(database).load(ids);
+        QCOMPARE(loaded.size(), batch.size());
+        std::map<KillmailId, const ValuedKillmail*> expectedById;
+        for (const ValuedKillmail& valued : batch) {
+            expectedById[valued.killmail.killmailId] = &valued;
+        }
+        for (const ValuedKillmail& actual : loaded) {
+            const ValuedKillmail& expected = *expectedById.at(actual.killmail.killmailId);
+            QCOMPARE(actual.killmail.killmailTime, expected.killmail.killmailTime);
+            QCOMPARE(actual.killmail.solarSystemId, expected.killmail.solarSystemId);
+            QCOMPARE(actual.killmail.hash, expected.killmail.hash);
+            QCOMPARE(actual.killmail.victim.characterId, expected.killmail.victim.characterId);
+            QCOMPARE(actual.killmail.victim.shipTypeId, expected.killmail.victim.shipTypeId);
+            QCOMPARE(actual.killmail.attackers.size(), expected.killmail.attackers.size());
+            for (std::size_t i = 0; i < expected.killmail.attackers.size(); ++i) {
+                QCOMPARE(actual.killmail.attackers[i].characterId, expected.killmail.attackers[i].characterId);
+                QCOMPARE(actual.killmail.attackers[i].finalBlow, expected.killmail.attackers[i].finalBlow);
+                QCOMPARE(actual.killmail.attackers[i].damageDone, expected.killmail.attackers[i].damageDone);
+            }
+            compareItems(actual.killmail.victim.items, expected.killmail.victim.items);
+            QVERIFY(actual.flags == expected.flags);
+            QCOMPARE(actual.values.totalValue, expected.values.totalValue);
+            QCOMPARE(actual.values.fittedValue, expected.values.fittedValue);
+            QCOMPARE(actual.values.unpricedTypes, expected.values.unpricedTypes);
+        }
+    }
+
+    void nestedItemsKeepTheirParent()
+    {
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        test::FixedPrices prices;
+        KillmailWriter::create(database, StaticData::bundled())->write({test::valued(test::fixtureKillmail(119689329), prices)});
+        const qint64 nested = database.scalar(QStringLiteral("SELECT COUNT(*) FROM items child JOIN items parent ON "
+                                                             "child.\"parentId\" = parent.\"id\" WHERE child.\"killmailId\" = 119689329 "
+                                                             "AND parent.\"killmailId\" = 119689329"))
+                                  .toLongLong();
+        QVERIFY(nested >= 2);
+    }
+
+    void duplicateInsideOneBatchIsStoredOnce()
+    {
+        test::TestDatabase db(m_backend);
+        test::FixedPrices prices;
+        const ValuedKillmail one = test::valued(test::fixtureKillmail(39077457), prices);
+        const WriteResult result = KillmailWriter::create(db.database(), StaticData::bundled())->write({one, one, one});
+        QCOMPARE(result.stored, 1);
+        QCOMPARE(result.duplicates, 2);
+        QCOMPARE(count(db.database(), QStringLiteral("attackers")), qint64(one.killmail.attackers.size()));
+    }
+
+    void aFailedBatchLeavesNothingBehind()
+    {
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        if (m_backend == Backend::Sqlite) {
+            database.exec(QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items WHEN NEW.\"typeId\" = 424242 "
+                                         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+        } else {
+            database.exec(QStringLiteral("CREATE FUNCTION fail_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                         "IF NEW.\"typeId\" = 424242 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$"));
+            database.exec(QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION fail_items()"));
+        }
+        test::FixedPrices prices;
+        std::vector<ValuedKillmail> batch = valuedFixtures();
+        Item poisoned;
+        poisoned.typeId = 424242;
+        poisoned.flag = 5;
+        poisoned.quantityDropped = 1;
+        batch.back().killmail.victim.items.push_back(poisoned);
+        const auto writer = KillmailWriter::create(database, StaticData::bundled());
+        bool threw = false;
+        try {
+            writer->write(batch);
+        } catch (const StorageError& error) {
+            threw = true;
+            QVERIFY2(error.message().contains(QStringLiteral("injected failure")), qPrintable(error.message()));
+        }
+        QVERIFY(threw);
+        QCOMPARE(count(database, QStringLiteral("killmails")), 0);
+        QCOMPARE(count(database, QStringLiteral("attackers")), 0);
+        QCOMPARE(count(database, QStringLiteral("items")), 0);
+        if (m_backend == Backend::Postgres) {
+            QCOMPARE(count(database, QStringLiteral("killmail_ids")), 0);
+        }
+        // The same writer recovers once the cause is gone.
+        batch.back().killmail.victim.items.pop_back();
+        QCOMPARE(writer->write(batch).stored, 294);
+    }
+
+    void unknownTypesAreRecorded()
+    {
+        test::TestDatabase db(m_backend);
+        test::FixedPrices prices;
+        Killmail killmail = test::fixtureKillmail(39077457);
+        killmail.victim.shipTypeId = 990001;
+        Item item;
+        item.typeId = 990002;
+        item.flag = 27;
+        item.quantityDestroyed = 1;
+        killmail.victim.items.push_back(item);
+        const WriteResult result = KillmailWriter::create(db.database(), StaticData::bundled())->write({test::valued(killmail, prices)});
+        QCOMPARE(result.stored, 1);
+        QCOMPARE(db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM unknown_types WHERE \"typeId\" IN (990001, 990002) "
+                                                     "AND \"firstKillmailId\" = 39077457")).toInt(), 2);
+    }
+
+    void partitionsFollowTheKillmails()
+    {
+        if (m_backend != Backend::Postgres) {
+            QSKIP("only PostgreSQL partitions the killmail tables");
+        }
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        const std::vector<ValuedKillmail> batch = valuedFixtures();
+        KillmailWriter::create(database, StaticData::bundled())->write(batch);
+        QMap<QDate, qint64> expected;
+        for (const ValuedKillmail& valued : batch) {
+            ++expected[utc::monthOf(valued.killmail.killmailTime)];
+        }
+        PartitionManager partitions(database);
+        QMap<QDate, qint64> actual;
+        for (const PartitionInfo& info : partitions.list()) {
+            if (info.table == QLatin1StringView("killmails")) {
+                actual[info.month] = info.rows;
+            }
+        }
+        QCOMPARE(actual, expected);
+        partitions.ensureAhead(QDate(2031, 11, 15), 2);
+        QVERIFY(database.scalar(QStringLiteral("SELECT to_regclass('items_y2032m01') IS NOT NULL")).toBool());
+        QVERIFY(database.scalar(QStringLiteral("SELECT to_regclass('attackers_y2031m11') IS NOT NULL")).toBool());
+    }
+
+    void concurrentWritersStoreEachKillmailOnce()
+    {
+        if (m_backend != Backend::Postgres) {
+            QSKIP("SQLite is written by one process; PostgreSQL is shared by several");
+        }
+        test::TestDatabase db(m_backend);
+        db.database();
+        const std::vector<ValuedKillmail> batch = valuedFixtures();
+        std::atomic<int> stored{0};
+        std::atomic<int> duplicates{0};
+        std::atomic<int> errors{0};
+        std::vector<std::unique_ptr<QThread>> threads;
+        for (int i = 0; i < 4; ++i) {
+            threads.emplace_back(QThread::create([&] {
+                try {
+                    Database connection(db.url());
+                    const WriteResult result = KillmailWriter::create(connection, StaticData::bundled())->write(batch);
+                    stored += result.stored;
+                    duplicates += result.duplicates;
+                } catch (const StorageError&) {
+                    ++errors;
+                }
+            }));
+            threads.back()->start();
+        }
+        for (auto& thread : threads) {
+            thread->wait();
+        }
+        QCOMPARE(errors.load(), 0);
+        QCOMPARE(stored.load(), 294);
+        QCOMPARE(duplicates.load(), 294 * 3);
+        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 294);
+    }
+
+    void deadDatabaseIsAClearError()
+    {
+        const DatabaseUrl url = m_backend == Backend::Postgres
+            ? *DatabaseUrl::parse(QStringLiteral("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"), nullptr)
+            : *DatabaseUrl::parse(QStringLiteral("sqlite:///proc/cannot-create/here.db"), nullptr);
+        try {
+            Database database(url);
+            Migrator(database).migrate();
+            QFAIL("expected a StorageError");
+        } catch (const StorageError& error) {
+            QVERIFY2(!error.message().isEmpty(), "the error names the problem");
+        }
+    }
+};
+
+int main(int argc, char** argv)
+{
+    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
+    QCoreApplication app(argc, argv);
+    TestStore suite(backend);
+    return QTest::qExec(&suite, argc, argv);
+}
+
 #include "tst_store.moc"

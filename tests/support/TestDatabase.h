@@ -25,7 +25,7 @@ public:
     [[nodiscard]] const DatabaseUrl& url() const { return m_url; }
     [[nodiscard]] QString urlText() const { return m_urlText; }
     /// A connection for the calling thread, migrated.
-    [[nodiscard]] Database& database();
+    Database& database();
 
     /// The backend named by the suite's first command-line argument (`sqlite` or `postgres`), removed from argv.
     static Backend backendFromArguments(int& argc, char** argv);

@@ -1,0 +1,152 @@
+#include "storage/KillmailReader.h"
+
+#include "storage/Database.h"
+#include "util/UtcTime.h"
+
+#include <QHash>
+#include <QSqlQuery>
+#include <QStringList>
+
+#include <map>
+
+namespace km {
+namespace {
+
+QString idList(const std::vector<KillmailId>& ids)
+{
+    QStringList list;
+    list.reserve(qsizetype(ids.size()));
+    for (const KillmailId id : ids) {
+        list << QString::number(id);
+    }
+    return list.join(u',');
+}
+
+template <typename T>
+std::optional<T> optionalField(const QSqlQuery& query, int column)
+{
+    const QVariant value = query.value(column);
+    return value.isNull() ? std::nullopt : std::optional<T>(value.value<T>());
+}
+
+struct ItemRecord {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> parentId;
+    Item item;
+};
+
+std::vector<Item> buildTree(std::vector<ItemRecord>& records, const std::optional<std::int64_t>& parentId)
+{
+    std::vector<Item> level;
+    for (ItemRecord& record : records) {
+        if (record.parentId == parentId) {
+            record.item.items = buildTree(records, record.id);
+            level.push_back(record.item);
+        }
+    }
+    return level;
+}
+
+} // namespace
+
+KillmailReader::KillmailReader(Database& database)
+    : m_database(database)
+{
+}
+
+std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& ids)
+{
+    if (ids.empty()) {
+        return {};
+    }
+    const QString in = idList(ids);
+    std::map<KillmailId, ValuedKillmail> loaded;
+    QSqlQuery killmails = m_database.exec(
+        QStringLiteral("SELECT \"killmailId\", \"killmailTime\", \"solarSystemId\", \"moonId\", \"warId\", \"hash\", "
+                       "\"victimCharacterId\", \"victimCorporationId\", \"victimAllianceId\", \"victimFactionId\", "
+                       "\"victimShipTypeId\", \"victimDamageTaken\", \"positionX\", \"positionY\", \"positionZ\", "
+                       "\"isNPC\", \"isSolo\", \"isAwoxing\", \"destroyedValue\", \"droppedValue\", \"fittedValue\", "
+                       "\"totalValue\", \"unpricedTypes\" FROM killmails WHERE \"killmailId\" IN (%1)")
+            .arg(in),
+        {}, "read killmails");
+    while (killmails.next()) {
+        ValuedKillmail valued;
+        Killmail& km = valued.killmail;
+        km.killmailId = killmails.value(0).toLongLong();
+        km.killmailTime = utc::fromSqlTimestamp(killmails.value(1).toString()).value_or(0);
+        km.solarSystemId = killmails.value(2).toInt();
+        km.moonId = optionalField<std::int64_t>(killmails, 3);
+        km.warId = optionalField<std::int64_t>(killmails, 4);
+        km.hash = killmails.value(5).toString();
+        km.victim.characterId = optionalField<std::int64_t>(killmails, 6);
+        km.victim.corporationId = optionalField<std::int64_t>(killmails, 7);
+        km.victim.allianceId = optionalField<std::int64_t>(killmails, 8);
+        km.victim.factionId = optionalField<std::int64_t>(killmails, 9);
+        km.victim.shipTypeId = killmails.value(10).toInt();
+        km.victim.damageTaken = killmails.value(11).toLongLong();
+        if (!killmails.value(12).isNull()) {
+            km.victim.position = Position{killmails.value(12).toDouble(), killmails.value(13).toDouble(), killmails.value(14).toDouble()};
+        }
+        valued.flags = KillFlags{killmails.value(15).toBool(), killmails.value(16).toBool(), killmails.value(17).toBool()};
+        valued.values = KillValues{killmails.value(18).toDouble(), killmails.value(19).toDouble(), killmails.value(20).toDouble(),
+                                   killmails.value(21).toDouble(), killmails.value(22).toInt()};
+        loaded.emplace(km.killmailId, std::move(valued));
+    }
+
+    QSqlQuery attackers = m_database.exec(
+        QStringLiteral("SELECT \"killmailId\", \"characterId\", \"corporationId\", \"allianceId\", \"factionId\", \"shipTypeId\", "
+                       "\"weaponTypeId\", \"damageDone\", \"finalBlow\", \"securityStatus\" FROM attackers "
+                       "WHERE \"killmailId\" IN (%1) ORDER BY \"id\"")
+            .arg(in),
+        {}, "read attackers");
+    while (attackers.next()) {
+        const auto it = loaded.find(attackers.value(0).toLongLong());
+        if (it == loaded.end()) {
+            continue;
+        }
+        Attacker attacker;
+        attacker.characterId = optionalField<std::int64_t>(attackers, 1);
+        attacker.corporationId = optionalField<std::int64_t>(attackers, 2);
+        attacker.allianceId = optionalField<std::int64_t>(attackers, 3);
+        attacker.factionId = optionalField<std::int64_t>(attackers, 4);
+        attacker.shipTypeId = optionalField<int>(attackers, 5);
+        attacker.weaponTypeId = optionalField<int>(attackers, 6);
+        attacker.damageDone = attackers.value(7).toLongLong();
+        attacker.finalBlow = attackers.value(8).toBool();
+        attacker.securityStatus = attackers.value(9).toDouble();
+        it->second.killmail.attackers.push_back(attacker);
+    }
+
+    QHash<KillmailId, std::vector<ItemRecord>> itemRecords;
+    QSqlQuery items = m_database.exec(
+        QStringLiteral("SELECT \"killmailId\", \"id\", \"parentId\", \"typeId\", \"flag\", \"quantityDestroyed\", "
+                       "\"quantityDropped\", \"singleton\" FROM items WHERE \"killmailId\" IN (%1) ORDER BY \"id\"")
+            .arg(in),
+        {}, "read items");
+    while (items.next()) {
+        ItemRecord record;
+        record.id = items.value(1).toLongLong();
+        record.parentId = optionalField<std::int64_t>(items, 2);
+        record.item.typeId = items.value(3).toInt();
+        record.item.flag = items.value(4).toInt();
+        record.item.quantityDestroyed = items.value(5).toLongLong();
+        record.item.quantityDropped = items.value(6).toLongLong();
+        record.item.singleton = items.value(7).toInt();
+        itemRecords[items.value(0).toLongLong()].push_back(std::move(record));
+    }
+    for (auto it = itemRecords.begin(); it != itemRecords.end(); ++it) {
+        const auto killmail = loaded.find(it.key());
+        if (killmail != loaded.end()) {
+            killmail->second.killmail.victim.items = buildTree(it.value(), std::nullopt);
+        }
+    }
+
+    std::vector<ValuedKillmail> result;
+    result.reserve(loaded.size());
+    for (auto& [id, valued] : loaded) {
+        result.push_back(std::move(valued));
+    }
+    return result;
+}
+
+} // namespace km

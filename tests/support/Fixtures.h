@@ -1,0 +1,33 @@
+#pragma once
+
+#include "model/Killmail.h"
+#include "storage/KillmailRows.h"
+#include "valuation/Valuation.h"
+
+#include <QString>
+
+#include <vector>
+
+namespace km::test {
+
+/// Every real killmail under tests/data/killmails, parsed, in file-name order.
+std::vector<Killmail> allFixtureKillmails();
+/// One fixture by killmail ID.
+Killmail fixtureKillmail(KillmailId id);
+
+/// Deterministic made-up prices so that stored values are non-trivial and checkable.
+class FixedPrices final : public PriceSource {
+public:
+    [[nodiscard]] std::optional<double> unitPrice(int typeId, UnixTime) override
+    {
+        if (typeId % 13 == 0) {
+            return std::nullopt; // some types stay unpriced
+        }
+        return double(typeId % 997) * 1000.25;
+    }
+};
+
+/// Flags and values (with `prices`) computed the way the importer does.
+ValuedKillmail valued(const Killmail& killmail, PriceSource& prices);
+
+} // namespace km::test
