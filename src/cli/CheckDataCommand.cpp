@@ -1,9 +1,61 @@
 #include "CheckDataCommand.h"
 
+#include "ProgressPrinter.h"
+
+#include "checks/DataChecker.h"
+#include "staticdata/StaticData.h"
+#include "storage/Database.h"
+
 namespace km::cli {
 
-void CheckDataCommand::describe(QCommandLineParser&) const {}
+void CheckDataCommand::describe(QCommandLineParser& parser) const
+{
+    parser.addOption(QCommandLineOption(QStringLiteral("since"),
+                                        QStringLiteral("Recompute flags and values only for killmails from this day on."),
+                                        QStringLiteral("YYYY-MM-DD")));
+    parser.addOption(QCommandLineOption(QStringLiteral("no-recompute"),
+                                        QStringLiteral("Skip recomputing flags and values (structural checks only).")));
+}
 
-int CheckDataCommand::run(const QCommandLineParser&, Context&) { return 1; }
+int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
+{
+    DataChecker::Options options;
+    options.recompute = !parser.isSet(QStringLiteral("no-recompute"));
+    if (parser.isSet(QStringLiteral("since"))) {
+        const QDate since = QDate::fromString(parser.value(QStringLiteral("since")), Qt::ISODate);
+        if (!since.isValid()) {
+            context.err << name() << ": --since takes a date as YYYY-MM-DD, not '" << parser.value(QStringLiteral("since")) << "'\n";
+            return 2;
+        }
+        options.recomputeSince = since;
+    }
+    const auto database = context.openDatabase();
+    DataChecker checker(*database, StaticData::bundled());
+    ProgressPrinter progress(QStringLiteral("recomputing"), QStringLiteral("killmails"));
+    std::optional<ProgressMeter> meter; // started by the first report: the structural checks come before
+    checker.setProgressCallback([&](qint64 checked, qint64 total) {
+        if (!meter) {
+            meter.emplace(total);
+        }
+        progress.update(meter->snapshot(checked, checked));
+    });
+    const QList<DataProblem> problems = checker.run(options);
+    progress.finish();
+    if (problems.isEmpty()) {
+        context.out << "no problems found\n";
+        return 0;
+    }
+    for (const DataProblem& problem : problems) {
+        context.out << "PROBLEM " << problem.check << ": " << problem.count << "\n";
+        for (const QString& example : problem.examples) {
+            context.out << "  " << example << "\n";
+        }
+        if (!problem.hint.isEmpty()) {
+            context.out << "  hint: " << problem.hint << "\n";
+        }
+    }
+    context.out << problems.size() << " kinds of problem found\n";
+    return 1;
+}
 
 } // namespace km::cli

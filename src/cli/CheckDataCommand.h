@@ -4,6 +4,7 @@
 
 namespace km::cli {
 
+/// `debug:check-data`: the integrity report; exit status 1 when it finds a problem.
 class CheckDataCommand final : public Command {
 public:
     [[nodiscard]] QString name() const override { return QStringLiteral("debug:check-data"); }

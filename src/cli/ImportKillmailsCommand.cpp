@@ -1,9 +1,80 @@
 #include "ImportKillmailsCommand.h"
 
+#include "ProgressPrinter.h"
+
+#include "import/KillmailImporter.h"
+#include "prices/PriceBook.h"
+#include "staticdata/StaticData.h"
+#include "storage/Database.h"
+
+#include <QLocale>
+
 namespace km::cli {
+namespace {
 
-void ImportKillmailsCommand::describe(QCommandLineParser&) const {}
+constexpr qsizetype maxListedRejections = 50;
 
-int ImportKillmailsCommand::run(const QCommandLineParser&, Context&) { return 1; }
+void printReport(const ImportReport& report, QTextStream& out)
+{
+    const QLocale locale(QLocale::English);
+    out << "inputs: " << report.inputs << ", documents: " << locale.toString(report.documents) << "\n"
+        << "stored: " << locale.toString(report.stored) << " killmails (" << locale.toString(report.attackerRows)
+        << " attackers, " << locale.toString(report.itemRows) << " items)\n"
+        << "duplicates: " << locale.toString(report.duplicates) << "\n";
+    if (report.referencesOnly > 0) {
+        out << "not stored, id and hash only (the body must be fetched from ESI): " << locale.toString(report.referencesOnly) << "\n";
+    }
+    out << "rejected: " << report.rejected.size() << "\n";
+    for (qsizetype i = 0; i < qsizetype(report.rejected.size()) && i < maxListedRejections; ++i) {
+        out << "  " << report.rejected[i].where << ": " << report.rejected[i].reason << "\n";
+    }
+    if (qsizetype(report.rejected.size()) > maxListedRejections) {
+        out << "  ... and " << (qsizetype(report.rejected.size()) - maxListedRejections) << " more (see the log)\n";
+    }
+    const double rate = report.seconds > 0 ? double(report.stored + report.duplicates) / report.seconds : 0;
+    out << QStringLiteral("time: %1 s, %2 killmails/s\n").arg(report.seconds, 0, 'f', 1).arg(locale.toString(qint64(rate)));
+    if (!report.storageError.isEmpty()) {
+        out << "stopped by a database error: " << report.storageError
+            << "\nwhat was stored before it is kept; run the same import again to continue.\n";
+    }
+}
+
+} // namespace
+
+void ImportKillmailsCommand::describe(QCommandLineParser& parser) const
+{
+    parser.addPositionalArgument(QStringLiteral("paths"),
+                                 QStringLiteral("Killmail JSON files (any shape, .json/.json.bz2/.json.gz), folders of them, "
+                                                "or archives such as EVE Ref's killmails-YYYY-MM-DD.tar.bz2."),
+                                 QStringLiteral("PATH..."));
+    parser.addOption(QCommandLineOption(QStringLiteral("batch-size"), QStringLiteral("Killmails per transaction (default 1000)."),
+                                        QStringLiteral("n"), QStringLiteral("1000")));
+}
+
+int ImportKillmailsCommand::run(const QCommandLineParser& parser, Context& context)
+{
+    const QStringList paths = parser.positionalArguments();
+    if (paths.isEmpty()) {
+        context.err << name() << ": name at least one file, folder or archive to import\n";
+        return 2;
+    }
+    bool ok = false;
+    const int batchSize = parser.value(QStringLiteral("batch-size")).toInt(&ok);
+    if (!ok || batchSize < 1 || batchSize > 100000) {
+        context.err << name() << ": --batch-size takes a number from 1 to 100000\n";
+        return 2;
+    }
+    const auto database = context.openDatabase();
+    PriceBook prices(*database);
+    KillmailImporter::Options options;
+    options.batchSize = batchSize;
+    KillmailImporter importer(*database, StaticData::bundled(), prices, options);
+    ProgressPrinter progress(QStringLiteral("importing"), QStringLiteral("killmails"));
+    importer.setProgressCallback([&progress](const ProgressSnapshot& snapshot) { progress.update(snapshot); });
+    const ImportReport report = importer.importPaths(paths);
+    progress.finish();
+    printReport(report, context.out);
+    return report.clean() ? 0 : 1;
+}
 
 } // namespace km::cli

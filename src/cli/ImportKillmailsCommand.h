@@ -4,6 +4,7 @@
 
 namespace km::cli {
 
+/// `import:killmails PATH...`: files, folders and EVE Ref daily archives, in every killmail shape.
 class ImportKillmailsCommand final : public Command {
 public:
     [[nodiscard]] QString name() const override { return QStringLiteral("import:killmails"); }

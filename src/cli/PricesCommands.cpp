@@ -1,24 +1,103 @@
 #include "PricesCommands.h"
 
+#include "prices/PriceBook.h"
+#include "prices/PriceHistoryImporter.h"
+#include "prices/Revaluer.h"
+#include "staticdata/StaticData.h"
+#include "storage/Database.h"
+#include "util/ProgressMeter.h"
+
+#include <QElapsedTimer>
+#include <QLocale>
+
 namespace km::cli {
+namespace {
+
+const QString allRegionsOption = QStringLiteral("all-regions");
+const QString sinceOption = QStringLiteral("since");
+
+QString number(qint64 value)
+{
+    return QLocale(QLocale::English).toString(value);
+}
+
+} // namespace
 
 void PricesImportCommand::describe(QCommandLineParser& parser) const
 {
-    parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Market history files"), QStringLiteral("FILE..."));
+    parser.addOption(QCommandLineOption(allRegionsOption,
+                                        QStringLiteral("Keep every region's history, not only The Forge's (the only one valuation uses).")));
+    parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("EVE Ref market-history files (.csv or .csv.bz2)"),
+                                 QStringLiteral("FILE..."));
 }
 
-int PricesImportCommand::run(const QCommandLineParser&, Context& context)
+int PricesImportCommand::run(const QCommandLineParser& parser, Context& context)
 {
-    context.err << "prices:import is not implemented yet\n";
-    return 1;
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty()) {
+        context.err << name() << ": name at least one market-history file (.csv or .csv.bz2)\n";
+        return 2;
+    }
+    const auto database = context.openDatabase();
+    PriceHistoryImporter importer(*database, PriceHistoryImporter::Options{parser.isSet(allRegionsOption)});
+    importer.setProgressCallback([&context](int index, int count, const QString& path) {
+        context.err << QStringLiteral("[%1/%2] %3\n").arg(index + 1).arg(count).arg(path);
+        context.err.flush();
+    });
+    const PriceImportResult result = importer.importFiles(files);
+
+    context.out << "files imported: " << result.files << " of " << files.size() << "\n"
+                << "rows imported: " << number(result.rowsImported) << "\n"
+                << "rows of other regions skipped: " << number(result.rowsSkipped) << "\n"
+                << "bad rows: " << number(result.badRowCount) << "\n";
+    for (const PriceImportProblem& problem : result.badRows) {
+        context.out << "  " << problem.toString() << "\n";
+    }
+    if (result.badRowCount > result.badRows.size()) {
+        context.out << "  (and " << number(result.badRowCount - result.badRows.size()) << " more)\n";
+    }
+    context.out << "failed files: " << result.failedFiles.size() << "\n";
+    for (const PriceImportProblem& problem : result.failedFiles) {
+        context.out << "  " << problem.toString() << "\n";
+    }
+    return result.clean() ? 0 : 1;
 }
 
-void PricesRevalueCommand::describe(QCommandLineParser&) const {}
-
-int PricesRevalueCommand::run(const QCommandLineParser&, Context& context)
+void PricesRevalueCommand::describe(QCommandLineParser& parser) const
 {
-    context.err << "prices:revalue is not implemented yet\n";
-    return 1;
+    parser.addOption(QCommandLineOption(sinceOption, QStringLiteral("Only killmails from this day (UTC) on."), QStringLiteral("YYYY-MM-DD")));
+}
+
+int PricesRevalueCommand::run(const QCommandLineParser& parser, Context& context)
+{
+    Revaluer::Options options;
+    if (parser.isSet(sinceOption)) {
+        const QString text = parser.value(sinceOption);
+        const QDate since = QDate::fromString(text, Qt::ISODate);
+        if (!since.isValid() || text.size() != 10) {
+            context.err << name() << ": --since takes a date as YYYY-MM-DD, not '" << text << "'\n";
+            return 2;
+        }
+        options.since = since;
+    }
+    const auto database = context.openDatabase();
+    PriceBook prices(*database);
+    Revaluer revaluer(*database, StaticData::bundled(), prices, options);
+    ProgressMeter meter;
+    QElapsedTimer sinceReport;
+    sinceReport.start();
+    revaluer.setProgressCallback([&](qint64 done, qint64 total) {
+        meter.setTotal(total);
+        if (sinceReport.elapsed() >= 1000 || done == total) {
+            context.err << meter.snapshot(done, done).describe(QStringLiteral("killmails")) << "\n";
+            context.err.flush();
+            sinceReport.restart();
+        }
+    });
+    const RevalueResult result = revaluer.run();
+    context.out << "killmails examined: " << number(result.examined) << "\n"
+                << "killmails changed: " << number(result.changed) << "\n";
+    return 0;
 }
 
 } // namespace km::cli
