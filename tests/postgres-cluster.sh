@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts or stops a throwaway PostgreSQL cluster on a free loopback port for the tests and benchmarks.
 #   postgres-cluster.sh start DIR   -> writes the server's admin URL to DIR/url
-#   postgres-cluster.sh stop DIR    -> stops the server and removes DIR
-# PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
+#   postgres-cluster.sh stop DIR    -> stops the server, removes its files and DIR
+# PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user. Its files live in a
+# fresh folder under /tmp (DIR/cluster names it): `postgres` may not be able to reach DIR (say, under /root).
 set -euo pipefail
 
 action=${1:?usage: postgres-cluster.sh start|stop DIR}
@@ -16,24 +17,30 @@ as_owner() {
 
 case "$action" in
 start)
-  rm -rf "$dir"
+  "$0" stop "$dir"
   mkdir -p "$dir"
-  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
-  as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-    || { cat "$dir/initdb.log" >&2; exit 1; }
+  cluster=$(mktemp -d /tmp/killmail-pg.XXXXXX)
+  echo "$cluster" >"$dir/cluster"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$cluster"; fi
+  as_owner "$bindir/initdb" -D "$cluster/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$cluster/initdb.log" 2>&1 \
+    || { cat "$cluster/initdb.log" >&2; exit 1; }
   port=""
   for candidate in $(seq 55432 55532); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
   done
   [ -n "$port" ] || { echo "postgres-cluster.sh: no free port in 55432-55532" >&2; exit 1; }
-  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c max_wal_size=4GB" \
-    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+  as_owner "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c max_wal_size=4GB" \
+    start >/dev/null || { cat "$cluster/server.log" >&2; exit 1; }
   echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
-  echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') running on port $port ($dir)"
+  echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') running on port $port ($cluster)"
   ;;
 stop)
-  if [ -d "$dir/data" ]; then as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; fi
+  if [ -f "$dir/cluster" ]; then
+    cluster=$(cat "$dir/cluster")
+    if [ -d "$cluster/data" ]; then as_owner "$bindir/pg_ctl" -D "$cluster/data" -m fast -w stop >/dev/null 2>&1 || true; fi
+    case "$cluster" in /tmp/killmail-pg.*) rm -rf "$cluster" ;; esac
+  fi
   rm -rf "$dir"
   ;;
 *)

@@ -1,4 +1,244 @@
+// import:killmails end to end: the real program against a real database, on real killmails, files, folders and
+// EVE Ref archives, bad input and a database that fails half-way.
+#include "Fixtures.h"
+#include "TestDatabase.h"
+
+#include "import/KillmailImporter.h"
+#include "parse/KillmailParser.h"
+#include "prices/PriceBook.h"
+#include "staticdata/StaticData.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-int main(int, char**) { return 0; }
+
+using namespace km;
+
+namespace {
+
+struct CliResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+CliResult runCli(const test::TestDatabase& db, const QStringList& arguments)
+{
+    QProcess process;
+    process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), QStringList{QStringLiteral("--database"), db.urlText()} + arguments);
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+qint64 count(Database& database, const QString& table)
+{
+    return database.scalar(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toLongLong();
+}
+
+void writeFile(const QString& path, const QByteArray& content)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+}
+
+} // namespace
+
+class TestImport : public QObject {
+    Q_OBJECT
+public:
+    explicit TestImport(Backend backend)
+        : m_backend(backend)
+    {
+    }
+
+private:
+    Backend m_backend;
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(QFile::exists(qEnvironmentVariable("KILLMAIL_CONSOLE")), "KILLMAIL_CONSOLE names the program"); }
+
+    void importsAFolderOnceAndRerunsSafely()
+    {
+        test::TestDatabase db(m_backend);
+        const QString folder = test::dataPath(QStringLiteral("killmails"));
+        const CliResult first = runCli(db, {QStringLiteral("import:killmails"), folder});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
+        QVERIFY2(first.out.contains(QStringLiteral("stored: 294 killmails")), qPrintable(first.out));
+        QVERIFY(first.out.contains(QStringLiteral("rejected: 0")));
+        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 294);
+        const qint64 attackers = count(db.database(), QStringLiteral("attackers"));
+        const qint64 items = count(db.database(), QStringLiteral("items"));
+
+        const CliResult again = runCli(db, {QStringLiteral("import:killmails"), folder});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.out.contains(QStringLiteral("stored: 0 killmails")), qPrintable(again.out));
+        QVERIFY(again.out.contains(QStringLiteral("duplicates: 294")));
+        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 294);
+        QCOMPARE(count(db.database(), QStringLiteral("attackers")), attackers);
+        QCOMPARE(count(db.database(), QStringLiteral("items")), items);
+
+        const CliResult check = runCli(db, {QStringLiteral("debug:check-data")});
+        if (m_backend == Backend::Postgres) { // the cluster is fresh: the engine's maintenance never ran
+            QVERIFY(check.out.contains(QStringLiteral("missing partitions")));
+            QVERIFY(runCli(db, {QStringLiteral("db:partitions"), QStringLiteral("--create-ahead"), QStringLiteral("2")}).exitCode == 0);
+        }
+        const CliResult clean = runCli(db, {QStringLiteral("debug:check-data")});
+        QVERIFY2(clean.exitCode == 0, qPrintable(clean.out + clean.err));
+        QVERIFY(clean.out.contains(QStringLiteral("no problems found")));
+    }
+
+    void storedFlagsAreZkillboards()
+    {
+        test::TestDatabase db(m_backend);
+        QCOMPARE(runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))}).exitCode, 0);
+        QSqlQuery query = db.database().exec(QStringLiteral("SELECT \"killmailId\", \"isNPC\", \"isSolo\", \"isAwoxing\" FROM killmails"));
+        int compared = 0;
+        while (query.next()) {
+            QFile file(test::dataPath(QStringLiteral("killmails/%1.json").arg(query.value(0).toLongLong())));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const auto outcomes = KillmailParser::parseDocument(file.readAll(), file.fileName());
+            const auto& zkb = std::get<ParsedKillmail>(outcomes.front()).zkb;
+            if (!zkb) {
+                continue;
+            }
+            QCOMPARE(query.value(1).toBool(), zkb->npc);
+            QCOMPARE(query.value(2).toBool(), zkb->solo);
+            QCOMPARE(query.value(3).toBool(), zkb->awox);
+            ++compared;
+        }
+        QCOMPARE(compared, 283);
+    }
+
+    void importsEveRefArchivesAndReportsBadMembers()
+    {
+        test::TestDatabase db(m_backend);
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("archives/killmails-2024-01-01.tar.bz2"))});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("stored: 37 killmails")), qPrintable(result.out));
+        QVERIFY(result.out.contains(QStringLiteral("rejected: 1")));
+        QVERIFY2(result.out.contains(QStringLiteral("killmails-2024-01-01.tar.bz2:killmails/999999999.json: malformed JSON")), qPrintable(result.out));
+        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 37);
+        QCOMPARE(db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE LENGTH(\"hash\") = 40")).toInt(), 37);
+    }
+
+    void aCorruptArchiveDoesNotStopTheRest()
+    {
+        test::TestDatabase db(m_backend);
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("archives/corrupt.tar.bz2")),
+                                              test::dataPath(QStringLiteral("archives/single.json.bz2")),
+                                              test::dataPath(QStringLiteral("killmails/39077457.json"))});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("corrupt.tar.bz2")), qPrintable(result.out));
+        QCOMPARE(db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" IN (12575058, 39077457)")).toInt(), 2);
+    }
+
+    void badFilesAreNamedAndSkipped()
+    {
+        test::TestDatabase db(m_backend);
+        QTemporaryDir folder;
+        QFile good(test::dataPath(QStringLiteral("killmails/39077457.json")));
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        const QByteArray goodJson = good.readAll();
+        QJsonObject missingVictim = QJsonDocument::fromJson(goodJson).object();
+        missingVictim.remove(QStringLiteral("victim"));
+        missingVictim.remove(QStringLiteral("zkb"));
+        writeFile(folder.filePath(QStringLiteral("a-good.json")), goodJson);
+        writeFile(folder.filePath(QStringLiteral("b-truncated.json")), goodJson.left(100));
+        writeFile(folder.filePath(QStringLiteral("c-no-victim.json")), QJsonDocument(missingVictim).toJson());
+        writeFile(folder.filePath(QStringLiteral("d-eve-kill.json")),
+                  R"({"killmail_id": 5, "killmail_hash": "0123456789abcdef0123456789abcdef01234567"})");
+        writeFile(folder.filePath(QStringLiteral("e-scalar.json")), "17");
+        writeFile(folder.filePath(QStringLiteral("notes.txt")), "ignored: not a killmail file");
+
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), folder.path()});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.out.contains(QStringLiteral("inputs: 5")));
+        QVERIFY(result.out.contains(QStringLiteral("stored: 1 killmails")));
+        QVERIFY(result.out.contains(QStringLiteral("rejected: 3")));
+        QVERIFY(result.out.contains(QStringLiteral("b-truncated.json: malformed JSON")));
+        QVERIFY(result.out.contains(QStringLiteral("c-no-victim.json: victim: required field is missing")));
+        QVERIFY(result.out.contains(QStringLiteral("e-scalar.json")));
+        QVERIFY(result.out.contains(QStringLiteral("id and hash only (the body must be fetched from ESI): 1")));
+        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 1);
+    }
+
+    void aDatabaseFailureStopsCleanlyAndARerunFillsTheGap()
+    {
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        // Fail the write of the batch holding killmail 119689329, as a full disk would.
+        if (m_backend == Backend::Sqlite) {
+            database.exec(QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items WHEN NEW.\"killmailId\" = 119689329 "
+                                         "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"));
+        } else {
+            database.exec(QStringLiteral("CREATE FUNCTION fail_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                         "IF NEW.\"killmailId\" = 119689329 THEN RAISE EXCEPTION 'disk full (simulated)'; END IF; "
+                                         "RETURN NEW; END $$"));
+            database.exec(QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION fail_items()"));
+        }
+        const QString folder = test::dataPath(QStringLiteral("killmails"));
+        const CliResult failed = runCli(db, {QStringLiteral("import:killmails"), QStringLiteral("--batch-size"), QStringLiteral("50"), folder});
+        QCOMPARE(failed.exitCode, 1);
+        QVERIFY2(failed.out.contains(QStringLiteral("stopped by a database error")), qPrintable(failed.out));
+        QVERIFY(failed.out.contains(QStringLiteral("disk full (simulated)")));
+        const qint64 partial = count(database, QStringLiteral("killmails"));
+        QVERIFY(partial < 294);
+        QCOMPARE(database.scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" = 119689329")).toInt(), 0);
+        // Nothing half-written: every stored killmail has its attackers, and no row is orphaned.
+        const CliResult check = runCli(db, {QStringLiteral("debug:check-data"), QStringLiteral("--no-recompute")});
+        QVERIFY2(!check.out.contains(QStringLiteral("without attackers")) && !check.out.contains(QStringLiteral("is missing")),
+                 qPrintable(check.out));
+
+        database.exec(QStringLiteral("DROP TRIGGER fail_items%1").arg(m_backend == Backend::Postgres ? QStringLiteral(" ON items") : QString()));
+        const CliResult rerun = runCli(db, {QStringLiteral("import:killmails"), folder});
+        QCOMPARE(rerun.exitCode, 0);
+        QVERIFY2(rerun.out.contains(QStringLiteral("stored: %1 killmails").arg(294 - partial)), qPrintable(rerun.out));
+        QVERIFY(rerun.out.contains(QStringLiteral("duplicates: %1").arg(partial)));
+        QCOMPARE(count(database, QStringLiteral("killmails")), 294);
+    }
+
+    void importerReportsProgressAndRows()
+    {
+        test::TestDatabase db(m_backend);
+        PriceBook prices(db.database());
+        KillmailImporter importer(db.database(), StaticData::bundled(), prices, {50, 20});
+        std::vector<ProgressSnapshot> snapshots;
+        importer.setProgressCallback([&](const ProgressSnapshot& snapshot) { snapshots.push_back(snapshot); });
+        const ImportReport report = importer.importPaths({test::dataPath(QStringLiteral("killmails"))});
+        QCOMPARE(report.stored, 294);
+        QCOMPARE(report.attackerRows, count(db.database(), QStringLiteral("attackers")));
+        QCOMPARE(report.itemRows, count(db.database(), QStringLiteral("items")));
+        QVERIFY(!snapshots.empty());
+        QCOMPARE(snapshots.back().items, 294);
+        QCOMPARE(snapshots.back().done, snapshots.back().total);
+        QVERIFY(snapshots.back().itemsPerSecond > 0);
+    }
+
+    void emptyCommandLineIsAUsageError()
+    {
+        test::TestDatabase db(m_backend);
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails")});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY(result.err.contains(QStringLiteral("name at least one file")));
+    }
+};
+
+int main(int argc, char** argv)
+{
+    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
+    QCoreApplication app(argc, argv);
+    TestImport suite(backend);
+    return QTest::qExec(&suite, argc, argv);
+}
+
 #include "tst_import.moc"

@@ -26,9 +26,13 @@ struct ParsedDocument {
     qint64 references = 0;
 };
 
-ParsedDocument parseAndFlag(const ImportDocument& document, const FlagClassifier& classifier)
+/// Shared so the pool's results reach the writer without copying every killmail.
+using ParsedDocumentPtr = std::shared_ptr<ParsedDocument>;
+
+ParsedDocumentPtr parseAndFlag(const ImportDocument& document, const FlagClassifier& classifier)
 {
-    ParsedDocument parsed;
+    auto parsedPtr = std::make_shared<ParsedDocument>();
+    ParsedDocument& parsed = *parsedPtr;
     for (ParseOutcome& outcome : KillmailParser::parseDocument(document.json, document.origin)) {
         if (auto* killmail = std::get_if<ParsedKillmail>(&outcome)) {
             ValuedKillmail valued{std::move(killmail->killmail), {}, {}};
@@ -41,7 +45,7 @@ ParsedDocument parseAndFlag(const ImportDocument& document, const FlagClassifier
             parsed.rejected.push_back({error.where, error.message});
         }
     }
-    return parsed;
+    return parsedPtr;
 }
 
 /// The state of one importPaths() call.
@@ -114,7 +118,7 @@ private:
             return;
         }
         const FlagClassifier* classifier = &m_classifier;
-        QFuture<ParsedDocument> next = QtConcurrent::mapped(std::move(m_chunk), [classifier](const ImportDocument& document) {
+        QFuture<ParsedDocumentPtr> next = QtConcurrent::mapped(std::move(m_chunk), [classifier](const ImportDocument& document) {
             return parseAndFlag(document, *classifier);
         });
         m_chunk.clear();
@@ -127,16 +131,17 @@ private:
         if (!m_inFlight.isValid()) {
             return;
         }
-        const QList<ParsedDocument> results = m_inFlight.results();
+        const QList<ParsedDocumentPtr> results = m_inFlight.results();
         m_inFlight = {};
-        for (const ParsedDocument& parsed : results) {
+        for (const ParsedDocumentPtr& parsedPtr : results) {
+            ParsedDocument& parsed = *parsedPtr;
             for (const ImportFailure& failure : parsed.rejected) {
                 qCWarning(lcImport).noquote() << "rejected" << failure.where << "-" << failure.reason;
                 m_report.rejected.push_back(failure);
             }
             m_report.referencesOnly += parsed.references;
-            for (const ValuedKillmail& killmail : parsed.killmails) {
-                m_pending.push_back(killmail);
+            for (ValuedKillmail& killmail : parsed.killmails) {
+                m_pending.push_back(std::move(killmail));
                 if (qsizetype(m_pending.size()) >= m_options.batchSize) {
                     writeBatch();
                 }
@@ -204,7 +209,7 @@ private:
     qint64 m_finishedBytes = 0;
     qint64 m_currentInputBytes = 0;
     std::vector<ImportDocument> m_chunk;
-    QFuture<ParsedDocument> m_inFlight;
+    QFuture<ParsedDocumentPtr> m_inFlight;
     std::vector<ValuedKillmail> m_pending;
     ImportReport m_report;
 };

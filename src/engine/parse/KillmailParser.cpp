@@ -7,6 +7,7 @@
 #include <QJsonParseError>
 
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 namespace km {
@@ -18,6 +19,10 @@ struct FieldError : std::runtime_error {
 };
 
 constexpr double maxSafeInteger = 9007199254740992.0; // 2^53: beyond it a JSON number is not an exact integer
+/// Attackers and items each get row IDs killmailId * 100000 + position (storage/KillmailRows.h).
+constexpr qsizetype maxRowsPerKillmail = 100'000;
+/// Row IDs must fit a BIGINT: 9.2e18 / 100000. Real killmail IDs are around 1.3e8.
+constexpr std::int64_t maxKillmailId = 90'000'000'000'000;
 
 QString typeName(const QJsonValue& value)
 {
@@ -254,6 +259,9 @@ std::vector<Attacker> parseAttackers(const FieldReader& body)
     if (array.isEmpty()) {
         body.fail(QLatin1StringView("attackers"), QStringLiteral("a killmail needs at least one attacker"));
     }
+    if (array.size() >= maxRowsPerKillmail) {
+        body.fail(QLatin1StringView("attackers"), QStringLiteral("%1 attackers is more than any killmail can have").arg(array.size()));
+    }
     std::vector<Attacker> attackers;
     attackers.reserve(array.size());
     for (qsizetype i = 0; i < array.size(); ++i) {
@@ -289,8 +297,8 @@ Killmail parseBody(const QJsonObject& body, const QString& hash)
     const FieldReader reader(body, QString());
     Killmail killmail;
     killmail.killmailId = reader.requiredInteger(QLatin1StringView("killmail_id"));
-    if (killmail.killmailId <= 0) {
-        reader.fail(QLatin1StringView("killmail_id"), QStringLiteral("must be positive"));
+    if (killmail.killmailId <= 0 || killmail.killmailId > maxKillmailId) {
+        reader.fail(QLatin1StringView("killmail_id"), QStringLiteral("%1 is not a killmail id").arg(killmail.killmailId));
     }
     const QString time = reader.requiredString(QLatin1StringView("killmail_time"));
     const auto parsedTime = utc::parseIso8601(time);
@@ -302,6 +310,17 @@ Killmail parseBody(const QJsonObject& body, const QString& hash)
     killmail.moonId = reader.optionalInteger(QLatin1StringView("moon_id"));
     killmail.warId = reader.optionalInteger(QLatin1StringView("war_id"));
     killmail.victim = parseVictim(reader.requiredObject(QLatin1StringView("victim")));
+    qsizetype items = 0;
+    const std::function<void(const std::vector<Item>&)> countItems = [&](const std::vector<Item>& level) {
+        items += qsizetype(level.size());
+        for (const Item& item : level) {
+            countItems(item.items);
+        }
+    };
+    countItems(killmail.victim.items);
+    if (items >= maxRowsPerKillmail) {
+        reader.fail(QLatin1StringView("victim"), QStringLiteral("%1 items is more than any killmail can have").arg(items));
+    }
     killmail.attackers = parseAttackers(reader);
     killmail.hash = hash;
     return killmail;

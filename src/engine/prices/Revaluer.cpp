@@ -46,7 +46,7 @@ QString sqlTime(UnixTime time)
 std::vector<StoredKill> readChunk(Database& database, std::optional<UnixTime> since, std::optional<std::pair<UnixTime, KillmailId>> after,
                                   int limit)
 {
-    QString statement = QStringLiteral(R"(SELECT "killmailId", CAST("killmailTime" AS TEXT), "victimShipTypeId", "destroyedValue",
+    QString statement = QStringLiteral(R"(SELECT "killmailId", CAST("killmailTime" AS TEXT) AS "timeText", "victimShipTypeId", "destroyedValue",
 "droppedValue", "fittedValue", "totalValue", "unpricedTypes" FROM killmails)");
     QVariantList bindings;
     if (after) { // the plain bound lets PostgreSQL skip earlier partitions, the row bound resumes within a second

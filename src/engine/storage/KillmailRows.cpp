@@ -62,9 +62,10 @@ KillmailRow killmailRow(const ValuedKillmail& valued, const StaticData& staticDa
     };
 }
 
-AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const Attacker& attacker)
+AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const Attacker& attacker, std::size_t position)
 {
     return AttackerRow{
+        rowId(killmail.killmailId, position),
         std::int64_t(killmail.killmailId),
         time,
         optionalValue(attacker.characterId),
@@ -79,13 +80,14 @@ AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const 
     };
 }
 
-ItemRow itemRow(const Killmail& killmail, const QByteArray& time, const Item& item, FieldValue id, FieldValue parentId)
+ItemRow itemRow(const Killmail& killmail, const QByteArray& time, const Item& item, std::size_t position,
+                std::optional<std::size_t> parentPosition)
 {
     return ItemRow{
-        std::move(id),
+        rowId(killmail.killmailId, position),
         std::int64_t(killmail.killmailId),
         time,
-        std::move(parentId),
+        parentPosition ? FieldValue(rowId(killmail.killmailId, *parentPosition)) : FieldValue(),
         std::int64_t(item.typeId),
         std::int64_t(item.flag),
         std::int64_t(item.quantityDestroyed),
@@ -94,21 +96,27 @@ ItemRow itemRow(const Killmail& killmail, const QByteArray& time, const Item& it
     };
 }
 
-void forEachItem(const std::vector<Item>& items, const std::function<void(const Item&, const Item*)>& visit)
+void forEachItem(const std::vector<Item>& items,
+                 const std::function<void(const Item&, std::size_t, std::optional<std::size_t>)>& visit)
 {
-    const std::function<void(const std::vector<Item>&, const Item*)> walk = [&](const std::vector<Item>& level, const Item* parent) {
-        for (const Item& item : level) {
-            visit(item, parent);
-            walk(item.items, &item);
-        }
-    };
-    walk(items, nullptr);
+    std::size_t next = 0;
+    const std::function<void(const std::vector<Item>&, std::optional<std::size_t>)> walk =
+        [&](const std::vector<Item>& level, std::optional<std::size_t> parent) {
+            for (const Item& item : level) {
+                const std::size_t position = next++;
+                visit(item, position, parent);
+                if (!item.items.empty()) {
+                    walk(item.items, position);
+                }
+            }
+        };
+    walk(items, std::nullopt);
 }
 
 qsizetype itemCount(const Killmail& killmail)
 {
     qsizetype count = 0;
-    forEachItem(killmail.victim.items, [&count](const Item&, const Item*) { ++count; });
+    forEachItem(killmail.victim.items, [&count](const Item&, std::size_t, std::optional<std::size_t>) { ++count; });
     return count;
 }
 
@@ -125,7 +133,7 @@ std::vector<int> unknownTypeIds(const Killmail& killmail, const StaticData& stat
         check(attacker.shipTypeId.value_or(0));
         check(attacker.weaponTypeId.value_or(0));
     }
-    forEachItem(killmail.victim.items, [&](const Item& item, const Item*) { check(item.typeId); });
+    forEachItem(killmail.victim.items, [&](const Item& item, std::size_t, std::optional<std::size_t>) { check(item.typeId); });
     std::sort(unknown.begin(), unknown.end());
     unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
     return unknown;

@@ -4,8 +4,9 @@
 #include "storage/PgResult.h"
 #include "util/UtcTime.h"
 
-#include <QHash>
 #include <QSet>
+
+#include <algorithm>
 
 namespace km {
 namespace {
@@ -102,22 +103,6 @@ std::vector<const ValuedKillmail*> PostgresKillmailWriter::claim(const std::vect
     return fresh;
 }
 
-std::vector<std::int64_t> PostgresKillmailWriter::reserveItemIds(qsizetype count)
-{
-    std::vector<std::int64_t> ids;
-    if (count == 0) {
-        return ids;
-    }
-    const pg::Result result = pg::exec(m_database.postgresHandle(),
-                                       "SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, $1::int)",
-                                       {QByteArray::number(count)}, "reserve item IDs");
-    ids.reserve(count);
-    for (int row = 0; row < PQntuples(result.get()); ++row) {
-        ids.push_back(QByteArray(PQgetvalue(result.get(), row, 0)).toLongLong());
-    }
-    return ids;
-}
-
 void PostgresKillmailWriter::copyRows(const std::vector<const ValuedKillmail*>& fresh)
 {
     if (fresh.empty()) {
@@ -126,25 +111,20 @@ void PostgresKillmailWriter::copyRows(const std::vector<const ValuedKillmail*>& 
     pg::CopyBuffer killmails;
     pg::CopyBuffer attackers;
     pg::CopyBuffer items;
-    qsizetype totalItems = 0;
-    for (const ValuedKillmail* valued : fresh) {
-        totalItems += rows::itemCount(valued->killmail);
-    }
-    // Items get their IDs here, not from the column default, so nested items can name their parent's row.
-    const std::vector<std::int64_t> itemIds = reserveItemIds(totalItems);
-    std::size_t nextItemId = 0;
-    for (const ValuedKillmail* valued : fresh) {
+    // COPY keeps a multi-insert buffer for a few partitions only: rows grouped by month keep it effective.
+    std::vector<const ValuedKillmail*> ordered = fresh;
+    std::stable_sort(ordered.begin(), ordered.end(), [](const ValuedKillmail* a, const ValuedKillmail* b) {
+        return a->killmail.killmailTime < b->killmail.killmailTime;
+    });
+    for (const ValuedKillmail* valued : ordered) {
         const Killmail& killmail = valued->killmail;
         const QByteArray time = utc::toSqlTimestamp(killmail.killmailTime);
         appendRow(killmails, rows::killmailRow(*valued, m_staticData));
-        for (const Attacker& attacker : killmail.attackers) {
-            appendRow(attackers, rows::attackerRow(killmail, time, attacker));
+        for (std::size_t i = 0; i < killmail.attackers.size(); ++i) {
+            appendRow(attackers, rows::attackerRow(killmail, time, killmail.attackers[i], i));
         }
-        QHash<const Item*, std::int64_t> assigned;
-        rows::forEachItem(killmail.victim.items, [&](const Item& item, const Item* parent) {
-            const std::int64_t id = itemIds.at(nextItemId++);
-            assigned.insert(&item, id);
-            appendRow(items, rows::itemRow(killmail, time, item, id, parent ? FieldValue(assigned.value(parent)) : FieldValue()));
+        rows::forEachItem(killmail.victim.items, [&](const Item& item, std::size_t position, std::optional<std::size_t> parent) {
+            appendRow(items, rows::itemRow(killmail, time, item, position, parent));
         });
     }
     PGconn* connection = m_database.postgresHandle();

@@ -18,7 +18,6 @@ public:
 
 private:
     std::vector<const ValuedKillmail*> claim(const std::vector<ValuedKillmail>& batch);
-    std::vector<std::int64_t> reserveItemIds(qsizetype count);
     void copyRows(const std::vector<const ValuedKillmail*>& fresh);
     void recordUnknownTypes(const std::vector<const ValuedKillmail*>& fresh);
 

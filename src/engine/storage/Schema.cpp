@@ -58,7 +58,7 @@ Table killmailsTable()
 Table attackersTable()
 {
     return Table{"attackers",
-                 {{"id", Identity, true},
+                 {{"id", BigInt, true},
                   {"killmailId", BigInt, true},
                   {"killmailTime", Timestamp, true},
                   {"characterId", BigInt},
@@ -81,7 +81,7 @@ Table attackersTable()
 Table itemsTable()
 {
     return Table{"items",
-                 {{"id", Identity, true},
+                 {{"id", BigInt, true},
                   {"killmailId", BigInt, true},
                   {"killmailTime", Timestamp, true},
                   {"parentId", BigInt},
@@ -141,10 +141,9 @@ QString typeName(ColumnType type, Backend backend)
 {
     const bool pg = backend == Backend::Postgres;
     switch (type) {
-    case BigInt: return QStringLiteral("BIGINT");
+    case BigInt: return pg ? QStringLiteral("BIGINT") : QStringLiteral("INTEGER"); // "INTEGER PRIMARY KEY" is SQLite's rowid
     case Integer: return QStringLiteral("INTEGER");
     case SmallInt: return QStringLiteral("SMALLINT");
-    case Identity: return pg ? QStringLiteral("BIGSERIAL") : QStringLiteral("INTEGER");
     case Timestamp: return pg ? QStringLiteral("TIMESTAMP") : QStringLiteral("TEXT");
     case Date: return pg ? QStringLiteral("DATE") : QStringLiteral("TEXT");
     case Money: return QStringLiteral("NUMERIC(20,2)");

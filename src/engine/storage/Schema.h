@@ -11,7 +11,7 @@ namespace km {
 
 class Database;
 
-enum class ColumnType { BigInt, Integer, SmallInt, Identity, Timestamp, Date, Money, Double, Boolean, Text };
+enum class ColumnType { BigInt, Integer, SmallInt, Timestamp, Date, Money, Double, Boolean, Text };
 
 struct Column {
     const char* name;

@@ -4,8 +4,6 @@
 #include "storage/StorageError.h"
 #include "util/UtcTime.h"
 
-#include <QHash>
-
 #include <sqlite3.h>
 
 namespace km {
@@ -98,22 +96,17 @@ bool SqliteKillmailWriter::writeOne(const ValuedKillmail& valued)
     const Killmail& killmail = valued.killmail;
     bindAll(m_insertKillmail, rows::killmailRow(valued, m_staticData));
     run(m_insertKillmail, "store a killmail");
-    sqlite3* handle = m_database.sqliteHandle();
-    if (sqlite3_changes(handle) == 0) {
+    if (sqlite3_changes(m_database.sqliteHandle()) == 0) {
         return false; // already stored
     }
     const QByteArray time = utc::toSqlTimestamp(killmail.killmailTime);
-    for (const Attacker& attacker : killmail.attackers) {
-        bindAll(m_insertAttacker, rows::attackerRow(killmail, time, attacker));
+    for (std::size_t i = 0; i < killmail.attackers.size(); ++i) {
+        bindAll(m_insertAttacker, rows::attackerRow(killmail, time, killmail.attackers[i], i));
         run(m_insertAttacker, "store an attacker");
     }
-    QHash<const Item*, std::int64_t> rowIds;
-    rows::forEachItem(killmail.victim.items, [&](const Item& item, const Item* parent) {
-        bindAll(m_insertItem, rows::itemRow(killmail, time, item, {}, parent ? FieldValue(rowIds.value(parent)) : FieldValue()));
+    rows::forEachItem(killmail.victim.items, [&](const Item& item, std::size_t position, std::optional<std::size_t> parent) {
+        bindAll(m_insertItem, rows::itemRow(killmail, time, item, position, parent));
         run(m_insertItem, "store an item");
-        if (!item.items.empty()) {
-            rowIds.insert(&item, sqlite3_last_insert_rowid(handle));
-        }
     });
     for (const int typeId : rows::unknownTypeIds(killmail, m_staticData)) {
         bind(m_insertUnknownType, 1, std::int64_t(typeId));
