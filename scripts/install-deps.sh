@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 (bookworm) package Killmail Console needs to build, test and run.
+# Idempotent: when everything is already installed it does nothing (no apt-get update, no network).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git ca-certificates bzip2
+  # Qt 6.4 and QCoro
+  qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins libgl-dev qcoro-qt6-dev
+  # storage and archives
+  libpq-dev libsqlite3-dev libarchive-dev
+  # PostgreSQL server: the tests start a throwaway cluster
+  postgresql
+  # code style, static analysis, test and benchmark libraries
+  clang-format clang-tidy libgtest-dev libbenchmark-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" = 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+else
+  echo "install-deps.sh: not root and sudo is not installed; as root run: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-deps.sh: done" >&2
