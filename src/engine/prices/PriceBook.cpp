@@ -202,10 +202,11 @@ void PriceBook::load(const std::vector<int>& typeIds)
             m_loader = std::make_unique<SqliteHistoryLoader>(m_database);
         }
     }
-    for (const int typeId : typeIds) {
-        m_history[typeId]; // loaded, even when it has no history
+    QHash<int, std::vector<DailyAverage>> loaded;
+    m_loader->load(typeIds, m_regionId, m_windowStart, m_windowEnd, loaded);
+    for (const int typeId : typeIds) { // marked loaded only once the query succeeded, even without history
+        m_history.insert(typeId, loaded.take(typeId));
     }
-    m_loader->load(typeIds, m_regionId, m_windowStart, m_windowEnd, m_history);
 }
 
 std::optional<double> PriceBook::compute(int typeId, QDate day)

@@ -70,12 +70,13 @@ Table attackersTable()
                   {"damageDone", BigInt, true, "0"},
                   {"finalBlow", Boolean, true, "false"},
                   {"securityStatus", Double}},
-                 {"id"},
-                 {{"attackers_killmail", {"killmailId"}},
-                  {"attackers_character", {"characterId"}},
+                 {"killmailId", "id"},
+                 {{"attackers_character", {"characterId"}},
                   {"attackers_corporation", {"corporationId"}},
                   {"attackers_alliance", {"allianceId"}}},
-                 "killmailTime"};
+                 "killmailTime",
+                 false,
+                 true};
 }
 
 Table itemsTable()
@@ -90,9 +91,11 @@ Table itemsTable()
                   {"quantityDestroyed", BigInt, true, "0"},
                   {"quantityDropped", BigInt, true, "0"},
                   {"singleton", SmallInt, true, "0"}},
-                 {"id"},
-                 {{"items_killmail", {"killmailId"}}, {"items_type", {"typeId"}}},
-                 "killmailTime"};
+                 {"killmailId", "id"},
+                 {{"items_type", {"typeId"}}},
+                 "killmailTime",
+                 false,
+                 true};
 }
 
 std::vector<Migration> buildMigrations()
@@ -206,6 +209,9 @@ QStringList Migrator::createStatements(const Table& table, Backend backend)
     }
     definitions << QStringLiteral("PRIMARY KEY (%1)").arg(quotedList(primaryKey));
     QString create = QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (\n  %2\n)").arg(quoted(name), definitions.join(QStringLiteral(",\n  ")));
+    if (!pg && table.clustered) {
+        create += QStringLiteral(" WITHOUT ROWID");
+    }
     if (partitioned) {
         create += QStringLiteral(" PARTITION BY RANGE (%1)").arg(quoted(QString::fromLatin1(table.partitionColumn)));
     }

@@ -34,6 +34,8 @@ struct Table {
     const char* partitionColumn = nullptr;
     /// Only created on PostgreSQL (structures SQLite gets for free from its own primary keys).
     bool postgresOnly = false;
+    /// Rows are stored in primary-key order (SQLite: WITHOUT ROWID), so the key's leading column needs no index.
+    bool clustered = false;
 };
 
 /// One versioned step of the schema: tables and indexes to create, rendered for each backend.

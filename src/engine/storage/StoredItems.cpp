@@ -38,8 +38,11 @@ std::vector<Item> nest(std::vector<StoredItem>& rows)
     }
     const std::function<Item(qsizetype)> build = [&](qsizetype index) {
         Item item = std::move(rows[index].item);
-        for (const qsizetype child : children.value(index)) {
-            item.items.push_back(build(child));
+        const auto contents = children.constFind(index);
+        if (contents != children.constEnd()) {
+            for (const qsizetype child : *contents) {
+                item.items.push_back(build(child));
+            }
         }
         return item;
     };
