@@ -1,12 +1,14 @@
 #include "storage/KillmailReader.h"
 
 #include "storage/Database.h"
+#include "storage/StoredItems.h"
 #include "util/UtcTime.h"
 
 #include <QHash>
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <algorithm>
 #include <map>
 
 namespace km {
@@ -27,24 +29,6 @@ std::optional<T> optionalField(const QSqlQuery& query, int column)
 {
     const QVariant value = query.value(column);
     return value.isNull() ? std::nullopt : std::optional<T>(value.value<T>());
-}
-
-struct ItemRecord {
-    std::int64_t id = 0;
-    std::optional<std::int64_t> parentId;
-    Item item;
-};
-
-std::vector<Item> buildTree(std::vector<ItemRecord>& records, const std::optional<std::int64_t>& parentId)
-{
-    std::vector<Item> level;
-    for (ItemRecord& record : records) {
-        if (record.parentId == parentId) {
-            record.item.items = buildTree(records, record.id);
-            level.push_back(record.item);
-        }
-    }
-    return level;
 }
 
 } // namespace
@@ -92,13 +76,23 @@ std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& 
                                    killmails.value(21).toDouble(), killmails.value(22).toInt()};
         loaded.emplace(km.killmailId, std::move(valued));
     }
+    if (loaded.empty()) {
+        return {};
+    }
+    TimeRange range{loaded.begin()->second.killmail.killmailTime, loaded.begin()->second.killmail.killmailTime};
+    for (const auto& [id, valued] : loaded) {
+        range.from = std::min(range.from, valued.killmail.killmailTime);
+        range.to = std::max(range.to, valued.killmail.killmailTime);
+    }
+    // The time range lets PostgreSQL read only the partitions that hold these killmails.
+    const QVariantList within{QString::fromLatin1(utc::toSqlTimestamp(range.from)), QString::fromLatin1(utc::toSqlTimestamp(range.to))};
 
     QSqlQuery attackers = m_database.exec(
         QStringLiteral("SELECT \"killmailId\", \"characterId\", \"corporationId\", \"allianceId\", \"factionId\", \"shipTypeId\", "
                        "\"weaponTypeId\", \"damageDone\", \"finalBlow\", \"securityStatus\" FROM attackers "
-                       "WHERE \"killmailId\" IN (%1) ORDER BY \"id\"")
+                       "WHERE \"killmailId\" IN (%1) AND \"killmailTime\" BETWEEN ? AND ? ORDER BY \"id\"")
             .arg(in),
-        {}, "read attackers");
+        within, "read attackers");
     while (attackers.next()) {
         const auto it = loaded.find(attackers.value(0).toLongLong());
         if (it == loaded.end()) {
@@ -117,27 +111,11 @@ std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& 
         it->second.killmail.attackers.push_back(attacker);
     }
 
-    QHash<KillmailId, std::vector<ItemRecord>> itemRecords;
-    QSqlQuery items = m_database.exec(
-        QStringLiteral("SELECT \"killmailId\", \"id\", \"parentId\", \"typeId\", \"flag\", \"quantityDestroyed\", "
-                       "\"quantityDropped\", \"singleton\" FROM items WHERE \"killmailId\" IN (%1) ORDER BY \"id\"")
-            .arg(in),
-        {}, "read items");
-    while (items.next()) {
-        ItemRecord record;
-        record.id = items.value(1).toLongLong();
-        record.parentId = optionalField<std::int64_t>(items, 2);
-        record.item.typeId = items.value(3).toInt();
-        record.item.flag = items.value(4).toInt();
-        record.item.quantityDestroyed = items.value(5).toLongLong();
-        record.item.quantityDropped = items.value(6).toLongLong();
-        record.item.singleton = items.value(7).toInt();
-        itemRecords[items.value(0).toLongLong()].push_back(std::move(record));
-    }
-    for (auto it = itemRecords.begin(); it != itemRecords.end(); ++it) {
+    QHash<KillmailId, std::vector<Item>> items = StoredItemLoader(m_database).load(ids, range);
+    for (auto it = items.begin(); it != items.end(); ++it) {
         const auto killmail = loaded.find(it.key());
         if (killmail != loaded.end()) {
-            killmail->second.killmail.victim.items = buildTree(it.value(), std::nullopt);
+            killmail->second.killmail.victim.items = std::move(it.value());
         }
     }
 
