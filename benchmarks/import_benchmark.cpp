@@ -72,10 +72,12 @@ void benchmark(const QString& label, const DatabaseUrl& url, const QString& corp
     const ImportReport report = importer.importPaths({corpus});
     const double seconds = double(clock.nsecsElapsed()) / 1e9;
     const qint64 rows = report.stored + report.attackerRows + report.itemRows;
-    std::printf("%-10s %8lld killmails in %6.2f s  %8.0f killmails/s  %9.0f rows/s  (%lld attackers, %lld items, %zu rejected%s)\n",
+    std::printf("%-10s %8lld killmails in %6.2f s  %8.0f killmails/s  %9.0f rows/s  (%lld attackers, %lld items, %zu "
+                "rejected%s)\n",
                 qPrintable(label), static_cast<long long>(report.stored), seconds, double(report.stored) / seconds,
-                double(rows) / seconds, static_cast<long long>(report.attackerRows), static_cast<long long>(report.itemRows),
-                report.rejected.size(), report.stored == expected ? "" : ", INCOMPLETE");
+                double(rows) / seconds, static_cast<long long>(report.attackerRows),
+                static_cast<long long>(report.itemRows), report.rejected.size(),
+                report.stored == expected ? "" : ", INCOMPLETE");
     if (!report.storageError.isEmpty()) {
         std::printf("           database error: %s\n", qPrintable(report.storageError));
     }
@@ -88,11 +90,14 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Import benchmark: end-to-end killmails/s into SQLite and PostgreSQL."));
+    parser.setApplicationDescription(
+        QStringLiteral("Import benchmark: end-to-end killmails/s into SQLite and PostgreSQL."));
     parser.addHelpOption();
-    const QCommandLineOption countOption(QStringLiteral("count"), QStringLiteral("Killmails in the corpus (default 20000)."),
+    const QCommandLineOption countOption(QStringLiteral("count"),
+                                         QStringLiteral("Killmails in the corpus (default 20000)."),
                                          QStringLiteral("n"), QStringLiteral("20000"));
-    const QCommandLineOption postgresOption(QStringLiteral("postgres"), QStringLiteral("An empty PostgreSQL database to import into."),
+    const QCommandLineOption postgresOption(QStringLiteral("postgres"),
+                                            QStringLiteral("An empty PostgreSQL database to import into."),
                                             QStringLiteral("url"));
     parser.addOptions({countOption, postgresOption});
     parser.process(app);
@@ -102,8 +107,9 @@ int main(int argc, char** argv)
     QElapsedTimer clock;
     clock.start();
     const StaticData& staticData = StaticData::bundled();
-    std::printf("static data: %lld types, %lld solar systems loaded in %.0f ms\n", static_cast<long long>(staticData.typeCount()),
-                static_cast<long long>(staticData.solarSystemCount()), double(clock.nsecsElapsed()) / 1e6);
+    std::printf("static data: %lld types, %lld solar systems loaded in %.0f ms\n",
+                static_cast<long long>(staticData.typeCount()), static_cast<long long>(staticData.solarSystemCount()),
+                double(clock.nsecsElapsed()) / 1e6);
 
     QTemporaryDir work;
     const QString corpus = work.filePath(QStringLiteral("corpus"));
@@ -111,7 +117,8 @@ int main(int argc, char** argv)
     const qint64 bytes = writeCorpus(corpus, count);
     std::printf("corpus: %d killmail files, %.1f MB of JSON\n", count, double(bytes) / 1e6);
 
-    benchmark(QStringLiteral("SQLite"), *DatabaseUrl::parse(QStringLiteral("sqlite://") + work.filePath(QStringLiteral("bench.db")), nullptr),
+    benchmark(QStringLiteral("SQLite"),
+              *DatabaseUrl::parse(QStringLiteral("sqlite://") + work.filePath(QStringLiteral("bench.db")), nullptr),
               corpus, count);
     if (parser.isSet(postgresOption)) {
         QString error;

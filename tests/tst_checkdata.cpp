@@ -78,8 +78,9 @@ private Q_SLOTS:
         Database& database = db.database();
         database.exec(QStringLiteral("DELETE FROM attackers WHERE \"killmailId\" = 39077457"));
         database.exec(QStringLiteral("DELETE FROM killmails WHERE \"killmailId\" = 119689329"));
-        database.exec(QStringLiteral("DELETE FROM items WHERE \"killmailId\" = 131126432 AND \"parentId\" IS NULL AND \"id\" IN "
-                                     "(SELECT \"parentId\" FROM items WHERE \"killmailId\" = 131126432)"));
+        database.exec(
+            QStringLiteral("DELETE FROM items WHERE \"killmailId\" = 131126432 AND \"parentId\" IS NULL AND \"id\" IN "
+                           "(SELECT \"parentId\" FROM items WHERE \"killmailId\" = 131126432)"));
         database.exec(QStringLiteral("UPDATE killmails SET \"attackerCount\" = 1 WHERE \"killmailId\" = 2670025"));
 
         const QList<DataProblem> problems = DataChecker(database, StaticData::bundled()).run({});
@@ -104,7 +105,8 @@ private Q_SLOTS:
         test::TestDatabase db(m_backend);
         fill(db);
         Database& database = db.database();
-        database.exec(QStringLiteral("UPDATE killmails SET \"isSolo\" = NOT \"isSolo\" WHERE \"killmailId\" = 39077457"));
+        database.exec(
+            QStringLiteral("UPDATE killmails SET \"isSolo\" = NOT \"isSolo\" WHERE \"killmailId\" = 39077457"));
         database.exec(QStringLiteral("UPDATE killmails SET \"totalValue\" = 123.45 WHERE \"killmailId\" = 10622653"));
         const QList<DataProblem> problems = DataChecker(database, StaticData::bundled()).run({});
         const DataProblem* mismatch = find(problems, QStringLiteral("disagree with a recomputation"));
@@ -126,7 +128,9 @@ private Q_SLOTS:
         test::TestDatabase db(m_backend);
         fill(db);
         const QDate month = QDate::currentDate().addMonths(1);
-        db.database().exec(QStringLiteral("DROP TABLE %1").arg(PartitionManager::partitionName(QStringLiteral("items"), QDate(month.year(), month.month(), 1))));
+        db.database().exec(
+            QStringLiteral("DROP TABLE %1")
+                .arg(PartitionManager::partitionName(QStringLiteral("items"), QDate(month.year(), month.month(), 1))));
         DataChecker::Options structural;
         structural.recompute = false;
         const QList<DataProblem> problems = DataChecker(db.database(), StaticData::bundled()).run(structural);

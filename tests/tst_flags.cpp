@@ -1,8 +1,8 @@
 // zKillboard's npc/solo/awox on every real fixture, and the static data they rest on.
+#include "TestDatabase.h"
 #include "parse/KillmailParser.h"
 #include "staticdata/StaticData.h"
 #include "valuation/Flags.h"
-#include "TestDatabase.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -51,8 +51,12 @@ private Q_SLOTS:
             if (!(flags == expected)) {
                 QFAIL(qPrintable(QStringLiteral("%1: ours npc=%2 solo=%3 awox=%4, zKillboard npc=%5 solo=%6 awox=%7")
                                      .arg(file)
-                                     .arg(flags.npc).arg(flags.solo).arg(flags.awox)
-                                     .arg(expected.npc).arg(expected.solo).arg(expected.awox)));
+                                     .arg(flags.npc)
+                                     .arg(flags.solo)
+                                     .arg(flags.awox)
+                                     .arg(expected.npc)
+                                     .arg(expected.solo)
+                                     .arg(expected.awox)));
             }
             ++compared;
             npc += flags.npc;

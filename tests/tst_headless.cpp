@@ -28,8 +28,9 @@ private Q_SLOTS:
     {
         test::TestDatabase db(m_backend);
         QProcess process;
-        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), {QStringLiteral("--database"), db.urlText(), QStringLiteral("--headless"),
-                                                                 QStringLiteral("--verbose")});
+        process.start(
+            qEnvironmentVariable("KILLMAIL_CONSOLE"),
+            {QStringLiteral("--database"), db.urlText(), QStringLiteral("--headless"), QStringLiteral("--verbose")});
         QVERIFY(process.waitForStarted());
         QByteArray log;
         QTRY_VERIFY_WITH_TIMEOUT((log += process.readAllStandardError()).contains("maintenance done"), 30000);
@@ -41,15 +42,18 @@ private Q_SLOTS:
         if (m_backend == Backend::Postgres) {
             const QDate today = QDateTime::currentDateTimeUtc().date();
             const QDate ahead = QDate(today.year(), today.month(), 1).addMonths(3);
-            QVERIFY(db.database().scalar(QStringLiteral("SELECT to_regclass('%1') IS NOT NULL")
-                                             .arg(PartitionManager::partitionName(QStringLiteral("killmails"), ahead))).toBool());
+            QVERIFY(db.database()
+                        .scalar(QStringLiteral("SELECT to_regclass('%1') IS NOT NULL")
+                                    .arg(PartitionManager::partitionName(QStringLiteral("killmails"), ahead)))
+                        .toBool());
         }
     }
 
     void refusesABadDatabaseUrl()
     {
         QProcess process;
-        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), {QStringLiteral("--database"), QStringLiteral("mysql://x/y"), QStringLiteral("--headless")});
+        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                      {QStringLiteral("--database"), QStringLiteral("mysql://x/y"), QStringLiteral("--headless")});
         QVERIFY(process.waitForFinished(10000));
         QCOMPARE(process.exitCode(), 2);
         QVERIFY(process.readAllStandardError().contains("neither sqlite:///path/file.db nor postgresql://"));

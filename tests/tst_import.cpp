@@ -31,12 +31,13 @@ struct CliResult {
 CliResult runCli(const test::TestDatabase& db, const QStringList& arguments)
 {
     QProcess process;
-    process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), QStringList{QStringLiteral("--database"), db.urlText()} + arguments);
+    process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                  QStringList{QStringLiteral("--database"), db.urlText()} + arguments);
     if (!process.waitForFinished(120000)) {
         process.kill();
     }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
 }
 
 qint64 count(Database& database, const QString& table)
@@ -65,7 +66,10 @@ private:
     Backend m_backend;
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY2(QFile::exists(qEnvironmentVariable("KILLMAIL_CONSOLE")), "KILLMAIL_CONSOLE names the program"); }
+    void initTestCase()
+    {
+        QVERIFY2(QFile::exists(qEnvironmentVariable("KILLMAIL_CONSOLE")), "KILLMAIL_CONSOLE names the program");
+    }
 
     void importsAFolderOnceAndRerunsSafely()
     {
@@ -90,7 +94,9 @@ private Q_SLOTS:
         const CliResult check = runCli(db, {QStringLiteral("debug:check-data")});
         if (m_backend == Backend::Postgres) { // the cluster is fresh: the engine's maintenance never ran
             QVERIFY(check.out.contains(QStringLiteral("missing partitions")));
-            QVERIFY(runCli(db, {QStringLiteral("db:partitions"), QStringLiteral("--create-ahead"), QStringLiteral("2")}).exitCode == 0);
+            QVERIFY(runCli(db, {QStringLiteral("db:partitions"), QStringLiteral("--create-ahead"), QStringLiteral("2")})
+                        .exitCode
+                    == 0);
         }
         const CliResult clean = runCli(db, {QStringLiteral("debug:check-data")});
         QVERIFY2(clean.exitCode == 0, qPrintable(clean.out + clean.err));
@@ -100,8 +106,10 @@ private Q_SLOTS:
     void storedFlagsAreZkillboards()
     {
         test::TestDatabase db(m_backend);
-        QCOMPARE(runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))}).exitCode, 0);
-        QSqlQuery query = db.database().exec(QStringLiteral("SELECT \"killmailId\", \"isNPC\", \"isSolo\", \"isAwoxing\" FROM killmails"));
+        QCOMPARE(runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))}).exitCode,
+                 0);
+        QSqlQuery query = db.database().exec(
+            QStringLiteral("SELECT \"killmailId\", \"isNPC\", \"isSolo\", \"isAwoxing\" FROM killmails"));
         int compared = 0;
         while (query.next()) {
             QFile file(test::dataPath(QStringLiteral("killmails/%1.json").arg(query.value(0).toLongLong())));
@@ -122,24 +130,36 @@ private Q_SLOTS:
     void importsEveRefArchivesAndReportsBadMembers()
     {
         test::TestDatabase db(m_backend);
-        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("archives/killmails-2024-01-01.tar.bz2"))});
+        const CliResult result = runCli(db,
+                                        {QStringLiteral("import:killmails"),
+                                         test::dataPath(QStringLiteral("archives/killmails-2024-01-01.tar.bz2"))});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.out.contains(QStringLiteral("stored: 37 killmails")), qPrintable(result.out));
         QVERIFY(result.out.contains(QStringLiteral("rejected: 1")));
-        QVERIFY2(result.out.contains(QStringLiteral("killmails-2024-01-01.tar.bz2:killmails/999999999.json: malformed JSON")), qPrintable(result.out));
+        QVERIFY2(result.out.contains(
+                     QStringLiteral("killmails-2024-01-01.tar.bz2:killmails/999999999.json: malformed JSON")),
+                 qPrintable(result.out));
         QCOMPARE(count(db.database(), QStringLiteral("killmails")), 37);
-        QCOMPARE(db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE LENGTH(\"hash\") = 40")).toInt(), 37);
+        QCOMPARE(
+            db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE LENGTH(\"hash\") = 40")).toInt(),
+            37);
     }
 
     void aCorruptArchiveDoesNotStopTheRest()
     {
         test::TestDatabase db(m_backend);
-        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("archives/corrupt.tar.bz2")),
-                                              test::dataPath(QStringLiteral("archives/single.json.bz2")),
-                                              test::dataPath(QStringLiteral("killmails/39077457.json"))});
+        const CliResult result =
+            runCli(db,
+                   {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("archives/corrupt.tar.bz2")),
+                    test::dataPath(QStringLiteral("archives/single.json.bz2")),
+                    test::dataPath(QStringLiteral("killmails/39077457.json"))});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.out.contains(QStringLiteral("corrupt.tar.bz2")), qPrintable(result.out));
-        QCOMPARE(db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" IN (12575058, 39077457)")).toInt(), 2);
+        QCOMPARE(
+            db.database()
+                .scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" IN (12575058, 39077457)"))
+                .toInt(),
+            2);
     }
 
     void badFilesAreNamedAndSkipped()
@@ -178,28 +198,36 @@ private Q_SLOTS:
         Database& database = db.database();
         // Fail the write of the batch holding killmail 119689329, as a full disk would.
         if (m_backend == Backend::Sqlite) {
-            database.exec(QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items WHEN NEW.\"killmailId\" = 119689329 "
-                                         "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"));
+            database.exec(
+                QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items WHEN NEW.\"killmailId\" = 119689329 "
+                               "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"));
         } else {
-            database.exec(QStringLiteral("CREATE FUNCTION fail_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                                         "IF NEW.\"killmailId\" = 119689329 THEN RAISE EXCEPTION 'disk full (simulated)'; END IF; "
-                                         "RETURN NEW; END $$"));
-            database.exec(QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION fail_items()"));
+            database.exec(QStringLiteral(
+                "CREATE FUNCTION fail_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF NEW.\"killmailId\" = 119689329 THEN RAISE EXCEPTION 'disk full (simulated)'; END IF; "
+                "RETURN NEW; END $$"));
+            database.exec(QStringLiteral(
+                "CREATE TRIGGER fail_items BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION fail_items()"));
         }
         const QString folder = test::dataPath(QStringLiteral("killmails"));
-        const CliResult failed = runCli(db, {QStringLiteral("import:killmails"), QStringLiteral("--batch-size"), QStringLiteral("50"), folder});
+        const CliResult failed = runCli(
+            db, {QStringLiteral("import:killmails"), QStringLiteral("--batch-size"), QStringLiteral("50"), folder});
         QCOMPARE(failed.exitCode, 1);
         QVERIFY2(failed.out.contains(QStringLiteral("stopped by a database error")), qPrintable(failed.out));
         QVERIFY(failed.out.contains(QStringLiteral("disk full (simulated)")));
         const qint64 partial = count(database, QStringLiteral("killmails"));
         QVERIFY(partial < 294);
-        QCOMPARE(database.scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" = 119689329")).toInt(), 0);
+        QCOMPARE(
+            database.scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" = 119689329")).toInt(),
+            0);
         // Nothing half-written: every stored killmail has its attackers, and no row is orphaned.
         const CliResult check = runCli(db, {QStringLiteral("debug:check-data"), QStringLiteral("--no-recompute")});
-        QVERIFY2(!check.out.contains(QStringLiteral("without attackers")) && !check.out.contains(QStringLiteral("is missing")),
+        QVERIFY2(!check.out.contains(QStringLiteral("without attackers"))
+                     && !check.out.contains(QStringLiteral("is missing")),
                  qPrintable(check.out));
 
-        database.exec(QStringLiteral("DROP TRIGGER fail_items%1").arg(m_backend == Backend::Postgres ? QStringLiteral(" ON items") : QString()));
+        database.exec(QStringLiteral("DROP TRIGGER fail_items%1")
+                          .arg(m_backend == Backend::Postgres ? QStringLiteral(" ON items") : QString()));
         const CliResult rerun = runCli(db, {QStringLiteral("import:killmails"), folder});
         QCOMPARE(rerun.exitCode, 0);
         QVERIFY2(rerun.out.contains(QStringLiteral("stored: %1 killmails").arg(294 - partial)), qPrintable(rerun.out));

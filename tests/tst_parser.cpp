@@ -1,6 +1,6 @@
 // Parsing every killmail shape a consumer meets, and refusing bad input with errors that name the field.
-#include "parse/KillmailParser.h"
 #include "TestDatabase.h"
+#include "parse/KillmailParser.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,10 +22,7 @@ QByteArray fixture(const QString& name)
     return file.readAll();
 }
 
-QJsonObject fixtureObject(const QString& name)
-{
-    return QJsonDocument::fromJson(fixture(name)).object();
-}
+QJsonObject fixtureObject(const QString& name) { return QJsonDocument::fromJson(fixture(name)).object(); }
 
 /// The fixture's plain ESI body (the "killmail" object of a RedisQ package, or the zKillboard object minus zkb).
 QJsonObject esiBodyOf(const QString& name)
@@ -41,10 +38,7 @@ QJsonObject esiBodyOf(const QString& name)
     return object;
 }
 
-QByteArray toJson(const QJsonObject& object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
+QByteArray toJson(const QJsonObject& object) { return QJsonDocument(object).toJson(QJsonDocument::Compact); }
 
 ParsedKillmail parsedOrFail(const QByteArray& json)
 {
@@ -102,7 +96,8 @@ private Q_SLOTS:
         const ParsedKillmail parsed = parsedOrFail(fixture(QStringLiteral("134435757.json")));
         const QJsonObject record = fixtureObject(QStringLiteral("134435757.json"));
         QCOMPARE(parsed.killmail.hash, record.value(QStringLiteral("hash")).toString());
-        QCOMPARE(parsed.killmail.solarSystemId, record.value(QStringLiteral("esi")).toObject().value(QStringLiteral("solar_system_id")).toInt());
+        QCOMPARE(parsed.killmail.solarSystemId,
+                 record.value(QStringLiteral("esi")).toObject().value(QStringLiteral("solar_system_id")).toInt());
         QVERIFY(parsed.zkb.has_value());
     }
 
@@ -119,10 +114,12 @@ private Q_SLOTS:
         const QJsonObject wrapped{{QStringLiteral("package"), content}};
         const ParsedKillmail parsed = parsedOrFail(toJson(wrapped));
         QCOMPARE(parsed.killmail.killmailId, 132462203);
-        QCOMPARE(parsed.killmail.hash, content.value(QStringLiteral("zkb")).toObject().value(QStringLiteral("hash")).toString());
+        QCOMPARE(parsed.killmail.hash,
+                 content.value(QStringLiteral("zkb")).toObject().value(QStringLiteral("hash")).toString());
 
         content.remove(QStringLiteral("killmail")); // the 2025 form: id and hash only
-        const auto outcomes = KillmailParser::parseDocument(toJson(QJsonObject{{QStringLiteral("package"), content}}), QStringLiteral("redisq"));
+        const auto outcomes = KillmailParser::parseDocument(toJson(QJsonObject{{QStringLiteral("package"), content}}),
+                                                            QStringLiteral("redisq"));
         const auto* reference = std::get_if<KillmailReference>(&outcomes.front());
         QVERIFY(reference);
         QCOMPARE(reference->killmailId, 132462203);
@@ -144,14 +141,16 @@ private Q_SLOTS:
         const ParsedKillmail entry = parsedOrFail(toJson(everef));
         QCOMPARE(entry.killmail.hash, QStringLiteral("0123456789abcdef0123456789abcdef01234567"));
 
-        const auto withHash = KillmailParser::parseEsiBody(body, QStringLiteral("0123456789abcdef0123456789abcdef01234567"), QStringLiteral("esi"));
+        const auto withHash = KillmailParser::parseEsiBody(
+            body, QStringLiteral("0123456789abcdef0123456789abcdef01234567"), QStringLiteral("esi"));
         QVERIFY(std::holds_alternative<ParsedKillmail>(withHash));
     }
 
     void eveKillDocumentIsAReference()
     {
         const auto outcomes = KillmailParser::parseDocument(
-            R"({"killmail_id": 123, "killmail_hash": "0123456789abcdef0123456789abcdef01234567", "total_value": 5})", QStringLiteral("ek"));
+            R"({"killmail_id": 123, "killmail_hash": "0123456789abcdef0123456789abcdef01234567", "total_value": 5})",
+            QStringLiteral("ek"));
         const auto* reference = std::get_if<KillmailReference>(&outcomes.front());
         QVERIFY(reference);
         QCOMPARE(reference->killmailId, 123);
@@ -159,7 +158,8 @@ private Q_SLOTS:
 
     void arraysAndHistoryDayFiles()
     {
-        const QByteArray array = "[" + fixture(QStringLiteral("39077457.json")) + "," + fixture(QStringLiteral("134435757.json")) + ", 5]";
+        const QByteArray array =
+            "[" + fixture(QStringLiteral("39077457.json")) + "," + fixture(QStringLiteral("134435757.json")) + ", 5]";
         const auto outcomes = KillmailParser::parseDocument(array, QStringLiteral("list.json"));
         QCOMPARE(outcomes.size(), std::size_t(3));
         QVERIFY(std::holds_alternative<ParsedKillmail>(outcomes[0]));
@@ -207,17 +207,28 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("mutation");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("missing id") << "remove:killmail_id" << "killmail_id: required field is missing";
-        QTest::newRow("string id") << "string:killmail_id" << "killmail_id: expected an integer, got a string";
-        QTest::newRow("missing time") << "remove:killmail_time" << "killmail_time: required field is missing";
-        QTest::newRow("bad time") << "badtime" << "killmail_time: '2024-13-45T00:00:00Z' is not an ISO 8601";
-        QTest::newRow("missing victim") << "remove:victim" << "victim: required field is missing";
-        QTest::newRow("no attackers") << "emptyattackers" << "attackers: a killmail needs at least one attacker";
-        QTest::newRow("missing ship") << "victimship" << "victim.ship_type_id: required field is missing";
-        QTest::newRow("negative quantity") << "negative" << "victim.items[0].quantity_destroyed: must not be negative";
-        QTest::newRow("attacker not object") << "attackerscalar" << "attackers[0]: expected an object, got a number";
-        QTest::newRow("fractional id") << "fraction" << "solar_system_id: expected an integer, got 3.5";
-        QTest::newRow("bad hash") << "badhash" << "zkb.hash: 'xyz' is not a killmail hash";
+        QTest::newRow("missing id") << "remove:killmail_id"
+                                    << "killmail_id: required field is missing";
+        QTest::newRow("string id") << "string:killmail_id"
+                                   << "killmail_id: expected an integer, got a string";
+        QTest::newRow("missing time") << "remove:killmail_time"
+                                      << "killmail_time: required field is missing";
+        QTest::newRow("bad time") << "badtime"
+                                  << "killmail_time: '2024-13-45T00:00:00Z' is not an ISO 8601";
+        QTest::newRow("missing victim") << "remove:victim"
+                                        << "victim: required field is missing";
+        QTest::newRow("no attackers") << "emptyattackers"
+                                      << "attackers: a killmail needs at least one attacker";
+        QTest::newRow("missing ship") << "victimship"
+                                      << "victim.ship_type_id: required field is missing";
+        QTest::newRow("negative quantity") << "negative"
+                                           << "victim.items[0].quantity_destroyed: must not be negative";
+        QTest::newRow("attacker not object") << "attackerscalar"
+                                             << "attackers[0]: expected an object, got a number";
+        QTest::newRow("fractional id") << "fraction"
+                                       << "solar_system_id: expected an integer, got 3.5";
+        QTest::newRow("bad hash") << "badhash"
+                                  << "zkb.hash: 'xyz' is not a killmail hash";
     }
 
     void rejectsBadInput()

@@ -36,10 +36,7 @@ constexpr qint64 domainRows = 80;
 /// The killmail with a ship in a bay (nested fitted modules), lost 2024-07-24 23:08:13.
 constexpr KillmailId nidhoggurKill = 119689329;
 
-qint64 cents(double value)
-{
-    return std::llround(value * 100.0);
-}
+qint64 cents(double value) { return std::llround(value * 100.0); }
 
 std::vector<DailyAverage> days(QDate first, const std::vector<double>& averages)
 {
@@ -89,14 +86,15 @@ void store(Database& database, const std::vector<Killmail>& killmails)
 
 KillValues storedValues(Database& database, KillmailId id)
 {
-    QSqlQuery query = database.exec(QStringLiteral(R"(SELECT "destroyedValue", "droppedValue", "fittedValue", "totalValue", "unpricedTypes"
+    QSqlQuery query = database.exec(
+        QStringLiteral(R"(SELECT "destroyedValue", "droppedValue", "fittedValue", "totalValue", "unpricedTypes"
 FROM killmails WHERE "killmailId" = ?)"),
-                                    {qint64(id)});
+        {qint64(id)});
     if (!query.next()) {
         return {};
     }
-    return KillValues{query.value(0).toDouble(), query.value(1).toDouble(), query.value(2).toDouble(), query.value(3).toDouble(),
-                      query.value(4).toInt()};
+    return KillValues{query.value(0).toDouble(), query.value(1).toDouble(), query.value(2).toDouble(),
+                      query.value(3).toDouble(), query.value(4).toInt()};
 }
 
 PriceImportResult importPrices(Database& database, const QStringList& relativePaths, bool allRegions = false)
@@ -110,14 +108,12 @@ PriceImportResult importPrices(Database& database, const QStringList& relativePa
 
 qint64 priceRows(Database& database, std::optional<int> region = std::nullopt)
 {
-    return region ? database.scalar(QStringLiteral(R"(SELECT COUNT(*) FROM prices WHERE "regionId" = ?)"), {*region}).toLongLong()
-                  : database.scalar(QStringLiteral("SELECT COUNT(*) FROM prices")).toLongLong();
+    return region
+        ? database.scalar(QStringLiteral(R"(SELECT COUNT(*) FROM prices WHERE "regionId" = ?)"), {*region}).toLongLong()
+        : database.scalar(QStringLiteral("SELECT COUNT(*) FROM prices")).toLongLong();
 }
 
-UnixTime at(const char* iso)
-{
-    return *utc::parseIso8601(QString::fromLatin1(iso));
-}
+UnixTime at(const char* iso) { return *utc::parseIso8601(QString::fromLatin1(iso)); }
 
 } // namespace
 
@@ -197,9 +193,11 @@ void TestPrices::ruleDropsBothEndsAtThirtyFour()
 void TestPrices::ruleUsesLowerKillDayAverage()
 {
     // 99, 98, ..., 90 (kill day): drop 99 and 98, mean of 90..97 = 93.5; the kill day's 90 is lower.
-    QCOMPARE(PriceRule::price(days(QDate(2024, 1, 1), {99, 98, 97, 96, 95, 94, 93, 92, 91, 90}), QDate(2024, 1, 10)), 90.0);
+    QCOMPARE(PriceRule::price(days(QDate(2024, 1, 1), {99, 98, 97, 96, 95, 94, 93, 92, 91, 90}), QDate(2024, 1, 10)),
+             90.0);
     // Kill day absent: the low value the day before is only one of the averaged values, (90+92+...+97)/7 = 93.857.
-    QCOMPARE(PriceRule::price(days(QDate(2024, 1, 1), {99, 98, 97, 96, 95, 94, 93, 92, 90}), QDate(2024, 1, 10)), 93.86);
+    QCOMPARE(PriceRule::price(days(QDate(2024, 1, 1), {99, 98, 97, 96, 95, 94, 93, 92, 90}), QDate(2024, 1, 10)),
+             93.86);
 }
 
 void TestPrices::ruleIgnoresLaterDaysAndZeros()
@@ -215,7 +213,8 @@ void TestPrices::ruleIgnoresLaterDaysAndZeros()
 void TestPrices::ruleRoundsToCents()
 {
     QCOMPARE(PriceRule::price(days(QDate(2024, 1, 1), {1, 2, 2}), QDate(2024, 1, 3)), 1.67);
-    QCOMPARE(PriceRule::price(days(QDate(2024, 7, 24), {1000000.5, 2000000.25, 3000000.125}), QDate(2024, 7, 27)), 2000000.29);
+    QCOMPARE(PriceRule::price(days(QDate(2024, 7, 24), {1000000.5, 2000000.25, 3000000.125}), QDate(2024, 7, 27)),
+             2000000.29);
 }
 
 void TestPrices::priceDayIsAnHourEarlier()
@@ -240,9 +239,10 @@ void TestPrices::importsPlainCsv()
     QCOMPARE(priceRows(database), forgeRows);
     QCOMPARE(priceRows(database, domain), 0);
 
-    QSqlQuery row = database.exec(QStringLiteral(R"(SELECT "average", "highest", "lowest", "orderCount", "volume" FROM prices
+    QSqlQuery row =
+        database.exec(QStringLiteral(R"(SELECT "average", "highest", "lowest", "orderCount", "volume" FROM prices
 WHERE "typeId" = 33985 AND "regionId" = ? AND "date" = '2024-06-15')"),
-                                  {forge});
+                      {forge});
     QVERIFY(row.next());
     QCOMPARE(row.value(0).toDouble(), 12345678.9);
     QCOMPARE(row.value(1).toDouble(), 12962962.85);
@@ -261,8 +261,11 @@ void TestPrices::importsBzip2Csv()
     QCOMPARE(result.rowsSkipped, domainRows);
     QVERIFY(result.clean());
     QCOMPARE(priceRows(database), forgeRows);
-    QCOMPARE(database.scalar(QStringLiteral(R"(SELECT "average" FROM prices WHERE "typeId" = 24483 AND "date" = '2024-07-26')")).toDouble(),
-             9999999999.0);
+    QCOMPARE(
+        database
+            .scalar(QStringLiteral(R"(SELECT "average" FROM prices WHERE "typeId" = 24483 AND "date" = '2024-07-26')"))
+            .toDouble(),
+        9999999999.0);
     // The same rows as the plain file: importing that one too changes nothing.
     QCOMPARE(importPrices(database, {historyCsv}).rowsImported, forgeRows);
     QCOMPARE(priceRows(database), forgeRows);
@@ -277,10 +280,14 @@ void TestPrices::importsAllRegionsOnRequest()
     QCOMPARE(result.rowsSkipped, 0);
     QCOMPARE(priceRows(database), forgeRows + domainRows);
     QCOMPARE(priceRows(database, domain), domainRows);
-    QCOMPARE(database.scalar(QStringLiteral(R"(SELECT "average" FROM prices WHERE "typeId" = 14254 AND "regionId" = ? AND "date" = '2024-07-01')"),
-                             {domain})
-                 .toDouble(),
-             5000000.0);
+    QCOMPARE(
+        database
+            .scalar(
+                QStringLiteral(
+                    R"(SELECT "average" FROM prices WHERE "typeId" = 14254 AND "regionId" = ? AND "date" = '2024-07-01')"),
+                {domain})
+            .toDouble(),
+        5000000.0);
 }
 
 void TestPrices::reimportIsIdempotentAndUpdates()
@@ -298,16 +305,21 @@ void TestPrices::reimportIsIdempotentAndUpdates()
     QCOMPARE(update.rowsImported, 2);
     QVERIFY(update.clean());
     QCOMPARE(priceRows(database), forgeRows + 1);
-    QSqlQuery row = database.exec(QStringLiteral(R"(SELECT "average", "highest", "lowest", "orderCount", "volume" FROM prices
+    QSqlQuery row =
+        database.exec(QStringLiteral(R"(SELECT "average", "highest", "lowest", "orderCount", "volume" FROM prices
 WHERE "typeId" = 33985 AND "regionId" = ? AND "date" = '2024-07-24')"),
-                                  {forge});
+                      {forge});
     QVERIFY(row.next());
     QCOMPARE(row.value(0).toDouble(), 11000000.0);
     QCOMPARE(row.value(1).toDouble(), 12000000.0);
     QCOMPARE(row.value(2).toDouble(), 10000000.0);
     QCOMPARE(row.value(3).toLongLong(), 150);
     QCOMPARE(row.value(4).toLongLong(), 2000);
-    QCOMPARE(database.scalar(QStringLiteral(R"(SELECT "average" FROM prices WHERE "typeId" = 17889 AND "date" = '2024-07-23')")).toDouble(), 700.0);
+    QCOMPARE(
+        database
+            .scalar(QStringLiteral(R"(SELECT "average" FROM prices WHERE "typeId" = 17889 AND "date" = '2024-07-23')"))
+            .toDouble(),
+        700.0);
 }
 
 void TestPrices::reportsBadRowsWithLines()
@@ -322,14 +334,19 @@ void TestPrices::reportsBadRowsWithLines()
     QVERIFY(!result.clean());
     QCOMPARE(result.badRows.size(), 3);
     QCOMPARE(result.badRows[0].line, 3);
-    QVERIFY2(result.badRows[0].reason.contains(QLatin1StringView("average 'abc'")), qPrintable(result.badRows[0].reason));
+    QVERIFY2(result.badRows[0].reason.contains(QLatin1StringView("average 'abc'")),
+             qPrintable(result.badRows[0].reason));
     QCOMPARE(result.badRows[1].line, 5);
-    QVERIFY2(result.badRows[1].reason.contains(QLatin1StringView("date '2024-13-01'")), qPrintable(result.badRows[1].reason));
+    QVERIFY2(result.badRows[1].reason.contains(QLatin1StringView("date '2024-13-01'")),
+             qPrintable(result.badRows[1].reason));
     QCOMPARE(result.badRows[2].line, 7);
     QVERIFY2(result.badRows[2].reason.contains(QLatin1StringView("3 fields")), qPrintable(result.badRows[2].reason));
     QVERIFY(result.badRows[0].toString().endsWith(QLatin1StringView("bad-rows.csv:3: average 'abc' is not a number")));
     QCOMPARE(priceRows(database), 2);
-    QCOMPARE(database.scalar(QStringLiteral(R"(SELECT "average" FROM prices WHERE "typeId" = 34 AND "date" = '2024-07-22')")).toDouble(), 5.75);
+    QCOMPARE(
+        database.scalar(QStringLiteral(R"(SELECT "average" FROM prices WHERE "typeId" = 34 AND "date" = '2024-07-22')"))
+            .toDouble(),
+        5.75);
 }
 
 void TestPrices::rejectsHeaderWithoutRequiredColumn()
@@ -350,8 +367,8 @@ void TestPrices::reportsMissingAndCorruptFilesAndGoesOn()
 {
     TestDatabase db(m_backend);
     Database& database = db.database();
-    const PriceImportResult result
-        = importPrices(database, {QStringLiteral("prices/no-such-file.csv"), QStringLiteral("prices/truncated.csv.bz2"), historyCsv});
+    const PriceImportResult result = importPrices(
+        database, {QStringLiteral("prices/no-such-file.csv"), QStringLiteral("prices/truncated.csv.bz2"), historyCsv});
     QCOMPARE(result.files, 1);
     QCOMPARE(result.rowsImported, forgeRows);
     QCOMPARE(result.failedFiles.size(), 2);
@@ -428,28 +445,30 @@ void TestPrices::storedItemsAreNestedAsParsed()
     Database& database = db.database();
     const Killmail killmail = loadKillmail(nidhoggurKill);
     store(database, {killmail});
-    const auto items = StoredItemLoader(database).load({nidhoggurKill, 1}, TimeRange{killmail.killmailTime, killmail.killmailTime});
+    const auto items =
+        StoredItemLoader(database).load({nidhoggurKill, 1}, TimeRange{killmail.killmailTime, killmail.killmailTime});
     QCOMPARE(items.size(), 1);
     const std::vector<Item>& stored = items.value(nidhoggurKill);
     QCOMPARE(stored.size(), killmail.victim.items.size());
-    const std::function<void(const std::vector<Item>&, const std::vector<Item>&)> compare = [&](const std::vector<Item>& a,
-                                                                                              const std::vector<Item>& b) {
-        QCOMPARE(a.size(), b.size());
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            QCOMPARE(a[i].typeId, b[i].typeId);
-            QCOMPARE(a[i].flag, b[i].flag);
-            QCOMPARE(a[i].quantityDestroyed, b[i].quantityDestroyed);
-            QCOMPARE(a[i].quantityDropped, b[i].quantityDropped);
-            QCOMPARE(a[i].singleton, b[i].singleton);
-            compare(a[i].items, b[i].items);
-        }
-    };
+    const std::function<void(const std::vector<Item>&, const std::vector<Item>&)> compare =
+        [&](const std::vector<Item>& a, const std::vector<Item>& b) {
+            QCOMPARE(a.size(), b.size());
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                QCOMPARE(a[i].typeId, b[i].typeId);
+                QCOMPARE(a[i].flag, b[i].flag);
+                QCOMPARE(a[i].quantityDestroyed, b[i].quantityDestroyed);
+                QCOMPARE(a[i].quantityDropped, b[i].quantityDropped);
+                QCOMPARE(a[i].singleton, b[i].singleton);
+                compare(a[i].items, b[i].items);
+            }
+        };
     compare(stored, killmail.victim.items);
     const auto bay = std::find_if(stored.begin(), stored.end(), [](const Item& item) { return item.typeId == 37456; });
     QVERIFY(bay != stored.end());
     QCOMPARE(bay->items.size(), 10);
     // Without a time range too.
-    QCOMPARE(StoredItemLoader(database).load({nidhoggurKill}).value(nidhoggurKill).size(), killmail.victim.items.size());
+    QCOMPARE(StoredItemLoader(database).load({nidhoggurKill}).value(nidhoggurKill).size(),
+             killmail.victim.items.size());
 }
 
 void TestPrices::revaluerUpdatesOnlyChangedKillmails()
@@ -498,7 +517,8 @@ void TestPrices::revaluerUpdatesOnlyChangedKillmails()
 
     {
         PriceBook prices(database);
-        const RevalueResult all = Revaluer(database, StaticData::bundled(), prices, Revaluer::Options{std::nullopt, 2}).run();
+        const RevalueResult all =
+            Revaluer(database, StaticData::bundled(), prices, Revaluer::Options{std::nullopt, 2}).run();
         QCOMPARE(all.examined, 3);
         QCOMPARE(all.changed, 1); // only the earlier copy: the other two are already right
     }
@@ -520,12 +540,12 @@ void TestPrices::commandsReportUsageErrors()
 {
     TestDatabase db(m_backend);
     QCOMPARE(cli::runCommand({QStringLiteral("killmail-console"), QStringLiteral("prices:import")}, db.url()), 2);
-    QCOMPARE(cli::runCommand({QStringLiteral("killmail-console"), QStringLiteral("prices:revalue"), QStringLiteral("--since"),
-                              QStringLiteral("2024-02-30")},
+    QCOMPARE(cli::runCommand({QStringLiteral("killmail-console"), QStringLiteral("prices:revalue"),
+                              QStringLiteral("--since"), QStringLiteral("2024-02-30")},
                              db.url()),
              2);
-    QCOMPARE(cli::runCommand({QStringLiteral("killmail-console"), QStringLiteral("prices:revalue"), QStringLiteral("--since"),
-                              QStringLiteral("yesterday")},
+    QCOMPARE(cli::runCommand({QStringLiteral("killmail-console"), QStringLiteral("prices:revalue"),
+                              QStringLiteral("--since"), QStringLiteral("yesterday")},
                              db.url()),
              2);
 }

@@ -75,12 +75,14 @@ private Q_SLOTS:
             QCOMPARE(count(database, QString::fromLatin1(table)), 0);
         }
         // The quoted camelCase column names other tools query.
-        database.exec(QStringLiteral("SELECT \"killmailId\", \"killmailTime\", \"solarSystemId\", \"totalValue\", "
-                                     "\"victimCharacterId\", \"victimCorporationId\", \"victimAllianceId\", \"victimFactionId\", "
-                                     "\"victimShipTypeId\", \"victimDamageTaken\", \"hash\", \"isNPC\", \"isAwoxing\", \"isSolo\", "
-                                     "\"destroyedValue\", \"droppedValue\", \"fittedValue\", \"regionId\" FROM killmails"));
-        database.exec(QStringLiteral("SELECT \"id\", \"killmailId\", \"characterId\", \"corporationId\", \"allianceId\", "
-                                     "\"factionId\", \"shipTypeId\", \"weaponTypeId\", \"damageDone\", \"finalBlow\" FROM attackers"));
+        database.exec(QStringLiteral(
+            "SELECT \"killmailId\", \"killmailTime\", \"solarSystemId\", \"totalValue\", "
+            "\"victimCharacterId\", \"victimCorporationId\", \"victimAllianceId\", \"victimFactionId\", "
+            "\"victimShipTypeId\", \"victimDamageTaken\", \"hash\", \"isNPC\", \"isAwoxing\", \"isSolo\", "
+            "\"destroyedValue\", \"droppedValue\", \"fittedValue\", \"regionId\" FROM killmails"));
+        database.exec(QStringLiteral(
+            "SELECT \"id\", \"killmailId\", \"characterId\", \"corporationId\", \"allianceId\", "
+            "\"factionId\", \"shipTypeId\", \"weaponTypeId\", \"damageDone\", \"finalBlow\" FROM attackers"));
         database.exec(QStringLiteral("SELECT \"id\", \"killmailId\", \"typeId\", \"flag\", \"quantityDestroyed\", "
                                      "\"quantityDropped\", \"singleton\", \"parentId\" FROM items"));
     }
@@ -147,11 +149,14 @@ private Q_SLOTS:
         test::TestDatabase db(m_backend);
         Database& database = db.database();
         test::FixedPrices prices;
-        KillmailWriter::create(database, StaticData::bundled())->write({test::valued(test::fixtureKillmail(119689329), prices)});
-        const qint64 nested = database.scalar(QStringLiteral("SELECT COUNT(*) FROM items child JOIN items parent ON "
-                                                             "child.\"parentId\" = parent.\"id\" WHERE child.\"killmailId\" = 119689329 "
-                                                             "AND parent.\"killmailId\" = 119689329"))
-                                  .toLongLong();
+        KillmailWriter::create(database, StaticData::bundled())
+            ->write({test::valued(test::fixtureKillmail(119689329), prices)});
+        const qint64 nested =
+            database
+                .scalar(QStringLiteral("SELECT COUNT(*) FROM items child JOIN items parent ON "
+                                       "child.\"parentId\" = parent.\"id\" WHERE child.\"killmailId\" = 119689329 "
+                                       "AND parent.\"killmailId\" = 119689329"))
+                .toLongLong();
         QVERIFY(nested >= 2);
     }
 
@@ -171,12 +176,15 @@ private Q_SLOTS:
         test::TestDatabase db(m_backend);
         Database& database = db.database();
         if (m_backend == Backend::Sqlite) {
-            database.exec(QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items WHEN NEW.\"typeId\" = 424242 "
-                                         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+            database.exec(
+                QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items WHEN NEW.\"typeId\" = 424242 "
+                               "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
         } else {
-            database.exec(QStringLiteral("CREATE FUNCTION fail_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                                         "IF NEW.\"typeId\" = 424242 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$"));
-            database.exec(QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION fail_items()"));
+            database.exec(QStringLiteral(
+                "CREATE FUNCTION fail_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF NEW.\"typeId\" = 424242 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$"));
+            database.exec(QStringLiteral(
+                "CREATE TRIGGER fail_items BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION fail_items()"));
         }
         test::FixedPrices prices;
         std::vector<ValuedKillmail> batch = valuedFixtures();
@@ -216,10 +224,14 @@ private Q_SLOTS:
         item.flag = 27;
         item.quantityDestroyed = 1;
         killmail.victim.items.push_back(item);
-        const WriteResult result = KillmailWriter::create(db.database(), StaticData::bundled())->write({test::valued(killmail, prices)});
+        const WriteResult result =
+            KillmailWriter::create(db.database(), StaticData::bundled())->write({test::valued(killmail, prices)});
         QCOMPARE(result.stored, 1);
-        QCOMPARE(db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM unknown_types WHERE \"typeId\" IN (990001, 990002) "
-                                                     "AND \"firstKillmailId\" = 39077457")).toInt(), 2);
+        QCOMPARE(db.database()
+                     .scalar(QStringLiteral("SELECT COUNT(*) FROM unknown_types WHERE \"typeId\" IN (990001, 990002) "
+                                            "AND \"firstKillmailId\" = 39077457"))
+                     .toInt(),
+                 2);
     }
 
     void partitionsFollowTheKillmails()

@@ -112,7 +112,9 @@ private Q_SLOTS:
     {
         TablePrices prices;
         prices.prices = {{587, 10}};
-        const KillValues values = Valuator(StaticData::bundled(), prices).value(shipWith({item(2881, 27, 1, 0), item(2881, 28, 1, 0), item(999999, 5, 1, 0)}));
+        const KillValues values =
+            Valuator(StaticData::bundled(), prices)
+                .value(shipWith({item(2881, 27, 1, 0), item(2881, 28, 1, 0), item(999999, 5, 1, 0)}));
         QCOMPARE(values.totalValue, 10.0);
         QCOMPARE(values.unpricedTypes, 2);
     }

@@ -1,9 +1,9 @@
 // killmail-console: one executable for the operator console, the headless server and the CLI subcommands.
 #include "Command.h"
 #include "Headless.h"
-#include "util/Logging.h"
 #include "PlaceholderWindow.h"
 #include "storage/DatabaseUrl.h"
+#include "util/Logging.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -57,8 +57,9 @@ QString commandListing()
 int main(int argc, char** argv)
 {
     // QApplication aborts without a display: the CLI and --headless must never construct it.
-    std::unique_ptr<QCoreApplication> app = wantsConsoleOnly(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
-                                                                          : std::make_unique<QApplication>(argc, argv);
+    std::unique_ptr<QCoreApplication> app = wantsConsoleOnly(argc, argv)
+        ? std::make_unique<QCoreApplication>(argc, argv)
+        : std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("killmail-console"));
     QCoreApplication::setOrganizationName(QStringLiteral("killmail-console"));
     QCoreApplication::setApplicationVersion(QStringLiteral(KILLMAIL_VERSION));
@@ -70,15 +71,19 @@ int main(int argc, char** argv)
         QStringLiteral("Ingests EVE Online killmails, values and flags them as zKillboard does, and stores them."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption databaseOption({QStringLiteral("d"), QStringLiteral("database")},
-                                            QStringLiteral("Database URL: sqlite:///path/file.db or postgresql://user:pass@host:port/db "
-                                                           "(environment: KILLMAIL_DATABASE_URL; default: %1).")
-                                                .arg(km::DatabaseUrl::defaultUrl()),
-                                            QStringLiteral("url"));
-    const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Log informational messages too."));
-    const QCommandLineOption headlessOption(QStringLiteral("headless"), QStringLiteral("Run the engine without a window."));
+    const QCommandLineOption databaseOption(
+        {QStringLiteral("d"), QStringLiteral("database")},
+        QStringLiteral("Database URL: sqlite:///path/file.db or postgresql://user:pass@host:port/db "
+                       "(environment: KILLMAIL_DATABASE_URL; default: %1).")
+            .arg(km::DatabaseUrl::defaultUrl()),
+        QStringLiteral("url"));
+    const QCommandLineOption verboseOption(QStringLiteral("verbose"),
+                                           QStringLiteral("Log informational messages too."));
+    const QCommandLineOption headlessOption(QStringLiteral("headless"),
+                                            QStringLiteral("Run the engine without a window."));
     parser.addOptions({databaseOption, verboseOption, headlessOption});
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("A subcommand (see below); none opens the console."));
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("A subcommand (see below); none opens the console."));
 
     const QStringList globalArguments = index < 0 ? arguments : arguments.mid(0, index);
     if (!parser.parse(globalArguments)) {
@@ -90,7 +95,8 @@ int main(int argc, char** argv)
         return 0;
     }
     if (parser.isSet(QStringLiteral("version"))) {
-        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << "\n";
+        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion()
+                            << "\n";
         return 0;
     }
     km::logging::install(parser.isSet(verboseOption));

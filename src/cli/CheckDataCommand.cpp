@@ -10,9 +10,9 @@ namespace km::cli {
 
 void CheckDataCommand::describe(QCommandLineParser& parser) const
 {
-    parser.addOption(QCommandLineOption(QStringLiteral("since"),
-                                        QStringLiteral("Recompute flags and values only for killmails from this day on."),
-                                        QStringLiteral("YYYY-MM-DD")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("since"), QStringLiteral("Recompute flags and values only for killmails from this day on."),
+        QStringLiteral("YYYY-MM-DD")));
     parser.addOption(QCommandLineOption(QStringLiteral("no-recompute"),
                                         QStringLiteral("Skip recomputing flags and values (structural checks only).")));
 }
@@ -24,7 +24,8 @@ int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
     if (parser.isSet(QStringLiteral("since"))) {
         const QDate since = QDate::fromString(parser.value(QStringLiteral("since")), Qt::ISODate);
         if (!since.isValid()) {
-            context.err << name() << ": --since takes a date as YYYY-MM-DD, not '" << parser.value(QStringLiteral("since")) << "'\n";
+            context.err << name() << ": --since takes a date as YYYY-MM-DD, not '"
+                        << parser.value(QStringLiteral("since")) << "'\n";
             return 2;
         }
         options.recomputeSince = since;

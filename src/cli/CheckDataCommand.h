@@ -8,7 +8,10 @@ namespace km::cli {
 class CheckDataCommand final : public Command {
 public:
     [[nodiscard]] QString name() const override { return QStringLiteral("debug:check-data"); }
-    [[nodiscard]] QString summary() const override { return QStringLiteral("Check stored data for integrity problems"); }
+    [[nodiscard]] QString summary() const override
+    {
+        return QStringLiteral("Check stored data for integrity problems");
+    }
     void describe(QCommandLineParser& parser) const override;
     int run(const QCommandLineParser& parser, Context& context) override;
 };

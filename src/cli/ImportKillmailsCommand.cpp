@@ -22,7 +22,8 @@ void printReport(const ImportReport& report, QTextStream& out)
         << " attackers, " << locale.toString(report.itemRows) << " items)\n"
         << "duplicates: " << locale.toString(report.duplicates) << "\n";
     if (report.referencesOnly > 0) {
-        out << "not stored, id and hash only (the body must be fetched from ESI): " << locale.toString(report.referencesOnly) << "\n";
+        out << "not stored, id and hash only (the body must be fetched from ESI): "
+            << locale.toString(report.referencesOnly) << "\n";
     }
     out << "rejected: " << report.rejected.size() << "\n";
     for (qsizetype i = 0; i < qsizetype(report.rejected.size()) && i < maxListedRejections; ++i) {
@@ -32,7 +33,9 @@ void printReport(const ImportReport& report, QTextStream& out)
         out << "  ... and " << (qsizetype(report.rejected.size()) - maxListedRejections) << " more (see the log)\n";
     }
     const double rate = report.seconds > 0 ? double(report.stored + report.duplicates) / report.seconds : 0;
-    out << QStringLiteral("time: %1 s, %2 killmails/s\n").arg(report.seconds, 0, 'f', 1).arg(locale.toString(qint64(rate)));
+    out << QStringLiteral("time: %1 s, %2 killmails/s\n")
+               .arg(report.seconds, 0, 'f', 1)
+               .arg(locale.toString(qint64(rate)));
     if (!report.storageError.isEmpty()) {
         out << "stopped by a database error: " << report.storageError
             << "\nwhat was stored before it is kept; run the same import again to continue.\n";
@@ -43,11 +46,13 @@ void printReport(const ImportReport& report, QTextStream& out)
 
 void ImportKillmailsCommand::describe(QCommandLineParser& parser) const
 {
-    parser.addPositionalArgument(QStringLiteral("paths"),
-                                 QStringLiteral("Killmail JSON files (any shape, .json/.json.bz2/.json.gz), folders of them, "
-                                                "or archives such as EVE Ref's killmails-YYYY-MM-DD.tar.bz2."),
-                                 QStringLiteral("PATH..."));
-    parser.addOption(QCommandLineOption(QStringLiteral("batch-size"), QStringLiteral("Killmails per transaction (default 1000)."),
+    parser.addPositionalArgument(
+        QStringLiteral("paths"),
+        QStringLiteral("Killmail JSON files (any shape, .json/.json.bz2/.json.gz), folders of them, "
+                       "or archives such as EVE Ref's killmails-YYYY-MM-DD.tar.bz2."),
+        QStringLiteral("PATH..."));
+    parser.addOption(QCommandLineOption(QStringLiteral("batch-size"),
+                                        QStringLiteral("Killmails per transaction (default 1000)."),
                                         QStringLiteral("n"), QStringLiteral("1000")));
 }
 

@@ -32,7 +32,10 @@ int PartitionsCommand::run(const QCommandLineParser& parser, Context& context)
         partitions.ensureAhead(QDateTime::currentDateTimeUtc().date(), months);
     }
     const QList<PartitionInfo> list = partitions.list();
-    context.out << QStringLiteral("%1 %2 %3\n").arg(QStringLiteral("month"), -8).arg(QStringLiteral("partition"), -24).arg(QStringLiteral("rows"), 14);
+    context.out << QStringLiteral("%1 %2 %3\n")
+                       .arg(QStringLiteral("month"), -8)
+                       .arg(QStringLiteral("partition"), -24)
+                       .arg(QStringLiteral("rows"), 14);
     for (const PartitionInfo& info : list) {
         context.out << QStringLiteral("%1 %2 %3\n")
                            .arg(info.month.toString(QStringLiteral("yyyy-MM")), -8)

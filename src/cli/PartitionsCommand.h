@@ -8,7 +8,10 @@ namespace km::cli {
 class PartitionsCommand final : public Command {
 public:
     [[nodiscard]] QString name() const override { return QStringLiteral("db:partitions"); }
-    [[nodiscard]] QString summary() const override { return QStringLiteral("List monthly partitions and their row counts"); }
+    [[nodiscard]] QString summary() const override
+    {
+        return QStringLiteral("List monthly partitions and their row counts");
+    }
     void describe(QCommandLineParser& parser) const override;
     int run(const QCommandLineParser& parser, Context& context) override;
 };

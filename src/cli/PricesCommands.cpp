@@ -16,18 +16,17 @@ namespace {
 const QString allRegionsOption = QStringLiteral("all-regions");
 const QString sinceOption = QStringLiteral("since");
 
-QString number(qint64 value)
-{
-    return QLocale(QLocale::English).toString(value);
-}
+QString number(qint64 value) { return QLocale(QLocale::English).toString(value); }
 
 } // namespace
 
 void PricesImportCommand::describe(QCommandLineParser& parser) const
 {
-    parser.addOption(QCommandLineOption(allRegionsOption,
-                                        QStringLiteral("Keep every region's history, not only The Forge's (the only one valuation uses).")));
-    parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("EVE Ref market-history files (.csv or .csv.bz2)"),
+    parser.addOption(QCommandLineOption(
+        allRegionsOption,
+        QStringLiteral("Keep every region's history, not only The Forge's (the only one valuation uses).")));
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 QStringLiteral("EVE Ref market-history files (.csv or .csv.bz2)"),
                                  QStringLiteral("FILE..."));
 }
 
@@ -65,7 +64,8 @@ int PricesImportCommand::run(const QCommandLineParser& parser, Context& context)
 
 void PricesRevalueCommand::describe(QCommandLineParser& parser) const
 {
-    parser.addOption(QCommandLineOption(sinceOption, QStringLiteral("Only killmails from this day (UTC) on."), QStringLiteral("YYYY-MM-DD")));
+    parser.addOption(QCommandLineOption(sinceOption, QStringLiteral("Only killmails from this day (UTC) on."),
+                                        QStringLiteral("YYYY-MM-DD")));
 }
 
 int PricesRevalueCommand::run(const QCommandLineParser& parser, Context& context)

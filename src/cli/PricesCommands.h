@@ -8,7 +8,10 @@ namespace km::cli {
 class PricesImportCommand final : public Command {
 public:
     [[nodiscard]] QString name() const override { return QStringLiteral("prices:import"); }
-    [[nodiscard]] QString summary() const override { return QStringLiteral("Import EVE Ref market history (.csv, .csv.bz2)"); }
+    [[nodiscard]] QString summary() const override
+    {
+        return QStringLiteral("Import EVE Ref market history (.csv, .csv.bz2)");
+    }
     void describe(QCommandLineParser& parser) const override;
     int run(const QCommandLineParser& parser, Context& context) override;
 };
@@ -17,7 +20,10 @@ public:
 class PricesRevalueCommand final : public Command {
 public:
     [[nodiscard]] QString name() const override { return QStringLiteral("prices:revalue"); }
-    [[nodiscard]] QString summary() const override { return QStringLiteral("Revalue stored killmails with current prices"); }
+    [[nodiscard]] QString summary() const override
+    {
+        return QStringLiteral("Revalue stored killmails with current prices");
+    }
     void describe(QCommandLineParser& parser) const override;
     int run(const QCommandLineParser& parser, Context& context) override;
 };

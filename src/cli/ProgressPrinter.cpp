@@ -16,10 +16,7 @@ ProgressPrinter::ProgressPrinter(QString task, QString unit)
     m_sinceLog.start();
 }
 
-ProgressPrinter::~ProgressPrinter()
-{
-    finish();
-}
+ProgressPrinter::~ProgressPrinter() { finish(); }
 
 void ProgressPrinter::update(const ProgressSnapshot& snapshot)
 {

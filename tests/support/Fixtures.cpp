@@ -39,10 +39,7 @@ std::vector<Killmail> allFixtureKillmails()
     return killmails;
 }
 
-Killmail fixtureKillmail(KillmailId id)
-{
-    return parseFile(dataPath(QStringLiteral("killmails/%1.json").arg(id)));
-}
+Killmail fixtureKillmail(KillmailId id) { return parseFile(dataPath(QStringLiteral("killmails/%1.json").arg(id))); }
 
 ValuedKillmail valued(const Killmail& killmail, PriceSource& prices)
 {

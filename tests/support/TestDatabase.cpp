@@ -41,7 +41,8 @@ TestDatabase::TestDatabase(Backend backend)
     } else {
         const QString admin = postgresAdminUrl();
         if (admin.isEmpty()) {
-            throw std::runtime_error("no PostgreSQL test cluster: KILLMAIL_TEST_POSTGRES_URL_FILE is unset or unreadable");
+            throw std::runtime_error(
+                "no PostgreSQL test cluster: KILLMAIL_TEST_POSTGRES_URL_FILE is unset or unreadable");
         }
         m_databaseName = QStringLiteral("kmtest_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
         const auto adminUrl = DatabaseUrl::parse(admin, nullptr);
@@ -72,9 +73,6 @@ Database& TestDatabase::database()
     return *m_database;
 }
 
-QString dataPath(const QString& relative)
-{
-    return QStringLiteral(KILLMAIL_TEST_DATA_DIR "/") + relative;
-}
+QString dataPath(const QString& relative) { return QStringLiteral(KILLMAIL_TEST_DATA_DIR "/") + relative; }
 
 } // namespace km::test

@@ -21,22 +21,26 @@ namespace {
 constexpr int maxExamples = 10;
 constexpr double centTolerance = 0.015;
 
-bool differs(double stored, double computed)
-{
-    return std::fabs(stored - computed) > centTolerance;
-}
+bool differs(double stored, double computed) { return std::fabs(stored - computed) > centTolerance; }
 
 QString describeMismatch(const ValuedKillmail& stored, const KillFlags& flags, const KillValues& values)
 {
     QStringList parts;
     if (!(stored.flags == flags)) {
         parts << QStringLiteral("flags npc/solo/awox stored %1/%2/%3, computed %4/%5/%6")
-                     .arg(stored.flags.npc).arg(stored.flags.solo).arg(stored.flags.awox)
-                     .arg(flags.npc).arg(flags.solo).arg(flags.awox);
+                     .arg(stored.flags.npc)
+                     .arg(stored.flags.solo)
+                     .arg(stored.flags.awox)
+                     .arg(flags.npc)
+                     .arg(flags.solo)
+                     .arg(flags.awox);
     }
     if (differs(stored.values.totalValue, values.totalValue) || differs(stored.values.fittedValue, values.fittedValue)
-        || differs(stored.values.destroyedValue, values.destroyedValue) || differs(stored.values.droppedValue, values.droppedValue)) {
-        parts << QStringLiteral("totalValue stored %1, computed %2").arg(stored.values.totalValue, 0, 'f', 2).arg(values.totalValue, 0, 'f', 2);
+        || differs(stored.values.destroyedValue, values.destroyedValue)
+        || differs(stored.values.droppedValue, values.droppedValue)) {
+        parts << QStringLiteral("totalValue stored %1, computed %2")
+                     .arg(stored.values.totalValue, 0, 'f', 2)
+                     .arg(values.totalValue, 0, 'f', 2);
     }
     return parts.join(QStringLiteral("; "));
 }
@@ -52,29 +56,42 @@ DataChecker::DataChecker(Database& database, const StaticData& staticData)
 QList<DataProblem> DataChecker::run(const Options& options)
 {
     m_problems.clear();
-    countRows(QStringLiteral("killmails without attackers"),
-              QStringLiteral("FROM killmails k WHERE NOT EXISTS (SELECT 1 FROM attackers a WHERE a.\"killmailId\" = k.\"killmailId\")"),
-              QStringLiteral("k.\"killmailId\""), QStringLiteral("every killmail has at least one attacker: these were half-written"));
-    countRows(QStringLiteral("attackers whose killmail is missing"),
-              QStringLiteral("FROM attackers a WHERE NOT EXISTS (SELECT 1 FROM killmails k WHERE k.\"killmailId\" = a.\"killmailId\")"),
-              QStringLiteral("a.\"killmailId\""), QStringLiteral("orphan rows: delete them or re-import the killmails"));
-    countRows(QStringLiteral("items whose killmail is missing"),
-              QStringLiteral("FROM items i WHERE NOT EXISTS (SELECT 1 FROM killmails k WHERE k.\"killmailId\" = i.\"killmailId\")"),
-              QStringLiteral("i.\"killmailId\""), QStringLiteral("orphan rows: delete them or re-import the killmails"));
+    countRows(
+        QStringLiteral("killmails without attackers"),
+        QStringLiteral(
+            "FROM killmails k WHERE NOT EXISTS (SELECT 1 FROM attackers a WHERE a.\"killmailId\" = k.\"killmailId\")"),
+        QStringLiteral("k.\"killmailId\""),
+        QStringLiteral("every killmail has at least one attacker: these were half-written"));
+    countRows(
+        QStringLiteral("attackers whose killmail is missing"),
+        QStringLiteral(
+            "FROM attackers a WHERE NOT EXISTS (SELECT 1 FROM killmails k WHERE k.\"killmailId\" = a.\"killmailId\")"),
+        QStringLiteral("a.\"killmailId\""), QStringLiteral("orphan rows: delete them or re-import the killmails"));
+    countRows(
+        QStringLiteral("items whose killmail is missing"),
+        QStringLiteral(
+            "FROM items i WHERE NOT EXISTS (SELECT 1 FROM killmails k WHERE k.\"killmailId\" = i.\"killmailId\")"),
+        QStringLiteral("i.\"killmailId\""), QStringLiteral("orphan rows: delete them or re-import the killmails"));
     countRows(QStringLiteral("items whose parent item is missing"),
-              QStringLiteral("FROM items i WHERE i.\"parentId\" IS NOT NULL AND NOT EXISTS "
-                             "(SELECT 1 FROM items p WHERE p.\"id\" = i.\"parentId\" AND p.\"killmailId\" = i.\"killmailId\")"),
+              QStringLiteral(
+                  "FROM items i WHERE i.\"parentId\" IS NOT NULL AND NOT EXISTS "
+                  "(SELECT 1 FROM items p WHERE p.\"id\" = i.\"parentId\" AND p.\"killmailId\" = i.\"killmailId\")"),
               QStringLiteral("i.\"killmailId\""), QString());
-    countRows(QStringLiteral("killmails whose attackerCount disagrees with their attacker rows"),
-              QStringLiteral("FROM killmails k JOIN (SELECT \"killmailId\", COUNT(*) AS n FROM attackers GROUP BY \"killmailId\") a "
-                             "ON a.\"killmailId\" = k.\"killmailId\" WHERE k.\"attackerCount\" <> a.n"),
-              QStringLiteral("k.\"killmailId\""), QString());
+    countRows(
+        QStringLiteral("killmails whose attackerCount disagrees with their attacker rows"),
+        QStringLiteral(
+            "FROM killmails k JOIN (SELECT \"killmailId\", COUNT(*) AS n FROM attackers GROUP BY \"killmailId\") a "
+            "ON a.\"killmailId\" = k.\"killmailId\" WHERE k.\"attackerCount\" <> a.n"),
+        QStringLiteral("k.\"killmailId\""), QString());
     if (m_database.backend() == Backend::Postgres) {
         countRows(QStringLiteral("registered killmail IDs without a killmail"),
-                  QStringLiteral("FROM killmail_ids r WHERE NOT EXISTS (SELECT 1 FROM killmails k WHERE k.\"killmailId\" = r.\"killmailId\")"),
-                  QStringLiteral("r.\"killmailId\""), QStringLiteral("such an ID is treated as stored and will never be imported"));
+                  QStringLiteral("FROM killmail_ids r WHERE NOT EXISTS (SELECT 1 FROM killmails k WHERE "
+                                 "k.\"killmailId\" = r.\"killmailId\")"),
+                  QStringLiteral("r.\"killmailId\""),
+                  QStringLiteral("such an ID is treated as stored and will never be imported"));
         countRows(QStringLiteral("killmails missing from the ID registry"),
-                  QStringLiteral("FROM killmails k WHERE NOT EXISTS (SELECT 1 FROM killmail_ids r WHERE r.\"killmailId\" = k.\"killmailId\")"),
+                  QStringLiteral("FROM killmails k WHERE NOT EXISTS (SELECT 1 FROM killmail_ids r WHERE "
+                                 "r.\"killmailId\" = k.\"killmailId\")"),
                   QStringLiteral("k.\"killmailId\""), QStringLiteral("a second copy of these could be stored"));
         checkPartitions();
     }
@@ -84,15 +101,18 @@ QList<DataProblem> DataChecker::run(const Options& options)
     return m_problems;
 }
 
-void DataChecker::countRows(const QString& check, const QString& fromWhere, const QString& exampleColumn, const QString& hint)
+void DataChecker::countRows(const QString& check, const QString& fromWhere, const QString& exampleColumn,
+                            const QString& hint)
 {
-    const qint64 count = m_database.scalar(QStringLiteral("SELECT COUNT(*) ") + fromWhere, {}, "run an integrity check").toLongLong();
+    const qint64 count =
+        m_database.scalar(QStringLiteral("SELECT COUNT(*) ") + fromWhere, {}, "run an integrity check").toLongLong();
     if (count == 0) {
         return;
     }
     DataProblem problem{check, count, {}, hint};
-    QSqlQuery examples = m_database.exec(QStringLiteral("SELECT DISTINCT %1 %2 LIMIT %3").arg(exampleColumn, fromWhere).arg(maxExamples),
-                                         {}, "list integrity problems");
+    QSqlQuery examples =
+        m_database.exec(QStringLiteral("SELECT DISTINCT %1 %2 LIMIT %3").arg(exampleColumn, fromWhere).arg(maxExamples),
+                        {}, "list integrity problems");
     while (examples.next()) {
         problem.examples << examples.value(0).toString();
     }
@@ -111,8 +131,12 @@ void DataChecker::checkPartitions()
     for (const QSet<QDate>& months : monthsByTable) {
         required.unite(months); // every table partitions the same months as the others
     }
-    DataProblem problem{QStringLiteral("missing partitions"), 0, {},
-                        QStringLiteral("run `db:partitions --create-ahead 3` or start the engine; imports create past months themselves")};
+    DataProblem problem{
+        QStringLiteral("missing partitions"),
+        0,
+        {},
+        QStringLiteral(
+            "run `db:partitions --create-ahead 3` or start the engine; imports create past months themselves")};
     for (const QString& table : partitionedTables()) {
         for (const QDate& month : required) {
             if (!monthsByTable.value(table).contains(month)) {
@@ -131,22 +155,30 @@ void DataChecker::checkPartitions()
 
 void DataChecker::recomputeAll(const Options& options)
 {
-    const QString since = options.recomputeSince ? QString::fromLatin1(utc::toSqlTimestamp(utc::startOfDay(*options.recomputeSince)))
-                                                 : QStringLiteral("0001-01-01 00:00:00");
-    const qint64 total = m_database.scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailTime\" >= ?"), {since},
-                                           "count killmails to recompute").toLongLong();
+    const QString since = options.recomputeSince
+        ? QString::fromLatin1(utc::toSqlTimestamp(utc::startOfDay(*options.recomputeSince)))
+        : QStringLiteral("0001-01-01 00:00:00");
+    const qint64 total = m_database
+                             .scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailTime\" >= ?"),
+                                     {since}, "count killmails to recompute")
+                             .toLongLong();
     PriceBook prices(m_database);
     Valuator valuator(m_staticData, prices);
     const FlagClassifier classifier(m_staticData);
-    DataProblem problem{QStringLiteral("killmails whose stored flags or values disagree with a recomputation"), 0, {},
-                        QStringLiteral("values move when prices are imported later: run `prices:revalue`; flags never should")};
+    DataProblem problem{
+        QStringLiteral("killmails whose stored flags or values disagree with a recomputation"),
+        0,
+        {},
+        QStringLiteral("values move when prices are imported later: run `prices:revalue`; flags never should")};
     qint64 checked = 0;
     KillmailId after = 0;
     while (true) {
         std::vector<KillmailId> ids;
-        QSqlQuery page = m_database.exec(QStringLiteral("SELECT \"killmailId\" FROM killmails WHERE \"killmailTime\" >= ? AND "
-                                                        "\"killmailId\" > ? ORDER BY \"killmailId\" LIMIT %1").arg(options.chunkSize),
-                                         {since, qlonglong(after)}, "page through killmails");
+        QSqlQuery page =
+            m_database.exec(QStringLiteral("SELECT \"killmailId\" FROM killmails WHERE \"killmailTime\" >= ? AND "
+                                           "\"killmailId\" > ? ORDER BY \"killmailId\" LIMIT %1")
+                                .arg(options.chunkSize),
+                            {since, qlonglong(after)}, "page through killmails");
         while (page.next()) {
             ids.push_back(page.value(0).toLongLong());
         }
@@ -161,7 +193,8 @@ void DataChecker::recomputeAll(const Options& options)
         }
         prices.prepare(killmails);
         for (const ValuedKillmail& valued : stored) {
-            const QString mismatch = describeMismatch(valued, classifier.classify(valued.killmail), valuator.value(valued.killmail));
+            const QString mismatch =
+                describeMismatch(valued, classifier.classify(valued.killmail), valuator.value(valued.killmail));
             if (!mismatch.isEmpty()) {
                 ++problem.count;
                 if (problem.examples.size() < maxExamples) {

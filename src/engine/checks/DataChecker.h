@@ -38,7 +38,10 @@ public:
 
     DataChecker(Database& database, const StaticData& staticData);
 
-    void setProgressCallback(std::function<void(qint64 checked, qint64 total)> callback) { m_progress = std::move(callback); }
+    void setProgressCallback(std::function<void(qint64 checked, qint64 total)> callback)
+    {
+        m_progress = std::move(callback);
+    }
     /// Every problem found; empty when the data is sound.
     QList<DataProblem> run(const Options& options);
 

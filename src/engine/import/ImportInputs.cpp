@@ -18,8 +18,9 @@ constexpr std::array compressedJsonSuffixes{".json.bz2", ".json.gz", ".json.xz"}
 
 bool endsWithAny(const QString& name, const auto& suffixes)
 {
-    return std::any_of(suffixes.begin(), suffixes.end(),
-                       [&](const char* suffix) { return name.endsWith(QLatin1StringView(suffix), Qt::CaseInsensitive); });
+    return std::any_of(suffixes.begin(), suffixes.end(), [&](const char* suffix) {
+        return name.endsWith(QLatin1StringView(suffix), Qt::CaseInsensitive);
+    });
 }
 
 std::optional<ImportInput::Kind> kindOf(const QString& name, bool explicitlyNamed)
@@ -65,7 +66,8 @@ QString readWithLibarchive(const ImportInput& input, const std::function<void(Im
     while ((status = archive_read_next_header(handle.get(), &entry)) == ARCHIVE_OK) {
         const QString member = QString::fromUtf8(archive_entry_pathname(entry));
         const bool wanted = input.kind == ImportInput::Kind::CompressedJson
-            || (archive_entry_filetype(entry) == AE_IFREG && member.endsWith(QLatin1StringView(".json"), Qt::CaseInsensitive));
+            || (archive_entry_filetype(entry) == AE_IFREG
+                && member.endsWith(QLatin1StringView(".json"), Qt::CaseInsensitive));
         if (!wanted) {
             continue;
         }
@@ -104,14 +106,16 @@ std::vector<ImportInput> collectImportInputs(const QStringList& paths, std::vect
             continue;
         }
         std::vector<ImportInput> found;
-        QDirIterator it(path, QDir::Files | QDir::Readable, QDirIterator::Subdirectories | QDirIterator::FollowSymlinks);
+        QDirIterator it(path, QDir::Files | QDir::Readable,
+                        QDirIterator::Subdirectories | QDirIterator::FollowSymlinks);
         while (it.hasNext()) {
             const QString file = it.next();
             if (const auto kind = kindOf(file, false)) {
                 found.push_back({file, *kind, it.fileInfo().size()});
             }
         }
-        std::sort(found.begin(), found.end(), [](const ImportInput& a, const ImportInput& b) { return a.path < b.path; });
+        std::sort(found.begin(), found.end(),
+                  [](const ImportInput& a, const ImportInput& b) { return a.path < b.path; });
         inputs.insert(inputs.end(), found.begin(), found.end());
     }
     return inputs;

@@ -51,8 +51,8 @@ ParsedDocumentPtr parseAndFlag(const ImportDocument& document, const FlagClassif
 /// The state of one importPaths() call.
 class ImportRun {
 public:
-    ImportRun(Database& database, const StaticData& staticData, PriceSource& prices, const KillmailImporter::Options& options,
-              const std::function<void(const ProgressSnapshot&)>& progress)
+    ImportRun(Database& database, const StaticData& staticData, PriceSource& prices,
+              const KillmailImporter::Options& options, const std::function<void(const ProgressSnapshot&)>& progress)
         : m_staticData(staticData)
         , m_prices(prices)
         , m_valuator(staticData, prices)
@@ -118,9 +118,10 @@ private:
             return;
         }
         const FlagClassifier* classifier = &m_classifier;
-        QFuture<ParsedDocumentPtr> next = QtConcurrent::mapped(std::move(m_chunk), [classifier](const ImportDocument& document) {
-            return parseAndFlag(document, *classifier);
-        });
+        QFuture<ParsedDocumentPtr> next =
+            QtConcurrent::mapped(std::move(m_chunk), [classifier](const ImportDocument& document) {
+                return parseAndFlag(document, *classifier);
+            });
         m_chunk.clear();
         consumeInFlight();
         m_inFlight = next;
@@ -221,7 +222,8 @@ KillmailImporter::KillmailImporter(Database& database, const StaticData& staticD
 {
 }
 
-KillmailImporter::KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices, Options options)
+KillmailImporter::KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices,
+                                   Options options)
     : m_database(database)
     , m_staticData(staticData)
     , m_prices(prices)

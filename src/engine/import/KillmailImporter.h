@@ -50,7 +50,10 @@ public:
     KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices, Options options);
 
     /// Called about every 250 ms with killmails handled so far and input bytes consumed of the total.
-    void setProgressCallback(std::function<void(const ProgressSnapshot&)> callback) { m_progress = std::move(callback); }
+    void setProgressCallback(std::function<void(const ProgressSnapshot&)> callback)
+    {
+        m_progress = std::move(callback);
+    }
 
     ImportReport importPaths(const QStringList& paths);
 

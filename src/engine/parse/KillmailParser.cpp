@@ -116,10 +116,7 @@ public:
         return value.toBool();
     }
 
-    [[nodiscard]] bool optionalBool(QLatin1StringView field) const
-    {
-        return has(field) ? requiredBool(field) : false;
-    }
+    [[nodiscard]] bool optionalBool(QLatin1StringView field) const { return has(field) ? requiredBool(field) : false; }
 
     [[nodiscard]] QString requiredString(QLatin1StringView field) const
     {
@@ -190,10 +187,7 @@ private:
     QString m_path;
 };
 
-QString indexed(const QString& path, qsizetype index)
-{
-    return QStringLiteral("%1[%2]").arg(path).arg(index);
-}
+QString indexed(const QString& path, qsizetype index) { return QStringLiteral("%1[%2]").arg(path).arg(index); }
 
 QJsonObject elementObject(const QJsonValue& value, const QString& path)
 {
@@ -260,7 +254,8 @@ std::vector<Attacker> parseAttackers(const FieldReader& body)
         body.fail(QLatin1StringView("attackers"), QStringLiteral("a killmail needs at least one attacker"));
     }
     if (array.size() >= maxRowsPerKillmail) {
-        body.fail(QLatin1StringView("attackers"), QStringLiteral("%1 attackers is more than any killmail can have").arg(array.size()));
+        body.fail(QLatin1StringView("attackers"),
+                  QStringLiteral("%1 attackers is more than any killmail can have").arg(array.size()));
     }
     std::vector<Attacker> attackers;
     attackers.reserve(array.size());
@@ -287,8 +282,9 @@ std::vector<Attacker> parseAttackers(const FieldReader& body)
 void requireValidHash(const QString& hash, const QString& field)
 {
     if (!hash.isEmpty() && !KillmailParser::isValidHash(hash)) {
-        throw FieldError(
-            QStringLiteral("%1: '%2' is not a killmail hash (40 hexadecimal digits)").arg(field, hash.left(64)).toStdString());
+        throw FieldError(QStringLiteral("%1: '%2' is not a killmail hash (40 hexadecimal digits)")
+                             .arg(field, hash.left(64))
+                             .toStdString());
     }
 }
 
@@ -298,12 +294,14 @@ Killmail parseBody(const QJsonObject& body, const QString& hash)
     Killmail killmail;
     killmail.killmailId = reader.requiredInteger(QLatin1StringView("killmail_id"));
     if (killmail.killmailId <= 0 || killmail.killmailId > maxKillmailId) {
-        reader.fail(QLatin1StringView("killmail_id"), QStringLiteral("%1 is not a killmail id").arg(killmail.killmailId));
+        reader.fail(QLatin1StringView("killmail_id"),
+                    QStringLiteral("%1 is not a killmail id").arg(killmail.killmailId));
     }
     const QString time = reader.requiredString(QLatin1StringView("killmail_time"));
     const auto parsedTime = utc::parseIso8601(time);
     if (!parsedTime) {
-        reader.fail(QLatin1StringView("killmail_time"), QStringLiteral("'%1' is not an ISO 8601 UTC time").arg(time.left(40)));
+        reader.fail(QLatin1StringView("killmail_time"),
+                    QStringLiteral("'%1' is not an ISO 8601 UTC time").arg(time.left(40)));
     }
     killmail.killmailTime = *parsedTime;
     killmail.solarSystemId = reader.requiredInt32(QLatin1StringView("solar_system_id"));
@@ -319,7 +317,8 @@ Killmail parseBody(const QJsonObject& body, const QString& hash)
     };
     countItems(killmail.victim.items);
     if (items >= maxRowsPerKillmail) {
-        reader.fail(QLatin1StringView("victim"), QStringLiteral("%1 items is more than any killmail can have").arg(items));
+        reader.fail(QLatin1StringView("victim"),
+                    QStringLiteral("%1 items is more than any killmail can have").arg(items));
     }
     killmail.attackers = parseAttackers(reader);
     killmail.hash = hash;
@@ -462,11 +461,14 @@ void parseHistoryDay(const QJsonObject& day, const QString& origin, std::vector<
                 return referenceOf(id, it.value().toString(), it.key(), it.key());
             }
             if (!it.value().isObject()) {
-                throw FieldError(QStringLiteral("expected a hash or a killmail, got %1").arg(typeName(it.value())).toStdString());
+                throw FieldError(
+                    QStringLiteral("expected a hash or a killmail, got %1").arg(typeName(it.value())).toStdString());
             }
             ParseOutcome outcome = withBody(it.value().toObject(), QString(), QString(), std::nullopt);
-            if (const auto* parsed = std::get_if<ParsedKillmail>(&outcome); parsed && parsed->killmail.killmailId != id) {
-                throw FieldError(QStringLiteral("key %1 holds killmail %2").arg(id).arg(parsed->killmail.killmailId).toStdString());
+            if (const auto* parsed = std::get_if<ParsedKillmail>(&outcome);
+                parsed && parsed->killmail.killmailId != id) {
+                throw FieldError(
+                    QStringLiteral("key %1 holds killmail %2").arg(id).arg(parsed->killmail.killmailId).toStdString());
             }
             return outcome;
         }));
@@ -496,7 +498,8 @@ std::vector<ParseOutcome> KillmailParser::parseDocument(const QByteArray& json, 
     QJsonParseError error{};
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError) {
-        return {ParseError{origin, QStringLiteral("malformed JSON at byte %1: %2").arg(error.offset).arg(error.errorString())}};
+        return {ParseError{origin,
+                           QStringLiteral("malformed JSON at byte %1: %2").arg(error.offset).arg(error.errorString())}};
     }
     std::vector<ParseOutcome> outcomes;
     if (document.isArray()) {
@@ -506,7 +509,8 @@ std::vector<ParseOutcome> KillmailParser::parseDocument(const QByteArray& json, 
             const QString where = indexed(origin, i);
             const QJsonValue element = array.at(i);
             if (!element.isObject()) {
-                outcomes.push_back(ParseError{where, QStringLiteral("expected a killmail object, got %1").arg(typeName(element))});
+                outcomes.push_back(
+                    ParseError{where, QStringLiteral("expected a killmail object, got %1").arg(typeName(element))});
                 continue;
             }
             outcomes.push_back(parseObject(element.toObject(), where));

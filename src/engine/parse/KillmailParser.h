@@ -23,7 +23,10 @@ struct ParseError {
     QString where;
     QString message;
 
-    [[nodiscard]] QString toString() const { return where.isEmpty() ? message : where + QStringLiteral(": ") + message; }
+    [[nodiscard]] QString toString() const
+    {
+        return where.isEmpty() ? message : where + QStringLiteral(": ") + message;
+    }
 };
 
 using ParseOutcome = std::variant<ParsedKillmail, KillmailReference, ParseError>;

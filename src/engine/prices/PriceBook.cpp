@@ -41,16 +41,14 @@ FROM (SELECT w.value AS "typeId",
 JOIN prices p ON p."typeId" = b."typeId" AND p."regionId" = ?2 AND p."date" >= b."since" AND p."date" <= ?4
 ORDER BY 1, 2)";
 
-QByteArray isoDate(QDate date)
-{
-    return date.toString(Qt::ISODate).toLatin1();
-}
+QByteArray isoDate(QDate date) { return date.toString(Qt::ISODate).toLatin1(); }
 
 QDate parseDate(const char* text)
 {
     const auto time = utc::fromSqlTimestamp(QString::fromLatin1(text));
     if (!time) {
-        throw StorageError(QStringLiteral("the prices table holds an unreadable date '%1'").arg(QString::fromLatin1(text)));
+        throw StorageError(
+            QStringLiteral("the prices table holds an unreadable date '%1'").arg(QString::fromLatin1(text)));
     }
     return utc::dateOf(*time);
 }
@@ -62,10 +60,7 @@ double parseDouble(const char* text)
     return value;
 }
 
-quint64 memoKey(int typeId, QDate day)
-{
-    return (quint64(quint32(typeId)) << 32) | quint32(day.toJulianDay());
-}
+quint64 memoKey(int typeId, QDate day) { return (quint64(quint32(typeId)) << 32) | quint32(day.toJulianDay()); }
 
 void collectTypes(const std::vector<Item>& items, QSet<int>& types)
 {
@@ -82,8 +77,7 @@ class PriceHistoryLoader {
 public:
     virtual ~PriceHistoryLoader() = default;
     virtual void load(const std::vector<int>& typeIds, int regionId, QDate start, QDate end,
-                      QHash<int, std::vector<DailyAverage>>& into)
-        = 0;
+                      QHash<int, std::vector<DailyAverage>>& into) = 0;
 };
 
 namespace {
@@ -105,7 +99,8 @@ public:
         const int rows = PQntuples(result.get());
         for (int row = 0; row < rows; ++row) {
             const int typeId = QByteArray(PQgetvalue(result.get(), row, 0)).toInt();
-            into[typeId].push_back({parseDate(PQgetvalue(result.get(), row, 1)), parseDouble(PQgetvalue(result.get(), row, 2))});
+            into[typeId].push_back(
+                {parseDate(PQgetvalue(result.get(), row, 1)), parseDouble(PQgetvalue(result.get(), row, 2))});
         }
     }
 
@@ -118,8 +113,10 @@ public:
     explicit SqliteHistoryLoader(Database& database)
         : m_handle(database.sqliteHandle())
     {
-        if (sqlite3_prepare_v3(m_handle, sqliteHistoryQuery, -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr) != SQLITE_OK) {
-            throw StorageError(QStringLiteral("cannot prepare the price history query: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
+        if (sqlite3_prepare_v3(m_handle, sqliteHistoryQuery, -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr)
+            != SQLITE_OK) {
+            throw StorageError(QStringLiteral("cannot prepare the price history query: %1")
+                                   .arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
         }
     }
     ~SqliteHistoryLoader() override { sqlite3_finalize(m_statement); }
@@ -147,7 +144,8 @@ public:
         sqlite3_reset(m_statement);
         sqlite3_clear_bindings(m_statement);
         if (status != SQLITE_DONE) {
-            throw StorageError(QStringLiteral("database error while trying to load price history: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
+            throw StorageError(QStringLiteral("database error while trying to load price history: %1")
+                                   .arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
         }
     }
 
@@ -212,8 +210,8 @@ void PriceBook::load(const std::vector<int>& typeIds)
 std::optional<double> PriceBook::compute(int typeId, QDate day)
 {
     const auto history = m_history.constFind(typeId);
-    const std::optional<double> price
-        = history == m_history.constEnd() ? std::nullopt : PriceRule::price(*history, day);
+    const std::optional<double> price =
+        history == m_history.constEnd() ? std::nullopt : PriceRule::price(*history, day);
     if (m_memo.size() >= maxMemoized) {
         m_memo.clear();
     }

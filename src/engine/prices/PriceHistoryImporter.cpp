@@ -138,14 +138,17 @@ struct Columns {
         columns.lowest = find("lowest");
         columns.orderCount = find("order_count");
         columns.volume = find("volume");
-        const std::pair<qsizetype*, const char*> required[]{
-            {&columns.average, "average"}, {&columns.date, "date"}, {&columns.regionId, "region_id"}, {&columns.typeId, "type_id"}};
+        const std::pair<qsizetype*, const char*> required[]{{&columns.average, "average"},
+                                                            {&columns.date, "date"},
+                                                            {&columns.regionId, "region_id"},
+                                                            {&columns.typeId, "type_id"}};
         for (const auto& [index, name] : required) {
             *index = find(name);
             if (*index < 0) {
-                throw FileProblem(QStringLiteral("the header has no '%1' column (expected EVE Ref market history: "
-                                                 "average,date,highest,lowest,order_count,volume,region_id,type_id,...)")
-                                      .arg(QLatin1StringView(name)));
+                throw FileProblem(
+                    QStringLiteral("the header has no '%1' column (expected EVE Ref market history: "
+                                   "average,date,highest,lowest,order_count,volume,region_id,type_id,...)")
+                        .arg(QLatin1StringView(name)));
             }
         }
         return columns;
@@ -206,7 +209,8 @@ public:
         if (parseNumber(m_fields[index], value)) {
             return true;
         }
-        reason = QStringLiteral("%1 '%2' is not a number").arg(QLatin1StringView(name), QString::fromUtf8(m_fields[index].left(40)));
+        reason = QStringLiteral("%1 '%2' is not a number")
+                     .arg(QLatin1StringView(name), QString::fromUtf8(m_fields[index].left(40)));
         return false;
     }
 
@@ -230,7 +234,8 @@ public:
         const Columns& c = m_columns;
         if (!required(c.typeId, "type_id", row.typeId, reason) || !required(c.average, "average", row.average, reason)
             || !optional(c.highest, "highest", row.highest, reason) || !optional(c.lowest, "lowest", row.lowest, reason)
-            || !optional(c.orderCount, "order_count", row.orderCount, reason) || !optional(c.volume, "volume", row.volume, reason)) {
+            || !optional(c.orderCount, "order_count", row.orderCount, reason)
+            || !optional(c.volume, "volume", row.volume, reason)) {
             return false;
         }
         row.date = m_fields[c.date];
@@ -267,9 +272,10 @@ public:
     {
         m_line = 0;
         m_buffer.clear();
-        pg::exec(m_database.postgresHandle(),
-                 "CREATE TEMP TABLE prices_import (LIKE prices INCLUDING DEFAULTS, line BIGINT NOT NULL) ON COMMIT DROP", {},
-                 "create the price import table");
+        pg::exec(
+            m_database.postgresHandle(),
+            "CREATE TEMP TABLE prices_import (LIKE prices INCLUDING DEFAULTS, line BIGINT NOT NULL) ON COMMIT DROP", {},
+            "create the price import table");
     }
 
     void add(const PriceRow& row) override
@@ -294,8 +300,9 @@ public:
     void finish() override
     {
         flush();
-        pg::exec(m_database.postgresHandle(),
-                 R"(INSERT INTO prices ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume")
+        pg::exec(
+            m_database.postgresHandle(),
+            R"(INSERT INTO prices ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume")
 SELECT DISTINCT ON ("typeId", "regionId", "date") "typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume"
 FROM prices_import ORDER BY "typeId", "regionId", "date", line DESC
 ON CONFLICT ("typeId", "regionId", "date") DO UPDATE SET
@@ -303,7 +310,7 @@ ON CONFLICT ("typeId", "regionId", "date") DO UPDATE SET
   "orderCount" = EXCLUDED."orderCount", "volume" = EXCLUDED."volume"
 WHERE (prices."average", prices."highest", prices."lowest", prices."orderCount", prices."volume")
   IS DISTINCT FROM (EXCLUDED."average", EXCLUDED."highest", EXCLUDED."lowest", EXCLUDED."orderCount", EXCLUDED."volume"))",
-                 {}, "store prices");
+            {}, "store prices");
     }
 
 private:
@@ -314,9 +321,10 @@ private:
         if (m_buffer.data().isEmpty()) {
             return;
         }
-        pg::copyIn(m_database.postgresHandle(),
-                   R"(COPY prices_import ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume", line) FROM STDIN)",
-                   m_buffer.data(), "copy prices");
+        pg::copyIn(
+            m_database.postgresHandle(),
+            R"(COPY prices_import ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume", line) FROM STDIN)",
+            m_buffer.data(), "copy prices");
         m_buffer.clear();
     }
 
@@ -330,7 +338,8 @@ public:
     explicit SqlitePriceSink(Database& database)
         : m_handle(database.sqliteHandle())
     {
-        constexpr const char* upsert = R"(INSERT INTO prices ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume")
+        constexpr const char* upsert =
+            R"(INSERT INTO prices ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume")
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT ("typeId", "regionId", "date") DO UPDATE SET
   "average" = excluded."average", "highest" = excluded."highest", "lowest" = excluded."lowest",
@@ -338,15 +347,16 @@ ON CONFLICT ("typeId", "regionId", "date") DO UPDATE SET
 WHERE "average" IS NOT excluded."average" OR "highest" IS NOT excluded."highest" OR "lowest" IS NOT excluded."lowest"
    OR "orderCount" IS NOT excluded."orderCount" OR "volume" IS NOT excluded."volume")";
         if (sqlite3_prepare_v3(m_handle, upsert, -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr) != SQLITE_OK) {
-            throw StorageError(QStringLiteral("cannot prepare the price upsert: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
+            throw StorageError(
+                QStringLiteral("cannot prepare the price upsert: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
         }
     }
     ~SqlitePriceSink() override { sqlite3_finalize(m_statement); }
     SqlitePriceSink(const SqlitePriceSink&) = delete;
     SqlitePriceSink& operator=(const SqlitePriceSink&) = delete;
 
-    void begin() override {}
-    void finish() override {}
+    void begin() override { }
+    void finish() override { }
 
     void add(const PriceRow& row) override
     {
@@ -364,7 +374,8 @@ WHERE "average" IS NOT excluded."average" OR "highest" IS NOT excluded."highest"
         const int status = sqlite3_step(m_statement);
         sqlite3_reset(m_statement);
         if (status != SQLITE_DONE) {
-            throw StorageError(QStringLiteral("database error while trying to store prices: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
+            throw StorageError(QStringLiteral("database error while trying to store prices: %1")
+                                   .arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
         }
     }
 
@@ -385,7 +396,8 @@ struct FileCounts {
 
 QString PriceImportProblem::toString() const
 {
-    return line > 0 ? QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(reason) : QStringLiteral("%1: %2").arg(file, reason);
+    return line > 0 ? QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(reason)
+                    : QStringLiteral("%1: %2").arg(file, reason);
 }
 
 PriceHistoryImporter::PriceHistoryImporter(Database& database)
@@ -437,7 +449,8 @@ void PriceHistoryImporter::importFile(const QString& path, PriceImportResult& re
             if (line.trimmed().isEmpty()) {
                 continue;
             }
-            bool bad = !parser.split(line, reason) || !parser.required(columns.regionId, "region_id", row.regionId, reason);
+            bool bad =
+                !parser.split(line, reason) || !parser.required(columns.regionId, "region_id", row.regionId, reason);
             if (!bad && !m_options.allRegions && row.regionId != eve::regionTheForge) {
                 ++counts.skipped;
                 continue;

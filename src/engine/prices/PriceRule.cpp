@@ -52,9 +52,6 @@ std::optional<double> PriceRule::price(std::span<const DailyAverage> history, QD
     return average;
 }
 
-QDate PriceRule::priceDay(UnixTime killTime)
-{
-    return utc::dateOf(killTime - zkillboardCacheDelay);
-}
+QDate PriceRule::priceDay(UnixTime killTime) { return utc::dateOf(killTime - zkillboardCacheDelay); }
 
 } // namespace km

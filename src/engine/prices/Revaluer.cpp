@@ -37,16 +37,14 @@ bool sameValues(const KillValues& a, const KillValues& b)
         && a.unpricedTypes == b.unpricedTypes;
 }
 
-QString sqlTime(UnixTime time)
-{
-    return QString::fromLatin1(utc::toSqlTimestamp(time));
-}
+QString sqlTime(UnixTime time) { return QString::fromLatin1(utc::toSqlTimestamp(time)); }
 
 /// The next chunk of killmails after (`afterTime`, `afterId`), or from `since` for the first one.
-std::vector<StoredKill> readChunk(Database& database, std::optional<UnixTime> since, std::optional<std::pair<UnixTime, KillmailId>> after,
-                                  int limit)
+std::vector<StoredKill> readChunk(Database& database, std::optional<UnixTime> since,
+                                  std::optional<std::pair<UnixTime, KillmailId>> after, int limit)
 {
-    QString statement = QStringLiteral(R"(SELECT "killmailId", CAST("killmailTime" AS TEXT) AS "timeText", "victimShipTypeId", "destroyedValue",
+    QString statement = QStringLiteral(
+        R"(SELECT "killmailId", CAST("killmailTime" AS TEXT) AS "timeText", "victimShipTypeId", "destroyedValue",
 "droppedValue", "fittedValue", "totalValue", "unpricedTypes" FROM killmails)");
     QVariantList bindings;
     if (after) { // the plain bound lets PostgreSQL skip earlier partitions, the row bound resumes within a second
@@ -64,7 +62,9 @@ std::vector<StoredKill> readChunk(Database& database, std::optional<UnixTime> si
         kill.killmail.killmailId = query.value(0).toLongLong();
         const auto time = utc::fromSqlTimestamp(query.value(1).toString());
         if (!time) {
-            throw StorageError(QStringLiteral("killmail %1 has an unreadable time '%2'").arg(kill.killmail.killmailId).arg(query.value(1).toString()));
+            throw StorageError(QStringLiteral("killmail %1 has an unreadable time '%2'")
+                                   .arg(kill.killmail.killmailId)
+                                   .arg(query.value(1).toString()));
         }
         kill.killmail.killmailTime = *time;
         kill.killmail.victim.shipTypeId = query.value(2).toInt();
@@ -82,33 +82,36 @@ void writePostgres(Database& database, const std::vector<Revalued>& changed, con
 {
     const auto money = [](double value) { return QByteArray::number(value, 'f', 2); };
     const auto column = [&](auto&& format) { return pg::arrayLiteral(changed, format); };
-    pg::exec(database.postgresHandle(),
-             R"(UPDATE killmails AS k SET "destroyedValue" = v.destroyed, "droppedValue" = v.dropped, "fittedValue" = v.fitted,
+    pg::exec(
+        database.postgresHandle(),
+        R"(UPDATE killmails AS k SET "destroyedValue" = v.destroyed, "droppedValue" = v.dropped, "fittedValue" = v.fitted,
   "totalValue" = v.total, "unpricedTypes" = v.unpriced
 FROM unnest($1::bigint[], $2::timestamp[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::int[])
   AS v(id, time, destroyed, dropped, fitted, total, unpriced)
 WHERE k."killmailId" = v.id AND k."killmailTime" = v.time AND k."killmailTime" BETWEEN $8::timestamp AND $9::timestamp)",
-             {column([](const Revalued& r) { return QByteArray::number(r.kill->killmail.killmailId); }),
-              column([](const Revalued& r) { return '"' + utc::toSqlTimestamp(r.kill->killmail.killmailTime) + '"'; }),
-              column([&](const Revalued& r) { return money(r.values.destroyedValue); }),
-              column([&](const Revalued& r) { return money(r.values.droppedValue); }),
-              column([&](const Revalued& r) { return money(r.values.fittedValue); }),
-              column([&](const Revalued& r) { return money(r.values.totalValue); }),
-              column([](const Revalued& r) { return QByteArray::number(r.values.unpricedTypes); }),
-              utc::toSqlTimestamp(range.from), utc::toSqlTimestamp(range.to)},
-             "store revalued killmails");
+        {column([](const Revalued& r) { return QByteArray::number(r.kill->killmail.killmailId); }),
+         column([](const Revalued& r) { return '"' + utc::toSqlTimestamp(r.kill->killmail.killmailTime) + '"'; }),
+         column([&](const Revalued& r) { return money(r.values.destroyedValue); }),
+         column([&](const Revalued& r) { return money(r.values.droppedValue); }),
+         column([&](const Revalued& r) { return money(r.values.fittedValue); }),
+         column([&](const Revalued& r) { return money(r.values.totalValue); }),
+         column([](const Revalued& r) { return QByteArray::number(r.values.unpricedTypes); }),
+         utc::toSqlTimestamp(range.from), utc::toSqlTimestamp(range.to)},
+        "store revalued killmails");
 }
 
 void writeSqlite(Database& database, const std::vector<Revalued>& changed)
 {
     QSqlQuery update(database.sql());
-    const bool prepared = update.prepare(QStringLiteral(R"(UPDATE killmails SET "destroyedValue" = ?, "droppedValue" = ?,
+    const bool prepared =
+        update.prepare(QStringLiteral(R"(UPDATE killmails SET "destroyedValue" = ?, "droppedValue" = ?,
 "fittedValue" = ?, "totalValue" = ?, "unpricedTypes" = ? WHERE "killmailId" = ?)"));
     for (std::size_t i = 0; prepared && i < changed.size(); ++i) {
         const KillValues& values = changed[i].values;
-        for (const QVariant& value : {QVariant(values.destroyedValue), QVariant(values.droppedValue), QVariant(values.fittedValue),
-                                      QVariant(values.totalValue), QVariant(values.unpricedTypes),
-                                      QVariant(qint64(changed[i].kill->killmail.killmailId))}) {
+        for (const QVariant& value :
+             {QVariant(values.destroyedValue), QVariant(values.droppedValue), QVariant(values.fittedValue),
+              QVariant(values.totalValue), QVariant(values.unpricedTypes),
+              QVariant(qint64(changed[i].kill->killmail.killmailId))}) {
             update.addBindValue(value);
         }
         if (!update.exec()) {
@@ -116,7 +119,8 @@ void writeSqlite(Database& database, const std::vector<Revalued>& changed)
         }
     }
     if (update.lastError().isValid()) {
-        throw StorageError(QStringLiteral("database error while trying to store revalued killmails: %1").arg(update.lastError().text()));
+        throw StorageError(QStringLiteral("database error while trying to store revalued killmails: %1")
+                               .arg(update.lastError().text()));
     }
 }
 

@@ -34,7 +34,10 @@ public:
     Revaluer(Database& database, const StaticData& staticData, PriceSource& prices, Options options);
 
     /// Called after each chunk with the killmails examined so far and how many there were to examine.
-    void setProgressCallback(std::function<void(qint64 done, qint64 total)> callback) { m_progress = std::move(callback); }
+    void setProgressCallback(std::function<void(qint64 done, qint64 total)> callback)
+    {
+        m_progress = std::move(callback);
+    }
 
     /// Throws StorageError; chunks committed before a failure stay revalued.
     RevalueResult run();

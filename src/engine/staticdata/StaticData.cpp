@@ -63,7 +63,8 @@ StaticData StaticData::load(const QString& directory)
     data.m_types.reserve(50000);
     forEachRecord(directory, "types.csv", 3, [&](const QList<QByteArray>& f) {
         const int groupId = f[1].toInt();
-        data.m_types.insert(f[0].toInt(), TypeInfo{groupId, data.m_groupCategory.value(groupId), QString::fromUtf8(f[2])});
+        data.m_types.insert(f[0].toInt(),
+                            TypeInfo{groupId, data.m_groupCategory.value(groupId), QString::fromUtf8(f[2])});
     });
     forEachRecord(directory, "solar_systems.csv", 5, [&](const QList<QByteArray>& f) {
         data.m_systems.insert(f[0].toInt(),
@@ -105,7 +106,10 @@ QString StaticData::regionName(int regionId) const { return m_regionNames.value(
 QString StaticData::groupName(int groupId) const { return m_groupNames.value(groupId); }
 QString StaticData::categoryName(int categoryId) const { return m_categoryNames.value(categoryId); }
 QString StaticData::flagName(int flagId) const { return m_flagNames.value(flagId); }
-QString StaticData::npcCorporationName(qint64 corporationId) const { return m_npcCorporationNames.value(corporationId); }
+QString StaticData::npcCorporationName(qint64 corporationId) const
+{
+    return m_npcCorporationNames.value(corporationId);
+}
 QString StaticData::factionName(qint64 factionId) const { return m_factionNames.value(factionId); }
 
 void StaticData::addType(int typeId, int groupId, const QString& name)

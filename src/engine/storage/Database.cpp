@@ -49,13 +49,15 @@ void Database::configureSqlite()
 {
     const QFileInfo file(m_url.sqlitePath);
     if (!QDir().mkpath(file.absolutePath())) {
-        throw StorageError(QStringLiteral("cannot create the folder %1 for the SQLite database").arg(file.absolutePath()));
+        throw StorageError(
+            QStringLiteral("cannot create the folder %1 for the SQLite database").arg(file.absolutePath()));
     }
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(file.absoluteFilePath());
     m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
     if (!m_db.open()) {
-        throw StorageError(QStringLiteral("cannot open SQLite database %1: %2").arg(m_url.sqlitePath, describe(m_db.lastError())));
+        throw StorageError(
+            QStringLiteral("cannot open SQLite database %1: %2").arg(m_url.sqlitePath, describe(m_db.lastError())));
     }
     exec(QStringLiteral("PRAGMA journal_mode=WAL"), {}, "enable write-ahead logging");
     exec(QStringLiteral("PRAGMA synchronous=FULL"), {}, "set durable commits");
@@ -74,7 +76,8 @@ void Database::configurePostgres()
     m_db.setDatabaseName(m_url.database);
     m_db.setConnectOptions(m_url.options);
     if (!m_db.open()) {
-        throw StorageError(QStringLiteral("cannot connect to %1: %2").arg(m_url.redacted(), describe(m_db.lastError())));
+        throw StorageError(
+            QStringLiteral("cannot connect to %1: %2").arg(m_url.redacted(), describe(m_db.lastError())));
     }
     exec(QStringLiteral("SET client_min_messages = warning"), {}, "quiet notices");
     exec(QStringLiteral("SET TIME ZONE 'UTC'"), {}, "use UTC");
@@ -116,7 +119,8 @@ QSqlQuery Database::exec(const QString& statement, const QVariantList& bindings,
     }
     if (!ok) {
         const QString purpose = what ? QString::fromUtf8(what) : statement.simplified().left(120);
-        throw StorageError(QStringLiteral("database error while trying to %1: %2").arg(purpose, describe(query.lastError())));
+        throw StorageError(
+            QStringLiteral("database error while trying to %1: %2").arg(purpose, describe(query.lastError())));
     }
     return query;
 }
@@ -133,14 +137,8 @@ void Database::beginWrite()
          "begin a transaction");
 }
 
-void Database::commit()
-{
-    exec(QStringLiteral("COMMIT"), {}, "commit");
-}
+void Database::commit() { exec(QStringLiteral("COMMIT"), {}, "commit"); }
 
-void Database::rollback()
-{
-    exec(QStringLiteral("ROLLBACK"), {}, "roll back");
-}
+void Database::rollback() { exec(QStringLiteral("ROLLBACK"), {}, "roll back"); }
 
 } // namespace km

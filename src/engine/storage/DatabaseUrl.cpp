@@ -25,8 +25,10 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
         return url;
     }
     const QUrl parsed(text, QUrl::StrictMode);
-    if (!parsed.isValid() || (parsed.scheme() != QLatin1StringView("postgresql") && parsed.scheme() != QLatin1StringView("postgres"))) {
-        return fail(QStringLiteral("database URL '%1' is neither sqlite:///path/file.db nor postgresql://user:pass@host:port/db")
+    if (!parsed.isValid()
+        || (parsed.scheme() != QLatin1StringView("postgresql") && parsed.scheme() != QLatin1StringView("postgres"))) {
+        return fail(QStringLiteral(
+                        "database URL '%1' is neither sqlite:///path/file.db nor postgresql://user:pass@host:port/db")
                         .arg(text));
     }
     url.backend = Backend::Postgres;
@@ -36,7 +38,8 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
     url.password = parsed.password();
     url.database = parsed.path().mid(1);
     if (url.database.isEmpty()) {
-        return fail(QStringLiteral("database URL '%1' names no database (postgresql://host/DATABASE)").arg(parsed.toString(QUrl::RemovePassword)));
+        return fail(QStringLiteral("database URL '%1' names no database (postgresql://host/DATABASE)")
+                        .arg(parsed.toString(QUrl::RemovePassword)));
     }
     QStringList options;
     for (const auto& [key, value] : QUrlQuery(parsed).queryItems(QUrl::FullyDecoded)) {
@@ -48,8 +51,8 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
 
 QString DatabaseUrl::defaultUrl()
 {
-    const QString directory = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-        + QStringLiteral("/killmail-console");
+    const QString directory =
+        QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/killmail-console");
     return QStringLiteral("sqlite://") + QDir(directory).absoluteFilePath(QStringLiteral("killmails.db"));
 }
 
@@ -58,7 +61,8 @@ QString DatabaseUrl::redacted() const
     if (backend == Backend::Sqlite) {
         return QStringLiteral("sqlite://") + sqlitePath;
     }
-    const QString credentials = user.isEmpty() ? QString() : user + (password.isEmpty() ? QString() : QStringLiteral(":***")) + u'@';
+    const QString credentials =
+        user.isEmpty() ? QString() : user + (password.isEmpty() ? QString() : QStringLiteral(":***")) + u'@';
     return QStringLiteral("postgresql://%1%2:%3/%4").arg(credentials, host).arg(port).arg(database);
 }
 

@@ -69,11 +69,14 @@ std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& 
         km.victim.shipTypeId = killmails.value(10).toInt();
         km.victim.damageTaken = killmails.value(11).toLongLong();
         if (!killmails.value(12).isNull()) {
-            km.victim.position = Position{killmails.value(12).toDouble(), killmails.value(13).toDouble(), killmails.value(14).toDouble()};
+            km.victim.position = Position{killmails.value(12).toDouble(), killmails.value(13).toDouble(),
+                                          killmails.value(14).toDouble()};
         }
-        valued.flags = KillFlags{killmails.value(15).toBool(), killmails.value(16).toBool(), killmails.value(17).toBool()};
-        valued.values = KillValues{killmails.value(18).toDouble(), killmails.value(19).toDouble(), killmails.value(20).toDouble(),
-                                   killmails.value(21).toDouble(), killmails.value(22).toInt()};
+        valued.flags =
+            KillFlags{killmails.value(15).toBool(), killmails.value(16).toBool(), killmails.value(17).toBool()};
+        valued.values =
+            KillValues{killmails.value(18).toDouble(), killmails.value(19).toDouble(), killmails.value(20).toDouble(),
+                       killmails.value(21).toDouble(), killmails.value(22).toInt()};
         loaded.emplace(km.killmailId, std::move(valued));
     }
     if (loaded.empty()) {
@@ -85,12 +88,14 @@ std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& 
         range.to = std::max(range.to, valued.killmail.killmailTime);
     }
     // The time range lets PostgreSQL read only the partitions that hold these killmails.
-    const QVariantList within{QString::fromLatin1(utc::toSqlTimestamp(range.from)), QString::fromLatin1(utc::toSqlTimestamp(range.to))};
+    const QVariantList within{QString::fromLatin1(utc::toSqlTimestamp(range.from)),
+                              QString::fromLatin1(utc::toSqlTimestamp(range.to))};
 
     QSqlQuery attackers = m_database.exec(
-        QStringLiteral("SELECT \"killmailId\", \"characterId\", \"corporationId\", \"allianceId\", \"factionId\", \"shipTypeId\", "
-                       "\"weaponTypeId\", \"damageDone\", \"finalBlow\", \"securityStatus\" FROM attackers "
-                       "WHERE \"killmailId\" IN (%1) AND \"killmailTime\" BETWEEN ? AND ? ORDER BY \"id\"")
+        QStringLiteral(
+            "SELECT \"killmailId\", \"characterId\", \"corporationId\", \"allianceId\", \"factionId\", \"shipTypeId\", "
+            "\"weaponTypeId\", \"damageDone\", \"finalBlow\", \"securityStatus\" FROM attackers "
+            "WHERE \"killmailId\" IN (%1) AND \"killmailTime\" BETWEEN ? AND ? ORDER BY \"id\"")
             .arg(in),
         within, "read attackers");
     while (attackers.next()) {

@@ -8,10 +8,7 @@
 namespace km::rows {
 namespace {
 
-FieldValue optionalValue(const std::optional<std::int64_t>& value)
-{
-    return value ? FieldValue(*value) : FieldValue();
-}
+FieldValue optionalValue(const std::optional<std::int64_t>& value) { return value ? FieldValue(*value) : FieldValue(); }
 
 FieldValue optionalValue(const std::optional<int>& value)
 {
@@ -62,7 +59,8 @@ KillmailRow killmailRow(const ValuedKillmail& valued, const StaticData& staticDa
     };
 }
 
-AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const Attacker& attacker, std::size_t position)
+AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const Attacker& attacker,
+                        std::size_t position)
 {
     return AttackerRow{
         rowId(killmail.killmailId, position),
@@ -133,7 +131,8 @@ std::vector<int> unknownTypeIds(const Killmail& killmail, const StaticData& stat
         check(attacker.shipTypeId.value_or(0));
         check(attacker.weaponTypeId.value_or(0));
     }
-    forEachItem(killmail.victim.items, [&](const Item& item, std::size_t, std::optional<std::size_t>) { check(item.typeId); });
+    forEachItem(killmail.victim.items,
+                [&](const Item& item, std::size_t, std::optional<std::size_t>) { check(item.typeId); });
     std::sort(unknown.begin(), unknown.end());
     unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
     return unknown;

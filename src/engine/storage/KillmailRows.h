@@ -36,16 +36,40 @@ using FieldValue = std::variant<std::monostate, std::int64_t, double, Money, boo
  */
 namespace rows {
 
-constexpr std::array killmailColumns{
-    "killmailId", "killmailTime", "solarSystemId", "constellationId", "regionId", "security", "moonId", "warId",
-    "totalValue", "destroyedValue", "droppedValue", "fittedValue", "unpricedTypes", "victimCharacterId",
-    "victimCorporationId", "victimAllianceId", "victimFactionId", "victimShipTypeId", "victimShipGroupId",
-    "victimShipCategoryId", "victimDamageTaken", "positionX", "positionY", "positionZ", "hash", "isNPC", "isAwoxing",
-    "isSolo", "attackerCount"};
-constexpr std::array attackerColumns{"id", "killmailId", "killmailTime", "characterId", "corporationId", "allianceId", "factionId",
-                                     "shipTypeId", "weaponTypeId", "damageDone", "finalBlow", "securityStatus"};
-constexpr std::array itemColumns{"id", "killmailId", "killmailTime", "parentId", "typeId", "flag", "quantityDestroyed",
-                                 "quantityDropped", "singleton"};
+constexpr std::array killmailColumns{"killmailId",
+                                     "killmailTime",
+                                     "solarSystemId",
+                                     "constellationId",
+                                     "regionId",
+                                     "security",
+                                     "moonId",
+                                     "warId",
+                                     "totalValue",
+                                     "destroyedValue",
+                                     "droppedValue",
+                                     "fittedValue",
+                                     "unpricedTypes",
+                                     "victimCharacterId",
+                                     "victimCorporationId",
+                                     "victimAllianceId",
+                                     "victimFactionId",
+                                     "victimShipTypeId",
+                                     "victimShipGroupId",
+                                     "victimShipCategoryId",
+                                     "victimDamageTaken",
+                                     "positionX",
+                                     "positionY",
+                                     "positionZ",
+                                     "hash",
+                                     "isNPC",
+                                     "isAwoxing",
+                                     "isSolo",
+                                     "attackerCount"};
+constexpr std::array attackerColumns{"id",         "killmailId",    "killmailTime", "characterId",  "corporationId",
+                                     "allianceId", "factionId",     "shipTypeId",   "weaponTypeId", "damageDone",
+                                     "finalBlow",  "securityStatus"};
+constexpr std::array itemColumns{"id",   "killmailId",        "killmailTime",    "parentId", "typeId",
+                                 "flag", "quantityDestroyed", "quantityDropped", "singleton"};
 
 using KillmailRow = std::array<FieldValue, killmailColumns.size()>;
 using AttackerRow = std::array<FieldValue, attackerColumns.size()>;
@@ -63,7 +87,8 @@ constexpr std::int64_t rowId(KillmailId killmailId, std::size_t position)
     return killmailId * rowIdsPerKillmail + std::int64_t(position);
 }
 
-AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const Attacker& attacker, std::size_t position);
+AttackerRow attackerRow(const Killmail& killmail, const QByteArray& time, const Attacker& attacker,
+                        std::size_t position);
 ItemRow itemRow(const Killmail& killmail, const QByteArray& time, const Item& item, std::size_t position,
                 std::optional<std::size_t> parentPosition);
 

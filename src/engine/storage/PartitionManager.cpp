@@ -43,14 +43,18 @@ void PartitionManager::ensureMonths(const QSet<QDate>& months)
     for (const QDate& month : missing) {
         for (const QString& table : partitionedTables()) {
             const QString partition = partitionName(table, month);
-            const bool exists = m_database.scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {partition}, "look up a partition").toBool();
+            const bool exists =
+                m_database
+                    .scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {partition}, "look up a partition")
+                    .toBool();
             if (exists) {
                 continue;
             }
             qCInfo(lcPartitions) << "creating partition" << partition;
-            m_database.exec(QStringLiteral("CREATE TABLE \"%1\" PARTITION OF \"%2\" FOR VALUES FROM ('%3') TO ('%4')")
-                                .arg(partition, table, month.toString(Qt::ISODate), month.addMonths(1).toString(Qt::ISODate)),
-                            {}, "create a monthly partition");
+            m_database.exec(
+                QStringLiteral("CREATE TABLE \"%1\" PARTITION OF \"%2\" FOR VALUES FROM ('%3') TO ('%4')")
+                    .arg(partition, table, month.toString(Qt::ISODate), month.addMonths(1).toString(Qt::ISODate)),
+                {}, "create a monthly partition");
         }
     }
     transaction.commit();
@@ -75,12 +79,12 @@ QList<PartitionInfo> PartitionManager::list()
     if (m_database.backend() != Backend::Postgres) {
         return partitions;
     }
-    QSqlQuery query = m_database.exec(QStringLiteral(
-        "SELECT parent.relname, child.relname FROM pg_inherits "
-        "JOIN pg_class parent ON parent.oid = pg_inherits.inhparent "
-        "JOIN pg_class child ON child.oid = pg_inherits.inhrelid "
-        "WHERE parent.relname IN ('killmails', 'attackers', 'items') AND child.relkind = 'r' ORDER BY child.relname"),
-        {}, "list partitions");
+    QSqlQuery query = m_database.exec(QStringLiteral("SELECT parent.relname, child.relname FROM pg_inherits "
+                                                     "JOIN pg_class parent ON parent.oid = pg_inherits.inhparent "
+                                                     "JOIN pg_class child ON child.oid = pg_inherits.inhrelid "
+                                                     "WHERE parent.relname IN ('killmails', 'attackers', 'items') AND "
+                                                     "child.relkind = 'r' ORDER BY child.relname"),
+                                      {}, "list partitions");
     while (query.next()) {
         PartitionInfo info;
         info.table = query.value(0).toString();
@@ -90,7 +94,10 @@ QList<PartitionInfo> PartitionManager::list()
         partitions << info;
     }
     for (PartitionInfo& info : partitions) {
-        info.rows = m_database.scalar(QStringLiteral("SELECT COUNT(*) FROM \"%1\"").arg(info.partition), {}, "count partition rows").toLongLong();
+        info.rows =
+            m_database
+                .scalar(QStringLiteral("SELECT COUNT(*) FROM \"%1\"").arg(info.partition), {}, "count partition rows")
+                .toLongLong();
     }
     std::sort(partitions.begin(), partitions.end(), [](const PartitionInfo& a, const PartitionInfo& b) {
         return std::tie(a.month, a.table) < std::tie(b.month, b.table);

@@ -26,7 +26,8 @@ Result exec(PGconn* connection, const QByteArray& sql, const QList<QByteArray>& 
     for (const QByteArray& parameter : parameters) {
         values.push_back(parameter.constData());
     }
-    Result result(PQexecParams(connection, sql.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+    Result result(
+        PQexecParams(connection, sql.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
     const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         fail(connection, what, result ? PQresultErrorMessage(result.get()) : nullptr);

@@ -30,7 +30,11 @@ public:
     void addText(const QByteArray& value);
     void endRow();
     [[nodiscard]] const QByteArray& data() const { return m_data; }
-    void clear() { m_data.clear(); m_rowStarted = false; }
+    void clear()
+    {
+        m_data.clear();
+        m_rowStarted = false;
+    }
 
 private:
     void separate();

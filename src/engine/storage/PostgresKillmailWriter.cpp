@@ -81,15 +81,16 @@ WriteResult PostgresKillmailWriter::write(const std::vector<ValuedKillmail>& bat
 
 std::vector<const ValuedKillmail*> PostgresKillmailWriter::claim(const std::vector<ValuedKillmail>& batch)
 {
-    const QByteArray ids = pg::arrayLiteral(batch, [](const ValuedKillmail& v) { return QByteArray::number(v.killmail.killmailId); });
-    const QByteArray times = pg::arrayLiteral(batch, [](const ValuedKillmail& v) {
-        return '"' + utc::toSqlTimestamp(v.killmail.killmailTime) + '"';
-    });
+    const QByteArray ids =
+        pg::arrayLiteral(batch, [](const ValuedKillmail& v) { return QByteArray::number(v.killmail.killmailId); });
+    const QByteArray times = pg::arrayLiteral(
+        batch, [](const ValuedKillmail& v) { return '"' + utc::toSqlTimestamp(v.killmail.killmailTime) + '"'; });
     // A concurrent writer claiming the same ID makes this wait for its commit, then skip the row.
-    const pg::Result claimed = pg::exec(m_database.postgresHandle(),
-                                        "INSERT INTO killmail_ids (\"killmailId\", \"killmailTime\") "
-                                        "SELECT * FROM unnest($1::bigint[], $2::timestamp[]) ON CONFLICT DO NOTHING RETURNING \"killmailId\"",
-                                        {ids, times}, "claim killmail IDs");
+    const pg::Result claimed =
+        pg::exec(m_database.postgresHandle(),
+                 "INSERT INTO killmail_ids (\"killmailId\", \"killmailTime\") "
+                 "SELECT * FROM unnest($1::bigint[], $2::timestamp[]) ON CONFLICT DO NOTHING RETURNING \"killmailId\"",
+                 {ids, times}, "claim killmail IDs");
     QSet<KillmailId> claimedIds;
     for (int row = 0; row < PQntuples(claimed.get()); ++row) {
         claimedIds.insert(QByteArray(PQgetvalue(claimed.get(), row, 0)).toLongLong());
@@ -123,9 +124,10 @@ void PostgresKillmailWriter::copyRows(const std::vector<const ValuedKillmail*>& 
         for (std::size_t i = 0; i < killmail.attackers.size(); ++i) {
             appendRow(attackers, rows::attackerRow(killmail, time, killmail.attackers[i], i));
         }
-        rows::forEachItem(killmail.victim.items, [&](const Item& item, std::size_t position, std::optional<std::size_t> parent) {
-            appendRow(items, rows::itemRow(killmail, time, item, position, parent));
-        });
+        rows::forEachItem(killmail.victim.items,
+                          [&](const Item& item, std::size_t position, std::optional<std::size_t> parent) {
+                              appendRow(items, rows::itemRow(killmail, time, item, position, parent));
+                          });
     }
     PGconn* connection = m_database.postgresHandle();
     pg::copyIn(connection, copyStatement("killmails", rows::killmailColumns), killmails.data(), "store killmails");
@@ -147,10 +149,11 @@ void PostgresKillmailWriter::recordUnknownTypes(const std::vector<const ValuedKi
         return;
     }
     const auto identity = [](const QByteArray& value) { return value; };
-    pg::exec(m_database.postgresHandle(),
-             "INSERT INTO unknown_types (\"typeId\", \"firstKillmailId\", \"firstSeenAt\") "
-             "SELECT t, k, now() AT TIME ZONE 'UTC' FROM unnest($1::int[], $2::bigint[]) AS u(t, k) ON CONFLICT DO NOTHING",
-             {pg::arrayLiteral(typeIds, identity), pg::arrayLiteral(killmailIds, identity)}, "record unknown types");
+    pg::exec(
+        m_database.postgresHandle(),
+        "INSERT INTO unknown_types (\"typeId\", \"firstKillmailId\", \"firstSeenAt\") "
+        "SELECT t, k, now() AT TIME ZONE 'UTC' FROM unnest($1::int[], $2::bigint[]) AS u(t, k) ON CONFLICT DO NOTHING",
+        {pg::arrayLiteral(typeIds, identity), pg::arrayLiteral(killmailIds, identity)}, "record unknown types");
 }
 
 } // namespace km

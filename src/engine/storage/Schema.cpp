@@ -104,10 +104,13 @@ std::vector<Migration> buildMigrations()
         {1,
          "killmails, attackers, items, prices",
          {// PostgreSQL cannot make "killmailId" unique across partitions by itself: this registry does.
-          Table{"killmail_ids", {{"killmailId", BigInt, true}, {"killmailTime", Timestamp, true}}, {"killmailId"}, {}, nullptr, true},
-          killmailsTable(),
-          attackersTable(),
-          itemsTable(),
+          Table{"killmail_ids",
+                {{"killmailId", BigInt, true}, {"killmailTime", Timestamp, true}},
+                {"killmailId"},
+                {},
+                nullptr,
+                true},
+          killmailsTable(), attackersTable(), itemsTable(),
           Table{"prices",
                 {{"typeId", Integer, true},
                  {"regionId", Integer, true},
@@ -120,16 +123,16 @@ std::vector<Migration> buildMigrations()
                 {"typeId", "regionId", "date"},
                 {{"prices_date", {"date"}}}},
           Table{"unknown_types",
-                {{"typeId", Integer, true}, {"firstKillmailId", BigInt}, {"firstSeenAt", Timestamp, true}, {"resolvedAt", Timestamp}},
+                {{"typeId", Integer, true},
+                 {"firstKillmailId", BigInt},
+                 {"firstSeenAt", Timestamp, true},
+                 {"resolvedAt", Timestamp}},
                 {"typeId"},
                 {}}}},
     };
 }
 
-QString quoted(const QString& name)
-{
-    return u'"' + name + u'"';
-}
+QString quoted(const QString& name) { return u'"' + name + u'"'; }
 
 QString quotedList(const QStringList& names)
 {
@@ -144,7 +147,8 @@ QString typeName(ColumnType type, Backend backend)
 {
     const bool pg = backend == Backend::Postgres;
     switch (type) {
-    case BigInt: return pg ? QStringLiteral("BIGINT") : QStringLiteral("INTEGER"); // "INTEGER PRIMARY KEY" is SQLite's rowid
+    case BigInt:
+        return pg ? QStringLiteral("BIGINT") : QStringLiteral("INTEGER"); // "INTEGER PRIMARY KEY" is SQLite's rowid
     case Integer: return QStringLiteral("INTEGER");
     case SmallInt: return QStringLiteral("SMALLINT");
     case Timestamp: return pg ? QStringLiteral("TIMESTAMP") : QStringLiteral("TEXT");
@@ -208,7 +212,8 @@ QStringList Migrator::createStatements(const Table& table, Backend backend)
         primaryKey << QString::fromLatin1(table.partitionColumn);
     }
     definitions << QStringLiteral("PRIMARY KEY (%1)").arg(quotedList(primaryKey));
-    QString create = QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (\n  %2\n)").arg(quoted(name), definitions.join(QStringLiteral(",\n  ")));
+    QString create = QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (\n  %2\n)")
+                         .arg(quoted(name), definitions.join(QStringLiteral(",\n  ")));
     if (!pg && table.clustered) {
         create += QStringLiteral(" WITHOUT ROWID");
     }
@@ -230,25 +235,29 @@ Migrator::Migrator(Database& database)
 
 int Migrator::currentVersion()
 {
-    const QVariant version = m_database.scalar(QStringLiteral("SELECT MAX(version) FROM schema_migrations"), {}, "read the schema version");
+    const QVariant version =
+        m_database.scalar(QStringLiteral("SELECT MAX(version) FROM schema_migrations"), {}, "read the schema version");
     return version.isNull() ? 0 : version.toInt();
 }
 
 int Migrator::migrate()
 {
     const Backend backend = m_database.backend();
-    m_database.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
-                                   "NULL, \"appliedAt\" %1 NOT NULL)")
-                        .arg(typeName(Timestamp, backend)),
-                    {}, "create the schema_migrations table");
+    m_database.exec(
+        QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+                       "NULL, \"appliedAt\" %1 NOT NULL)")
+            .arg(typeName(Timestamp, backend)),
+        {}, "create the schema_migrations table");
     int applied = 0;
     for (const Migration& migration : migrations()) {
         WriteTransaction transaction(m_database);
         if (backend == Backend::Postgres) { // several processes may start at once
-            m_database.exec(QStringLiteral("SELECT pg_advisory_xact_lock(7243001)"), {}, "lock the schema for migration");
+            m_database.exec(QStringLiteral("SELECT pg_advisory_xact_lock(7243001)"), {},
+                            "lock the schema for migration");
         }
-        const bool done = m_database.scalar(QStringLiteral("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"),
-                                            {migration.version}, "read the applied migrations")
+        const bool done = m_database
+                              .scalar(QStringLiteral("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"),
+                                      {migration.version}, "read the applied migrations")
                               .toInt()
             > 0;
         if (done) {
@@ -263,8 +272,10 @@ int Migrator::migrate()
                 m_database.exec(statement, {}, "apply a schema migration");
             }
         }
-        m_database.exec(QStringLiteral("INSERT INTO schema_migrations (version, name, \"appliedAt\") VALUES (?, ?, CURRENT_TIMESTAMP)"),
-                        {migration.version, QString::fromLatin1(migration.name)}, "record a schema migration");
+        m_database.exec(
+            QStringLiteral(
+                "INSERT INTO schema_migrations (version, name, \"appliedAt\") VALUES (?, ?, CURRENT_TIMESTAMP)"),
+            {migration.version, QString::fromLatin1(migration.name)}, "record a schema migration");
         transaction.commit();
         ++applied;
     }

@@ -16,7 +16,8 @@ QByteArray insertStatement(const char* verb, const char* table, const std::array
     for (std::size_t i = 0; i < N; ++i) {
         placeholders += i == 0 ? "?" : ", ?";
     }
-    return QByteArray(verb) + " INTO \"" + table + "\" (" + rows::columnList(columns) + ") VALUES (" + placeholders + ")";
+    return QByteArray(verb) + " INTO \"" + table + "\" (" + rows::columnList(columns) + ") VALUES (" + placeholders
+        + ")";
 }
 
 void bind(sqlite3_stmt* statement, int index, const FieldValue& value)
@@ -50,8 +51,8 @@ SqliteKillmailWriter::SqliteKillmailWriter(Database& database, const StaticData&
     m_insertKillmail = prepare(insertStatement("INSERT OR IGNORE", "killmails", rows::killmailColumns));
     m_insertAttacker = prepare(insertStatement("INSERT", "attackers", rows::attackerColumns));
     m_insertItem = prepare(insertStatement("INSERT", "items", rows::itemColumns));
-    m_insertUnknownType = prepare(
-        "INSERT OR IGNORE INTO unknown_types (\"typeId\", \"firstKillmailId\", \"firstSeenAt\") VALUES (?, ?, datetime('now'))");
+    m_insertUnknownType = prepare("INSERT OR IGNORE INTO unknown_types (\"typeId\", \"firstKillmailId\", "
+                                  "\"firstSeenAt\") VALUES (?, ?, datetime('now'))");
 }
 
 SqliteKillmailWriter::~SqliteKillmailWriter()
@@ -67,8 +68,9 @@ sqlite3_stmt* SqliteKillmailWriter::prepare(const QByteArray& sql)
     if (sqlite3_prepare_v3(m_database.sqliteHandle(), sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT,
                            &statement, nullptr)
         != SQLITE_OK) {
-        throw StorageError(QStringLiteral("cannot prepare '%1': %2")
-                               .arg(QString::fromUtf8(sql.left(80)), QString::fromUtf8(sqlite3_errmsg(m_database.sqliteHandle()))));
+        throw StorageError(
+            QStringLiteral("cannot prepare '%1': %2")
+                .arg(QString::fromUtf8(sql.left(80)), QString::fromUtf8(sqlite3_errmsg(m_database.sqliteHandle()))));
     }
     return statement;
 }
@@ -78,8 +80,9 @@ void SqliteKillmailWriter::run(sqlite3_stmt* statement, const char* what)
     const int status = sqlite3_step(statement);
     sqlite3_reset(statement);
     if (status != SQLITE_DONE) {
-        throw StorageError(QStringLiteral("database error while trying to %1: %2")
-                               .arg(QString::fromUtf8(what), QString::fromUtf8(sqlite3_errmsg(m_database.sqliteHandle()))));
+        throw StorageError(
+            QStringLiteral("database error while trying to %1: %2")
+                .arg(QString::fromUtf8(what), QString::fromUtf8(sqlite3_errmsg(m_database.sqliteHandle()))));
     }
 }
 
@@ -104,10 +107,11 @@ bool SqliteKillmailWriter::writeOne(const ValuedKillmail& valued)
         bindAll(m_insertAttacker, rows::attackerRow(killmail, time, killmail.attackers[i], i));
         run(m_insertAttacker, "store an attacker");
     }
-    rows::forEachItem(killmail.victim.items, [&](const Item& item, std::size_t position, std::optional<std::size_t> parent) {
-        bindAll(m_insertItem, rows::itemRow(killmail, time, item, position, parent));
-        run(m_insertItem, "store an item");
-    });
+    rows::forEachItem(killmail.victim.items,
+                      [&](const Item& item, std::size_t position, std::optional<std::size_t> parent) {
+                          bindAll(m_insertItem, rows::itemRow(killmail, time, item, position, parent));
+                          run(m_insertItem, "store an item");
+                      });
     for (const int typeId : rows::unknownTypeIds(killmail, m_staticData)) {
         bind(m_insertUnknownType, 1, std::int64_t(typeId));
         bind(m_insertUnknownType, 2, std::int64_t(killmail.killmailId));

@@ -61,7 +61,8 @@ StoredItemLoader::StoredItemLoader(Database& database)
 {
 }
 
-QHash<KillmailId, std::vector<Item>> StoredItemLoader::load(const std::vector<KillmailId>& killmailIds, std::optional<TimeRange> within)
+QHash<KillmailId, std::vector<Item>> StoredItemLoader::load(const std::vector<KillmailId>& killmailIds,
+                                                            std::optional<TimeRange> within)
 {
     QHash<KillmailId, std::vector<StoredItem>> rows;
     for (std::size_t start = 0; start < killmailIds.size(); start += idsPerQuery) {
@@ -69,13 +70,16 @@ QHash<KillmailId, std::vector<Item>> StoredItemLoader::load(const std::vector<Ki
         for (std::size_t i = start; i < std::min(killmailIds.size(), start + idsPerQuery); ++i) {
             ids << QString::number(killmailIds[i]);
         }
-        QString statement = QStringLiteral(R"(SELECT "id", "killmailId", "parentId", "typeId", "flag", "quantityDestroyed", "quantityDropped", "singleton"
+        QString statement =
+            QStringLiteral(
+                R"(SELECT "id", "killmailId", "parentId", "typeId", "flag", "quantityDestroyed", "quantityDropped", "singleton"
 FROM items WHERE "killmailId" IN (%1))")
-                                .arg(ids.join(u','));
+                .arg(ids.join(u','));
         QVariantList bindings;
         if (within) {
             statement += QStringLiteral(R"( AND "killmailTime" >= ? AND "killmailTime" <= ?)");
-            bindings << QString::fromLatin1(utc::toSqlTimestamp(within->from)) << QString::fromLatin1(utc::toSqlTimestamp(within->to));
+            bindings << QString::fromLatin1(utc::toSqlTimestamp(within->from))
+                     << QString::fromLatin1(utc::toSqlTimestamp(within->to));
         }
         statement += QStringLiteral(R"( ORDER BY "killmailId", "id")");
         QSqlQuery query = m_database.exec(statement, bindings, "load stored items");

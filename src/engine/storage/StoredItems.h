@@ -28,7 +28,7 @@ public:
     /// The items of these killmails; a killmail without items has no entry. `within`, when given, must hold the
     /// killmails' times: it lets PostgreSQL read only their partitions.
     [[nodiscard]] QHash<KillmailId, std::vector<Item>> load(const std::vector<KillmailId>& killmailIds,
-                                                           std::optional<TimeRange> within = std::nullopt);
+                                                            std::optional<TimeRange> within = std::nullopt);
 
 private:
     Database& m_database;

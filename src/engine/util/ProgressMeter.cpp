@@ -34,7 +34,9 @@ QString ProgressMeter::formatDuration(double seconds)
 {
     const auto total = qint64(std::llround(seconds));
     const qint64 hours = total / 3600;
-    const QString minutesSeconds = QStringLiteral("%1:%2").arg(total / 60 % 60, hours ? 2 : 1, 10, QLatin1Char('0')).arg(total % 60, 2, 10, QLatin1Char('0'));
+    const QString minutesSeconds = QStringLiteral("%1:%2")
+                                       .arg(total / 60 % 60, hours ? 2 : 1, 10, QLatin1Char('0'))
+                                       .arg(total % 60, 2, 10, QLatin1Char('0'));
     return hours ? QStringLiteral("%1:%2").arg(hours).arg(minutesSeconds) : minutesSeconds;
 }
 

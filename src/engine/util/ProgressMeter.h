@@ -9,9 +9,9 @@ namespace km {
 
 /// What long work reports: how far it is, how fast it goes and when it should end.
 struct ProgressSnapshot {
-    qint64 items = 0;      ///< units the operator cares about (killmails, rows)
-    qint64 done = 0;       ///< work done, in the unit `total` is measured in (bytes, items)
-    qint64 total = 0;      ///< 0 when unknown
+    qint64 items = 0; ///< units the operator cares about (killmails, rows)
+    qint64 done = 0; ///< work done, in the unit `total` is measured in (bytes, items)
+    qint64 total = 0; ///< 0 when unknown
     double itemsPerSecond = 0;
     double elapsedSeconds = 0;
     std::optional<double> etaSeconds;

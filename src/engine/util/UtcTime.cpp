@@ -72,9 +72,9 @@ QByteArray toSqlTimestamp(UnixTime time)
     const QDate date = dateOf(time);
     const std::int64_t secondOfDay = time - startOfDay(date);
     char buffer[32];
-    const int length = std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d:%02d", date.year(),
-                                     date.month(), date.day(), int(secondOfDay / 3600), int(secondOfDay / 60 % 60),
-                                     int(secondOfDay % 60));
+    const int length =
+        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d:%02d", date.year(), date.month(), date.day(),
+                      int(secondOfDay / 3600), int(secondOfDay / 60 % 60), int(secondOfDay % 60));
     return QByteArray(buffer, length);
 }
 
@@ -101,10 +101,7 @@ QDate dateOf(UnixTime time)
     return QDate(1970, 1, 1).addDays(days);
 }
 
-UnixTime startOfDay(QDate date)
-{
-    return QDate(1970, 1, 1).daysTo(date) * secondsPerDay;
-}
+UnixTime startOfDay(QDate date) { return QDate(1970, 1, 1).daysTo(date) * secondsPerDay; }
 
 QDate monthOf(UnixTime time)
 {

@@ -31,10 +31,7 @@ Valuator::Valuator(const StaticData& staticData, PriceSource& prices)
 {
 }
 
-double Valuator::roundToCents(double value)
-{
-    return std::round(value * 100.0) / 100.0;
-}
+double Valuator::roundToCents(double value) { return std::round(value * 100.0) / 100.0; }
 
 double Valuator::unitPrice(int typeId, int flag, int singleton, UnixTime time, std::vector<int>& unpriced)
 {

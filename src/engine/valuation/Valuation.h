@@ -13,7 +13,7 @@ class PriceSource {
 public:
     virtual ~PriceSource() = default;
     /// Loads whatever the source needs for these kills at once (one query instead of one per item).
-    virtual void prepare(const std::vector<const Killmail*>& /*killmails*/) {}
+    virtual void prepare(const std::vector<const Killmail*>& /*killmails*/) { }
     [[nodiscard]] virtual std::optional<double> unitPrice(int typeId, UnixTime killTime) = 0;
 };
 
