@@ -40,11 +40,6 @@ CliResult runCli(const test::TestDatabase& db, const QStringList& arguments)
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
 }
 
-qint64 count(Database& database, const QString& table)
-{
-    return database.scalar(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toLongLong();
-}
-
 void writeFile(const QString& path, const QByteArray& content)
 {
     QFile file(path);
@@ -79,17 +74,17 @@ private Q_SLOTS:
         QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
         QVERIFY2(first.out.contains(QStringLiteral("stored: 294 killmails")), qPrintable(first.out));
         QVERIFY(first.out.contains(QStringLiteral("rejected: 0")));
-        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 294);
-        const qint64 attackers = count(db.database(), QStringLiteral("attackers"));
-        const qint64 items = count(db.database(), QStringLiteral("items"));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
+        const qint64 attackers = db.rowCount(QStringLiteral("attackers"));
+        const qint64 items = db.rowCount(QStringLiteral("items"));
 
         const CliResult again = runCli(db, {QStringLiteral("import:killmails"), folder});
         QCOMPARE(again.exitCode, 0);
         QVERIFY2(again.out.contains(QStringLiteral("stored: 0 killmails")), qPrintable(again.out));
         QVERIFY(again.out.contains(QStringLiteral("duplicates: 294")));
-        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 294);
-        QCOMPARE(count(db.database(), QStringLiteral("attackers")), attackers);
-        QCOMPARE(count(db.database(), QStringLiteral("items")), items);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
+        QCOMPARE(db.rowCount(QStringLiteral("attackers")), attackers);
+        QCOMPARE(db.rowCount(QStringLiteral("items")), items);
 
         const CliResult check = runCli(db, {QStringLiteral("debug:check-data")});
         if (m_backend == Backend::Postgres) { // the cluster is fresh: the engine's maintenance never ran
@@ -139,7 +134,7 @@ private Q_SLOTS:
         QVERIFY2(result.out.contains(
                      QStringLiteral("killmails-2024-01-01.tar.bz2:killmails/999999999.json: malformed JSON")),
                  qPrintable(result.out));
-        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 37);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 37);
         QCOMPARE(
             db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE LENGTH(\"hash\") = 40")).toInt(),
             37);
@@ -189,7 +184,7 @@ private Q_SLOTS:
         QVERIFY(result.out.contains(QStringLiteral("c-no-victim.json: victim: required field is missing")));
         QVERIFY(result.out.contains(QStringLiteral("e-scalar.json")));
         QVERIFY(result.out.contains(QStringLiteral("id and hash only (the body must be fetched from ESI): 1")));
-        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 1);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 1);
     }
 
     void aDatabaseFailureStopsCleanlyAndARerunFillsTheGap()
@@ -197,25 +192,15 @@ private Q_SLOTS:
         test::TestDatabase db(m_backend);
         Database& database = db.database();
         // Fail the write of the batch holding killmail 119689329, as a full disk would.
-        if (m_backend == Backend::Sqlite) {
-            database.exec(
-                QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items WHEN NEW.\"killmailId\" = 119689329 "
-                               "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"));
-        } else {
-            database.exec(QStringLiteral(
-                "CREATE FUNCTION fail_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                "IF NEW.\"killmailId\" = 119689329 THEN RAISE EXCEPTION 'disk full (simulated)'; END IF; "
-                "RETURN NEW; END $$"));
-            database.exec(QStringLiteral(
-                "CREATE TRIGGER fail_items BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION fail_items()"));
-        }
+        db.failInserts(QStringLiteral("items"), QStringLiteral("NEW.\"killmailId\" = 119689329"),
+                       QStringLiteral("disk full (simulated)"));
         const QString folder = test::dataPath(QStringLiteral("killmails"));
         const CliResult failed = runCli(
             db, {QStringLiteral("import:killmails"), QStringLiteral("--batch-size"), QStringLiteral("50"), folder});
         QCOMPARE(failed.exitCode, 1);
         QVERIFY2(failed.out.contains(QStringLiteral("stopped by a database error")), qPrintable(failed.out));
         QVERIFY(failed.out.contains(QStringLiteral("disk full (simulated)")));
-        const qint64 partial = count(database, QStringLiteral("killmails"));
+        const qint64 partial = db.rowCount(QStringLiteral("killmails"));
         QVERIFY(partial < 294);
         QCOMPARE(
             database.scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" = 119689329")).toInt(),
@@ -226,13 +211,12 @@ private Q_SLOTS:
                      && !check.out.contains(QStringLiteral("is missing")),
                  qPrintable(check.out));
 
-        database.exec(QStringLiteral("DROP TRIGGER fail_items%1")
-                          .arg(m_backend == Backend::Postgres ? QStringLiteral(" ON items") : QString()));
+        db.allowInserts(QStringLiteral("items"));
         const CliResult rerun = runCli(db, {QStringLiteral("import:killmails"), folder});
         QCOMPARE(rerun.exitCode, 0);
         QVERIFY2(rerun.out.contains(QStringLiteral("stored: %1 killmails").arg(294 - partial)), qPrintable(rerun.out));
         QVERIFY(rerun.out.contains(QStringLiteral("duplicates: %1").arg(partial)));
-        QCOMPARE(count(database, QStringLiteral("killmails")), 294);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
     }
 
     void importerReportsProgressAndRows()
@@ -244,8 +228,8 @@ private Q_SLOTS:
         importer.setProgressCallback([&](const ProgressSnapshot& snapshot) { snapshots.push_back(snapshot); });
         const ImportReport report = importer.importPaths({test::dataPath(QStringLiteral("killmails"))});
         QCOMPARE(report.stored, 294);
-        QCOMPARE(report.attackerRows, count(db.database(), QStringLiteral("attackers")));
-        QCOMPARE(report.itemRows, count(db.database(), QStringLiteral("items")));
+        QCOMPARE(report.attackerRows, db.rowCount(QStringLiteral("attackers")));
+        QCOMPARE(report.itemRows, db.rowCount(QStringLiteral("items")));
         QVERIFY(!snapshots.empty());
         QCOMPARE(snapshots.back().items, 294);
         QCOMPARE(snapshots.back().done, snapshots.back().total);

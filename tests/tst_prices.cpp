@@ -1,4 +1,5 @@
 // Prices: zKillboard's price rule, EVE Ref market-history import, the database price book, revaluation.
+#include "Fixtures.h"
 #include "TestDatabase.h"
 
 #include "Command.h"
@@ -450,19 +451,7 @@ void TestPrices::storedItemsAreNestedAsParsed()
     QCOMPARE(items.size(), 1);
     const std::vector<Item>& stored = items.value(nidhoggurKill);
     QCOMPARE(stored.size(), killmail.victim.items.size());
-    const std::function<void(const std::vector<Item>&, const std::vector<Item>&)> compare =
-        [&](const std::vector<Item>& a, const std::vector<Item>& b) {
-            QCOMPARE(a.size(), b.size());
-            for (std::size_t i = 0; i < a.size(); ++i) {
-                QCOMPARE(a[i].typeId, b[i].typeId);
-                QCOMPARE(a[i].flag, b[i].flag);
-                QCOMPARE(a[i].quantityDestroyed, b[i].quantityDestroyed);
-                QCOMPARE(a[i].quantityDropped, b[i].quantityDropped);
-                QCOMPARE(a[i].singleton, b[i].singleton);
-                compare(a[i].items, b[i].items);
-            }
-        };
-    compare(stored, killmail.victim.items);
+    km::test::compareItems(stored, killmail.victim.items);
     const auto bay = std::find_if(stored.begin(), stored.end(), [](const Item& item) { return item.typeId == 37456; });
     QVERIFY(bay != stored.end());
     QCOMPARE(bay->items.size(), 10);

@@ -19,28 +19,6 @@
 
 using namespace km;
 
-namespace {
-
-qint64 count(Database& database, const QString& table)
-{
-    return database.scalar(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toLongLong();
-}
-
-void compareItems(const std::vector<Item>& actual, const std::vector<Item>& expected)
-{
-    QCOMPARE(actual.size(), expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        QCOMPARE(actual[i].typeId, expected[i].typeId);
-        QCOMPARE(actual[i].flag, expected[i].flag);
-        QCOMPARE(actual[i].quantityDestroyed, expected[i].quantityDestroyed);
-        QCOMPARE(actual[i].quantityDropped, expected[i].quantityDropped);
-        QCOMPARE(actual[i].singleton, expected[i].singleton);
-        compareItems(actual[i].items, expected[i].items);
-    }
-}
-
-} // namespace
-
 class TestStore : public QObject {
     Q_OBJECT
 public:
@@ -70,9 +48,9 @@ private Q_SLOTS:
         Migrator migrator(database);
         QCOMPARE(migrator.currentVersion(), migrations().back().version);
         QCOMPARE(migrator.migrate(), 0);
-        QCOMPARE(count(database, QStringLiteral("schema_migrations")), qint64(migrations().size()));
+        QCOMPARE(db.rowCount(QStringLiteral("schema_migrations")), qint64(migrations().size()));
         for (const char* table : {"killmails", "attackers", "items", "prices", "unknown_types"}) {
-            QCOMPARE(count(database, QString::fromLatin1(table)), 0);
+            QCOMPARE(db.rowCount(QString::fromLatin1(table)), 0);
         }
         // The quoted camelCase column names other tools query.
         database.exec(QStringLiteral(
@@ -103,15 +81,15 @@ private Q_SLOTS:
             attackers += qint64(valued.killmail.attackers.size());
             items += rows::itemCount(valued.killmail);
         }
-        QCOMPARE(count(database, QStringLiteral("killmails")), 294);
-        QCOMPARE(count(database, QStringLiteral("attackers")), attackers);
-        QCOMPARE(count(database, QStringLiteral("items")), items);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
+        QCOMPARE(db.rowCount(QStringLiteral("attackers")), attackers);
+        QCOMPARE(db.rowCount(QStringLiteral("items")), items);
 
         const WriteResult again = writer->write(batch);
         QCOMPARE(again.stored, 0);
         QCOMPARE(again.duplicates, 294);
-        QCOMPARE(count(database, QStringLiteral("killmails")), 294);
-        QCOMPARE(count(database, QStringLiteral("attackers")), attackers);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
+        QCOMPARE(db.rowCount(QStringLiteral("attackers")), attackers);
 
         std::vector<KillmailId> ids;
         for (const ValuedKillmail& valued : batch) {
@@ -136,7 +114,7 @@ private Q_SLOTS:
                 QCOMPARE(actual.killmail.attackers[i].finalBlow, expected.killmail.attackers[i].finalBlow);
                 QCOMPARE(actual.killmail.attackers[i].damageDone, expected.killmail.attackers[i].damageDone);
             }
-            compareItems(actual.killmail.victim.items, expected.killmail.victim.items);
+            test::compareItems(actual.killmail.victim.items, expected.killmail.victim.items);
             QVERIFY(actual.flags == expected.flags);
             QCOMPARE(actual.values.totalValue, expected.values.totalValue);
             QCOMPARE(actual.values.fittedValue, expected.values.fittedValue);
@@ -168,24 +146,15 @@ private Q_SLOTS:
         const WriteResult result = KillmailWriter::create(db.database(), StaticData::bundled())->write({one, one, one});
         QCOMPARE(result.stored, 1);
         QCOMPARE(result.duplicates, 2);
-        QCOMPARE(count(db.database(), QStringLiteral("attackers")), qint64(one.killmail.attackers.size()));
+        QCOMPARE(db.rowCount(QStringLiteral("attackers")), qint64(one.killmail.attackers.size()));
     }
 
     void aFailedBatchLeavesNothingBehind()
     {
         test::TestDatabase db(m_backend);
         Database& database = db.database();
-        if (m_backend == Backend::Sqlite) {
-            database.exec(
-                QStringLiteral("CREATE TRIGGER fail_items BEFORE INSERT ON items WHEN NEW.\"typeId\" = 424242 "
-                               "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
-        } else {
-            database.exec(QStringLiteral(
-                "CREATE FUNCTION fail_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                "IF NEW.\"typeId\" = 424242 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$"));
-            database.exec(QStringLiteral(
-                "CREATE TRIGGER fail_items BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION fail_items()"));
-        }
+        db.failInserts(QStringLiteral("items"), QStringLiteral("NEW.\"typeId\" = 424242"),
+                       QStringLiteral("injected failure"));
         test::FixedPrices prices;
         std::vector<ValuedKillmail> batch = valuedFixtures();
         Item poisoned;
@@ -202,11 +171,11 @@ private Q_SLOTS:
             QVERIFY2(error.message().contains(QStringLiteral("injected failure")), qPrintable(error.message()));
         }
         QVERIFY(threw);
-        QCOMPARE(count(database, QStringLiteral("killmails")), 0);
-        QCOMPARE(count(database, QStringLiteral("attackers")), 0);
-        QCOMPARE(count(database, QStringLiteral("items")), 0);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 0);
+        QCOMPARE(db.rowCount(QStringLiteral("attackers")), 0);
+        QCOMPARE(db.rowCount(QStringLiteral("items")), 0);
         if (m_backend == Backend::Postgres) {
-            QCOMPARE(count(database, QStringLiteral("killmail_ids")), 0);
+            QCOMPARE(db.rowCount(QStringLiteral("killmail_ids")), 0);
         }
         // The same writer recovers once the cause is gone.
         batch.back().killmail.victim.items.pop_back();
@@ -291,7 +260,7 @@ private Q_SLOTS:
         QCOMPARE(errors.load(), 0);
         QCOMPARE(stored.load(), 294);
         QCOMPARE(duplicates.load(), 294 * 3);
-        QCOMPARE(count(db.database(), QStringLiteral("killmails")), 294);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
     }
 
     void deadDatabaseIsAClearError()

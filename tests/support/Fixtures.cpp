@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QTest>
 
 #include <stdexcept>
 
@@ -40,6 +41,19 @@ std::vector<Killmail> allFixtureKillmails()
 }
 
 Killmail fixtureKillmail(KillmailId id) { return parseFile(dataPath(QStringLiteral("killmails/%1.json").arg(id))); }
+
+void compareItems(const std::vector<Item>& actual, const std::vector<Item>& expected)
+{
+    QCOMPARE(actual.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        QCOMPARE(actual[i].typeId, expected[i].typeId);
+        QCOMPARE(actual[i].flag, expected[i].flag);
+        QCOMPARE(actual[i].quantityDestroyed, expected[i].quantityDestroyed);
+        QCOMPARE(actual[i].quantityDropped, expected[i].quantityDropped);
+        QCOMPARE(actual[i].singleton, expected[i].singleton);
+        compareItems(actual[i].items, expected[i].items);
+    }
+}
 
 ValuedKillmail valued(const Killmail& killmail, PriceSource& prices)
 {

@@ -27,6 +27,9 @@ public:
     }
 };
 
+/// QCOMPAREs two item trees field by field, contents included.
+void compareItems(const std::vector<Item>& actual, const std::vector<Item>& expected);
+
 /// Flags and values (with `prices`) computed the way the importer does.
 ValuedKillmail valued(const Killmail& killmail, PriceSource& prices);
 

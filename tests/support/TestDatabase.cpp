@@ -73,6 +73,32 @@ Database& TestDatabase::database()
     return *m_database;
 }
 
+qint64 TestDatabase::rowCount(const QString& table)
+{
+    return database().scalar(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toLongLong();
+}
+
+void TestDatabase::failInserts(const QString& table, const QString& condition, const QString& message)
+{
+    if (m_backend == Backend::Sqlite) {
+        database().exec(
+            QStringLiteral("CREATE TRIGGER fail_%1 BEFORE INSERT ON %1 WHEN %2 BEGIN SELECT RAISE(ABORT, '%3'); END")
+                .arg(table, condition, message));
+        return;
+    }
+    database().exec(QStringLiteral("CREATE FUNCTION fail_%1() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                   "IF %2 THEN RAISE EXCEPTION '%3'; END IF; RETURN NEW; END $$")
+                        .arg(table, condition, message));
+    database().exec(QStringLiteral("CREATE TRIGGER fail_%1 BEFORE INSERT ON %1 FOR EACH ROW EXECUTE FUNCTION fail_%1()")
+                        .arg(table));
+}
+
+void TestDatabase::allowInserts(const QString& table)
+{
+    database().exec(m_backend == Backend::Sqlite ? QStringLiteral("DROP TRIGGER fail_%1").arg(table)
+                                                 : QStringLiteral("DROP TRIGGER fail_%1 ON %1").arg(table));
+}
+
 QString dataPath(const QString& relative) { return QStringLiteral(KILLMAIL_TEST_DATA_DIR "/") + relative; }
 
 } // namespace km::test

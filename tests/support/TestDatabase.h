@@ -26,6 +26,11 @@ public:
     [[nodiscard]] QString urlText() const { return m_urlText; }
     /// A connection for the calling thread, migrated.
     Database& database();
+    [[nodiscard]] qint64 rowCount(const QString& table);
+    /// Makes every insert into `table` whose row matches `condition` (SQL on NEW) fail with `message`, as a full
+    /// disk or a broken constraint would; undone by allowInserts().
+    void failInserts(const QString& table, const QString& condition, const QString& message);
+    void allowInserts(const QString& table);
 
     /// The backend named by the suite's first command-line argument (`sqlite` or `postgres`), removed from argv.
     static Backend backendFromArguments(int& argc, char** argv);

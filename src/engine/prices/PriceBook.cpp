@@ -2,13 +2,12 @@
 
 #include "storage/Database.h"
 #include "storage/PgResult.h"
+#include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
 #include "util/UtcTime.h"
 
 #include <QLoggingCategory>
 #include <QSet>
-
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <charconv>
@@ -43,7 +42,7 @@ ORDER BY 1, 2)";
 
 QByteArray isoDate(QDate date) { return date.toString(Qt::ISODate).toLatin1(); }
 
-QDate parseDate(const char* text)
+QDate parseDate(QByteArrayView text)
 {
     const auto time = utc::fromSqlTimestamp(QString::fromLatin1(text));
     if (!time) {
@@ -111,17 +110,9 @@ private:
 class SqliteHistoryLoader final : public PriceHistoryLoader {
 public:
     explicit SqliteHistoryLoader(Database& database)
-        : m_handle(database.sqliteHandle())
+        : m_query(database.sqliteHandle(), sqliteHistoryQuery)
     {
-        if (sqlite3_prepare_v3(m_handle, sqliteHistoryQuery, -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr)
-            != SQLITE_OK) {
-            throw StorageError(QStringLiteral("cannot prepare the price history query: %1")
-                                   .arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
-        }
     }
-    ~SqliteHistoryLoader() override { sqlite3_finalize(m_statement); }
-    SqliteHistoryLoader(const SqliteHistoryLoader&) = delete;
-    SqliteHistoryLoader& operator=(const SqliteHistoryLoader&) = delete;
 
     void load(const std::vector<int>& typeIds, int regionId, QDate start, QDate end,
               QHash<int, std::vector<DailyAverage>>& into) override
@@ -129,29 +120,17 @@ public:
         QByteArray json = pg::arrayLiteral(typeIds, [](int id) { return QByteArray::number(id); });
         json.front() = '[';
         json.back() = ']';
-        const QByteArray from = isoDate(start);
-        const QByteArray to = isoDate(end);
-        sqlite3_bind_text(m_statement, 1, json.constData(), int(json.size()), SQLITE_STATIC);
-        sqlite3_bind_int(m_statement, 2, regionId);
-        sqlite3_bind_text(m_statement, 3, from.constData(), int(from.size()), SQLITE_STATIC);
-        sqlite3_bind_text(m_statement, 4, to.constData(), int(to.size()), SQLITE_STATIC);
-        int status = SQLITE_ROW;
-        while ((status = sqlite3_step(m_statement)) == SQLITE_ROW) {
-            const int typeId = sqlite3_column_int(m_statement, 0);
-            const auto* date = reinterpret_cast<const char*>(sqlite3_column_text(m_statement, 1));
-            into[typeId].push_back({parseDate(date ? date : ""), sqlite3_column_double(m_statement, 2)});
-        }
-        sqlite3_reset(m_statement);
-        sqlite3_clear_bindings(m_statement);
-        if (status != SQLITE_DONE) {
-            throw StorageError(QStringLiteral("database error while trying to load price history: %1")
-                                   .arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
+        m_query.bind(1, json);
+        m_query.bind(2, std::int64_t(regionId));
+        m_query.bind(3, isoDate(start));
+        m_query.bind(4, isoDate(end));
+        while (m_query.next("load price history")) {
+            into[m_query.columnInt(0)].push_back({parseDate(m_query.columnText(1)), m_query.columnDouble(2)});
         }
     }
 
 private:
-    sqlite3* m_handle;
-    sqlite3_stmt* m_statement = nullptr;
+    SqliteStatement m_query;
 };
 
 /// Above this many memoized prices they are all forgotten: an import of years stays bounded.

@@ -2,6 +2,7 @@
 
 #include "storage/Database.h"
 #include "storage/PgResult.h"
+#include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
 #include "util/Csv.h"
 #include "util/UtcTime.h"
@@ -12,7 +13,6 @@
 #include <QLoggingCategory>
 
 #include <archive.h>
-#include <sqlite3.h>
 
 #include <charconv>
 #include <cmath>
@@ -336,52 +336,38 @@ private:
 class SqlitePriceSink final : public PriceRowSink {
 public:
     explicit SqlitePriceSink(Database& database)
-        : m_handle(database.sqliteHandle())
+        : m_upsert(database.sqliteHandle(), upsert)
     {
-        constexpr const char* upsert =
-            R"(INSERT INTO prices ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume")
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT ("typeId", "regionId", "date") DO UPDATE SET
-  "average" = excluded."average", "highest" = excluded."highest", "lowest" = excluded."lowest",
-  "orderCount" = excluded."orderCount", "volume" = excluded."volume"
-WHERE "average" IS NOT excluded."average" OR "highest" IS NOT excluded."highest" OR "lowest" IS NOT excluded."lowest"
-   OR "orderCount" IS NOT excluded."orderCount" OR "volume" IS NOT excluded."volume")";
-        if (sqlite3_prepare_v3(m_handle, upsert, -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr) != SQLITE_OK) {
-            throw StorageError(
-                QStringLiteral("cannot prepare the price upsert: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
-        }
     }
-    ~SqlitePriceSink() override { sqlite3_finalize(m_statement); }
-    SqlitePriceSink(const SqlitePriceSink&) = delete;
-    SqlitePriceSink& operator=(const SqlitePriceSink&) = delete;
 
     void begin() override { }
     void finish() override { }
 
     void add(const PriceRow& row) override
     {
-        sqlite3_bind_int(m_statement, 1, row.typeId);
-        sqlite3_bind_int(m_statement, 2, row.regionId);
-        sqlite3_bind_text(m_statement, 3, row.date.constData(), int(row.date.size()), SQLITE_STATIC);
-        sqlite3_bind_double(m_statement, 4, row.average);
-        int index = 5;
-        for (const auto& value : {row.highest, row.lowest}) {
-            value ? sqlite3_bind_double(m_statement, index++, *value) : sqlite3_bind_null(m_statement, index++);
-        }
-        for (const auto& value : {row.orderCount, row.volume}) {
-            value ? sqlite3_bind_int64(m_statement, index++, *value) : sqlite3_bind_null(m_statement, index++);
-        }
-        const int status = sqlite3_step(m_statement);
-        sqlite3_reset(m_statement);
-        if (status != SQLITE_DONE) {
-            throw StorageError(QStringLiteral("database error while trying to store prices: %1")
-                                   .arg(QString::fromUtf8(sqlite3_errmsg(m_handle))));
-        }
+        const auto optional = [](const auto& value) { return value ? FieldValue(*value) : FieldValue(); };
+        m_upsert.bind(1, std::int64_t(row.typeId));
+        m_upsert.bind(2, std::int64_t(row.regionId));
+        m_upsert.bind(3, row.date);
+        m_upsert.bind(4, row.average);
+        m_upsert.bind(5, optional(row.highest));
+        m_upsert.bind(6, optional(row.lowest));
+        m_upsert.bind(7, optional(row.orderCount));
+        m_upsert.bind(8, optional(row.volume));
+        m_upsert.execute("store prices");
     }
 
 private:
-    sqlite3* m_handle;
-    sqlite3_stmt* m_statement = nullptr;
+    static constexpr const char* upsert =
+        R"(INSERT INTO prices ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume")
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT ("typeId", "regionId", "date") DO UPDATE SET
+  "average" = excluded."average", "highest" = excluded."highest", "lowest" = excluded."lowest",
+  "orderCount" = excluded."orderCount", "volume" = excluded."volume"
+WHERE "average" IS NOT excluded."average" OR "highest" IS NOT excluded."highest" OR "lowest" IS NOT excluded."lowest"
+   OR "orderCount" IS NOT excluded."orderCount" OR "volume" IS NOT excluded."volume")";
+
+    SqliteStatement m_upsert;
 };
 
 /// What one file contributed, added to the result only once the file is committed.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Killmail.h"
+#include "storage/FieldValue.h"
 #include "valuation/Flags.h"
 #include "valuation/Valuation.h"
 
@@ -21,14 +22,6 @@ struct ValuedKillmail {
     KillFlags flags;
     KillValues values;
 };
-
-/// An amount of ISK with cents, stored as NUMERIC(20,2).
-struct Money {
-    double value = 0;
-};
-
-/// One column value on its way to either database.
-using FieldValue = std::variant<std::monostate, std::int64_t, double, Money, bool, QByteArray>;
 
 /**
  * The row layouts of killmails, attackers and items, shared by both writers so the two databases always get

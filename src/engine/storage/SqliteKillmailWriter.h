@@ -1,8 +1,7 @@
 #pragma once
 
 #include "storage/KillmailWriter.h"
-
-struct sqlite3_stmt;
+#include "storage/SqliteStatement.h"
 
 namespace km {
 
@@ -10,23 +9,20 @@ namespace km {
 class SqliteKillmailWriter final : public KillmailWriter {
 public:
     SqliteKillmailWriter(Database& database, const StaticData& staticData);
-    ~SqliteKillmailWriter() override;
 
     WriteResult write(const std::vector<ValuedKillmail>& batch) override;
 
 private:
-    sqlite3_stmt* prepare(const QByteArray& sql);
-    void run(sqlite3_stmt* statement, const char* what);
     template <std::size_t N>
-    void bindAll(sqlite3_stmt* statement, const std::array<FieldValue, N>& row);
+    static void bindAll(SqliteStatement& statement, const std::array<FieldValue, N>& row);
     bool writeOne(const ValuedKillmail& valued);
 
     Database& m_database;
     const StaticData& m_staticData;
-    sqlite3_stmt* m_insertKillmail = nullptr;
-    sqlite3_stmt* m_insertAttacker = nullptr;
-    sqlite3_stmt* m_insertItem = nullptr;
-    sqlite3_stmt* m_insertUnknownType = nullptr;
+    SqliteStatement m_insertKillmail;
+    SqliteStatement m_insertAttacker;
+    SqliteStatement m_insertItem;
+    SqliteStatement m_insertUnknownType;
 };
 
 } // namespace km
