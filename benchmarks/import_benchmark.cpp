@@ -1,7 +1,6 @@
 // Imports a generated corpus of real killmails (repeated under new IDs) into SQLite and PostgreSQL, end to end
 // from JSON files (parsing, flags, valuation, storage), and prints killmails/s and rows/s.
 #include "import/KillmailImporter.h"
-#include "prices/PriceBook.h"
 #include "staticdata/StaticData.h"
 #include "storage/Database.h"
 #include "storage/Schema.h"
@@ -61,12 +60,15 @@ qint64 writeCorpus(const QString& directory, int count)
     return bytes;
 }
 
-void benchmark(const QString& label, const DatabaseUrl& url, const QString& corpus, int expected)
+void benchmark(const QString& label, const DatabaseUrl& url, const QString& corpus, int expected, int writers)
 {
-    Database database(url);
-    Migrator(database).migrate();
-    PriceBook prices(database);
-    KillmailImporter importer(database, StaticData::bundled(), prices);
+    {
+        Database database(url);
+        Migrator(database).migrate();
+    }
+    KillmailImporter::Options options;
+    options.writers = writers;
+    KillmailImporter importer(url, StaticData::bundled(), options);
     QElapsedTimer clock;
     clock.start();
     const ImportReport report = importer.importPaths({corpus});
@@ -99,7 +101,10 @@ int main(int argc, char** argv)
     const QCommandLineOption postgresOption(QStringLiteral("postgres"),
                                             QStringLiteral("An empty PostgreSQL database to import into."),
                                             QStringLiteral("url"));
-    parser.addOptions({countOption, postgresOption});
+    const QCommandLineOption writersOption(
+        QStringLiteral("writers"), QStringLiteral("PostgreSQL writer connections (default 2; SQLite always has one)."),
+        QStringLiteral("n"), QStringLiteral("0"));
+    parser.addOptions({countOption, postgresOption, writersOption});
     parser.process(app);
     logging::install(false);
 
@@ -119,7 +124,7 @@ int main(int argc, char** argv)
 
     benchmark(QStringLiteral("SQLite"),
               *DatabaseUrl::parse(QStringLiteral("sqlite://") + work.filePath(QStringLiteral("bench.db")), nullptr),
-              corpus, count);
+              corpus, count, 1);
     if (parser.isSet(postgresOption)) {
         QString error;
         const auto url = DatabaseUrl::parse(parser.value(postgresOption), &error);
@@ -127,7 +132,7 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return 2;
         }
-        benchmark(QStringLiteral("PostgreSQL"), *url, corpus, count);
+        benchmark(QStringLiteral("PostgreSQL"), *url, corpus, count, parser.value(writersOption).toInt());
     }
     return 0;
 }

@@ -222,8 +222,8 @@ private Q_SLOTS:
     void importerReportsProgressAndRows()
     {
         test::TestDatabase db(m_backend);
-        PriceBook prices(db.database());
-        KillmailImporter importer(db.database(), StaticData::bundled(), prices, {50, 20});
+        db.database(); // migrated
+        KillmailImporter importer(db.url(), StaticData::bundled(), {50, 20, 0});
         std::vector<ProgressSnapshot> snapshots;
         importer.setProgressCallback([&](const ProgressSnapshot& snapshot) { snapshots.push_back(snapshot); });
         const ImportReport report = importer.importPaths({test::dataPath(QStringLiteral("killmails"))});

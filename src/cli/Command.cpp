@@ -15,9 +15,14 @@ namespace km::cli {
 
 std::unique_ptr<Database> Context::openDatabase() const
 {
-    auto database = std::make_unique<Database>(databaseUrl);
-    Migrator(*database).migrate();
-    return database;
+    applyMigrations();
+    return std::make_unique<Database>(databaseUrl);
+}
+
+void Context::applyMigrations() const
+{
+    Database database(databaseUrl);
+    Migrator(database).migrate();
 }
 
 std::vector<std::unique_ptr<Command>> allCommands()

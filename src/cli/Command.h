@@ -22,6 +22,8 @@ struct Context {
 
     /// Opens this thread's connection and applies pending migrations. Throws StorageError.
     [[nodiscard]] std::unique_ptr<Database> openDatabase() const;
+    /// Applies pending migrations, for commands whose work opens its own connections on other threads.
+    void applyMigrations() const;
 };
 
 /// One `killmail-console name:verb` subcommand. Exit codes: 0 success, 1 a problem was found or rejected, 2 usage.

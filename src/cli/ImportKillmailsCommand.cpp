@@ -3,9 +3,7 @@
 #include "ProgressPrinter.h"
 
 #include "import/KillmailImporter.h"
-#include "prices/PriceBook.h"
 #include "staticdata/StaticData.h"
-#include "storage/Database.h"
 
 #include <QLocale>
 
@@ -51,6 +49,9 @@ void ImportKillmailsCommand::describe(QCommandLineParser& parser) const
         QStringLiteral("Killmail JSON files (any shape, .json/.json.bz2/.json.gz), folders of them, "
                        "or archives such as EVE Ref's killmails-YYYY-MM-DD.tar.bz2."),
         QStringLiteral("PATH..."));
+    parser.addOption(QCommandLineOption(QStringLiteral("writers"),
+                                        QStringLiteral("Writer connections (default: 1 for SQLite, 2 for PostgreSQL)."),
+                                        QStringLiteral("n"), QStringLiteral("0")));
     parser.addOption(QCommandLineOption(QStringLiteral("batch-size"),
                                         QStringLiteral("Killmails per transaction (default 1000)."),
                                         QStringLiteral("n"), QStringLiteral("1000")));
@@ -69,11 +70,20 @@ int ImportKillmailsCommand::run(const QCommandLineParser& parser, Context& conte
         context.err << name() << ": --batch-size takes a number from 1 to 100000\n";
         return 2;
     }
-    const auto database = context.openDatabase();
-    PriceBook prices(*database);
+    const int writers = parser.value(QStringLiteral("writers")).toInt(&ok);
+    if (!ok || writers < 0 || writers > 16) {
+        context.err << name() << ": --writers takes a number from 1 to 16\n";
+        return 2;
+    }
+    if (writers > 1 && context.databaseUrl.backend == Backend::Sqlite) {
+        context.err << name() << ": SQLite takes one writer at a time; --writers applies to PostgreSQL\n";
+        return 2;
+    }
+    context.applyMigrations();
     KillmailImporter::Options options;
     options.batchSize = batchSize;
-    KillmailImporter importer(*database, StaticData::bundled(), prices, options);
+    options.writers = writers;
+    KillmailImporter importer(context.databaseUrl, StaticData::bundled(), options);
     ProgressPrinter progress(QStringLiteral("importing"), QStringLiteral("killmails"));
     importer.setProgressCallback([&progress](const ProgressSnapshot& snapshot) { progress.update(snapshot); });
     const ImportReport report = importer.importPaths(paths);

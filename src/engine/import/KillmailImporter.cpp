@@ -1,17 +1,12 @@
 #include "import/KillmailImporter.h"
 
+#include "import/BatchWriterPool.h"
 #include "parse/KillmailParser.h"
-#include "staticdata/StaticData.h"
-#include "storage/Database.h"
-#include "storage/KillmailWriter.h"
-#include "storage/StorageError.h"
 #include "valuation/Flags.h"
-#include "valuation/Valuation.h"
 
 #include <QElapsedTimer>
 #include <QFuture>
 #include <QLoggingCategory>
-#include <QSet>
 #include <QtConcurrent/QtConcurrentMap>
 
 Q_LOGGING_CATEGORY(lcImport, "killmail.import", QtInfoMsg)
@@ -51,13 +46,10 @@ ParsedDocumentPtr parseAndFlag(const ImportDocument& document, const FlagClassif
 /// The state of one importPaths() call.
 class ImportRun {
 public:
-    ImportRun(Database& database, const StaticData& staticData, PriceSource& prices,
-              const KillmailImporter::Options& options, const std::function<void(const ProgressSnapshot&)>& progress)
-        : m_staticData(staticData)
-        , m_prices(prices)
-        , m_valuator(staticData, prices)
-        , m_classifier(staticData)
-        , m_writer(KillmailWriter::create(database, staticData))
+    ImportRun(const DatabaseUrl& url, const StaticData& staticData, const KillmailImporter::Options& options,
+              const std::function<void(const ProgressSnapshot&)>& progress)
+        : m_classifier(staticData)
+        , m_writers(url, staticData, options.writers > 0 ? options.writers : (url.backend == Backend::Postgres ? 2 : 1))
         , m_options(options)
         , m_progress(progress)
     {
@@ -74,7 +66,7 @@ public:
         m_meter.setTotal(totalBytes);
         m_report.inputs = qint64(inputs.size());
         for (const ImportInput& input : inputs) {
-            if (stopped()) {
+            if (m_stopped) {
                 break;
             }
             const QString failure = readImportInput(
@@ -91,17 +83,21 @@ public:
         }
         dispatchChunk();
         consumeInFlight();
-        if (!stopped() && !m_pending.empty()) {
-            writeBatch();
-        }
+        submitPending();
+        m_writers.finish();
         reportProgress(true);
+        const BatchWriterTotals totals = m_writers.totals();
+        m_report.killmails = totals.killmails;
+        m_report.stored = totals.stored;
+        m_report.duplicates = totals.duplicates;
+        m_report.attackerRows = totals.attackerRows;
+        m_report.itemRows = totals.itemRows;
+        m_report.storageError = totals.storageError;
         m_report.seconds = m_meter.snapshot(0, 0).elapsedSeconds;
         return m_report;
     }
 
 private:
-    [[nodiscard]] bool stopped() const { return !m_report.storageError.isEmpty(); }
-
     void addDocument(ImportDocument&& document)
     {
         ++m_report.documents;
@@ -111,10 +107,10 @@ private:
         }
     }
 
-    /// Starts parsing the current chunk on the pool, then writes what the previous chunk produced meanwhile.
+    /// Starts parsing the current chunk on the pool, then hands what the previous chunk produced to the writers.
     void dispatchChunk()
     {
-        if (m_chunk.empty() || stopped()) {
+        if (m_chunk.empty() || m_stopped) {
             return;
         }
         const FlagClassifier* classifier = &m_classifier;
@@ -144,49 +140,20 @@ private:
             for (ValuedKillmail& killmail : parsed.killmails) {
                 m_pending.push_back(std::move(killmail));
                 if (qsizetype(m_pending.size()) >= m_options.batchSize) {
-                    writeBatch();
+                    submitPending();
                 }
             }
         }
     }
 
-    void writeBatch()
+    void submitPending()
     {
-        if (stopped()) {
+        if (m_pending.empty() || m_stopped) {
             return;
         }
-        std::vector<const Killmail*> killmails;
-        killmails.reserve(m_pending.size());
-        for (const ValuedKillmail& valued : m_pending) {
-            killmails.push_back(&valued.killmail);
-        }
-        try {
-            m_prices.prepare(killmails);
-            for (ValuedKillmail& valued : m_pending) {
-                valued.values = m_valuator.value(valued.killmail);
-            }
-            const WriteResult result = m_writer->write(m_pending);
-            countRows(result);
-        } catch (const StorageError& error) {
-            qCCritical(lcImport).noquote() << "import stopped:" << error.message();
-            m_report.storageError = error.message();
-        }
-        m_report.killmails += qint64(m_pending.size());
+        m_stopped = !m_writers.submit(std::move(m_pending));
         m_pending.clear();
         reportProgress(false);
-    }
-
-    void countRows(const WriteResult& result)
-    {
-        m_report.stored += result.stored;
-        m_report.duplicates += result.duplicates;
-        const QSet<KillmailId> stored(result.storedIds.begin(), result.storedIds.end());
-        for (const ValuedKillmail& valued : m_pending) {
-            if (stored.contains(valued.killmail.killmailId)) {
-                m_report.attackerRows += qint64(valued.killmail.attackers.size());
-                m_report.itemRows += rows::itemCount(valued.killmail);
-            }
-        }
     }
 
     void reportProgress(bool final)
@@ -195,20 +162,19 @@ private:
             return;
         }
         m_sinceReport.restart();
-        m_progress(m_meter.snapshot(m_report.stored + m_report.duplicates, m_finishedBytes + m_currentInputBytes));
+        const BatchWriterTotals totals = m_writers.totals();
+        m_progress(m_meter.snapshot(totals.stored + totals.duplicates, m_finishedBytes + m_currentInputBytes));
     }
 
-    const StaticData& m_staticData;
-    PriceSource& m_prices;
-    Valuator m_valuator;
     FlagClassifier m_classifier;
-    std::unique_ptr<KillmailWriter> m_writer;
+    BatchWriterPool m_writers;
     KillmailImporter::Options m_options;
     const std::function<void(const ProgressSnapshot&)>& m_progress;
     ProgressMeter m_meter;
     QElapsedTimer m_sinceReport;
     qint64 m_finishedBytes = 0;
     qint64 m_currentInputBytes = 0;
+    bool m_stopped = false;
     std::vector<ImportDocument> m_chunk;
     QFuture<ParsedDocumentPtr> m_inFlight;
     std::vector<ValuedKillmail> m_pending;
@@ -217,23 +183,21 @@ private:
 
 } // namespace
 
-KillmailImporter::KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices)
-    : KillmailImporter(database, staticData, prices, Options{})
+KillmailImporter::KillmailImporter(DatabaseUrl url, const StaticData& staticData)
+    : KillmailImporter(std::move(url), staticData, Options{})
 {
 }
 
-KillmailImporter::KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices,
-                                   Options options)
-    : m_database(database)
+KillmailImporter::KillmailImporter(DatabaseUrl url, const StaticData& staticData, Options options)
+    : m_url(std::move(url))
     , m_staticData(staticData)
-    , m_prices(prices)
     , m_options(options)
 {
 }
 
 ImportReport KillmailImporter::importPaths(const QStringList& paths)
 {
-    ImportRun run(m_database, m_staticData, m_prices, m_options, m_progress);
+    ImportRun run(m_url, m_staticData, m_options, m_progress);
     return run.run(paths);
 }
 

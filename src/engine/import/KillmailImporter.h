@@ -1,6 +1,7 @@
 #pragma once
 
 #include "import/ImportInputs.h"
+#include "storage/DatabaseUrl.h"
 #include "util/ProgressMeter.h"
 
 #include <QStringList>
@@ -10,8 +11,6 @@
 
 namespace km {
 
-class Database;
-class PriceSource;
 class StaticData;
 
 struct ImportReport {
@@ -35,8 +34,8 @@ struct ImportReport {
 
 /**
  * Imports killmail files, folders and archives into the database: reads on the calling thread, parses and
- * flags on a thread pool, values and stores batches on the calling thread (its own connection), one
- * transaction per batch. A bad file is reported and skipped; re-running is safe (duplicates are counted).
+ * flags on a thread pool, values and stores batches on writer threads (BatchWriterPool), one transaction per
+ * batch. A bad file is reported and skipped; re-running is safe (duplicates are counted).
  */
 class KillmailImporter {
 public:
@@ -44,10 +43,12 @@ public:
         int batchSize = 1000;
         /// How many documents are parsed in parallel while the previous batch is written.
         int documentsPerChunk = 500;
+        /// Writer threads (connections); 0 picks one for SQLite and two for PostgreSQL.
+        int writers = 0;
     };
 
-    KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices);
-    KillmailImporter(Database& database, const StaticData& staticData, PriceSource& prices, Options options);
+    KillmailImporter(DatabaseUrl url, const StaticData& staticData);
+    KillmailImporter(DatabaseUrl url, const StaticData& staticData, Options options);
 
     /// Called about every 250 ms with killmails handled so far and input bytes consumed of the total.
     void setProgressCallback(std::function<void(const ProgressSnapshot&)> callback)
@@ -58,9 +59,8 @@ public:
     ImportReport importPaths(const QStringList& paths);
 
 private:
-    Database& m_database;
+    DatabaseUrl m_url;
     const StaticData& m_staticData;
-    PriceSource& m_prices;
     Options m_options;
     std::function<void(const ProgressSnapshot&)> m_progress;
 };

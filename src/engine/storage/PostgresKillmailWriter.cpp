@@ -85,11 +85,13 @@ std::vector<const ValuedKillmail*> PostgresKillmailWriter::claim(const std::vect
         pg::arrayLiteral(batch, [](const ValuedKillmail& v) { return QByteArray::number(v.killmail.killmailId); });
     const QByteArray times = pg::arrayLiteral(
         batch, [](const ValuedKillmail& v) { return '"' + utc::toSqlTimestamp(v.killmail.killmailTime) + '"'; });
-    // A concurrent writer claiming the same ID makes this wait for its commit, then skip the row.
+    // A concurrent writer claiming the same ID makes this wait for its commit, then skip the row. Claiming in ID
+    // order means two writers always lock shared IDs in the same order, so they cannot deadlock.
     const pg::Result claimed =
         pg::exec(m_database.postgresHandle(),
                  "INSERT INTO killmail_ids (\"killmailId\", \"killmailTime\") "
-                 "SELECT * FROM unnest($1::bigint[], $2::timestamp[]) ON CONFLICT DO NOTHING RETURNING \"killmailId\"",
+                 "SELECT * FROM unnest($1::bigint[], $2::timestamp[]) ORDER BY 1 ON CONFLICT DO NOTHING "
+                 "RETURNING \"killmailId\"",
                  {ids, times}, "claim killmail IDs");
     QSet<KillmailId> claimedIds;
     for (int row = 0; row < PQntuples(claimed.get()); ++row) {

@@ -1,0 +1,126 @@
+#include "import/BatchWriterPool.h"
+
+#include "prices/PriceBook.h"
+#include "storage/Database.h"
+#include "storage/KillmailWriter.h"
+#include "storage/StorageError.h"
+#include "valuation/Valuation.h"
+
+#include <QLoggingCategory>
+#include <QSet>
+
+Q_LOGGING_CATEGORY(lcWriters, "killmail.import", QtInfoMsg)
+
+namespace km {
+
+BatchWriterPool::BatchWriterPool(DatabaseUrl url, const StaticData& staticData, int writers)
+    : m_url(std::move(url))
+    , m_staticData(staticData)
+    , m_capacity(std::size_t(std::max(1, writers)))
+{
+    for (int i = 0; i < std::max(1, writers); ++i) {
+        m_threads.emplace_back([this] { run(); });
+    }
+}
+
+BatchWriterPool::~BatchWriterPool() { finish(); }
+
+bool BatchWriterPool::submit(std::vector<ValuedKillmail>&& batch)
+{
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_queue.size() < m_capacity || !m_totals.storageError.isEmpty(); });
+    if (!m_totals.storageError.isEmpty()) {
+        return false;
+    }
+    m_queue.push_back(std::move(batch));
+    m_changed.notify_all();
+    return true;
+}
+
+void BatchWriterPool::finish()
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_closing = true;
+    }
+    m_changed.notify_all();
+    for (std::thread& thread : m_threads) {
+        if (thread.joinable()) {
+            thread.join();
+        }
+    }
+}
+
+BatchWriterTotals BatchWriterPool::totals() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_totals;
+}
+
+void BatchWriterPool::account(const std::vector<ValuedKillmail>& batch, const std::vector<KillmailId>& storedIds,
+                              int duplicates)
+{
+    const QSet<KillmailId> stored(storedIds.begin(), storedIds.end());
+    qint64 attackers = 0;
+    qint64 items = 0;
+    for (const ValuedKillmail& valued : batch) {
+        if (stored.contains(valued.killmail.killmailId)) {
+            attackers += qint64(valued.killmail.attackers.size());
+            items += rows::itemCount(valued.killmail);
+        }
+    }
+    const std::lock_guard lock(m_mutex);
+    m_totals.killmails += qint64(batch.size());
+    m_totals.stored += qint64(storedIds.size());
+    m_totals.duplicates += duplicates;
+    m_totals.attackerRows += attackers;
+    m_totals.itemRows += items;
+}
+
+void BatchWriterPool::run()
+{
+    // Everything database-related is created on this thread: Qt's connections belong to the thread that opens them.
+    try {
+        Database database(m_url);
+        PriceBook prices(database);
+        Valuator valuator(m_staticData, prices);
+        const auto writer = KillmailWriter::create(database, m_staticData);
+        while (true) {
+            std::vector<ValuedKillmail> batch;
+            {
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock,
+                               [this] { return !m_queue.empty() || m_closing || !m_totals.storageError.isEmpty(); });
+                if (m_queue.empty() || !m_totals.storageError.isEmpty()) {
+                    return;
+                }
+                batch = std::move(m_queue.front());
+                m_queue.pop_front();
+            }
+            m_changed.notify_all();
+            std::vector<const Killmail*> killmails;
+            killmails.reserve(batch.size());
+            for (const ValuedKillmail& valued : batch) {
+                killmails.push_back(&valued.killmail);
+            }
+            prices.prepare(killmails);
+            for (ValuedKillmail& valued : batch) {
+                valued.values = valuator.value(valued.killmail);
+            }
+            const WriteResult result = writer->write(batch);
+            account(batch, result.storedIds, result.duplicates);
+        }
+    } catch (const StorageError& error) {
+        qCCritical(lcWriters).noquote() << "import stopped:" << error.message();
+        {
+            const std::lock_guard lock(m_mutex);
+            if (m_totals.storageError.isEmpty()) {
+                m_totals.storageError = error.message();
+            }
+            m_queue.clear();
+        }
+        m_changed.notify_all();
+    }
+}
+
+} // namespace km
