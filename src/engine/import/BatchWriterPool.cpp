@@ -19,7 +19,9 @@ BatchWriterPool::BatchWriterPool(DatabaseUrl url, const StaticData& staticData, 
     , m_capacity(std::size_t(std::max(1, writers)))
 {
     for (int i = 0; i < std::max(1, writers); ++i) {
-        m_threads.emplace_back([this] { run(); });
+        m_threads.emplace_back(QThread::create([this] { run(); }));
+        m_threads.back()->setObjectName(QStringLiteral("killmail-writer-%1").arg(i));
+        m_threads.back()->start();
     }
 }
 
@@ -44,10 +46,8 @@ void BatchWriterPool::finish()
         m_closing = true;
     }
     m_changed.notify_all();
-    for (std::thread& thread : m_threads) {
-        if (thread.joinable()) {
-            thread.join();
-        }
+    for (const auto& thread : m_threads) {
+        thread->wait();
     }
 }
 

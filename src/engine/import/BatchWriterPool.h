@@ -4,11 +4,12 @@
 #include "storage/KillmailRows.h"
 
 #include <QString>
+#include <QThread>
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 namespace km {
@@ -57,7 +58,7 @@ private:
     std::deque<std::vector<ValuedKillmail>> m_queue;
     bool m_closing = false;
     BatchWriterTotals m_totals;
-    std::vector<std::thread> m_threads;
+    std::vector<std::unique_ptr<QThread>> m_threads;
 };
 
 } // namespace km

@@ -274,7 +274,7 @@ std::vector<Attacker> parseAttackers(const FieldReader& body)
         attacker.damageDone = reader.nonNegative(damage, reader.requiredInteger(damage));
         attacker.finalBlow = reader.requiredBool(QLatin1StringView("final_blow"));
         attacker.securityStatus = reader.optionalNumber(QLatin1StringView("security_status"), 0);
-        attackers.push_back(std::move(attacker));
+        attackers.push_back(attacker);
     }
     return attackers;
 }
@@ -509,7 +509,7 @@ std::vector<ParseOutcome> KillmailParser::parseDocument(const QByteArray& json, 
             const QString where = indexed(origin, i);
             const QJsonValue element = array.at(i);
             if (!element.isObject()) {
-                outcomes.push_back(
+                outcomes.emplace_back(
                     ParseError{where, QStringLiteral("expected a killmail object, got %1").arg(typeName(element))});
                 continue;
             }
