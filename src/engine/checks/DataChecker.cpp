@@ -187,11 +187,7 @@ void DataChecker::recomputeAll(const Options& options)
         }
         after = ids.back();
         const std::vector<ValuedKillmail> stored = KillmailReader(m_database).load(ids);
-        std::vector<const Killmail*> killmails;
-        for (const ValuedKillmail& valued : stored) {
-            killmails.push_back(&valued.killmail);
-        }
-        prices.prepare(killmails);
+        prices.prepare(killmailsOf(stored));
         for (const ValuedKillmail& valued : stored) {
             const QString mismatch =
                 describeMismatch(valued, classifier.classify(valued.killmail), valuator.value(valued.killmail));

@@ -98,12 +98,7 @@ void BatchWriterPool::run()
                 m_queue.pop_front();
             }
             m_changed.notify_all();
-            std::vector<const Killmail*> killmails;
-            killmails.reserve(batch.size());
-            for (const ValuedKillmail& valued : batch) {
-                killmails.push_back(&valued.killmail);
-            }
-            prices.prepare(killmails);
+            prices.prepare(killmailsOf(batch));
             for (ValuedKillmail& valued : batch) {
                 valued.values = valuator.value(valued.killmail);
             }

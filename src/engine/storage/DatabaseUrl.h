@@ -24,7 +24,7 @@ struct DatabaseUrl {
     QString options;
 
     /// Parses a URL; on failure returns nothing and sets `error` to a sentence naming what is wrong.
-    static std::optional<DatabaseUrl> parse(const QString& url, QString* error);
+    static std::optional<DatabaseUrl> parse(const QString& text, QString* error);
     /// The SQLite file in the user's data directory (XDG_DATA_HOME/killmail-console/killmails.db).
     static QString defaultUrl();
     /// The URL with its password masked, for logs and messages.

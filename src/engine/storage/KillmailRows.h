@@ -23,6 +23,17 @@ struct ValuedKillmail {
     KillValues values;
 };
 
+/// The killmails of a batch, as PriceSource::prepare() takes them.
+inline std::vector<const Killmail*> killmailsOf(const std::vector<ValuedKillmail>& batch)
+{
+    std::vector<const Killmail*> killmails;
+    killmails.reserve(batch.size());
+    for (const ValuedKillmail& valued : batch) {
+        killmails.push_back(&valued.killmail);
+    }
+    return killmails;
+}
+
 /**
  * The row layouts of killmails, attackers and items, shared by both writers so the two databases always get
  * the same columns from the same code. The column lists match the schema's quoted names.

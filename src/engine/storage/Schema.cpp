@@ -163,7 +163,7 @@ QString typeName(ColumnType type, Backend backend)
 
 QString defaultLiteral(const Column& column, Backend backend)
 {
-    const QString value = QString::fromLatin1(column.defaultValue);
+    QString value = QString::fromLatin1(column.defaultValue);
     if (column.type == Boolean && backend == Backend::Sqlite) {
         return value == QLatin1StringView("true") ? QStringLiteral("1") : QStringLiteral("0");
     }

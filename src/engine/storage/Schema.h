@@ -14,20 +14,20 @@ class Database;
 enum class ColumnType { BigInt, Integer, SmallInt, Timestamp, Date, Money, Double, Boolean, Text };
 
 struct Column {
-    const char* name;
-    ColumnType type;
+    const char* name = nullptr;
+    ColumnType type = ColumnType::Integer;
     bool notNull = false;
     const char* defaultValue = nullptr;
 };
 
 struct Index {
-    const char* name;
+    const char* name = nullptr;
     QStringList columns;
 };
 
 /// A table as both databases should have it; PostgreSQL partitions it by month when `partitionColumn` is set.
 struct Table {
-    const char* name;
+    const char* name = nullptr;
     std::vector<Column> columns;
     QStringList primaryKey;
     std::vector<Index> indexes;
@@ -40,8 +40,8 @@ struct Table {
 
 /// One versioned step of the schema: tables and indexes to create, rendered for each backend.
 struct Migration {
-    int version;
-    const char* name;
+    int version = 0;
+    const char* name = nullptr;
     std::vector<Table> tables;
 };
 

@@ -39,7 +39,7 @@ std::optional<UnixTime> compose(int year, int month, int day, int hour, int minu
     if (!date.isValid() || hour > 23 || minute > 59 || second > 60) {
         return std::nullopt;
     }
-    return startOfDay(date) + hour * 3600 + minute * 60 + second;
+    return startOfDay(date) + UnixTime(hour) * 3600 + UnixTime(minute) * 60 + second;
 }
 
 } // namespace
