@@ -7,6 +7,7 @@
 #include "parse/KillmailParser.h"
 #include "prices/PriceBook.h"
 #include "staticdata/StaticData.h"
+#include "storage/Schema.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -234,6 +235,60 @@ private Q_SLOTS:
         QCOMPARE(snapshots.back().items, 294);
         QCOMPARE(snapshots.back().done, snapshots.back().total);
         QVERIFY(snapshots.back().itemsPerSecond > 0);
+    }
+
+    void bulkLoadIntoAnEmptySqliteDatabaseRebuildsItsIndexes()
+    {
+        if (m_backend != Backend::Sqlite) {
+            QSKIP("PostgreSQL keeps its indexes during imports");
+        }
+        test::TestDatabase db(m_backend);
+        const auto indexNames = [&db] {
+            QStringList names;
+            QSqlQuery query = db.database().exec(QStringLiteral(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"));
+            while (query.next()) {
+                names << query.value(0).toString();
+            }
+            return names;
+        };
+        const QStringList schemaIndexes = indexNames();
+        QCOMPARE(schemaIndexes.size(), 12);
+
+        const CliResult first =
+            runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))});
+        QCOMPARE(first.exitCode, 0);
+        QVERIFY2(first.out.contains(QStringLiteral("indexes built after the load")), qPrintable(first.out));
+        QCOMPARE(indexNames(), schemaIndexes);
+        QSqlQuery explain =
+            db.database().exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT * FROM attackers WHERE \"characterId\" = 1"));
+        QVERIFY(explain.next());
+        QVERIFY2(explain.value(3).toString().contains(QStringLiteral("attackers_character")),
+                 qPrintable(explain.value(3).toString()));
+
+        // A database that holds killmails keeps its indexes during an import.
+        QVERIFY(!BulkLoadIndexes(db.database()).dropIfEmpty());
+        const CliResult second = runCli(
+            db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("archives/single.json.bz2"))});
+        QVERIFY(!second.out.contains(QStringLiteral("indexes built")));
+    }
+
+    void anInterruptedBulkLoadGetsItsIndexesBack()
+    {
+        if (m_backend != Backend::Sqlite) {
+            QSKIP("PostgreSQL keeps its indexes during imports");
+        }
+        test::TestDatabase db(m_backend);
+        QVERIFY(BulkLoadIndexes(db.database()).dropIfEmpty()); // as if the importer died right after this
+        QCOMPARE(db.database()
+                     .scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'attackers_character'"))
+                     .toInt(),
+                 0);
+        Migrator(db.database()).migrate(); // what every start does
+        QCOMPARE(db.database()
+                     .scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'attackers_character'"))
+                     .toInt(),
+                 1);
     }
 
     void emptyCommandLineIsAUsageError()

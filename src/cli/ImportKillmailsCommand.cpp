@@ -30,6 +30,10 @@ void printReport(const ImportReport& report, QTextStream& out)
     if (qsizetype(report.rejected.size()) > maxListedRejections) {
         out << "  ... and " << (qsizetype(report.rejected.size()) - maxListedRejections) << " more (see the log)\n";
     }
+    if (report.indexSeconds > 0) {
+        out << QStringLiteral("indexes built after the load into an empty database: %1 s\n")
+                   .arg(report.indexSeconds, 0, 'f', 1);
+    }
     const double rate = report.seconds > 0 ? double(report.stored + report.duplicates) / report.seconds : 0;
     out << QStringLiteral("time: %1 s, %2 killmails/s\n")
                .arg(report.seconds, 0, 'f', 1)

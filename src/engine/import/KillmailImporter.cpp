@@ -2,6 +2,8 @@
 
 #include "import/BatchWriterPool.h"
 #include "parse/KillmailParser.h"
+#include "storage/Database.h"
+#include "storage/Schema.h"
 #include "valuation/Flags.h"
 
 #include <QElapsedTimer>
@@ -49,6 +51,8 @@ public:
     ImportRun(const DatabaseUrl& url, const StaticData& staticData, const KillmailImporter::Options& options,
               const std::function<void(const ProgressSnapshot&)>& progress)
         : m_classifier(staticData)
+        , m_url(url)
+        , m_bulkIndexes(dropIndexesIfEmpty(url))
         , m_writers(url, staticData, options.writers > 0 ? options.writers : (url.backend == Backend::Postgres ? 2 : 1))
         , m_options(options)
         , m_progress(progress)
@@ -86,6 +90,13 @@ public:
         submitPending();
         m_writers.finish();
         reportProgress(true);
+        if (m_bulkIndexes) {
+            QElapsedTimer clock;
+            clock.start();
+            Database database(m_url);
+            BulkLoadIndexes(database).restore();
+            m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
+        }
         const BatchWriterTotals totals = m_writers.totals();
         m_report.killmails = totals.killmails;
         m_report.stored = totals.stored;
@@ -98,6 +109,12 @@ public:
     }
 
 private:
+    static bool dropIndexesIfEmpty(const DatabaseUrl& url)
+    {
+        Database database(url);
+        return BulkLoadIndexes(database).dropIfEmpty();
+    }
+
     void addDocument(ImportDocument&& document)
     {
         ++m_report.documents;
@@ -167,6 +184,8 @@ private:
     }
 
     FlagClassifier m_classifier;
+    DatabaseUrl m_url;
+    bool m_bulkIndexes;
     BatchWriterPool m_writers;
     KillmailImporter::Options m_options;
     const std::function<void(const ProgressSnapshot&)>& m_progress;

@@ -28,6 +28,8 @@ struct ImportReport {
     /// Set when the database failed: the import stopped; what was committed before stays.
     QString storageError;
     double seconds = 0;
+    /// Time spent building the indexes after an initial load into an empty SQLite database (0 otherwise).
+    double indexSeconds = 0;
 
     [[nodiscard]] bool clean() const { return rejected.empty() && referencesOnly == 0 && storageError.isEmpty(); }
 };
@@ -35,7 +37,8 @@ struct ImportReport {
 /**
  * Imports killmail files, folders and archives into the database: reads on the calling thread, parses and
  * flags on a thread pool, values and stores batches on writer threads (BatchWriterPool), one transaction per
- * batch. A bad file is reported and skipped; re-running is safe (duplicates are counted).
+ * batch. A bad file is reported and skipped; re-running is safe (duplicates are counted). An import into an
+ * empty SQLite database builds its indexes once at the end (BulkLoadIndexes).
  */
 class KillmailImporter {
 public:

@@ -4,6 +4,7 @@
 #include "storage/StorageError.h"
 
 #include <QLoggingCategory>
+#include <QSqlQuery>
 
 Q_LOGGING_CATEGORY(lcSchema, "killmail.schema", QtInfoMsg)
 
@@ -220,10 +221,16 @@ QStringList Migrator::createStatements(const Table& table, Backend backend)
     if (partitioned) {
         create += QStringLiteral(" PARTITION BY RANGE (%1)").arg(quoted(QString::fromLatin1(table.partitionColumn)));
     }
-    QStringList statements{create};
+    return QStringList{create} + indexStatements(table);
+}
+
+QStringList Migrator::indexStatements(const Table& table)
+{
+    QStringList statements;
     for (const Index& index : table.indexes) {
         statements << QStringLiteral("CREATE INDEX IF NOT EXISTS %1 ON %2 (%3)")
-                          .arg(quoted(QString::fromLatin1(index.name)), quoted(name), quotedList(index.columns));
+                          .arg(quoted(QString::fromLatin1(index.name)), quoted(QString::fromLatin1(table.name)),
+                               quotedList(index.columns));
     }
     return statements;
 }
@@ -279,7 +286,60 @@ int Migrator::migrate()
         transaction.commit();
         ++applied;
     }
+    if (backend == Backend::Sqlite) {
+        BulkLoadIndexes(m_database).restore(); // after a bulk load that did not live to finish
+    }
     return applied;
+}
+
+BulkLoadIndexes::BulkLoadIndexes(Database& database)
+    : m_database(database)
+{
+}
+
+bool BulkLoadIndexes::dropIfEmpty()
+{
+    if (m_database.backend() != Backend::Sqlite) {
+        return false;
+    }
+    WriteTransaction transaction(m_database);
+    if (m_database.scalar(QStringLiteral("SELECT EXISTS (SELECT 1 FROM killmails)"), {}, "look for killmails")
+            .toBool()) {
+        return false;
+    }
+    for (const Migration& migration : migrations()) {
+        for (const Table& table : migration.tables) {
+            for (const Index& index : table.indexes) {
+                m_database.exec(QStringLiteral("DROP INDEX IF EXISTS %1").arg(quoted(QString::fromLatin1(index.name))),
+                                {}, "drop an index for a bulk load");
+            }
+        }
+    }
+    transaction.commit();
+    qCInfo(lcSchema) << "empty database: indexes are built after the import";
+    return true;
+}
+
+void BulkLoadIndexes::restore()
+{
+    QStringList existing;
+    QSqlQuery query =
+        m_database.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index'"), {}, "list indexes");
+    while (query.next()) {
+        existing << query.value(0).toString();
+    }
+    for (const Migration& migration : migrations()) {
+        for (const Table& table : migration.tables) {
+            for (const Index& index : table.indexes) {
+                if (table.postgresOnly || existing.contains(QString::fromLatin1(index.name))) {
+                    continue;
+                }
+                qCInfo(lcSchema) << "building index" << index.name;
+                m_database.exec(Migrator::indexStatements(Table{table.name, {}, {}, {index}}).front(), {},
+                                "build an index");
+            }
+        }
+    }
 }
 
 } // namespace km
