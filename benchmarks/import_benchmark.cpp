@@ -22,8 +22,8 @@ using namespace km;
 
 namespace {
 
-/// Writes `count` killmail files: the fixtures in turn, each under a fresh killmail ID.
-qint64 writeCorpus(const QString& directory, int count)
+/// Writes `count` killmail files: the fixtures in turn, each under a fresh killmail ID from `firstId` on.
+qint64 writeCorpus(const QString& directory, int count, qint64 firstId)
 {
     const QDir fixtures(QStringLiteral(KILLMAIL_FIXTURES_DIR));
     std::vector<QJsonObject> sources;
@@ -36,7 +36,7 @@ qint64 writeCorpus(const QString& directory, int count)
     qint64 bytes = 0;
     for (int i = 0; i < count; ++i) {
         QJsonObject object = sources[std::size_t(i) % sources.size()];
-        const qint64 id = 2'000'000'000LL + i;
+        const qint64 id = firstId + i;
         for (const QString& key : {QStringLiteral("killmail"), QStringLiteral("esi")}) {
             if (object.contains(key)) { // RedisQ package / R2Z2 record: the ID lives in the body
                 QJsonObject body = object.value(key).toObject();
@@ -118,13 +118,18 @@ int main(int argc, char** argv)
 
     QTemporaryDir work;
     const QString corpus = work.filePath(QStringLiteral("corpus"));
+    const QString more = work.filePath(QStringLiteral("more"));
     QDir().mkpath(corpus);
-    const qint64 bytes = writeCorpus(corpus, count);
-    std::printf("corpus: %d killmail files, %.1f MB of JSON\n", count, double(bytes) / 1e6);
+    QDir().mkpath(more);
+    const qint64 bytes = writeCorpus(corpus, count, 2'000'000'000LL);
+    std::printf("corpus: %d killmail files, %.1f MB of JSON; then %d more into the filled database\n", count,
+                double(bytes) / 1e6, count / 2);
+    writeCorpus(more, count / 2, 3'000'000'000LL);
 
-    benchmark(QStringLiteral("SQLite"),
-              *DatabaseUrl::parse(QStringLiteral("sqlite://") + work.filePath(QStringLiteral("bench.db")), nullptr),
-              corpus, count, 1);
+    const DatabaseUrl sqlite =
+        *DatabaseUrl::parse(QStringLiteral("sqlite://") + work.filePath(QStringLiteral("bench.db")), nullptr);
+    benchmark(QStringLiteral("SQLite"), sqlite, corpus, count, 1);
+    benchmark(QStringLiteral("SQLite+"), sqlite, more, count / 2, 1);
     if (parser.isSet(postgresOption)) {
         QString error;
         const auto url = DatabaseUrl::parse(parser.value(postgresOption), &error);
@@ -133,6 +138,7 @@ int main(int argc, char** argv)
             return 2;
         }
         benchmark(QStringLiteral("PostgreSQL"), *url, corpus, count, parser.value(writersOption).toInt());
+        benchmark(QStringLiteral("PostgreSQL+"), *url, more, count / 2, parser.value(writersOption).toInt());
     }
     return 0;
 }
