@@ -21,14 +21,8 @@ int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
 {
     DataChecker::Options options;
     options.recompute = !parser.isSet(QStringLiteral("no-recompute"));
-    if (parser.isSet(QStringLiteral("since"))) {
-        const QDate since = QDate::fromString(parser.value(QStringLiteral("since")), Qt::ISODate);
-        if (!since.isValid()) {
-            context.err << name() << ": --since takes a date as YYYY-MM-DD, not '"
-                        << parser.value(QStringLiteral("since")) << "'\n";
-            return 2;
-        }
-        options.recomputeSince = since;
+    if (!context.readDay(parser, QStringLiteral("since"), name(), options.recomputeSince)) {
+        return 2;
     }
     const auto database = context.openDatabase();
     DataChecker checker(*database, StaticData::bundled());

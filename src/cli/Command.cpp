@@ -25,6 +25,22 @@ void Context::applyMigrations() const
     Migrator(database).migrate();
 }
 
+bool Context::readDay(const QCommandLineParser& parser, const QString& option, const QString& command,
+                      std::optional<QDate>& day) const
+{
+    if (!parser.isSet(option)) {
+        return true;
+    }
+    const QString text = parser.value(option);
+    const QDate date = QDate::fromString(text, Qt::ISODate);
+    if (!date.isValid() || text.size() != 10) {
+        err << command << ": --" << option << " takes a date as YYYY-MM-DD, not '" << text << "'\n";
+        return false;
+    }
+    day = date;
+    return true;
+}
+
 std::vector<std::unique_ptr<Command>> allCommands()
 {
     std::vector<std::unique_ptr<Command>> commands;

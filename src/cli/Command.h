@@ -3,10 +3,12 @@
 #include "storage/DatabaseUrl.h"
 
 #include <QCommandLineParser>
+#include <QDate>
 #include <QStringList>
 #include <QTextStream>
 
 #include <memory>
+#include <optional>
 
 namespace km {
 class Database;
@@ -24,6 +26,9 @@ struct Context {
     [[nodiscard]] std::unique_ptr<Database> openDatabase() const;
     /// Applies pending migrations, for commands whose work opens its own connections on other threads.
     void applyMigrations() const;
+    /// Reads an optional YYYY-MM-DD option into `day`; false (with a message naming `command`) when malformed.
+    bool readDay(const QCommandLineParser& parser, const QString& option, const QString& command,
+                 std::optional<QDate>& day) const;
 };
 
 /// One `killmail-console name:verb` subcommand. Exit codes: 0 success, 1 a problem was found or rejected, 2 usage.

@@ -1,5 +1,7 @@
 #include "PricesCommands.h"
 
+#include "ProgressPrinter.h"
+
 #include "prices/PriceBook.h"
 #include "prices/PriceHistoryImporter.h"
 #include "prices/Revaluer.h"
@@ -7,7 +9,6 @@
 #include "storage/Database.h"
 #include "util/ProgressMeter.h"
 
-#include <QElapsedTimer>
 #include <QLocale>
 
 namespace km::cli {
@@ -71,30 +72,20 @@ void PricesRevalueCommand::describe(QCommandLineParser& parser) const
 int PricesRevalueCommand::run(const QCommandLineParser& parser, Context& context)
 {
     Revaluer::Options options;
-    if (parser.isSet(sinceOption)) {
-        const QString text = parser.value(sinceOption);
-        const QDate since = QDate::fromString(text, Qt::ISODate);
-        if (!since.isValid() || text.size() != 10) {
-            context.err << name() << ": --since takes a date as YYYY-MM-DD, not '" << text << "'\n";
-            return 2;
-        }
-        options.since = since;
+    if (!context.readDay(parser, sinceOption, name(), options.since)) {
+        return 2;
     }
     const auto database = context.openDatabase();
     PriceBook prices(*database);
     Revaluer revaluer(*database, StaticData::bundled(), prices, options);
+    ProgressPrinter progress(QStringLiteral("revaluing"), QStringLiteral("killmails"));
     ProgressMeter meter;
-    QElapsedTimer sinceReport;
-    sinceReport.start();
     revaluer.setProgressCallback([&](qint64 done, qint64 total) {
         meter.setTotal(total);
-        if (sinceReport.elapsed() >= 1000 || done == total) {
-            context.err << meter.snapshot(done, done).describe(QStringLiteral("killmails")) << "\n";
-            context.err.flush();
-            sinceReport.restart();
-        }
+        progress.update(meter.snapshot(done, done));
     });
     const RevalueResult result = revaluer.run();
+    progress.finish();
     context.out << "killmails examined: " << number(result.examined) << "\n"
                 << "killmails changed: " << number(result.changed) << "\n";
     return 0;

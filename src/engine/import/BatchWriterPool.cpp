@@ -9,7 +9,7 @@
 #include <QLoggingCategory>
 #include <QSet>
 
-Q_LOGGING_CATEGORY(lcWriters, "killmail.import", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcWriters, "killmail.import.writer", QtInfoMsg)
 
 namespace km {
 

@@ -16,7 +16,7 @@
 namespace km {
 namespace {
 
-Q_LOGGING_CATEGORY(lcPriceBook, "killmail.prices", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcPriceBook, "killmail.prices.book", QtInfoMsg)
 
 // Per wanted type: every row from the window's start to its end, and before that the 34 most recent priced
 // days (all of them when there are fewer), which is all PriceRule can reach from any day in the window.

@@ -23,7 +23,7 @@
 namespace km {
 namespace {
 
-Q_LOGGING_CATEGORY(lcPriceImport, "killmail.prices", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcPriceImport, "killmail.prices.import", QtInfoMsg)
 
 /// The file itself is the problem (missing, corrupt, wrong header): it is skipped, the import goes on.
 class FileProblem : public std::runtime_error {

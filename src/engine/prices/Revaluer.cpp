@@ -16,7 +16,7 @@
 namespace km {
 namespace {
 
-Q_LOGGING_CATEGORY(lcRevalue, "killmail.prices", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRevalue, "killmail.prices.revalue", QtInfoMsg)
 
 /// What valuation reads of a stored killmail (id, time, ship, items), and the values stored with it.
 struct StoredKill {
