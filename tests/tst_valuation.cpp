@@ -2,6 +2,7 @@
 #include "Fixtures.h"
 
 #include "staticdata/StaticData.h"
+#include "util/UtcTime.h"
 #include "valuation/Valuation.h"
 
 #include <QTest>
@@ -94,6 +95,29 @@ private Q_SLOTS:
         prices.prices = {{587, 100}, {skinType, 1e9}};
         const KillValues values = Valuator(data, prices).value(shipWith({item(skinType, 5, 2, 0)}));
         QCOMPARE(values.destroyedValue, 100.02);
+    }
+
+    void zkillboardsFixedPrices()
+    {
+        TablePrices prices;
+        prices.prices = {{670, 123}, {26840, 1}, {42241, 1}};
+        Valuator valuator(StaticData::bundled(), prices);
+        Killmail pod = shipWith({});
+        pod.victim.shipTypeId = 670; // every capsule is worth 10,000 ISK, whatever the market says
+        QCOMPARE(valuator.value(pod).totalValue, 10'000.0);
+        Killmail raven = shipWith({});
+        raven.victim.shipTypeId = 26840; // Raven State Issue
+        QCOMPARE(valuator.value(raven).totalValue, 2.5e12);
+        Killmail molok = shipWith({});
+        molok.victim.shipTypeId = 42241;
+        molok.killmailTime = utc::startOfDay(QDate(2019, 6, 30)) + 86399;
+        QCOMPARE(valuator.value(molok).totalValue, 350e9);
+        molok.killmailTime = utc::startOfDay(QDate(2019, 7, 1));
+        QCOMPARE(valuator.value(molok).totalValue, 650e9);
+        Killmail manipulated = shipWith({item(12478, 5, 0, 100)}); // Khumaak
+        prices.prices[587] = 0;
+        prices.prices[12478] = 1e9;
+        QCOMPARE(valuator.value(manipulated).droppedValue, 1.0);
     }
 
     void containersCarryTheirContents()

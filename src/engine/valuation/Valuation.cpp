@@ -2,6 +2,7 @@
 
 #include "staticdata/StaticData.h"
 #include "valuation/EveIds.h"
+#include "valuation/FixedPrices.h"
 
 #include <algorithm>
 #include <cmath>
@@ -38,6 +39,9 @@ double Valuator::unitPrice(int typeId, int flag, int singleton, UnixTime time, s
     if (singleton == singletonBlueprintCopy || (typeId == typeGenolutionImplant && flag == flagImplantGenolution)
         || flag == flagFrigateEscapeBay || m_staticData.categoryOf(typeId) == eve::categorySkin) {
         return fixedLowPrice;
+    }
+    if (const auto fixed = zkillboardFixedPrice(typeId, time, m_staticData)) {
+        return *fixed;
     }
     const auto price = m_prices.unitPrice(typeId, time);
     if (!price) {
