@@ -75,14 +75,13 @@ int runCommand(const QStringList& arguments, const DatabaseUrl& databaseUrl)
         parser.setApplicationDescription(command->summary());
         parser.addHelpOption();
         command->describe(parser);
-        QStringList commandArguments = arguments.mid(1);
-        commandArguments[0] = arguments.value(0) + u' ' + name;
-        if (!parser.parse(commandArguments)) {
+        if (!parser.parse(arguments.mid(1))) { // the parser skips the first word: here the subcommand
             err << name << ": " << parser.errorText() << "\n";
             return 2;
         }
         if (parser.isSet(QStringLiteral("help"))) {
-            out << parser.helpText();
+            // The usage line names the program only: put the subcommand after it.
+            out << parser.helpText().replace(QStringLiteral(" [options]"), u' ' + name + QStringLiteral(" [options]"));
             return 0;
         }
         Context context{databaseUrl, out, err};
