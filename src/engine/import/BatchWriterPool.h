@@ -23,7 +23,7 @@ struct BatchWriterTotals {
     qint64 duplicates = 0;
     qint64 attackerRows = 0;
     qint64 itemRows = 0;
-    /// The first database error; once set, the writers take no more batches.
+    /// The first database error; once set, the writers take no more batches. What was committed before stays.
     QString storageError;
 };
 

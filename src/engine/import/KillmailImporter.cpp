@@ -1,6 +1,5 @@
 #include "import/KillmailImporter.h"
 
-#include "import/BatchWriterPool.h"
 #include "parse/KillmailParser.h"
 #include "storage/Database.h"
 #include "storage/Schema.h"
@@ -97,13 +96,7 @@ public:
             BulkLoadIndexes(database).restore();
             m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
         }
-        const BatchWriterTotals totals = m_writers.totals();
-        m_report.killmails = totals.killmails;
-        m_report.stored = totals.stored;
-        m_report.duplicates = totals.duplicates;
-        m_report.attackerRows = totals.attackerRows;
-        m_report.itemRows = totals.itemRows;
-        m_report.storageError = totals.storageError;
+        static_cast<BatchWriterTotals&>(m_report) = m_writers.totals();
         m_report.seconds = m_meter.snapshot(0, 0).elapsedSeconds;
         return m_report;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "import/BatchWriterPool.h"
 #include "import/ImportInputs.h"
 #include "storage/DatabaseUrl.h"
 #include "util/ProgressMeter.h"
@@ -13,20 +14,14 @@ namespace km {
 
 class StaticData;
 
-struct ImportReport {
+/// What the writers stored (BatchWriterTotals) and what reading and parsing met on the way.
+struct ImportReport : BatchWriterTotals {
     qint64 inputs = 0;
     qint64 documents = 0;
-    qint64 killmails = 0;
-    qint64 stored = 0;
-    qint64 duplicates = 0;
-    qint64 attackerRows = 0;
-    qint64 itemRows = 0;
     /// Entries that carried only an id and hash: their body must come from ESI.
     qint64 referencesOnly = 0;
     /// Everything refused, each with where and why: malformed JSON, missing fields, unreadable files.
     std::vector<ImportFailure> rejected;
-    /// Set when the database failed: the import stopped; what was committed before stays.
-    QString storageError;
     double seconds = 0;
     /// Time spent building the indexes after an initial load into an empty SQLite database (0 otherwise).
     double indexSeconds = 0;
