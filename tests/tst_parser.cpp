@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace km;
@@ -270,6 +271,32 @@ private Q_SLOTS:
         }
         const QString error = errorOf(toJson(object));
         QVERIFY2(error.startsWith(QStringLiteral("bad.json: ") + expected), qPrintable(error));
+    }
+
+    void survivesMangledInput()
+    {
+        // Every prefix and many single-byte corruptions of real killmails: an error or a killmail, never a crash.
+        QRandomGenerator random(20261129);
+        int errors = 0;
+        for (const QString& name :
+             {QStringLiteral("119689329.json"), QStringLiteral("134435757.json"), QStringLiteral("39077457.json")}) {
+            const QByteArray original = fixture(name);
+            for (qsizetype length = 0; length < original.size(); length += 7) {
+                const auto outcomes = KillmailParser::parseDocument(original.left(length), name);
+                errors += std::holds_alternative<ParseError>(outcomes.front()) ? 1 : 0;
+            }
+            for (int round = 0; round < 2000; ++round) {
+                QByteArray mangled = original;
+                mangled[random.bounded(int(mangled.size()))] = char(random.bounded(256));
+                for (const ParseOutcome& outcome : KillmailParser::parseDocument(mangled, name)) {
+                    if (const auto* error = std::get_if<ParseError>(&outcome)) {
+                        QVERIFY(!error->message.isEmpty());
+                        ++errors;
+                    }
+                }
+            }
+        }
+        QVERIFY(errors > 1000);
     }
 
     void rejectsMalformedDocuments()
