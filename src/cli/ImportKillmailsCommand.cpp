@@ -76,7 +76,7 @@ int ImportKillmailsCommand::run(const QCommandLineParser& parser, Context& conte
     }
     const int writers = parser.value(QStringLiteral("writers")).toInt(&ok);
     if (!ok || writers < 0 || writers > 16) {
-        context.err << name() << ": --writers takes a number from 1 to 16\n";
+        context.err << name() << ": --writers takes a number from 0 (automatic) to 16\n";
         return 2;
     }
     if (writers > 1 && context.databaseUrl.backend == Backend::Sqlite) {

@@ -1,6 +1,7 @@
 #include "prices/Revaluer.h"
 
 #include "storage/Database.h"
+#include "storage/KillmailReader.h"
 #include "storage/PgResult.h"
 #include "storage/StorageError.h"
 #include "storage/StoredItems.h"
@@ -60,13 +61,7 @@ std::vector<StoredKill> readChunk(Database& database, std::optional<UnixTime> si
     while (query.next()) {
         StoredKill kill;
         kill.killmail.killmailId = query.value(0).toLongLong();
-        const auto time = utc::fromSqlTimestamp(query.value(1).toString());
-        if (!time) {
-            throw StorageError(QStringLiteral("killmail %1 has an unreadable time '%2'")
-                                   .arg(kill.killmail.killmailId)
-                                   .arg(query.value(1).toString()));
-        }
-        kill.killmail.killmailTime = *time;
+        kill.killmail.killmailTime = storedKillmailTime(query.value(1), kill.killmail.killmailId);
         kill.killmail.victim.shipTypeId = query.value(2).toInt();
         kill.stored.destroyedValue = query.value(3).toDouble();
         kill.stored.droppedValue = query.value(4).toDouble();

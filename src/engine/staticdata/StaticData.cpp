@@ -112,9 +112,4 @@ QString StaticData::npcCorporationName(qint64 corporationId) const
 }
 QString StaticData::factionName(qint64 factionId) const { return m_factionNames.value(factionId); }
 
-void StaticData::addType(int typeId, int groupId, const QString& name)
-{
-    m_types.insert(typeId, TypeInfo{groupId, m_groupCategory.value(groupId), name});
-}
-
 } // namespace km

@@ -43,9 +43,6 @@ public:
     [[nodiscard]] qsizetype typeCount() const { return m_types.size(); }
     [[nodiscard]] qsizetype solarSystemCount() const { return m_systems.size(); }
 
-    /// Adds a type learned after the bundle was built (from ESI, say). Not thread-safe: only before sharing.
-    void addType(int typeId, int groupId, const QString& name);
-
     /// Loads CSV files named like CCP's SDE tables from `directory` (a resource path or a folder).
     static StaticData load(const QString& directory);
 

@@ -1,6 +1,7 @@
 #include "storage/KillmailReader.h"
 
 #include "storage/Database.h"
+#include "storage/StorageError.h"
 #include "storage/StoredItems.h"
 #include "util/UtcTime.h"
 
@@ -33,6 +34,16 @@ std::optional<T> optionalField(const QSqlQuery& query, int column)
 
 } // namespace
 
+UnixTime storedKillmailTime(const QVariant& value, KillmailId killmailId)
+{
+    const auto time = utc::fromSqlTimestamp(value.toString());
+    if (!time) {
+        throw StorageError(
+            QStringLiteral("killmail %1 has an unreadable time '%2'").arg(killmailId).arg(value.toString()));
+    }
+    return *time;
+}
+
 KillmailReader::KillmailReader(Database& database)
     : m_database(database)
 {
@@ -57,7 +68,7 @@ std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& 
         ValuedKillmail valued;
         Killmail& km = valued.killmail;
         km.killmailId = killmails.value(0).toLongLong();
-        km.killmailTime = utc::fromSqlTimestamp(killmails.value(1).toString()).value_or(0);
+        km.killmailTime = storedKillmailTime(killmails.value(1), km.killmailId);
         km.solarSystemId = killmails.value(2).toInt();
         km.moonId = optionalField<std::int64_t>(killmails, 3);
         km.warId = optionalField<std::int64_t>(killmails, 4);

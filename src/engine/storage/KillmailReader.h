@@ -2,11 +2,16 @@
 
 #include "storage/KillmailRows.h"
 
+#include <QVariant>
+
 #include <vector>
 
 namespace km {
 
 class Database;
+
+/// A "killmailTime" as either database returns it; throws StorageError naming the killmail when unreadable.
+UnixTime storedKillmailTime(const QVariant& value, KillmailId killmailId);
 
 /// Reads stored killmails back into the model: the killmail row, its attackers and its item tree.
 class KillmailReader {

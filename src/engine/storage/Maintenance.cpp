@@ -25,19 +25,15 @@ void Maintenance::start()
     m_timer.start();
 }
 
-bool Maintenance::runOnce()
+void Maintenance::runOnce()
 {
-    bool ok = true;
     try {
         Database database(m_url);
         PartitionManager(database).ensureAhead(QDateTime::currentDateTimeUtc().date());
         qCInfo(lcMaintenance) << "maintenance done";
     } catch (const StorageError& error) {
         qCWarning(lcMaintenance) << "maintenance failed:" << error.message();
-        ok = false;
     }
-    Q_EMIT finished(ok);
-    return ok;
 }
 
 } // namespace km

@@ -17,11 +17,8 @@ public:
     explicit Maintenance(DatabaseUrl url, QObject* parent = nullptr);
 
     void start();
-    /// One round of maintenance now; false (and a logged warning) when the database refused.
-    bool runOnce();
-
-Q_SIGNALS:
-    void finished(bool ok);
+    /// One round of maintenance now; a refusing database is logged as a warning and tried again tomorrow.
+    void runOnce();
 
 private:
     DatabaseUrl m_url;

@@ -17,7 +17,7 @@ QByteArray toSqlTimestamp(UnixTime time);
 std::optional<UnixTime> fromSqlTimestamp(QStringView text);
 QDate dateOf(UnixTime time);
 UnixTime startOfDay(QDate date);
-/// The first instant of the month that holds `time`.
+/// The first day of the month that holds `time`.
 QDate monthOf(UnixTime time);
 
 } // namespace km::utc
