@@ -1,5 +1,6 @@
 // killmail-console: one executable for the operator console, the headless server and the CLI subcommands.
 #include "Command.h"
+#include "EngineOptions.h"
 #include "Headless.h"
 #include "PlaceholderWindow.h"
 #include "storage/DatabaseUrl.h"
@@ -20,7 +21,7 @@ int commandIndex(int argc, char** argv)
 {
     for (int i = 1; i < argc; ++i) {
         const QString word = QString::fromLocal8Bit(argv[i]);
-        if (word == QLatin1StringView("--database") || word == QLatin1StringView("-d")) {
+        if (km::cli::EngineOptions::valueOptionSpellings().contains(word)) {
             ++i;
             continue;
         }
@@ -82,6 +83,8 @@ int main(int argc, char** argv)
     const QCommandLineOption headlessOption(QStringLiteral("headless"),
                                             QStringLiteral("Run the engine without a window."));
     parser.addOptions({databaseOption, verboseOption, headlessOption});
+    const km::cli::EngineOptions engineOptions;
+    engineOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("A subcommand (see below); none opens the console."));
 
@@ -118,7 +121,13 @@ int main(int argc, char** argv)
         return km::cli::runCommand(commandArguments, *url);
     }
     if (parser.isSet(headlessOption)) {
-        return km::cli::runHeadless(*url);
+        QString settingsError;
+        const auto settings = engineOptions.read(parser, settingsError);
+        if (!settings) {
+            QTextStream(stderr) << settingsError << "\n";
+            return 2;
+        }
+        return km::cli::runHeadless(*url, *settings);
     }
     km::ui::PlaceholderWindow window(url->redacted());
     window.show();

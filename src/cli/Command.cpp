@@ -8,6 +8,7 @@
 #include "ImportKillmailsCommand.h"
 #include "PartitionsCommand.h"
 #include "PricesCommands.h"
+#include "QueueCommands.h"
 
 #include <QCoreApplication>
 
@@ -49,6 +50,9 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(std::make_unique<PricesRevalueCommand>());
     commands.push_back(std::make_unique<PartitionsCommand>());
     commands.push_back(std::make_unique<CheckDataCommand>());
+    for (auto& command : queueCommands()) {
+        commands.push_back(std::move(command));
+    }
     return commands;
 }
 

@@ -29,7 +29,7 @@ void onSignal(int)
 
 } // namespace
 
-int runHeadless(const DatabaseUrl& url)
+int runHeadless(const DatabaseUrl& url, const WorkerSettings& settings)
 {
     try {
         Database database(url);
@@ -41,20 +41,30 @@ int runHeadless(const DatabaseUrl& url)
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
         return 1;
     }
+    QueueWorkers workers(url, settings);
+    int exitCode = 0;
+    QObject::connect(&workers, &QueueWorkers::failed, [&workers, &exitCode](const QString& error) {
+        QTextStream(stderr) << "cannot run the queue workers: " << error << "\n";
+        exitCode = 1;
+        workers.stop();
+    });
+    QObject::connect(&workers, &QueueWorkers::stopped, [] { QCoreApplication::quit(); });
     QSocketNotifier notifier(signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, [] {
+    QObject::connect(&notifier, &QSocketNotifier::activated, [&workers] {
         char byte = 0;
         [[maybe_unused]] const auto read = ::read(signalPipe[0], &byte, 1);
-        qCInfo(lcHeadless) << "stopping on signal";
-        QCoreApplication::quit();
+        qCInfo(lcHeadless) << "stopping on signal: finishing the jobs in hand";
+        workers.stop();
     });
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
 
     Maintenance maintenance(url);
     maintenance.start();
+    workers.start();
     qCInfo(lcHeadless) << "running headless on" << url.redacted();
-    return QCoreApplication::exec();
+    const int loopExit = QCoreApplication::exec();
+    return exitCode != 0 ? exitCode : loopExit;
 }
 
 } // namespace km::cli

@@ -15,6 +15,15 @@ std::vector<Killmail> allFixtureKillmails();
 /// One fixture by killmail ID.
 Killmail fixtureKillmail(KillmailId id);
 
+/// A real killmail as ESI serves it (the fixture without its zKillboard block), with the hash that addresses it.
+struct EsiFixture {
+    KillmailId killmailId = 0;
+    QString hash;
+    QByteArray body;
+};
+/// Every fixture that has a hash, in file-name order.
+std::vector<EsiFixture> allEsiFixtures();
+
 /// Deterministic made-up prices so that stored values are non-trivial and checkable.
 class FixedPrices final : public PriceSource {
 public:

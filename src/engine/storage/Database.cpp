@@ -2,6 +2,8 @@
 
 #include "storage/StorageError.h"
 
+#include <libpq-fe.h>
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
@@ -135,10 +137,29 @@ void Database::beginWrite()
 {
     exec(m_url.backend == Backend::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), {},
          "begin a transaction");
+    m_inTransaction = true;
 }
 
-void Database::commit() { exec(QStringLiteral("COMMIT"), {}, "commit"); }
+void Database::commit()
+{
+    m_inTransaction = false; // a failed COMMIT ends the transaction too (PostgreSQL rolls it back)
+    exec(QStringLiteral("COMMIT"), {}, "commit");
+}
 
-void Database::rollback() { exec(QStringLiteral("ROLLBACK"), {}, "roll back"); }
+bool Database::reconnectIfLost()
+{
+    if (m_url.backend != Backend::Postgres || PQstatus(postgresHandle()) == CONNECTION_OK) {
+        return false;
+    }
+    PQreset(postgresHandle());
+    m_inTransaction = false;
+    return true;
+}
+
+void Database::rollback()
+{
+    m_inTransaction = false;
+    exec(QStringLiteral("ROLLBACK"), {}, "roll back");
+}
 
 } // namespace km

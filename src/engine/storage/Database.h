@@ -40,6 +40,9 @@ public:
     void beginWrite();
     void commit();
     void rollback();
+    [[nodiscard]] bool inTransaction() const { return m_inTransaction; }
+    /// After a failure: re-establishes a PostgreSQL connection the server dropped. True when it was lost.
+    bool reconnectIfLost();
 
 private:
     void configureSqlite();
@@ -48,15 +51,22 @@ private:
     DatabaseUrl m_url;
     QString m_connectionName;
     QSqlDatabase m_db;
+    bool m_inTransaction = false;
 };
 
-/// Commits on `commit()`, rolls back if left without it (an exception, an early return).
+/**
+ * Commits on `commit()`, rolls back if left without it (an exception, an early return). Inside a transaction
+ * that is already open it joins it: the outer one commits or rolls back the whole.
+ */
 class WriteTransaction {
 public:
     explicit WriteTransaction(Database& database)
         : m_database(database)
+        , m_done(database.inTransaction())
     {
-        m_database.beginWrite();
+        if (!m_done) {
+            m_database.beginWrite();
+        }
     }
     ~WriteTransaction()
     {
@@ -72,13 +82,15 @@ public:
 
     void commit()
     {
-        m_database.commit();
-        m_done = true;
+        if (!m_done) {
+            m_done = true;
+            m_database.commit();
+        }
     }
 
 private:
     Database& m_database;
-    bool m_done = false;
+    bool m_done;
 };
 
 } // namespace km

@@ -57,13 +57,18 @@ PostgresKillmailWriter::PostgresKillmailWriter(Database& database, const StaticD
 {
 }
 
-WriteResult PostgresKillmailWriter::write(const std::vector<ValuedKillmail>& batch)
+void PostgresKillmailWriter::prepare(const std::vector<ValuedKillmail>& batch)
 {
     QSet<QDate> months;
     for (const ValuedKillmail& valued : batch) {
         months.insert(utc::monthOf(valued.killmail.killmailTime));
     }
     m_partitions.ensureMonths(months);
+}
+
+WriteResult PostgresKillmailWriter::write(const std::vector<ValuedKillmail>& batch)
+{
+    prepare(batch);
 
     WriteResult result;
     WriteTransaction transaction(m_database);

@@ -15,6 +15,7 @@ public:
     PostgresKillmailWriter(Database& database, const StaticData& staticData);
 
     WriteResult write(const std::vector<ValuedKillmail>& batch) override;
+    void prepare(const std::vector<ValuedKillmail>& batch) override;
 
 private:
     std::vector<const ValuedKillmail*> claim(const std::vector<ValuedKillmail>& batch);

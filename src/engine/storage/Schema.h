@@ -11,7 +11,8 @@ namespace km {
 
 class Database;
 
-enum class ColumnType { BigInt, Integer, SmallInt, Timestamp, Date, Money, Double, Boolean, Text };
+/// `Identity`: a BIGINT key the database numbers itself. `Document`: text of any length (JSON, error messages).
+enum class ColumnType { BigInt, Identity, Integer, SmallInt, Timestamp, Date, Money, Double, Boolean, Text, Document };
 
 struct Column {
     const char* name = nullptr;
@@ -23,6 +24,9 @@ struct Column {
 struct Index {
     const char* name = nullptr;
     QStringList columns;
+    bool unique = false;
+    /// A partial index's predicate, written for both databases.
+    const char* where = nullptr;
 };
 
 /// A table as both databases should have it; PostgreSQL partitions it by month when `partitionColumn` is set.
@@ -66,7 +70,7 @@ private:
 };
 
 /**
- * The secondary indexes of an SQLite database during an initial bulk load: building them once at the end is
+ * The secondary indexes of the killmail tables of an SQLite database during an initial bulk load: building them once at the end is
  * several times faster than maintaining them row by row. Dropped only while `killmails` is empty, and
  * restored at the end of the load, or by the next Migrator::migrate() if the process died during it.
  */

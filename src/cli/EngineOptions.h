@@ -1,0 +1,33 @@
+#pragma once
+
+#include "processing/QueueWorkers.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <optional>
+
+namespace km::cli {
+
+/// The engine's global options (`--esi-url`, `--concurrency`, ...), each with its environment variable.
+class EngineOptions {
+public:
+    EngineOptions();
+
+    void addTo(QCommandLineParser& parser) const;
+    /// The workers' settings from the flags, else the environment, else the defaults; nullopt with `error` set
+    /// when a value is malformed.
+    [[nodiscard]] std::optional<WorkerSettings> read(const QCommandLineParser& parser, QString& error) const;
+
+    /// Every global option that takes a value, as written on the command line (`--database`, `-d`, ...).
+    static QStringList valueOptionSpellings();
+
+private:
+    QCommandLineOption m_esiUrl;
+    QCommandLineOption m_esiContact;
+    QCommandLineOption m_concurrency;
+    QCommandLineOption m_noEntityUpdates;
+};
+
+} // namespace km::cli

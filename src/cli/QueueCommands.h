@@ -1,0 +1,20 @@
+#pragma once
+
+#include "Command.h"
+
+#include <memory>
+#include <vector>
+
+namespace km::cli {
+
+/**
+ * The operator's view of the durable job queues (killmail, character, corporation, alliance):
+ * - `queue:stats [QUEUE] [--json]`: waiting, delayed, active, completed and failed jobs and the oldest wait;
+ * - `queue:list QUEUE --failed [--limit N] [--json]`: the failed jobs, most recent first, with their last error;
+ * - `queue:retry QUEUE --failed`: puts the failed jobs back to wait with fresh attempts;
+ * - `queue:clear QUEUE [--failed] [--completed]`: deletes finished jobs;
+ * - `queue:add killmail ID HASH` or `queue:add character|corporation|alliance ID` [--priority P]: queues one job.
+ */
+std::vector<std::unique_ptr<Command>> queueCommands();
+
+} // namespace km::cli

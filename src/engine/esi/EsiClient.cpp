@@ -1,0 +1,447 @@
+#include "esi/EsiClient.h"
+
+#include <QCoroNetworkReply>
+#include <QCoroTimer>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTimer>
+
+#include <list>
+
+Q_LOGGING_CATEGORY(lcEsi, "killmail.esi", QtInfoMsg)
+
+namespace km {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+/// ETag and body per GET path, least recently used first out.
+class EsiClient::EtagCache {
+public:
+    struct Entry {
+        QByteArray etag;
+        QByteArray body;
+    };
+
+    explicit EtagCache(int capacity)
+        : m_capacity(capacity)
+    {
+    }
+
+    std::optional<Entry> find(const QString& path)
+    {
+        const auto found = m_index.constFind(path);
+        if (found == m_index.cend()) {
+            return std::nullopt;
+        }
+        m_order.splice(m_order.begin(), m_order, *found);
+        return (*found)->second;
+    }
+
+    void insert(const QString& path, Entry entry)
+    {
+        remove(path);
+        m_order.emplace_front(path, std::move(entry));
+        m_index.insert(path, m_order.begin());
+        if (int(m_order.size()) > m_capacity) {
+            m_index.remove(m_order.back().first);
+            m_order.pop_back();
+        }
+    }
+
+    void remove(const QString& path)
+    {
+        if (const auto found = m_index.constFind(path); found != m_index.cend()) {
+            m_order.erase(*found);
+            m_index.erase(found);
+        }
+    }
+
+private:
+    using Order = std::list<std::pair<QString, Entry>>;
+    int m_capacity;
+    Order m_order;
+    QHash<QString, Order::iterator> m_index;
+};
+
+namespace {
+
+constexpr int etagCacheEntries = 2000;
+
+struct DeleteLater {
+    void operator()(QObject* object) const { object->deleteLater(); }
+};
+
+bool isKillmailPath(const QString& path) { return EsiRateLimits::routeKey(path) == QLatin1String("/killmails/"); }
+
+/// True for a failure of the transfer itself rather than an HTTP status.
+bool isTransportFailure(QNetworkReply::NetworkError error)
+{
+    return (error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied)
+        || (error >= QNetworkReply::ProtocolUnknownError && error <= QNetworkReply::ProtocolFailure);
+}
+
+/// ESI's `{"error": "..."}`, or the start of whatever else came.
+QString errorText(const QByteArray& body)
+{
+    const QJsonDocument json = QJsonDocument::fromJson(body);
+    if (json.isObject() && json.object().value(QLatin1String("error")).isString()) {
+        return json.object().value(QLatin1String("error")).toString();
+    }
+    QString text = QString::fromUtf8(body.left(200)).simplified();
+    for (QChar& c : text) {
+        if (!c.isPrint()) {
+            c = QLatin1Char('?');
+        }
+    }
+    return text;
+}
+
+QString seconds1(milliseconds duration) { return QString::number(duration.count() / 1000.0, 'f', 1); }
+
+/// JSON of the expected shape, or the reason it is not (a cut or garbled body is worth asking again).
+std::optional<QString> jsonProblem(const QByteArray& body, const QJsonParseError& error)
+{
+    if (body.trimmed().isEmpty()) {
+        return QStringLiteral("empty body");
+    }
+    if (error.error != QJsonParseError::NoError) {
+        return QStringLiteral("truncated or malformed JSON body (%1 bytes, %2 at offset %3)")
+            .arg(body.size())
+            .arg(error.errorString())
+            .arg(error.offset);
+    }
+    return std::nullopt;
+}
+
+QList<qint64> uniquePositive(const QList<qint64>& ids)
+{
+    QList<qint64> unique;
+    QSet<qint64> seen;
+    for (qint64 id : ids) {
+        if (id > 0 && !seen.contains(id)) {
+            seen.insert(id);
+            unique.append(id);
+        }
+    }
+    return unique;
+}
+
+QByteArray idArray(const QList<qint64>& ids)
+{
+    QJsonArray array;
+    for (qint64 id : ids) {
+        array.append(id);
+    }
+    return QJsonDocument(array).toJson(QJsonDocument::Compact);
+}
+
+EsiJson failed(const EsiReply& reply) { return {false, {}, reply.error, reply.transient, reply.retryAfter}; }
+
+} // namespace
+
+EsiClient::EsiClient(EsiSettings settings, std::shared_ptr<EsiRateLimits> limits, QObject* parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_limits(limits ? std::move(limits) : std::make_shared<EsiRateLimits>(m_settings))
+    , m_network(new QNetworkAccessManager(this))
+    , m_etags(std::make_unique<EtagCache>(etagCacheEntries))
+{
+    m_network->setAutoDeleteReplies(false);
+}
+
+EsiClient::~EsiClient() = default;
+
+QCoro::Task<EsiReply> EsiClient::get(QString path) { return send(QByteArrayLiteral("GET"), std::move(path), {}); }
+
+QCoro::Task<EsiReply> EsiClient::post(QString path, QByteArray jsonBody)
+{
+    return send(QByteArrayLiteral("POST"), std::move(path), std::move(jsonBody));
+}
+
+QCoro::Task<EsiRateLimits::Reservation> EsiClient::admission(QString path)
+{
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        EsiRateLimits::Reservation reservation = m_limits->reserve(path);
+        if (reservation.admitted()) {
+            const auto waited = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+            if (waited.count() > 0) {
+                m_limits->recordWait(waited);
+            }
+            if (waited > seconds(1)) {
+                qCInfo(lcEsi).noquote() << "waited" << seconds1(waited) << "s for the rate limits before" << path;
+            }
+            co_return reservation;
+        }
+        co_await QCoro::sleepFor(reservation.wait);
+    }
+}
+
+QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArray body)
+{
+    const QString route = QStringLiteral("ESI %1 %2").arg(QString::fromLatin1(method), path);
+    const bool cacheable = method == "GET" && !isKillmailPath(path);
+    QUrl url = m_settings.baseUrl;
+    QString basePath = url.path();
+    while (basePath.endsWith(QLatin1Char('/'))) {
+        basePath.chop(1);
+    }
+    url.setPath(basePath + path.section(QLatin1Char('?'), 0, 0));
+    if (path.contains(QLatin1Char('?'))) {
+        url.setQuery(path.section(QLatin1Char('?'), 1));
+    }
+
+    for (int attempt = 0;; ++attempt) {
+        const EsiRateLimits::Reservation reservation = co_await admission(path);
+
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::UserAgentHeader, m_settings.userAgent());
+        request.setRawHeader("X-Compatibility-Date", m_settings.compatibilityDate.toLatin1());
+        request.setRawHeader("Accept", "application/json");
+        // No Accept-Encoding here on purpose: QNAM then offers gzip itself and decodes the answer; one set by
+        // hand would leave the body compressed.
+        const std::optional<EtagCache::Entry> cached = cacheable ? m_etags->find(path) : std::nullopt;
+        if (cached) {
+            request.setRawHeader("If-None-Match", cached->etag);
+        }
+        QNetworkReply* started = nullptr;
+        if (method == "GET") {
+            started = m_network->get(request);
+        } else {
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+            started = m_network->post(request, body);
+        }
+        const std::unique_ptr<QNetworkReply, DeleteLater> reply(started);
+        bool timedOut = false;
+        QTimer timer;
+        timer.setSingleShot(true);
+        timer.setTimerType(Qt::PreciseTimer);
+        connect(&timer, &QTimer::timeout, started, [&timedOut, started] {
+            timedOut = true;
+            started->abort();
+        });
+        timer.start(m_settings.timeout);
+        co_await started;
+        timer.stop();
+
+        EsiAnswerInfo info;
+        info.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        info.timedOut = timedOut;
+        info.group = reply->rawHeader("X-Ratelimit-Group");
+        info.limit = reply->rawHeader("X-Ratelimit-Limit");
+        info.remaining = reply->rawHeader("X-Ratelimit-Remaining");
+        info.used = reply->rawHeader("X-Ratelimit-Used");
+        info.errorLimitRemain = reply->rawHeader("X-ESI-Error-Limit-Remain");
+        info.errorLimitReset = reply->rawHeader("X-ESI-Error-Limit-Reset");
+        info.retryAfter = reply->rawHeader("Retry-After");
+        if (timedOut) {
+            info.status = 0;
+        }
+        m_limits->settle(reservation, info);
+
+        EsiReply result;
+        result.status = info.status;
+        result.body = reply->isOpen() ? reply->readAll() : QByteArray();
+        if (timedOut) {
+            result.transient = true;
+            result.error =
+                QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(m_settings.timeout));
+            co_return result;
+        }
+        if (isTransportFailure(reply->error())) {
+            result.transient = true;
+            result.error = info.status > 0
+                ? QStringLiteral("%1: answer truncated or garbled, cut off after %2 bytes of its body (%3)")
+                      .arg(route)
+                      .arg(result.body.size())
+                      .arg(reply->errorString())
+                : QStringLiteral("%1: network error: %2").arg(route, reply->errorString());
+            co_return result;
+        }
+        const int status = info.status;
+        result.retryAfter = EsiRateLimits::parseRetryAfter(info.retryAfter);
+        if (status >= 200 && status < 300) {
+            const QByteArray etag = reply->rawHeader("ETag");
+            if (cacheable && !etag.isEmpty()) {
+                m_etags->insert(path, {etag, result.body});
+            }
+            co_return result;
+        }
+        if (status == 304 && cached) {
+            result.status = 200;
+            result.body = cached->body;
+            co_return result;
+        }
+        const QString detail = errorText(result.body);
+        result.error =
+            QStringLiteral("%1: HTTP %2%3").arg(route).arg(status).arg(detail.isEmpty() ? QString() : ": " + detail);
+        if (status == 429) {
+            if (attempt < m_settings.max429Retries) {
+                qCInfo(lcEsi).noquote() << route << "answered 429 (rate limited), Retry-After"
+                                        << (result.retryAfter ? QString::number(result.retryAfter->count()) + " s"
+                                                              : QStringLiteral("missing"));
+                continue;
+            }
+            qCWarning(lcEsi).noquote() << route << "still answers 429 after" << attempt + 1 << "tries";
+            result.transient = true;
+        } else if (status == 420) {
+            const auto reset = EsiRateLimits::parseRetryAfter(info.errorLimitReset);
+            if (reset) {
+                result.retryAfter = reset;
+            }
+            qCWarning(lcEsi).noquote() << route << "answered 420: error limit reached, every request waits"
+                                       << result.retryAfter.value_or(seconds(60)).count() << "s";
+            result.transient = true;
+        } else if (status >= 500 || status == 0 || status == 304) {
+            // A 304 without a cached body (none was offered) cannot be used; asked again, it comes whole.
+            result.transient = true;
+        }
+        co_return result;
+    }
+}
+
+QCoro::Task<KillmailFetch> EsiClient::fetchKillmail(qint64 id, QString hash)
+{
+    KillmailFetch fetch;
+    static const QRegularExpression hexHash(QStringLiteral("^[0-9a-fA-F]{1,128}$"));
+    if (id <= 0 || !hexHash.match(hash).hasMatch()) {
+        fetch.outcome = KillmailFetch::Outcome::BadHash;
+        fetch.error = QStringLiteral("killmail %1: \"%2\" is not a killmail id and hash").arg(id).arg(hash.left(80));
+        co_return fetch;
+    }
+    const EsiReply reply = co_await get(QStringLiteral("/killmails/%1/%2").arg(id).arg(hash));
+    fetch.error = reply.error;
+    fetch.retryAfter = reply.retryAfter;
+    if (reply.ok()) {
+        QJsonParseError parseError;
+        const QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
+        const auto problem = jsonProblem(reply.body, parseError);
+        if (problem || !json.isObject()) {
+            fetch.outcome = KillmailFetch::Outcome::Transient;
+            fetch.error = QStringLiteral("ESI GET /killmails/%1/%2: %3")
+                              .arg(id)
+                              .arg(hash, problem.value_or(QStringLiteral("the body is not a JSON object")));
+            co_return fetch;
+        }
+        fetch.outcome = KillmailFetch::Outcome::Ok;
+        fetch.body = reply.body;
+    } else if (reply.status == 422 || reply.status == 404) {
+        fetch.outcome = KillmailFetch::Outcome::BadHash;
+    } else {
+        fetch.outcome = reply.transient ? KillmailFetch::Outcome::Transient : KillmailFetch::Outcome::Failed;
+    }
+    co_return fetch;
+}
+
+QCoro::Task<EsiJson> EsiClient::getJson(QString path)
+{
+    const EsiReply reply = co_await get(path);
+    if (!reply.ok()) {
+        co_return failed(reply);
+    }
+    QJsonParseError parseError;
+    EsiJson result;
+    result.json = QJsonDocument::fromJson(reply.body, &parseError);
+    if (const auto problem = jsonProblem(reply.body, parseError)) {
+        co_return EsiJson{false, {}, QStringLiteral("ESI GET %1: %2").arg(path, *problem), true, std::nullopt};
+    }
+    result.ok = true;
+    co_return result;
+}
+
+QCoro::Task<EsiJson> EsiClient::names(QList<qint64> ids)
+{
+    const QList<qint64> unique = uniquePositive(ids);
+    QJsonArray merged;
+    for (qsizetype start = 0; start < unique.size(); start += maxIdsPerCall) {
+        const EsiJson chunk = co_await resolveNames(unique.mid(start, maxIdsPerCall));
+        if (!chunk.ok) {
+            co_return chunk;
+        }
+        for (const QJsonValue& entry : chunk.json.array()) {
+            merged.append(entry);
+        }
+    }
+    co_return EsiJson{true, QJsonDocument(merged), {}, false, std::nullopt};
+}
+
+QCoro::Task<EsiJson> EsiClient::resolveNames(QList<qint64> ids)
+{
+    const QString path = QStringLiteral("/universe/names");
+    const EsiReply reply = co_await post(path, idArray(ids));
+    if (reply.status == 404) {
+        // One unknown id fails the whole call: halve until the unknown ones stand alone, and leave them out.
+        if (ids.size() == 1) {
+            co_return EsiJson{true, QJsonDocument(QJsonArray()), {}, false, std::nullopt};
+        }
+        const qsizetype half = ids.size() / 2;
+        const EsiJson first = co_await resolveNames(ids.first(half));
+        if (!first.ok) {
+            co_return first;
+        }
+        const EsiJson second = co_await resolveNames(ids.sliced(half));
+        if (!second.ok) {
+            co_return second;
+        }
+        QJsonArray merged = first.json.array();
+        for (const QJsonValue& entry : second.json.array()) {
+            merged.append(entry);
+        }
+        co_return EsiJson{true, QJsonDocument(merged), {}, false, std::nullopt};
+    }
+    if (!reply.ok()) {
+        co_return failed(reply);
+    }
+    QJsonParseError parseError;
+    const QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
+    if (const auto problem = jsonProblem(reply.body, parseError); problem || !json.isArray()) {
+        co_return EsiJson{false,
+                          {},
+                          QStringLiteral("ESI POST %1: %2").arg(path, problem.value_or(QStringLiteral("not an array"))),
+                          true,
+                          std::nullopt};
+    }
+    co_return EsiJson{true, json, {}, false, std::nullopt};
+}
+
+QCoro::Task<EsiJson> EsiClient::affiliation(QList<qint64> characterIds)
+{
+    return postIds(QStringLiteral("/characters/affiliation"), std::move(characterIds));
+}
+
+QCoro::Task<EsiJson> EsiClient::postIds(QString path, QList<qint64> ids)
+{
+    const QList<qint64> unique = uniquePositive(ids);
+    QJsonArray merged;
+    for (qsizetype start = 0; start < unique.size(); start += maxIdsPerCall) {
+        const EsiReply reply = co_await post(path, idArray(unique.mid(start, maxIdsPerCall)));
+        if (!reply.ok()) {
+            co_return failed(reply);
+        }
+        QJsonParseError parseError;
+        const QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
+        if (const auto problem = jsonProblem(reply.body, parseError); problem || !json.isArray()) {
+            co_return EsiJson{
+                false,
+                {},
+                QStringLiteral("ESI POST %1: %2").arg(path, problem.value_or(QStringLiteral("not an array"))),
+                true,
+                std::nullopt};
+        }
+        for (const QJsonValue& entry : json.array()) {
+            merged.append(entry);
+        }
+    }
+    co_return EsiJson{true, QJsonDocument(merged), {}, false, std::nullopt};
+}
+
+} // namespace km

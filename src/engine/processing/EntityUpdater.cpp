@@ -1,0 +1,234 @@
+#include "processing/EntityUpdater.h"
+
+#include "esi/EsiClient.h"
+#include "storage/Database.h"
+#include "util/UtcTime.h"
+
+#include <QCoroSignal>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimer>
+
+namespace km {
+namespace {
+
+QVariant idOrNull(const QJsonObject& object, QLatin1StringView key)
+{
+    const QJsonValue value = object.value(key);
+    return value.isDouble() ? QVariant(qint64(value.toDouble())) : QVariant();
+}
+
+std::optional<std::chrono::milliseconds> retryAfterOf(const EsiJson& answer)
+{
+    if (answer.retryAfter) {
+        return std::chrono::milliseconds(*answer.retryAfter);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+/**
+ * Gathers the character jobs that run at the same time into one pair of bulk calls: every run() joins the
+ * batch being filled, which goes out when it is full or a moment after its first member, and waits for it.
+ */
+class EntityUpdater::CharacterBatch : public QObject {
+    Q_OBJECT
+public:
+    struct Result {
+        bool done = false;
+        QHash<EntityId, EntityRow> rows;
+        QString error;
+        bool transient = false;
+        std::optional<std::chrono::milliseconds> retryAfter;
+    };
+
+    explicit CharacterBatch(EsiClient& esi)
+        : m_esi(esi)
+    {
+        m_timer.setSingleShot(true);
+        m_timer.setInterval(50);
+        connect(&m_timer, &QTimer::timeout, this, [this] { send(); });
+    }
+
+    QCoro::Task<std::shared_ptr<Result>> resolve(EntityId id)
+    {
+        std::shared_ptr<Result> result = m_filling;
+        m_ids << id;
+        if (m_ids.size() >= EsiClient::maxIdsPerCall) {
+            send();
+        } else if (!m_timer.isActive()) {
+            m_timer.start();
+        }
+        while (!result->done) {
+            co_await qCoro(this, &CharacterBatch::batchDone);
+        }
+        co_return result;
+    }
+
+Q_SIGNALS:
+    void batchDone();
+
+private:
+    QCoro::Task<> send()
+    {
+        m_timer.stop();
+        const std::shared_ptr<Result> result = std::exchange(m_filling, std::make_shared<Result>());
+        const QList<qint64> ids = std::exchange(m_ids, {});
+        const EsiJson names = co_await m_esi.names(ids);
+        EsiJson affiliations = names;
+        if (names.ok) {
+            affiliations = co_await m_esi.affiliation(ids);
+        }
+        if (!names.ok || !affiliations.ok) {
+            const EsiJson& failed = names.ok ? affiliations : names;
+            result->error = failed.error;
+            result->transient = failed.transient;
+            result->retryAfter = retryAfterOf(failed);
+        } else {
+            // IDs are unique across categories, and these came from character fields: the category is not checked
+            // (old characters have IDs outside today's character ranges).
+            for (const QJsonValue& entry : names.json.array()) {
+                const QJsonObject name = entry.toObject();
+                const EntityId id = EntityId(name.value(QLatin1StringView("id")).toDouble());
+                if (ids.contains(id)) {
+                    result->rows.insert(id, EntityRow{id, name.value(QLatin1StringView("name")).toString(), {}});
+                }
+            }
+            for (const QJsonValue& entry : affiliations.json.array()) {
+                const QJsonObject affiliation = entry.toObject();
+                const auto row =
+                    result->rows.find(EntityId(affiliation.value(QLatin1StringView("character_id")).toDouble()));
+                if (row != result->rows.end()) {
+                    row->details.insert(QStringLiteral("corporationId"),
+                                        idOrNull(affiliation, QLatin1StringView("corporation_id")));
+                    row->details.insert(QStringLiteral("allianceId"), idOrNull(affiliation, QLatin1StringView("alliance_id")));
+                    row->details.insert(QStringLiteral("factionId"), idOrNull(affiliation, QLatin1StringView("faction_id")));
+                }
+            }
+        }
+        result->done = true;
+        Q_EMIT batchDone();
+    }
+
+    EsiClient& m_esi;
+    QTimer m_timer;
+    QList<qint64> m_ids;
+    std::shared_ptr<Result> m_filling = std::make_shared<Result>();
+};
+
+EntityUpdater::EntityUpdater(Database& database, std::unique_ptr<EsiClient> esi, EntityKind kind)
+    : m_database(database)
+    , m_esi(std::move(esi))
+    , m_table(entityTable(kind))
+    , m_characters(kind == EntityKind::Character ? std::make_unique<CharacterBatch>(*m_esi) : nullptr)
+{
+}
+
+EntityUpdater::~EntityUpdater() = default;
+
+std::optional<EntityId> EntityUpdater::idOf(const Job& job)
+{
+    bool ok = false;
+    const EntityId id = job.dedupKey.toLongLong(&ok);
+    return ok && id > 0 ? std::optional<EntityId>(id) : std::nullopt;
+}
+
+QCoro::Task<JobResult> EntityUpdater::run(const Job& job)
+{
+    const std::optional<EntityId> id = idOf(job);
+    if (!id) {
+        co_return JobResult::fail(job.id, QStringLiteral("%1 job: '%2' is not an ID").arg(m_table.queue, job.dedupKey));
+    }
+    if (m_aborting) {
+        co_return JobResult::retry(job.id, QStringLiteral("stopping"));
+    }
+    if (m_characters) { // (GCC 12 mis-compiles co_await inside a conditional expression)
+        co_return co_await runCharacter(job, *id);
+    }
+    co_return co_await runOrganisation(job, *id);
+}
+
+QCoro::Task<JobResult> EntityUpdater::runCharacter(const Job& job, EntityId id)
+{
+    const std::shared_ptr<CharacterBatch::Result> batch = co_await m_characters->resolve(id);
+    if (!batch->error.isEmpty()) {
+        co_return batch->transient ? JobResult::retry(job.id, batch->error, batch->retryAfter)
+                                   : JobResult::fail(job.id, batch->error);
+    }
+    const auto row = batch->rows.constFind(id);
+    if (row == batch->rows.cend()) {
+        co_return JobResult::fail(job.id, QStringLiteral("ESI does not know character %1").arg(id));
+    }
+    m_rows.insert(job.id, *row);
+    co_return JobResult::completed(job.id);
+}
+
+QCoro::Task<JobResult> EntityUpdater::runOrganisation(const Job& job, EntityId id)
+{
+    const EsiJson answer = co_await m_esi->getJson(QStringLiteral("/%1s/%2").arg(m_table.queue).arg(id));
+    if (!answer.ok) {
+        co_return answer.transient ? JobResult::retry(job.id, answer.error, retryAfterOf(answer))
+                                   : JobResult::fail(job.id, answer.error);
+    }
+    const QJsonObject object = answer.json.object();
+    EntityRow row{id, object.value(QLatin1StringView("name")).toString(), {}};
+    row.details.insert(QStringLiteral("ticker"), object.value(QLatin1StringView("ticker")).toString());
+    if (m_table.kind == EntityKind::Corporation) {
+        row.details.insert(QStringLiteral("allianceId"), idOrNull(object, QLatin1StringView("alliance_id")));
+        row.details.insert(QStringLiteral("factionId"), idOrNull(object, QLatin1StringView("faction_id")));
+        row.details.insert(QStringLiteral("memberCount"), idOrNull(object, QLatin1StringView("member_count")));
+    } else {
+        row.details.insert(QStringLiteral("executorCorporationId"), idOrNull(object, QLatin1StringView("executor_corporation_id")));
+    }
+    m_rows.insert(job.id, row);
+    co_return JobResult::completed(job.id);
+}
+
+void EntityUpdater::commit(std::vector<FinishedJob>& finished, JobQueue& /*queue*/)
+{
+    for (const FinishedJob& job : finished) {
+        const auto row = m_rows.constFind(job.job.id);
+        if (job.result.outcome == JobResult::Outcome::Completed && row != m_rows.cend()) {
+            upsert(*row);
+        }
+    }
+}
+
+void EntityUpdater::upsert(const EntityRow& row)
+{
+    QStringList columns{QStringLiteral("\"%1\"").arg(m_table.keyColumn), QStringLiteral("\"name\""),
+                        QStringLiteral("\"updatedAt\"")};
+    QVariantList values{qint64(row.id), row.name, QString::fromLatin1(utc::toSqlTimestamp(QDateTime::currentSecsSinceEpoch()))};
+    for (auto detail = row.details.cbegin(); detail != row.details.cend(); ++detail) {
+        columns << QStringLiteral("\"%1\"").arg(detail.key());
+        values << detail.value();
+    }
+    QStringList updates;
+    for (qsizetype i = 1; i < columns.size(); ++i) {
+        updates << QStringLiteral("%1 = excluded.%1").arg(columns[i]);
+    }
+    m_database.exec(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (%4) DO UPDATE SET %5")
+                        .arg(m_table.table, columns.join(u','), QStringList(columns.size(), QStringLiteral("?")).join(u','),
+                             columns.front(), updates.join(u',')),
+                    values, "store an entity");
+}
+
+void EntityUpdater::committed(const std::vector<FinishedJob>& finished)
+{
+    for (const FinishedJob& job : finished) {
+        m_rows.remove(job.job.id);
+    }
+}
+
+void EntityUpdater::discard(const std::vector<qint64>& jobIds)
+{
+    for (const qint64 id : jobIds) {
+        m_rows.remove(id);
+    }
+}
+
+} // namespace km
+
+#include "EntityUpdater.moc"

@@ -1,0 +1,173 @@
+#include "processing/KillmailProcessor.h"
+
+#include "esi/EsiClient.h"
+#include "parse/KillmailParser.h"
+#include "prices/PriceBook.h"
+#include "processing/StoredKillmail.h"
+#include "queue/KillmailJobs.h"
+#include "staticdata/StaticData.h"
+#include "storage/Database.h"
+#include "storage/KillmailWriter.h"
+#include "valuation/Flags.h"
+#include "valuation/Valuation.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcProcessor, "killmail.processor", QtInfoMsg)
+
+namespace km {
+
+KillmailProcessor::KillmailProcessor(Database& database, const StaticData& staticData, std::unique_ptr<EsiClient> esi,
+                                     EntityRefreshSettings entitySettings, KillmailAnnouncer* announcer)
+    : m_database(database)
+    , m_staticData(staticData)
+    , m_esi(std::move(esi))
+    , m_entitySettings(entitySettings)
+    , m_announcer(announcer)
+    , m_classifier(std::make_unique<FlagClassifier>(staticData))
+    , m_prices(std::make_unique<PriceBook>(database))
+    , m_valuator(std::make_unique<Valuator>(staticData, *m_prices))
+    , m_writer(KillmailWriter::create(database, staticData))
+{
+}
+
+KillmailProcessor::~KillmailProcessor() = default;
+
+QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
+{
+    QString error;
+    const std::optional<KillmailJob> killmail = KillmailJob::fromPayload(job.payload, error);
+    if (!killmail) {
+        ++m_counters.rejected;
+        co_return JobResult::fail(job.id, error);
+    }
+    if (!storedKillmailIds(m_database, {killmail->killmailId}).empty()) {
+        ++m_counters.duplicates;
+        co_return JobResult::completed(job.id);
+    }
+    if (!killmail->esiBody.isEmpty()) {
+        co_return accept(job, killmail->esiBody, killmail->hash, killmail->source);
+    }
+    if (!m_esi) {
+        co_return JobResult::fail(job.id, QStringLiteral("killmail %1 has no body and ESI is not available")
+                                              .arg(killmail->killmailId));
+    }
+    if (m_aborting) {
+        co_return JobResult::retry(job.id, QStringLiteral("stopping"));
+    }
+    const KillmailFetch fetch = co_await m_esi->fetchKillmail(killmail->killmailId, killmail->hash);
+    switch (fetch.outcome) {
+    case KillmailFetch::Outcome::Ok:
+        ++m_counters.fetchedFromEsi;
+        co_return accept(job, fetch.body, killmail->hash, killmail->source);
+    case KillmailFetch::Outcome::BadHash:
+        ++m_counters.badHashes;
+        qCWarning(lcProcessor).noquote() << "killmail" << killmail->killmailId << "hash" << killmail->hash << "from"
+                                         << killmail->source << "is refused by ESI:" << fetch.error;
+        co_return JobResult::fail(job.id, fetch.error);
+    case KillmailFetch::Outcome::Transient:
+        co_return JobResult::retry(job.id, fetch.error,
+                                   fetch.retryAfter ? std::optional<std::chrono::milliseconds>(*fetch.retryAfter)
+                                                    : std::nullopt);
+    case KillmailFetch::Outcome::Failed: break;
+    }
+    co_return JobResult::fail(job.id, fetch.error);
+}
+
+JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, const QString& hash, const QString& source)
+{
+    const QString origin = QStringLiteral("killmail job %1").arg(job.dedupKey);
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (!document.isObject()) {
+        ++m_counters.rejected;
+        return JobResult::fail(job.id,
+                               QStringLiteral("%1: the body is not a JSON object: %2").arg(origin, parseError.errorString()));
+    }
+    ParseOutcome outcome = KillmailParser::parseEsiBody(document.object(), hash, origin);
+    if (const auto* rejected = std::get_if<ParseError>(&outcome)) {
+        ++m_counters.rejected;
+        return JobResult::fail(job.id, rejected->toString());
+    }
+    auto* parsed = std::get_if<ParsedKillmail>(&outcome);
+    if (!parsed || QString::number(parsed->killmail.killmailId) != job.dedupKey) {
+        ++m_counters.rejected;
+        return JobResult::fail(job.id, QStringLiteral("%1: the body is killmail %2, not the one asked for")
+                                           .arg(origin)
+                                           .arg(parsed ? parsed->killmail.killmailId : 0));
+    }
+    Output output{ValuedKillmail{std::move(parsed->killmail), {}, {}}, source};
+    output.valued.flags = m_classifier->classify(output.valued.killmail);
+    m_prices->prepare({&output.valued.killmail});
+    output.valued.values = m_valuator->value(output.valued.killmail);
+    m_outputs.insert(job.id, std::move(output));
+    return JobResult::completed(job.id);
+}
+
+std::vector<ValuedKillmail> KillmailProcessor::completedOutputs(const std::vector<FinishedJob>& finished) const
+{
+    std::vector<ValuedKillmail> batch;
+    for (const FinishedJob& job : finished) {
+        const auto output = m_outputs.constFind(job.job.id);
+        if (job.result.outcome == JobResult::Outcome::Completed && output != m_outputs.cend()) {
+            batch.push_back(output->valued);
+        }
+    }
+    return batch;
+}
+
+void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
+{
+    m_writer->prepare(completedOutputs(finished));
+}
+
+void KillmailProcessor::commit(std::vector<FinishedJob>& finished, JobQueue& queue)
+{
+    const std::vector<ValuedKillmail> batch = completedOutputs(finished);
+    m_storedInLastCommit.clear();
+    if (batch.empty()) {
+        return;
+    }
+    const WriteResult written = m_writer->write(batch);
+    m_storedInLastCommit = QSet<KillmailId>(written.storedIds.begin(), written.storedIds.end());
+    std::vector<const Killmail*> stored;
+    for (const ValuedKillmail& valued : batch) {
+        if (m_storedInLastCommit.contains(valued.killmail.killmailId)) {
+            stored.push_back(&valued.killmail);
+        }
+    }
+    EntityJobs(m_database, queue, m_entitySettings).enqueueFor(stored);
+}
+
+void KillmailProcessor::committed(const std::vector<FinishedJob>& finished)
+{
+    for (const FinishedJob& job : finished) {
+        const auto output = m_outputs.constFind(job.job.id);
+        if (output == m_outputs.cend()) {
+            continue;
+        }
+        if (m_storedInLastCommit.contains(output->valued.killmail.killmailId)) {
+            ++m_counters.stored;
+            if (m_announcer) {
+                Q_EMIT m_announcer->stored(StoredKillmail::from(output->valued, m_staticData, output->source));
+            }
+        } else {
+            ++m_counters.duplicates; // another worker stored it first
+        }
+        m_outputs.erase(output);
+    }
+    m_storedInLastCommit.clear();
+}
+
+void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
+{
+    for (const qint64 id : jobIds) {
+        m_outputs.remove(id);
+    }
+}
+
+void KillmailProcessor::abort() { m_aborting = true; }
+
+} // namespace km

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "processing/EntityJobs.h"
+#include "queue/JobHandler.h"
+#include "storage/KillmailRows.h"
+
+#include <QHash>
+
+#include <memory>
+
+namespace km {
+
+class Database;
+class EsiClient;
+class FlagClassifier;
+class KillmailAnnouncer;
+class KillmailWriter;
+class PriceBook;
+class StaticData;
+class Valuator;
+
+/// What the killmail processor has seen, for monitoring.
+struct ProcessorCounters {
+    qint64 stored = 0;
+    /// Already stored when the job ran, or stored by another worker meanwhile.
+    qint64 duplicates = 0;
+    qint64 fetchedFromEsi = 0;
+    qint64 badHashes = 0;
+    qint64 rejected = 0;
+};
+
+/**
+ * The `killmail` queue's work (without an ESI client, only jobs that carry their body can succeed): skip a killmail already stored, take the body the source gave or fetch it from
+ * ESI, parse, flag and value it; then store it, complete its job and queue its new or stale entities, all in
+ * the runner's transaction, and announce it.
+ */
+class KillmailProcessor final : public JobHandler {
+public:
+    KillmailProcessor(Database& database, const StaticData& staticData, std::unique_ptr<EsiClient> esi,
+                      EntityRefreshSettings entitySettings, KillmailAnnouncer* announcer);
+    ~KillmailProcessor() override;
+
+    QCoro::Task<JobResult> run(const Job& job) override;
+    void prepareCommit(std::vector<FinishedJob>& finished) override;
+    void commit(std::vector<FinishedJob>& finished, JobQueue& queue) override;
+    void committed(const std::vector<FinishedJob>& finished) override;
+    void discard(const std::vector<qint64>& jobIds) override;
+    void abort() override;
+
+    [[nodiscard]] const ProcessorCounters& counters() const { return m_counters; }
+
+private:
+    struct Output {
+        ValuedKillmail valued;
+        QString source;
+    };
+    JobResult accept(const Job& job, const QByteArray& body, const QString& hash, const QString& source);
+    std::vector<ValuedKillmail> completedOutputs(const std::vector<FinishedJob>& finished) const;
+
+    Database& m_database;
+    const StaticData& m_staticData;
+    std::unique_ptr<EsiClient> m_esi;
+    EntityRefreshSettings m_entitySettings;
+    KillmailAnnouncer* m_announcer;
+    std::unique_ptr<FlagClassifier> m_classifier;
+    std::unique_ptr<PriceBook> m_prices;
+    std::unique_ptr<Valuator> m_valuator;
+    std::unique_ptr<KillmailWriter> m_writer;
+    QHash<qint64, Output> m_outputs;
+    QSet<KillmailId> m_storedInLastCommit;
+    ProcessorCounters m_counters;
+    bool m_aborting = false;
+};
+
+} // namespace km

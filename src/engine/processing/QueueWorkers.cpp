@@ -1,0 +1,83 @@
+#include "processing/QueueWorkers.h"
+
+#include "esi/EsiClient.h"
+#include "esi/EsiRateLimits.h"
+#include "processing/EntityUpdater.h"
+#include "processing/KillmailProcessor.h"
+#include "queue/KillmailJobs.h"
+#include "staticdata/StaticData.h"
+
+namespace km {
+
+QueueWorkers::QueueWorkers(DatabaseUrl url, WorkerSettings settings, QObject* parent)
+    : QObject(parent)
+    , m_url(std::move(url))
+    , m_settings(std::move(settings))
+    , m_esiLimits(std::make_shared<EsiRateLimits>(m_settings.esi))
+{
+}
+
+QueueWorkers::~QueueWorkers()
+{
+    for (Worker& worker : m_workers) {
+        QMetaObject::invokeMethod(worker.runner.get(), &QueueRunner::stop, Qt::QueuedConnection);
+    }
+    for (Worker& worker : m_workers) {
+        worker.thread->wait();
+    }
+}
+
+void QueueWorkers::start()
+{
+    const StaticData& staticData = StaticData::bundled(); // loaded here, once, rather than in a worker
+    const auto esiClient = [this] { return std::make_unique<EsiClient>(m_settings.esi, m_esiLimits); };
+    addRunner(KillmailJobs::queueName, m_settings.killmails, [this, &staticData, esiClient](Database& database) {
+        return std::make_unique<KillmailProcessor>(database, staticData, esiClient(), m_settings.entities,
+                                                   &m_announcer);
+    });
+    if (m_settings.entityUpdates) {
+        for (const EntityTable& table : entityTables()) {
+            const RunnerSettings settings =
+                table.kind == EntityKind::Character ? m_settings.characters : m_settings.organisations;
+            addRunner(table.queue, settings, [esiClient, kind = table.kind](Database& database) {
+                return std::make_unique<EntityUpdater>(database, esiClient(), kind);
+            });
+        }
+    }
+    for (Worker& worker : m_workers) {
+        worker.thread->start();
+    }
+}
+
+void QueueWorkers::addRunner(const QString& queue, RunnerSettings settings, QueueRunner::HandlerFactory factory)
+{
+    Worker worker{std::make_unique<QThread>(),
+                  std::make_unique<QueueRunner>(m_url, queue, settings, m_settings.queue, std::move(factory))};
+    worker.thread->setObjectName(QStringLiteral("queue-") + queue);
+    worker.runner->moveToThread(worker.thread.get());
+    QueueRunner* runner = worker.runner.get();
+    QThread* thread = worker.thread.get();
+    connect(thread, &QThread::started, runner, &QueueRunner::start);
+    connect(runner, &QueueRunner::stopped, thread, &QThread::quit);
+    connect(runner, &QueueRunner::failed, this, &QueueWorkers::failed);
+    connect(runner, &QueueRunner::failed, thread, &QThread::quit);
+    connect(thread, &QThread::finished, this, &QueueWorkers::onRunnerStopped);
+    ++m_running;
+    m_workers.push_back(std::move(worker));
+}
+
+void QueueWorkers::stop()
+{
+    for (Worker& worker : m_workers) {
+        QMetaObject::invokeMethod(worker.runner.get(), &QueueRunner::stop, Qt::QueuedConnection);
+    }
+}
+
+void QueueWorkers::onRunnerStopped()
+{
+    if (--m_running == 0) {
+        Q_EMIT stopped();
+    }
+}
+
+} // namespace km

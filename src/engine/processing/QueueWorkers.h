@@ -1,0 +1,73 @@
+#pragma once
+
+#include "esi/EsiSettings.h"
+#include "processing/EntityJobs.h"
+#include "processing/StoredKillmail.h"
+#include "queue/QueueRunner.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+#include <vector>
+
+namespace km {
+
+class EsiRateLimits;
+
+/// Everything the processing workers need to know; the defaults are the design's.
+struct WorkerSettings {
+    EsiSettings esi;
+    QueueSettings queue;
+    RunnerSettings killmails;
+    /// Character jobs are resolved a thousand at a time, so a thousand run "at once".
+    RunnerSettings characters{1000, 1000};
+    RunnerSettings organisations{5, 50};
+    EntityRefreshSettings entities;
+    /// Off: only killmails are processed (no character/corporation/alliance jobs are run).
+    bool entityUpdates = true;
+};
+
+/**
+ * The processing side of the engine: one runner per queue (killmail, character, corporation, alliance), each
+ * on its own worker thread with its own connection and ESI client, all sharing the process's ESI rate limits.
+ * Stored killmails are announced on announcer().
+ */
+class QueueWorkers : public QObject {
+    Q_OBJECT
+public:
+    QueueWorkers(DatabaseUrl url, WorkerSettings settings, QObject* parent = nullptr);
+    /// Stops the runners (see stop()) and waits for them.
+    ~QueueWorkers() override;
+
+    void start();
+    /// Every runner finishes or gives back its jobs; then stopped() is emitted.
+    void stop();
+    [[nodiscard]] bool isRunning() const { return !m_workers.empty(); }
+
+    [[nodiscard]] KillmailAnnouncer& announcer() { return m_announcer; }
+    [[nodiscard]] std::shared_ptr<EsiRateLimits> esiLimits() const { return m_esiLimits; }
+
+Q_SIGNALS:
+    void stopped();
+    /// A runner could not start (its database is unreachable).
+    void failed(const QString& error);
+
+private:
+    struct Worker {
+        std::unique_ptr<QThread> thread;
+        std::unique_ptr<QueueRunner> runner;
+    };
+    void addRunner(const QString& queue, RunnerSettings settings, QueueRunner::HandlerFactory factory);
+    void onRunnerStopped();
+
+    DatabaseUrl m_url;
+    WorkerSettings m_settings;
+    std::shared_ptr<EsiRateLimits> m_esiLimits;
+    KillmailAnnouncer m_announcer;
+    std::vector<Worker> m_workers;
+    int m_running = 0;
+};
+
+} // namespace km

@@ -1,0 +1,301 @@
+#include "queue/JobQueue.h"
+
+#include "queue/JobWakeup.h"
+#include "storage/Database.h"
+#include "storage/PgResult.h"
+#include "storage/SqliteStatement.h"
+#include "storage/StorageError.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSqlQuery>
+
+#include <sqlite3.h>
+
+#include <cmath>
+
+namespace km {
+namespace {
+
+constexpr const char* insertColumns =
+    R"(INSERT INTO jobs ("queue", "dedupKey", "payload", "priority", "runAt", "rank", "maxAttempts", "createdAt"))";
+
+// Both databases read `excluded` as the row that was refused and `jobs` as the one already there.
+constexpr const char* upsertClause = R"( ON CONFLICT ("queue", "dedupKey") WHERE "state" IN (0, 1, 3) DO UPDATE SET
+  "payload" = CASE WHEN jobs."state" = 3 OR length(excluded."payload") > length(jobs."payload")
+                   THEN excluded."payload" ELSE jobs."payload" END,
+  "priority" = CASE WHEN jobs."state" = 3 OR excluded."priority" < jobs."priority"
+                    THEN excluded."priority" ELSE jobs."priority" END,
+  "rank" = CASE WHEN jobs."state" = 3 OR excluded."rank" < jobs."rank" THEN excluded."rank" ELSE jobs."rank" END,
+  "runAt" = CASE WHEN jobs."state" = 3 OR excluded."runAt" < jobs."runAt" THEN excluded."runAt" ELSE jobs."runAt" END,
+  "attempts" = CASE WHEN jobs."state" = 3 THEN 0 ELSE jobs."attempts" END,
+  "lastError" = CASE WHEN jobs."state" = 3 THEN NULL ELSE jobs."lastError" END,
+  "finishedAt" = NULL,
+  "state" = 0
+  WHERE jobs."state" <> 1)";
+
+QString idList(const std::vector<qint64>& ids)
+{
+    QStringList parts;
+    parts.reserve(qsizetype(ids.size()));
+    for (const qint64 id : ids) {
+        parts << QString::number(id);
+    }
+    return parts.join(u',');
+}
+
+/// The jobs of one enqueue call, one per key: a key named twice keeps its best priority and fullest payload.
+std::vector<NewJob> distinctByKey(const std::vector<NewJob>& jobs)
+{
+    std::vector<NewJob> distinct;
+    distinct.reserve(jobs.size());
+    QHash<QString, std::size_t> positions;
+    for (const NewJob& job : jobs) {
+        const auto found = positions.constFind(job.dedupKey);
+        if (found == positions.cend()) {
+            positions.insert(job.dedupKey, distinct.size());
+            distinct.push_back(job);
+            continue;
+        }
+        NewJob& kept = distinct[*found];
+        kept.priority = std::min(kept.priority, job.priority);
+        kept.delay = std::min(kept.delay, job.delay);
+        if (job.payload.size() > kept.payload.size()) {
+            kept.payload = job.payload;
+        }
+    }
+    return distinct;
+}
+
+} // namespace
+
+JobQueue::JobQueue(Database& database, QueueSettings settings)
+    : m_database(database)
+    , m_settings(settings)
+{
+}
+
+JobQueue::~JobQueue() = default;
+
+qint64 JobQueue::nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+qint64 JobQueue::rankOf(Priority priority, qint64 readyAt) const
+{
+    return readyAt + qint64(priority) * m_settings.agingPerLevel.count();
+}
+
+EnqueueResult JobQueue::enqueue(const QString& queue, const std::vector<NewJob>& jobs)
+{
+    if (jobs.empty()) {
+        return {};
+    }
+    const std::vector<NewJob> distinct = distinctByKey(jobs);
+    EnqueueResult result =
+        m_database.backend() == Backend::Postgres ? enqueuePostgres(queue, distinct) : enqueueSqlite(queue, distinct);
+    result.alreadyQueued += int(jobs.size() - distinct.size());
+    if (result.added > 0) {
+        Q_EMIT JobWakeup::instance().jobsAdded(queue);
+    }
+    return result;
+}
+
+EnqueueResult JobQueue::enqueueSqlite(const QString& queue, const std::vector<NewJob>& jobs)
+{
+    sqlite3* handle = m_database.sqliteHandle();
+    if (!m_sqliteUpsert) {
+        m_sqliteUpsert = std::make_unique<SqliteStatement>(
+            handle, QByteArray(insertColumns) + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + upsertClause);
+    }
+    const qint64 now = nowMs();
+    const QByteArray queueName = queue.toUtf8();
+    EnqueueResult result;
+    WriteTransaction transaction(m_database);
+    for (const NewJob& job : jobs) {
+        const qint64 runAt = now + job.delay.count();
+        m_sqliteUpsert->bind(1, queueName);
+        m_sqliteUpsert->bind(2, job.dedupKey.toUtf8());
+        m_sqliteUpsert->bind(3, job.payload);
+        m_sqliteUpsert->bind(4, std::int64_t(job.priority));
+        m_sqliteUpsert->bind(5, std::int64_t(runAt));
+        m_sqliteUpsert->bind(6, std::int64_t(rankOf(job.priority, runAt)));
+        m_sqliteUpsert->bind(7, std::int64_t(m_settings.maxAttempts));
+        m_sqliteUpsert->bind(8, std::int64_t(now));
+        // An upsert that updated (or did nothing) leaves the last inserted rowid as it was: cleared first, as a
+        // new row may take the rowid of a deleted one, the same as before. Job IDs start at 1.
+        sqlite3_set_last_insert_rowid(handle, 0);
+        m_sqliteUpsert->execute("add a job");
+        if (sqlite3_last_insert_rowid(handle) != 0) {
+            ++result.added;
+        } else {
+            ++result.alreadyQueued;
+        }
+    }
+    transaction.commit();
+    return result;
+}
+
+EnqueueResult JobQueue::enqueuePostgres(const QString& queue, const std::vector<NewJob>& jobs)
+{
+    const qint64 now = nowMs();
+    QJsonArray rows;
+    for (const NewJob& job : jobs) {
+        const qint64 runAt = now + job.delay.count();
+        rows.append(QJsonObject{{QStringLiteral("k"), job.dedupKey},
+                                {QStringLiteral("p"), QString::fromUtf8(job.payload)},
+                                {QStringLiteral("pr"), int(job.priority)},
+                                {QStringLiteral("ra"), runAt},
+                                {QStringLiteral("rk"), rankOf(job.priority, runAt)}});
+    }
+    const QByteArray sql = QByteArray(insertColumns) + R"( SELECT $1, k, p, pr, ra, rk, $2::integer, $3::bigint
+              FROM jsonb_to_recordset($4::jsonb) AS r(k text, p text, pr smallint, ra bigint, rk bigint))"
+        + upsertClause + R"( RETURNING (xmax = 0) AS inserted)";
+    WriteTransaction transaction(m_database);
+    const pg::Result inserted = pg::exec(m_database.postgresHandle(), sql,
+                                         {queue.toUtf8(), QByteArray::number(m_settings.maxAttempts),
+                                          QByteArray::number(now), QJsonDocument(rows).toJson(QJsonDocument::Compact)},
+                                         "add jobs");
+    EnqueueResult result;
+    for (int row = 0; row < PQntuples(inserted.get()); ++row) {
+        if (PQgetvalue(inserted.get(), row, 0)[0] == 't') {
+            ++result.added;
+        }
+    }
+    result.alreadyQueued = int(jobs.size()) - result.added;
+    if (result.added > 0) { // delivered at commit, to every process listening
+        pg::exec(m_database.postgresHandle(), "SELECT pg_notify($1, $2)", {notifyChannel, queue.toUtf8()},
+                 "announce new jobs");
+    }
+    transaction.commit();
+    return result;
+}
+
+std::vector<Job> JobQueue::claim(const QString& queue, int limit, const QString& worker)
+{
+    const qint64 now = nowMs();
+    const bool pg = m_database.backend() == Backend::Postgres;
+    // The literal `"state" = 0` lets both planners use the partial index jobs_ready.
+    const QString statement =
+        QStringLiteral(R"(UPDATE jobs SET "state" = 1, "lockedBy" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1
+           WHERE "id" IN (SELECT "id" FROM jobs WHERE "queue" = ? AND "state" = 0 AND "runAt" <= ?
+                          ORDER BY "rank" LIMIT ?%1)
+           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank")")
+            .arg(pg ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
+    QSqlQuery query =
+        m_database.exec(statement, {worker, now + m_settings.lease.count(), queue, now, limit}, "claim jobs");
+    std::vector<Job> jobs;
+    while (query.next()) {
+        Job job;
+        job.id = query.value(0).toLongLong();
+        job.queue = queue;
+        job.dedupKey = query.value(1).toString();
+        job.payload = query.value(2).toByteArray();
+        job.priority = Priority(std::clamp(query.value(3).toInt(), 0, 2));
+        job.attempts = query.value(4).toInt();
+        job.maxAttempts = query.value(5).toInt();
+        job.rank = query.value(6).toLongLong();
+        jobs.push_back(std::move(job));
+    }
+    std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.rank < b.rank; });
+    return jobs;
+}
+
+qint64 JobQueue::backoffMs(const FinishedJob& finished) const
+{
+    const double exponential =
+        double(m_settings.backoffBase.count()) * std::pow(2.0, std::max(0, finished.job.attempts - 1));
+    const double jittered = exponential * (0.5 + 0.5 * QRandomGenerator::global()->generateDouble());
+    const qint64 asked = finished.result.retryAfter ? finished.result.retryAfter->count() : 0;
+    return std::max(qint64(jittered), asked);
+}
+
+int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& worker)
+{
+    const qint64 now = nowMs();
+    std::vector<qint64> completed;
+    WriteTransaction transaction(m_database);
+    int held = 0;
+    for (const FinishedJob& job : finished) {
+        const JobResult& result = job.result;
+        if (result.outcome == JobResult::Outcome::Completed) {
+            completed.push_back(job.job.id);
+            continue;
+        }
+        const bool retry = result.outcome == JobResult::Outcome::Retry && job.job.attempts < job.job.maxAttempts;
+        QSqlQuery query;
+        if (retry) {
+            const qint64 runAt = now + backoffMs(job);
+            query = m_database.exec(
+                QStringLiteral(R"(UPDATE jobs SET "state" = 0, "runAt" = ?, "rank" = ?, "lastError" = ?,
+                   "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ? AND "state" = 1 AND "lockedBy" = ?)"),
+                {runAt, rankOf(job.job.priority, runAt), result.error, job.job.id, worker}, "schedule a retry");
+        } else {
+            query = m_database.exec(QStringLiteral(R"(UPDATE jobs SET "state" = 3, "finishedAt" = ?, "lastError" = ?,
+                   "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ? AND "state" = 1 AND "lockedBy" = ?)"),
+                                    {now, result.error, job.job.id, worker}, "fail a job");
+        }
+        held += query.numRowsAffected();
+    }
+    if (!completed.empty()) {
+        const QString where =
+            QStringLiteral(R"( WHERE "id" IN (%1) AND "state" = 1 AND "lockedBy" = ?)").arg(idList(completed));
+        const QSqlQuery query = m_settings.completedRetention.count() == 0
+            ? m_database.exec(QStringLiteral("DELETE FROM jobs") + where, {worker}, "delete completed jobs")
+            : m_database.exec(QStringLiteral(R"(UPDATE jobs SET "state" = 2, "finishedAt" = ?, "lockedBy" = NULL,
+                                  "lockedUntil" = NULL)")
+                                  + where,
+                              {now, worker}, "complete jobs");
+        held += query.numRowsAffected();
+    }
+    transaction.commit();
+    return held;
+}
+
+int JobQueue::release(const std::vector<qint64>& jobIds, const QString& worker)
+{
+    if (jobIds.empty()) {
+        return 0;
+    }
+    return m_database
+        .exec(QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = "attempts" - 1, "lockedBy" = NULL,
+                   "lockedUntil" = NULL WHERE "id" IN (%1) AND "state" = 1 AND "lockedBy" = ?)")
+                  .arg(idList(jobIds)),
+              {worker}, "release jobs")
+        .numRowsAffected();
+}
+
+int JobQueue::renewLeases(const QString& worker)
+{
+    return m_database
+        .exec(QStringLiteral(R"(UPDATE jobs SET "lockedUntil" = ? WHERE "state" = 1 AND "lockedBy" = ?)"),
+              {nowMs() + m_settings.lease.count(), worker}, "renew job leases")
+        .numRowsAffected();
+}
+
+int JobQueue::reclaimAbandoned(bool everyActiveJob, const QString& queue)
+{
+    const qint64 now = nowMs();
+    // PostgreSQL types a parameter from its context: BIGINT is spelled out where the context is a CASE or a SMALLINT.
+    const QString statement = QStringLiteral(R"(UPDATE jobs SET
+          "state" = CASE WHEN "attempts" >= "maxAttempts" THEN 3 ELSE 0 END,
+          "finishedAt" = CASE WHEN "attempts" >= "maxAttempts" THEN CAST(? AS BIGINT) ELSE NULL END,
+          "lastError" = ?, "runAt" = ?, "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT),
+          "lockedBy" = NULL, "lockedUntil" = NULL
+        WHERE "state" = 1%1%2)")
+                                  .arg(everyActiveJob ? QString() : QStringLiteral(R"( AND "lockedUntil" < ?)"),
+                                       queue.isEmpty() ? QString() : QStringLiteral(R"( AND "queue" = ?)"));
+    QVariantList bindings{now, QStringLiteral("its worker stopped while running it"), now, now,
+                          qint64(m_settings.agingPerLevel.count())};
+    if (!everyActiveJob) {
+        bindings << now;
+    }
+    if (!queue.isEmpty()) {
+        bindings << queue;
+    }
+    return m_database.exec(statement, bindings, "take back abandoned jobs").numRowsAffected();
+}
+
+} // namespace km

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "queue/Job.h"
+#include "queue/QueueSettings.h"
+
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace km {
+
+class Database;
+class SqliteStatement;
+
+struct EnqueueResult {
+    int added = 0;
+    /// Already waiting or running: not added again (a failed one is revived and counts here too).
+    int alreadyQueued = 0;
+};
+
+/// A job a worker ran, with what became of it.
+struct FinishedJob {
+    Job job;
+    JobResult result;
+};
+
+/**
+ * The durable queue's operations for producers and workers, on one connection. Each call is atomic; inside a
+ * transaction the caller holds, it joins it, so a worker can store what a job produced and complete the job in
+ * one commit.
+ *
+ * Scheduling: ready jobs are claimed in "rank" order, rank = the time the job became ready plus
+ * QueueSettings::agingPerLevel per priority level below HIGH. HIGH goes first, yet a NORMAL or LOW job that has
+ * waited long enough overtakes fresh HIGH jobs, so no backlog starves the others forever.
+ *
+ * Deduplication: one live (waiting, running or failed) job per queue and key. Adding a key that waits keeps the
+ * better priority and the fuller payload; adding a key that failed revives it with fresh attempts.
+ */
+class JobQueue {
+public:
+    /// The PostgreSQL NOTIFY channel an enqueue signals; the payload is the queue's name.
+    static constexpr const char* notifyChannel = "killmail_jobs";
+
+    explicit JobQueue(Database& database, QueueSettings settings = {});
+    ~JobQueue();
+    JobQueue(const JobQueue&) = delete;
+    JobQueue& operator=(const JobQueue&) = delete;
+
+    [[nodiscard]] const QueueSettings& settings() const { return m_settings; }
+
+    EnqueueResult enqueue(const QString& queue, const std::vector<NewJob>& jobs);
+    /// Takes up to `limit` ready jobs for `worker`, best rank first, skipping jobs other workers hold.
+    std::vector<Job> claim(const QString& queue, int limit, const QString& worker);
+    /// Completes, retries (with backoff) or fails each job, if `worker` still holds it. Returns how many it held.
+    int settle(const std::vector<FinishedJob>& finished, const QString& worker);
+    /// Gives jobs back unrun (shutting down): they wait again and the attempt is not counted.
+    int release(const std::vector<qint64>& jobIds, const QString& worker);
+    /// Extends the lease of every job `worker` holds.
+    int renewLeases(const QString& worker);
+    /**
+     * Takes back the jobs of workers that died: those whose lease expired, or with `everyActiveJob` all running
+     * jobs of `queue` (a single-process SQLite engine at start). A job out of attempts fails; the others wait.
+     */
+    int reclaimAbandoned(bool everyActiveJob = false, const QString& queue = {});
+
+    /// Milliseconds since the Unix epoch, the unit of every time in the jobs table.
+    static qint64 nowMs();
+
+private:
+    [[nodiscard]] qint64 rankOf(Priority priority, qint64 readyAt) const;
+    [[nodiscard]] qint64 backoffMs(const FinishedJob& finished) const;
+    EnqueueResult enqueueSqlite(const QString& queue, const std::vector<NewJob>& jobs);
+    EnqueueResult enqueuePostgres(const QString& queue, const std::vector<NewJob>& jobs);
+
+    Database& m_database;
+    QueueSettings m_settings;
+    std::unique_ptr<SqliteStatement> m_sqliteUpsert;
+};
+
+} // namespace km

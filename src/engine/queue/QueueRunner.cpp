@@ -1,0 +1,316 @@
+#include "queue/QueueRunner.h"
+
+#include "queue/JobWakeup.h"
+#include "queue/QueueAdmin.h"
+#include "storage/Database.h"
+#include "storage/StorageError.h"
+
+#include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QSqlDriver>
+#include <QSysInfo>
+
+Q_LOGGING_CATEGORY(lcRunner, "killmail.queue", QtInfoMsg)
+
+namespace km {
+namespace {
+
+QString uniqueWorkerName(const QString& queue)
+{
+    static QAtomicInteger<int> next = 0;
+    return QStringLiteral("%1:%2:%3:%4")
+        .arg(QSysInfo::machineHostName())
+        .arg(QCoreApplication::applicationPid())
+        .arg(queue)
+        .arg(next.fetchAndAddRelaxed(1));
+}
+
+std::vector<qint64> idsOf(const std::deque<Job>& jobs)
+{
+    std::vector<qint64> ids;
+    ids.reserve(jobs.size());
+    for (const Job& job : jobs) {
+        ids.push_back(job.id);
+    }
+    return ids;
+}
+
+} // namespace
+
+QueueRunner::QueueRunner(DatabaseUrl url, QString queue, RunnerSettings runnerSettings, QueueSettings queueSettings,
+                         HandlerFactory handlerFactory)
+    : m_url(std::move(url))
+    , m_queueName(std::move(queue))
+    , m_workerName(uniqueWorkerName(m_queueName))
+    , m_runnerSettings(runnerSettings)
+    , m_queueSettings(queueSettings)
+    , m_handlerFactory(std::move(handlerFactory))
+    // Children, so that moveToThread() takes the timers along.
+    , m_settleTimer(this)
+    , m_pollTimer(this)
+    , m_housekeepingTimer(this)
+    , m_graceTimer(this)
+    , m_retryTimer(this)
+{
+    m_settleTimer.setSingleShot(true);
+    m_retryTimer.setSingleShot(true);
+    m_graceTimer.setSingleShot(true);
+    connect(&m_settleTimer, &QTimer::timeout, this, &QueueRunner::settleFinished);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+        settleFinished();
+        schedulePump();
+    });
+    connect(&m_pollTimer, &QTimer::timeout, this, [this] {
+        m_queueEmpty = false;
+        schedulePump();
+    });
+    connect(&m_housekeepingTimer, &QTimer::timeout, this, &QueueRunner::housekeeping);
+    connect(&m_graceTimer, &QTimer::timeout, this, [this] {
+        qCInfo(lcRunner) << m_queueName << "giving back" << m_running << "jobs still running";
+        m_aborting = true;
+        m_handler->abort();
+    });
+    connect(&JobWakeup::instance(), &JobWakeup::jobsAdded, this, [this](const QString& queue) {
+        if (queue == m_queueName) {
+            m_queueEmpty = false;
+            schedulePump();
+        }
+    });
+}
+
+QueueRunner::~QueueRunner() = default;
+
+void QueueRunner::start()
+{
+    try {
+        m_database = std::make_unique<Database>(m_url);
+        m_queue = std::make_unique<JobQueue>(*m_database, m_queueSettings);
+        if (m_database->backend() == Backend::Sqlite) {
+            // One process owns an SQLite database: whatever its queue shows running was left by a previous run.
+            m_queue->reclaimAbandoned(true, m_queueName);
+        }
+        m_handler = m_handlerFactory(*m_database);
+    } catch (const StorageError& error) {
+        m_database.reset();
+        Q_EMIT failed(error.message());
+        return;
+    }
+    listenForNotifications();
+    m_pollTimer.start(m_runnerSettings.pollInterval);
+    m_housekeepingTimer.start(m_runnerSettings.housekeepingInterval);
+    Q_EMIT started();
+    schedulePump();
+}
+
+void QueueRunner::listenForNotifications()
+{
+    if (m_database->backend() != Backend::Postgres) {
+        return;
+    }
+    QSqlDriver* driver = m_database->sql().driver();
+    const QString channel = QString::fromLatin1(JobQueue::notifyChannel);
+    driver->unsubscribeFromNotification(channel);
+    if (!driver->subscribeToNotification(channel)) {
+        qCWarning(lcRunner) << m_queueName << "cannot LISTEN for new jobs; polling every"
+                            << m_runnerSettings.pollInterval.count() << "ms";
+        return;
+    }
+    connect(driver, &QSqlDriver::notification, this,
+            [this](const QString&, QSqlDriver::NotificationSource, const QVariant& payload) {
+                if (payload.toString() == m_queueName) {
+                    m_queueEmpty = false;
+                    schedulePump();
+                }
+            },
+            Qt::UniqueConnection);
+}
+
+void QueueRunner::schedulePump()
+{
+    if (!m_pumpScheduled) {
+        m_pumpScheduled = true;
+        QMetaObject::invokeMethod(this, &QueueRunner::pump, Qt::QueuedConnection);
+    }
+}
+
+void QueueRunner::pump()
+{
+    m_pumpScheduled = false;
+    if (m_stopping || !m_database || m_retryTimer.isActive()) {
+        return;
+    }
+    if (qsizetype(m_ready.size()) < m_runnerSettings.batchSize / 2 && !m_queueEmpty) {
+        claimMore();
+    }
+    while (m_running < m_runnerSettings.concurrency && !m_ready.empty()) {
+        Job job = std::move(m_ready.front());
+        m_ready.pop_front();
+        runJob(std::move(job));
+    }
+}
+
+void QueueRunner::claimMore()
+{
+    // Claimed jobs stay leased until settled: hold at most a batch beyond what runs.
+    const auto held = qsizetype(m_ready.size() + m_finished.size()) + m_running;
+    const qsizetype wanted = m_runnerSettings.batchSize + m_runnerSettings.concurrency - held;
+    if (wanted <= 0) {
+        return;
+    }
+    try {
+        std::vector<Job> jobs = m_queue->claim(m_queueName, int(wanted), m_workerName);
+        m_counters.claimed += qint64(jobs.size());
+        m_queueEmpty = qsizetype(jobs.size()) < wanted;
+        for (Job& job : jobs) {
+            m_ready.push_back(std::move(job));
+        }
+    } catch (const std::exception& error) {
+        onStorageError(QStringLiteral("claim jobs"), error);
+    }
+}
+
+QCoro::Task<> QueueRunner::runJob(Job job)
+{
+    ++m_running;
+    JobResult result;
+    try {
+        result = co_await m_handler->run(job);
+    } catch (const std::exception& error) {
+        result = JobResult::retry(job.id, QString::fromUtf8(error.what()));
+    }
+    result.jobId = job.id;
+    --m_running;
+    if (m_aborting) {
+        m_toRelease.push_back(job.id);
+    } else {
+        m_finished.push_back(FinishedJob{std::move(job), std::move(result)});
+    }
+    if (m_stopping) {
+        if (m_running == 0) {
+            finishStopping();
+        }
+        co_return;
+    }
+    if (qsizetype(m_finished.size()) >= m_runnerSettings.batchSize) {
+        settleFinished();
+    } else if (!m_settleTimer.isActive()) {
+        m_settleTimer.start(m_runnerSettings.settleInterval);
+    }
+    schedulePump();
+}
+
+void QueueRunner::settleFinished()
+{
+    if (m_finished.empty() || !m_database || m_retryTimer.isActive()) {
+        return;
+    }
+    try {
+        m_handler->prepareCommit(m_finished);
+        WriteTransaction transaction(*m_database);
+        m_handler->commit(m_finished, *m_queue);
+        m_queue->settle(m_finished, m_workerName);
+        transaction.commit();
+    } catch (const std::exception& error) {
+        onStorageError(QStringLiteral("settle %1 finished jobs").arg(m_finished.size()), error);
+        return;
+    }
+    m_errorBackoff = {};
+    for (const FinishedJob& finished : m_finished) {
+        switch (finished.result.outcome) {
+        case JobResult::Outcome::Completed: ++m_counters.completed; break;
+        case JobResult::Outcome::Retry: ++m_counters.retried; break;
+        case JobResult::Outcome::Fail: ++m_counters.failed; break;
+        }
+    }
+    m_handler->committed(m_finished);
+    m_finished.clear();
+    Q_EMIT settled(m_counters);
+}
+
+void QueueRunner::onStorageError(const QString& what, const std::exception& error)
+{
+    using namespace std::chrono_literals;
+    if (m_errorBackoff == 0ms) {
+        qCWarning(lcRunner).noquote() << m_queueName << "cannot" << what << ":" << error.what()
+                                      << "; retrying with backoff";
+    }
+    if (m_database->reconnectIfLost()) {
+        qCInfo(lcRunner) << m_queueName << "reconnected to the database";
+        listenForNotifications();
+    }
+    m_errorBackoff = std::clamp(m_errorBackoff * 2, std::chrono::milliseconds(250), std::chrono::milliseconds(30s));
+    m_retryTimer.start(m_errorBackoff);
+}
+
+void QueueRunner::housekeeping()
+{
+    try {
+        m_queue->renewLeases(m_workerName);
+        const int reclaimed = m_queue->reclaimAbandoned();
+        if (reclaimed > 0) {
+            qCInfo(lcRunner) << m_queueName << "took back" << reclaimed << "jobs of stopped workers";
+            m_queueEmpty = false;
+            schedulePump();
+        }
+        QueueAdmin(*m_database, m_queueSettings).prune();
+    } catch (const std::exception& error) {
+        onStorageError(QStringLiteral("renew job leases"), error);
+    }
+}
+
+void QueueRunner::stop()
+{
+    if (m_stopping) {
+        return;
+    }
+    m_stopping = true;
+    m_pollTimer.stop();
+    m_housekeepingTimer.stop();
+    if (!m_database) {
+        Q_EMIT stopped();
+        return;
+    }
+    releaseJobs(idsOf(m_ready));
+    m_ready.clear();
+    if (m_running == 0) {
+        finishStopping();
+    } else {
+        m_graceTimer.start(m_runnerSettings.stopGrace);
+    }
+}
+
+void QueueRunner::finishStopping()
+{
+    m_graceTimer.stop();
+    m_retryTimer.stop();
+    m_settleTimer.stop();
+    m_errorBackoff = {};
+    settleFinished();
+    if (!m_finished.empty()) { // the database is unreachable: their leases lapse and another worker reruns them
+        for (const FinishedJob& finished : m_finished) {
+            m_toRelease.push_back(finished.job.id);
+        }
+        m_finished.clear();
+    }
+    m_handler->discard(m_toRelease);
+    releaseJobs(std::exchange(m_toRelease, {}));
+    m_handler.reset();
+    m_queue.reset();
+    m_database.reset();
+    qCInfo(lcRunner) << m_queueName << "stopped:" << m_counters.completed << "completed," << m_counters.failed
+                     << "failed";
+    Q_EMIT stopped();
+}
+
+void QueueRunner::releaseJobs(std::vector<qint64> ids)
+{
+    try {
+        m_queue->release(ids, m_workerName);
+    } catch (const std::exception& error) {
+        qCWarning(lcRunner) << m_queueName << "cannot give back" << ids.size() << "jobs:" << error.what()
+                            << "(their leases will lapse)";
+    }
+}
+
+} // namespace km

@@ -1,0 +1,102 @@
+#pragma once
+
+#include "queue/JobHandler.h"
+#include "queue/QueueSettings.h"
+#include "queue/RunnerSettings.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace km {
+
+class Database;
+
+/// What a runner has done since it started.
+struct RunnerCounters {
+    qint64 claimed = 0;
+    qint64 completed = 0;
+    qint64 retried = 0;
+    qint64 failed = 0;
+};
+
+/**
+ * Runs one queue's jobs in the thread it lives in, with its own connection: claims batches of ready jobs
+ * (woken by new jobs, or polling), runs up to `concurrency` of them at once through the handler, and settles
+ * finished jobs in batches, one transaction each, together with what the handler stores for them. It keeps its
+ * jobs' leases fresh and takes back the jobs of workers that died. A failed commit is retried until it succeeds
+ * or the leases lapse (then another worker reruns the jobs): a job is never lost.
+ */
+class QueueRunner : public QObject {
+    Q_OBJECT
+public:
+    using HandlerFactory = std::function<std::unique_ptr<JobHandler>(Database&)>;
+
+    QueueRunner(DatabaseUrl url, QString queue, RunnerSettings runnerSettings, QueueSettings queueSettings,
+                HandlerFactory handlerFactory);
+    ~QueueRunner() override;
+
+    [[nodiscard]] const QString& queue() const { return m_queueName; }
+    [[nodiscard]] const QString& workerName() const { return m_workerName; }
+    [[nodiscard]] RunnerCounters counters() const { return m_counters; }
+
+    /// In the runner's thread: connects and starts working. Emits failed() when it cannot connect.
+    Q_INVOKABLE void start();
+    /// In the runner's thread: stops claiming, lets running jobs finish (stopGrace), settles them, gives back the
+    /// rest, closes the connection, then emits stopped().
+    Q_INVOKABLE void stop();
+
+Q_SIGNALS:
+    void started();
+    void stopped();
+    void failed(const QString& error);
+    /// A batch was settled.
+    void settled(const km::RunnerCounters& totals);
+
+private:
+    void schedulePump();
+    void pump();
+    void claimMore();
+    QCoro::Task<> runJob(Job job);
+    void settleFinished();
+    void housekeeping();
+    void finishStopping();
+    void releaseJobs(std::vector<qint64> ids);
+    void onStorageError(const QString& what, const std::exception& error);
+    void listenForNotifications();
+
+    DatabaseUrl m_url;
+    QString m_queueName;
+    QString m_workerName;
+    RunnerSettings m_runnerSettings;
+    QueueSettings m_queueSettings;
+    HandlerFactory m_handlerFactory;
+
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<JobQueue> m_queue;
+    std::unique_ptr<JobHandler> m_handler;
+
+    std::deque<Job> m_ready;
+    std::vector<FinishedJob> m_finished;
+    std::vector<qint64> m_toRelease;
+    int m_running = 0;
+    bool m_pumpScheduled = false;
+    bool m_queueEmpty = false;
+    bool m_stopping = false;
+    bool m_aborting = false;
+    std::chrono::milliseconds m_errorBackoff{0};
+    RunnerCounters m_counters;
+
+    QTimer m_settleTimer;
+    QTimer m_pollTimer;
+    QTimer m_housekeepingTimer;
+    QTimer m_graceTimer;
+    QTimer m_retryTimer;
+};
+
+} // namespace km

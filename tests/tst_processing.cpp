@@ -1,0 +1,248 @@
+// The killmail processor and entity updaters, run by the real queue workers against a real database and a fake
+// ESI over loopback.
+#include "FakeEsi.h"
+#include "Fixtures.h"
+#include "TestDatabase.h"
+#include "processing/QueueWorkers.h"
+#include "queue/JobQueue.h"
+#include "queue/KillmailJobs.h"
+#include "queue/QueueAdmin.h"
+#include "staticdata/StaticData.h"
+#include "storage/KillmailWriter.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace km;
+using namespace std::chrono_literals;
+
+class ProcessingTest : public QObject {
+    Q_OBJECT
+public:
+    explicit ProcessingTest(Backend backend)
+        : m_backend(backend)
+    {
+    }
+
+private:
+    WorkerSettings settings(const test::FakeEsi& esi) const
+    {
+        WorkerSettings settings;
+        settings.esi.baseUrl = esi.url();
+        settings.esi.timeout = 2s;
+        settings.queue.backoffBase = 50ms;
+        settings.entities.delay = 0ms;
+        settings.killmails.pollInterval = 100ms;
+        settings.characters.pollInterval = 100ms;
+        settings.organisations.pollInterval = 100ms;
+        return settings;
+    }
+
+    /// The first `count` fixtures, served by `esi` and queued as references (ID and hash, no body).
+    std::vector<test::EsiFixture> serveAndQueue(test::TestDatabase& db, test::FakeEsi& esi, std::size_t count,
+                                                bool withBodies = false)
+    {
+        std::vector<test::EsiFixture> fixtures = test::allEsiFixtures();
+        fixtures.resize(std::min(count, fixtures.size()));
+        std::vector<KillmailJob> jobs;
+        for (const test::EsiFixture& fixture : fixtures) {
+            esi.addKillmail(fixture.killmailId, fixture.hash, fixture.body);
+            jobs.push_back({fixture.killmailId, fixture.hash, QStringLiteral("test"),
+                            withBodies ? fixture.body : QByteArray(), Priority::High});
+        }
+        JobQueue queue(db.database());
+        KillmailJobs(db.database(), queue).enqueue(jobs);
+        return fixtures;
+    }
+
+    QueueStats killmailStats(test::TestDatabase& db)
+    {
+        return QueueAdmin(db.database()).stats(KillmailJobs::queueName).front();
+    }
+
+    static test::FakeEsi::Scripted answer(int status)
+    {
+        test::FakeEsi::Scripted scripted;
+        scripted.status = status;
+        return scripted;
+    }
+
+    static void stopWorkers(QueueWorkers& workers)
+    {
+        QSignalSpy stopped(&workers, &QueueWorkers::stopped);
+        workers.stop();
+        QVERIFY(stopped.wait(15000));
+    }
+
+    Backend m_backend;
+
+private Q_SLOTS:
+    void storesKillmailsFetchedFromEsiAndUpdatesTheirEntities()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const auto fixtures = serveAndQueue(db, esi, 25);
+        QueueWorkers workers(db.url(), settings(esi));
+        QSignalSpy announced(&workers.announcer(), &KillmailAnnouncer::stored);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("killmails")), qint64(fixtures.size()), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(fixtures.size()), 5000);
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), int(fixtures.size()));
+        QTRY_COMPARE_WITH_TIMEOUT(announced.size(), int(fixtures.size()), 5000);
+        const auto stored = announced.front().front().value<StoredKillmail>();
+        QVERIFY(stored.killmailId > 0);
+        QCOMPARE(stored.source, QStringLiteral("test"));
+        QVERIFY(stored.attackerCount > 0);
+
+        // Every character, corporation and alliance named by those kills gets its row, from bulk calls.
+        const qint64 characters = db.database()
+                                      .scalar(QStringLiteral("SELECT COUNT(DISTINCT id) FROM (SELECT \"characterId\" AS "
+                                                             "id FROM attackers UNION SELECT \"victimCharacterId\" "
+                                                             "FROM killmails) AS named WHERE id IS NOT NULL"))
+                                      .toLongLong();
+        QVERIFY(characters > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("characters")), characters, 20000);
+        QVERIFY(esi.requestsTo(QStringLiteral("/universe/names")) < 5);
+        QTRY_VERIFY_WITH_TIMEOUT(db.rowCount(QStringLiteral("corporations")) > 0, 20000);
+        QCOMPARE(db.database()
+                     .scalar(QStringLiteral("SELECT COUNT(*) FROM characters WHERE name <> '' AND "
+                                            "\"corporationId\" IS NOT NULL"))
+                     .toLongLong(),
+                 characters);
+        stopWorkers(workers);
+    }
+
+    void usesTheBodyTheSourceGaveWithoutAskingEsi()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const auto fixtures = serveAndQueue(db, esi, 10, true);
+        WorkerSettings noEntities = settings(esi);
+        noEntities.entityUpdates = false;
+        QueueWorkers workers(db.url(), noEntities);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("killmails")), qint64(fixtures.size()), 20000);
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 0);
+        stopWorkers(workers);
+    }
+
+    void aBadHashFailsAtOnceWithoutRetries()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const test::EsiFixture fixture = test::allEsiFixtures().front();
+        esi.addKillmail(fixture.killmailId, fixture.hash, fixture.body);
+        JobQueue queue(db.database());
+        const QString wrongHash(40, u'a');
+        KillmailJobs(db.database(), queue).enqueue({{fixture.killmailId, wrongHash, QStringLiteral("test"), {}, Priority::High}});
+        QueueWorkers workers(db.url(), settings(esi));
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).failed, qint64(1), 10000);
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 1);
+        const std::vector<FailedJob> failed = QueueAdmin(db.database()).failed(KillmailJobs::queueName, 10);
+        QCOMPARE(failed.front().attempts, 1);
+        QVERIFY2(failed.front().lastError.contains(QStringLiteral("422")), qPrintable(failed.front().lastError));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(0));
+        stopWorkers(workers);
+    }
+
+    void transientEsiFailuresAreRetriedWithBackoff()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        esi.script(QStringLiteral("/killmails/"), answer(503));
+        esi.script(QStringLiteral("/killmails/"), answer(504));
+        serveAndQueue(db, esi, 1);
+        QueueWorkers workers(db.url(), settings(esi));
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("killmails")), qint64(1), 15000);
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(1), 5000);
+        stopWorkers(workers);
+    }
+
+    void aKillmailThatKeepsFailingEndsAmongTheFailedJobs()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        for (int i = 0; i < 3; ++i) {
+            esi.script(QStringLiteral("/killmails/"), answer(500));
+        }
+        serveAndQueue(db, esi, 1);
+        QueueWorkers workers(db.url(), settings(esi));
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).failed, qint64(1), 15000);
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 3);
+        QCOMPARE(QueueAdmin(db.database()).failed(KillmailJobs::queueName, 1).front().attempts, 3);
+        stopWorkers(workers);
+    }
+
+    void aMalformedBodyIsRejectedWithItsReason()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const test::EsiFixture fixture = test::allEsiFixtures().front();
+        QByteArray broken = fixture.body;
+        broken.replace("\"attackers\"", "\"attackerz\"");
+        JobQueue queue(db.database());
+        KillmailJobs(db.database(), queue)
+            .enqueue({{fixture.killmailId, fixture.hash, QStringLiteral("test"), broken, Priority::High}});
+        QueueWorkers workers(db.url(), settings(esi));
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).failed, qint64(1), 10000);
+        const QString error = QueueAdmin(db.database()).failed(KillmailJobs::queueName, 1).front().lastError;
+        QVERIFY2(error.contains(QStringLiteral("attackers")), qPrintable(error));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(0));
+        stopWorkers(workers);
+    }
+
+    void aBodyArrivingForAQueuedKillmailSavesTheEsiCall()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const auto fixtures = serveAndQueue(db, esi, 3);
+        {
+            JobQueue queue(db.database());
+            const KillmailEnqueueResult again = KillmailJobs(db.database(), queue)
+                                                    .enqueue({{fixtures[0].killmailId, fixtures[0].hash,
+                                                               QStringLiteral("r2z2"), fixtures[0].body, Priority::High}});
+            QCOMPARE(again.alreadyQueued, 1);
+        }
+        WorkerSettings noEntities = settings(esi);
+        noEntities.entityUpdates = false;
+        QueueWorkers workers(db.url(), noEntities);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(3), 15000);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(3));
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 2);
+        stopWorkers(workers);
+    }
+
+    void aKillmailStoredMeanwhileIsSkipped()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const auto fixtures = serveAndQueue(db, esi, 3);
+        test::FixedPrices prices; // another path (a file import) stores the first one after it was queued
+        KillmailWriter::create(db.database(), StaticData::bundled())
+            ->write({test::valued(test::fixtureKillmail(fixtures[0].killmailId), prices)});
+        WorkerSettings noEntities = settings(esi);
+        noEntities.entityUpdates = false;
+        QueueWorkers workers(db.url(), noEntities);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(3), 15000);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(3));
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 2);
+        stopWorkers(workers);
+    }
+};
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
+    ProcessingTest test(backend);
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_processing.moc"
