@@ -95,11 +95,12 @@ private Q_SLOTS:
         QVERIFY(stored.attackerCount > 0);
 
         // Every character, corporation and alliance named by those kills gets its row, from bulk calls.
-        const qint64 characters = db.database()
-                                      .scalar(QStringLiteral("SELECT COUNT(DISTINCT id) FROM (SELECT \"characterId\" AS "
-                                                             "id FROM attackers UNION SELECT \"victimCharacterId\" "
-                                                             "FROM killmails) AS named WHERE id IS NOT NULL"))
-                                      .toLongLong();
+        const qint64 characters =
+            db.database()
+                .scalar(QStringLiteral("SELECT COUNT(DISTINCT id) FROM (SELECT \"characterId\" AS "
+                                       "id FROM attackers UNION SELECT \"victimCharacterId\" "
+                                       "FROM killmails) AS named WHERE id IS NOT NULL"))
+                .toLongLong();
         QVERIFY(characters > 0);
         QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("characters")), characters, 20000);
         QVERIFY(esi.requestsTo(QStringLiteral("/universe/names")) < 5);
@@ -134,7 +135,8 @@ private Q_SLOTS:
         esi.addKillmail(fixture.killmailId, fixture.hash, fixture.body);
         JobQueue queue(db.database());
         const QString wrongHash(40, u'a');
-        KillmailJobs(db.database(), queue).enqueue({{fixture.killmailId, wrongHash, QStringLiteral("test"), {}, Priority::High}});
+        KillmailJobs(db.database(), queue)
+            .enqueue({{fixture.killmailId, wrongHash, QStringLiteral("test"), {}, Priority::High}});
         QueueWorkers workers(db.url(), settings(esi));
         workers.start();
         QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).failed, qint64(1), 10000);
@@ -203,9 +205,10 @@ private Q_SLOTS:
         const auto fixtures = serveAndQueue(db, esi, 3);
         {
             JobQueue queue(db.database());
-            const KillmailEnqueueResult again = KillmailJobs(db.database(), queue)
-                                                    .enqueue({{fixtures[0].killmailId, fixtures[0].hash,
-                                                               QStringLiteral("r2z2"), fixtures[0].body, Priority::High}});
+            const KillmailEnqueueResult again =
+                KillmailJobs(db.database(), queue)
+                    .enqueue({{fixtures[0].killmailId, fixtures[0].hash, QStringLiteral("r2z2"), fixtures[0].body,
+                               Priority::High}});
             QCOMPARE(again.alreadyQueued, 1);
         }
         WorkerSettings noEntities = settings(esi);

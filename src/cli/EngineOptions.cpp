@@ -25,18 +25,23 @@ EngineOptions::EngineOptions()
                     QStringLiteral("n"))
     , m_noEntityUpdates(QStringLiteral("no-entity-updates"),
                         QStringLiteral("Do not fetch character, corporation and alliance details from ESI."))
+    , m_jobLease(QStringLiteral("job-lease"),
+                 QStringLiteral("Seconds a worker holds a job before other workers may take it back, should the "
+                                "worker die (environment: KILLMAIL_JOB_LEASE; default: 60)."),
+                 QStringLiteral("seconds"))
 {
 }
 
 void EngineOptions::addTo(QCommandLineParser& parser) const
 {
-    parser.addOptions({m_esiUrl, m_esiContact, m_concurrency, m_noEntityUpdates});
+    parser.addOptions({m_esiUrl, m_esiContact, m_concurrency, m_noEntityUpdates, m_jobLease});
 }
 
 QStringList EngineOptions::valueOptionSpellings()
 {
-    return {QStringLiteral("--database"), QStringLiteral("-d"), QStringLiteral("--esi-url"),
-            QStringLiteral("--esi-contact"), QStringLiteral("--concurrency")};
+    return {QStringLiteral("--database"),    QStringLiteral("-d"),
+            QStringLiteral("--esi-url"),     QStringLiteral("--esi-contact"),
+            QStringLiteral("--concurrency"), QStringLiteral("--job-lease")};
 }
 
 std::optional<WorkerSettings> EngineOptions::read(const QCommandLineParser& parser, QString& error) const
@@ -45,7 +50,8 @@ std::optional<WorkerSettings> EngineOptions::read(const QCommandLineParser& pars
     const QString esiUrl = valueOf(parser, m_esiUrl, "KILLMAIL_ESI_URL");
     if (!esiUrl.isEmpty()) {
         const QUrl url(esiUrl, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != QLatin1StringView("http") && url.scheme() != QLatin1StringView("https"))) {
+        if (!url.isValid()
+            || (url.scheme() != QLatin1StringView("http") && url.scheme() != QLatin1StringView("https"))) {
             error = QStringLiteral("--esi-url: '%1' is not an http(s) URL").arg(esiUrl);
             return std::nullopt;
         }
@@ -60,6 +66,16 @@ std::optional<WorkerSettings> EngineOptions::read(const QCommandLineParser& pars
             error = QStringLiteral("--concurrency: '%1' is not a number from 1 to 1000").arg(concurrency);
             return std::nullopt;
         }
+    }
+    const QString lease = valueOf(parser, m_jobLease, "KILLMAIL_JOB_LEASE");
+    if (!lease.isEmpty()) {
+        bool ok = false;
+        const int seconds = lease.toInt(&ok);
+        if (!ok || seconds < 1 || seconds > 3600) {
+            error = QStringLiteral("--job-lease: '%1' is not a number of seconds from 1 to 3600").arg(lease);
+            return std::nullopt;
+        }
+        settings.queue.lease = std::chrono::seconds(seconds);
     }
     settings.entityUpdates = !parser.isSet(m_noEntityUpdates);
     return settings;

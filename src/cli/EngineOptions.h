@@ -28,6 +28,7 @@ private:
     QCommandLineOption m_esiContact;
     QCommandLineOption m_concurrency;
     QCommandLineOption m_noEntityUpdates;
+    QCommandLineOption m_jobLease;
 };
 
 } // namespace km::cli

@@ -52,7 +52,8 @@ std::vector<EsiFixture> allEsiFixtures()
             throw std::runtime_error("cannot read fixture " + name.toStdString());
         }
         QJsonObject object = QJsonDocument::fromJson(file.readAll()).object();
-        const QString hash = object.value(QLatin1StringView("zkb")).toObject().value(QLatin1StringView("hash")).toString();
+        const QString hash =
+            object.value(QLatin1StringView("zkb")).toObject().value(QLatin1StringView("hash")).toString();
         for (const char* wrapper : {"killmail", "esi"}) {
             if (object.value(QLatin1StringView(wrapper)).isObject()) {
                 object = object.value(QLatin1StringView(wrapper)).toObject();

@@ -1,6 +1,7 @@
 #include "esi/EsiClient.h"
 
 #include <QCoroNetworkReply>
+#include <QCoroSignal>
 #include <QCoroTimer>
 #include <QHash>
 #include <QJsonArray>
@@ -167,10 +168,16 @@ QCoro::Task<EsiReply> EsiClient::post(QString path, QByteArray jsonBody)
     return send(QByteArrayLiteral("POST"), std::move(path), std::move(jsonBody));
 }
 
-QCoro::Task<EsiRateLimits::Reservation> EsiClient::admission(QString path)
+void EsiClient::abortAll()
+{
+    m_aborted = true;
+    Q_EMIT aborted();
+}
+
+QCoro::Task<std::optional<EsiRateLimits::Reservation>> EsiClient::admission(QString path)
 {
     const auto start = std::chrono::steady_clock::now();
-    for (;;) {
+    while (!m_aborted) {
         EsiRateLimits::Reservation reservation = m_limits->reserve(path);
         if (reservation.admitted()) {
             const auto waited = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
@@ -182,8 +189,13 @@ QCoro::Task<EsiRateLimits::Reservation> EsiClient::admission(QString path)
             }
             co_return reservation;
         }
-        co_await QCoro::sleepFor(reservation.wait);
+        QTimer wake;
+        wake.setSingleShot(true);
+        connect(this, &EsiClient::aborted, &wake, [&wake] { wake.start(0); });
+        wake.start(reservation.wait);
+        co_await qCoro(&wake, &QTimer::timeout);
     }
+    co_return std::nullopt;
 }
 
 QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArray body)
@@ -201,7 +213,14 @@ QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArra
     }
 
     for (int attempt = 0;; ++attempt) {
-        const EsiRateLimits::Reservation reservation = co_await admission(path);
+        const std::optional<EsiRateLimits::Reservation> admitted = co_await admission(path);
+        if (!admitted) {
+            EsiReply stopping;
+            stopping.transient = true;
+            stopping.error = QStringLiteral("%1: not sent, shutting down").arg(route);
+            co_return stopping;
+        }
+        const EsiRateLimits::Reservation& reservation = *admitted;
 
         QNetworkRequest request(url);
         request.setHeader(QNetworkRequest::UserAgentHeader, m_settings.userAgent());
@@ -229,6 +248,7 @@ QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArra
             timedOut = true;
             started->abort();
         });
+        connect(this, &EsiClient::aborted, started, &QNetworkReply::abort);
         timer.start(m_settings.timeout);
         co_await started;
         timer.stop();

@@ -85,16 +85,23 @@ public:
     /// A GET whose answer must be JSON: /characters/{id}, /corporations/{id}, /markets/prices, ...
     QCoro::Task<EsiJson> getJson(QString path);
 
+    /// Makes every call in progress, and every later one, end at once with a transient error (shutting down).
+    void abortAll();
+
     [[nodiscard]] const EsiSettings& settings() const { return m_settings; }
     [[nodiscard]] EsiRateLimits& limits() const { return *m_limits; }
 
     static constexpr int maxIdsPerCall = 1000;
 
+Q_SIGNALS:
+    void aborted();
+
 private:
     class EtagCache;
 
     QCoro::Task<EsiReply> send(QByteArray method, QString path, QByteArray body);
-    QCoro::Task<EsiRateLimits::Reservation> admission(QString path);
+    /// nullopt when the client was aborted while waiting.
+    QCoro::Task<std::optional<EsiRateLimits::Reservation>> admission(QString path);
     QCoro::Task<EsiJson> postIds(QString path, QList<qint64> ids);
     QCoro::Task<EsiJson> resolveNames(QList<qint64> ids);
 
@@ -102,6 +109,7 @@ private:
     std::shared_ptr<EsiRateLimits> m_limits;
     QNetworkAccessManager* m_network;
     std::unique_ptr<EtagCache> m_etags;
+    bool m_aborted = false;
 };
 
 } // namespace km

@@ -69,8 +69,9 @@ int EntityJobs::enqueueStale(const EntityTable& table, const QList<EntityId>& id
     for (const EntityId id : ids) {
         list << QString::number(id);
     }
-    const QByteArray cutoff = utc::toSqlTimestamp(
-        QDateTime::currentSecsSinceEpoch() - std::chrono::duration_cast<std::chrono::seconds>(m_settings.staleAfter).count());
+    const QByteArray cutoff =
+        utc::toSqlTimestamp(QDateTime::currentSecsSinceEpoch()
+                            - std::chrono::duration_cast<std::chrono::seconds>(m_settings.staleAfter).count());
     QSqlQuery query = m_database.exec(QStringLiteral(R"(SELECT "%1" FROM %2 WHERE "%1" IN (%3) AND "updatedAt" >= ?)")
                                           .arg(table.keyColumn, table.table, list.join(u',')),
                                       {QString::fromLatin1(cutoff)}, "look for fresh entities");

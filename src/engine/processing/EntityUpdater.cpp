@@ -103,8 +103,10 @@ private:
                 if (row != result->rows.end()) {
                     row->details.insert(QStringLiteral("corporationId"),
                                         idOrNull(affiliation, QLatin1StringView("corporation_id")));
-                    row->details.insert(QStringLiteral("allianceId"), idOrNull(affiliation, QLatin1StringView("alliance_id")));
-                    row->details.insert(QStringLiteral("factionId"), idOrNull(affiliation, QLatin1StringView("faction_id")));
+                    row->details.insert(QStringLiteral("allianceId"),
+                                        idOrNull(affiliation, QLatin1StringView("alliance_id")));
+                    row->details.insert(QStringLiteral("factionId"),
+                                        idOrNull(affiliation, QLatin1StringView("faction_id")));
                 }
             }
         }
@@ -180,7 +182,8 @@ QCoro::Task<JobResult> EntityUpdater::runOrganisation(const Job& job, EntityId i
         row.details.insert(QStringLiteral("factionId"), idOrNull(object, QLatin1StringView("faction_id")));
         row.details.insert(QStringLiteral("memberCount"), idOrNull(object, QLatin1StringView("member_count")));
     } else {
-        row.details.insert(QStringLiteral("executorCorporationId"), idOrNull(object, QLatin1StringView("executor_corporation_id")));
+        row.details.insert(QStringLiteral("executorCorporationId"),
+                           idOrNull(object, QLatin1StringView("executor_corporation_id")));
     }
     m_rows.insert(job.id, row);
     co_return JobResult::completed(job.id);
@@ -200,7 +203,8 @@ void EntityUpdater::upsert(const EntityRow& row)
 {
     QStringList columns{QStringLiteral("\"%1\"").arg(m_table.keyColumn), QStringLiteral("\"name\""),
                         QStringLiteral("\"updatedAt\"")};
-    QVariantList values{qint64(row.id), row.name, QString::fromLatin1(utc::toSqlTimestamp(QDateTime::currentSecsSinceEpoch()))};
+    QVariantList values{qint64(row.id), row.name,
+                        QString::fromLatin1(utc::toSqlTimestamp(QDateTime::currentSecsSinceEpoch()))};
     for (auto detail = row.details.cbegin(); detail != row.details.cend(); ++detail) {
         columns << QStringLiteral("\"%1\"").arg(detail.key());
         values << detail.value();
@@ -210,8 +214,9 @@ void EntityUpdater::upsert(const EntityRow& row)
         updates << QStringLiteral("%1 = excluded.%1").arg(columns[i]);
     }
     m_database.exec(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (%4) DO UPDATE SET %5")
-                        .arg(m_table.table, columns.join(u','), QStringList(columns.size(), QStringLiteral("?")).join(u','),
-                             columns.front(), updates.join(u',')),
+                        .arg(m_table.table, columns.join(u','),
+                             QStringList(columns.size(), QStringLiteral("?")).join(u','), columns.front(),
+                             updates.join(u',')),
                     values, "store an entity");
 }
 
@@ -220,6 +225,12 @@ void EntityUpdater::committed(const std::vector<FinishedJob>& finished)
     for (const FinishedJob& job : finished) {
         m_rows.remove(job.job.id);
     }
+}
+
+void EntityUpdater::abort()
+{
+    m_aborting = true;
+    m_esi->abortAll();
 }
 
 void EntityUpdater::discard(const std::vector<qint64>& jobIds)

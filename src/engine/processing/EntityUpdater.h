@@ -36,7 +36,7 @@ public:
     void commit(std::vector<FinishedJob>& finished, JobQueue& queue) override;
     void committed(const std::vector<FinishedJob>& finished) override;
     void discard(const std::vector<qint64>& jobIds) override;
-    void abort() override { m_aborting = true; }
+    void abort() override;
 
     /// The entity ID in a job's payload `{"id": N}`.
     static std::optional<EntityId> idOf(const Job& job);

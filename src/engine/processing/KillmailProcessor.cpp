@@ -51,8 +51,8 @@ QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
         co_return accept(job, killmail->esiBody, killmail->hash, killmail->source);
     }
     if (!m_esi) {
-        co_return JobResult::fail(job.id, QStringLiteral("killmail %1 has no body and ESI is not available")
-                                              .arg(killmail->killmailId));
+        co_return JobResult::fail(
+            job.id, QStringLiteral("killmail %1 has no body and ESI is not available").arg(killmail->killmailId));
     }
     if (m_aborting) {
         co_return JobResult::retry(job.id, QStringLiteral("stopping"));
@@ -83,8 +83,8 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (!document.isObject()) {
         ++m_counters.rejected;
-        return JobResult::fail(job.id,
-                               QStringLiteral("%1: the body is not a JSON object: %2").arg(origin, parseError.errorString()));
+        return JobResult::fail(
+            job.id, QStringLiteral("%1: the body is not a JSON object: %2").arg(origin, parseError.errorString()));
     }
     ParseOutcome outcome = KillmailParser::parseEsiBody(document.object(), hash, origin);
     if (const auto* rejected = std::get_if<ParseError>(&outcome)) {
@@ -94,9 +94,10 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
     auto* parsed = std::get_if<ParsedKillmail>(&outcome);
     if (!parsed || QString::number(parsed->killmail.killmailId) != job.dedupKey) {
         ++m_counters.rejected;
-        return JobResult::fail(job.id, QStringLiteral("%1: the body is killmail %2, not the one asked for")
-                                           .arg(origin)
-                                           .arg(parsed ? parsed->killmail.killmailId : 0));
+        return JobResult::fail(job.id,
+                               QStringLiteral("%1: the body is killmail %2, not the one asked for")
+                                   .arg(origin)
+                                   .arg(parsed ? parsed->killmail.killmailId : 0));
     }
     Output output{ValuedKillmail{std::move(parsed->killmail), {}, {}}, source};
     output.valued.flags = m_classifier->classify(output.valued.killmail);
@@ -168,6 +169,12 @@ void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
     }
 }
 
-void KillmailProcessor::abort() { m_aborting = true; }
+void KillmailProcessor::abort()
+{
+    m_aborting = true;
+    if (m_esi) {
+        m_esi->abortAll();
+    }
+}
 
 } // namespace km

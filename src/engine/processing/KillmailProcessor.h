@@ -30,9 +30,9 @@ struct ProcessorCounters {
 };
 
 /**
- * The `killmail` queue's work (without an ESI client, only jobs that carry their body can succeed): skip a killmail already stored, take the body the source gave or fetch it from
- * ESI, parse, flag and value it; then store it, complete its job and queue its new or stale entities, all in
- * the runner's transaction, and announce it.
+ * The `killmail` queue's work (without an ESI client, only jobs that carry their body can succeed): skip a killmail
+ * already stored, take the body the source gave or fetch it from ESI, parse, flag and value it; then store it, complete
+ * its job and queue its new or stale entities, all in the runner's transaction, and announce it.
  */
 class KillmailProcessor final : public JobHandler {
 public:

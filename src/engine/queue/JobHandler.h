@@ -34,7 +34,7 @@ public:
     /// Jobs given back unsettled (the runner stopped): forget their output.
     virtual void discard(const std::vector<qint64>& jobIds) { (void)jobIds; }
     /// Makes every run() in progress finish soon (the runner is stopping): abort requests, skip waits.
-    virtual void abort() {}
+    virtual void abort() { }
 };
 
 } // namespace km

@@ -67,8 +67,8 @@ std::vector<KillmailId> storedKillmailIds(Database& database, const std::vector<
             list << QString::number(ids[i]);
         }
         QSqlQuery query = database.exec(
-            QStringLiteral(R"(SELECT "killmailId" FROM %1 WHERE "killmailId" IN (%2))").arg(table, list.join(u',')),
-            {}, "look for stored killmails");
+            QStringLiteral(R"(SELECT "killmailId" FROM %1 WHERE "killmailId" IN (%2))").arg(table, list.join(u',')), {},
+            "look for stored killmails");
         while (query.next()) {
             stored.push_back(query.value(0).toLongLong());
         }

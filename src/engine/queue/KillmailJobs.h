@@ -47,7 +47,10 @@ public:
 
     /// One transaction: a killmail stored meanwhile is never queued again.
     KillmailEnqueueResult enqueue(const std::vector<KillmailJob>& killmails);
-    std::vector<KillmailId> storedAmong(const std::vector<KillmailId>& ids) { return storedKillmailIds(m_database, ids); }
+    std::vector<KillmailId> storedAmong(const std::vector<KillmailId>& ids)
+    {
+        return storedKillmailIds(m_database, ids);
+    }
 
 private:
     Database& m_database;

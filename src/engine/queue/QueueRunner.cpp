@@ -98,7 +98,9 @@ void QueueRunner::start()
     }
     listenForNotifications();
     m_pollTimer.start(m_runnerSettings.pollInterval);
-    m_housekeepingTimer.start(m_runnerSettings.housekeepingInterval);
+    // Leases are renewed well before they lapse, however short they are set.
+    m_housekeepingTimer.start(
+        std::min(m_runnerSettings.housekeepingInterval, std::chrono::milliseconds(m_queueSettings.lease / 3)));
     Q_EMIT started();
     schedulePump();
 }
@@ -116,14 +118,15 @@ void QueueRunner::listenForNotifications()
                             << m_runnerSettings.pollInterval.count() << "ms";
         return;
     }
-    connect(driver, &QSqlDriver::notification, this,
-            [this](const QString&, QSqlDriver::NotificationSource, const QVariant& payload) {
-                if (payload.toString() == m_queueName) {
-                    m_queueEmpty = false;
-                    schedulePump();
-                }
-            },
-            Qt::UniqueConnection);
+    connect(
+        driver, &QSqlDriver::notification, this,
+        [this](const QString&, QSqlDriver::NotificationSource, const QVariant& payload) {
+            if (payload.toString() == m_queueName) {
+                m_queueEmpty = false;
+                schedulePump();
+            }
+        },
+        Qt::UniqueConnection);
 }
 
 void QueueRunner::schedulePump()

@@ -27,7 +27,7 @@ public:
     /// Inside an open transaction the batch joins it; call prepare() before opening that transaction.
     virtual WriteResult write(const std::vector<ValuedKillmail>& batch) = 0;
     /// Work that must not be part of the batch's transaction (PostgreSQL: creating the months' partitions).
-    virtual void prepare(const std::vector<ValuedKillmail>& /*batch*/) {}
+    virtual void prepare(const std::vector<ValuedKillmail>& /*batch*/) { }
 
     /// The bulk writer for the connection's backend (sqlite3 prepared statements or libpq COPY).
     static std::unique_ptr<KillmailWriter> create(Database& database, const StaticData& staticData);

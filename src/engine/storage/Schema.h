@@ -70,8 +70,8 @@ private:
 };
 
 /**
- * The secondary indexes of the killmail tables of an SQLite database during an initial bulk load: building them once at the end is
- * several times faster than maintaining them row by row. Dropped only while `killmails` is empty, and
+ * The secondary indexes of the killmail tables of an SQLite database during an initial bulk load: building them once at
+ * the end is several times faster than maintaining them row by row. Dropped only while `killmails` is empty, and
  * restored at the end of the load, or by the next Migrator::migrate() if the process died during it.
  */
 class BulkLoadIndexes {
