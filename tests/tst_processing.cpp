@@ -60,6 +60,19 @@ private:
         return QueueAdmin(db.database()).stats(KillmailJobs::queueName).front();
     }
 
+    /// Three killmails are queued and the first needs no ESI call: run the workers and check just that.
+    void storesThreeFetchingTwo(test::TestDatabase& db, test::FakeEsi& esi)
+    {
+        WorkerSettings noEntities = settings(esi);
+        noEntities.entityUpdates = false;
+        QueueWorkers workers(db.url(), noEntities);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(3), 15000);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(3));
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 2);
+        stopWorkers(workers);
+    }
+
     static test::FakeEsi::Scripted answer(int status)
     {
         test::FakeEsi::Scripted scripted;
@@ -211,14 +224,7 @@ private Q_SLOTS:
                                Priority::High}});
             QCOMPARE(again.alreadyQueued, 1);
         }
-        WorkerSettings noEntities = settings(esi);
-        noEntities.entityUpdates = false;
-        QueueWorkers workers(db.url(), noEntities);
-        workers.start();
-        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(3), 15000);
-        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(3));
-        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 2);
-        stopWorkers(workers);
+        storesThreeFetchingTwo(db, esi);
     }
 
     void aKillmailStoredMeanwhileIsSkipped()
@@ -229,14 +235,7 @@ private Q_SLOTS:
         test::FixedPrices prices; // another path (a file import) stores the first one after it was queued
         KillmailWriter::create(db.database(), StaticData::bundled())
             ->write({test::valued(test::fixtureKillmail(fixtures[0].killmailId), prices)});
-        WorkerSettings noEntities = settings(esi);
-        noEntities.entityUpdates = false;
-        QueueWorkers workers(db.url(), noEntities);
-        workers.start();
-        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(3), 15000);
-        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(3));
-        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 2);
-        stopWorkers(workers);
+        storesThreeFetchingTwo(db, esi);
     }
 };
 
