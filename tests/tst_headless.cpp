@@ -49,6 +49,22 @@ private Q_SLOTS:
         }
     }
 
+    void refusesAMalformedEngineOption()
+    {
+        test::TestDatabase db(m_backend);
+        for (const auto& [option, value] : {std::pair{"--concurrency", "0"}, std::pair{"--job-lease", "soon"},
+                                            std::pair{"--keep-completed", "-1"}, std::pair{"--esi-url", "ftp://x"}}) {
+            QProcess process;
+            process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                          {QStringLiteral("--database"), db.urlText(), QString::fromLatin1(option),
+                           QString::fromLatin1(value), QStringLiteral("--headless")});
+            QVERIFY(process.waitForFinished(10000));
+            QCOMPARE(process.exitCode(), 2);
+            const QByteArray error = process.readAllStandardError();
+            QVERIFY2(error.contains(option) && error.contains(value), error.constData());
+        }
+    }
+
     void refusesABadDatabaseUrl()
     {
         QProcess process;

@@ -29,19 +29,45 @@ EngineOptions::EngineOptions()
                  QStringLiteral("Seconds a worker holds a job before other workers may take it back, should the "
                                 "worker die (environment: KILLMAIL_JOB_LEASE; default: 60)."),
                  QStringLiteral("seconds"))
+    , m_keepCompleted(QStringLiteral("keep-completed"),
+                      QStringLiteral("Hours completed jobs are kept before they are deleted; 0 deletes them at once "
+                                     "(environment: KILLMAIL_KEEP_COMPLETED; default: 24). Failed jobs are kept 14 "
+                                     "days."),
+                      QStringLiteral("hours"))
 {
 }
 
 void EngineOptions::addTo(QCommandLineParser& parser) const
 {
-    parser.addOptions({m_esiUrl, m_esiContact, m_concurrency, m_noEntityUpdates, m_jobLease});
+    parser.addOptions({m_esiUrl, m_esiContact, m_concurrency, m_noEntityUpdates, m_jobLease, m_keepCompleted});
 }
 
 QStringList EngineOptions::valueOptionSpellings()
 {
-    return {QStringLiteral("--database"),    QStringLiteral("-d"),
-            QStringLiteral("--esi-url"),     QStringLiteral("--esi-contact"),
-            QStringLiteral("--concurrency"), QStringLiteral("--job-lease")};
+    return {QStringLiteral("--database"),      QStringLiteral("-d"),
+            QStringLiteral("--esi-url"),       QStringLiteral("--esi-contact"),
+            QStringLiteral("--concurrency"),   QStringLiteral("--job-lease"),
+            QStringLiteral("--keep-completed")};
+}
+
+bool EngineOptions::readNumber(const QCommandLineParser& parser, const QCommandLineOption& option,
+                               const char* environment, int min, int max, int& value, QString& error)
+{
+    const QString text = valueOf(parser, option, environment);
+    if (text.isEmpty()) {
+        return true;
+    }
+    bool ok = false;
+    const int number = text.toInt(&ok);
+    if (!ok || number < min || number > max) {
+        error = QStringLiteral("--%1: '%2' is not a whole number from %3 to %4")
+                    .arg(option.names().constFirst(), text)
+                    .arg(min)
+                    .arg(max);
+        return false;
+    }
+    value = number;
+    return true;
 }
 
 std::optional<WorkerSettings> EngineOptions::read(const QCommandLineParser& parser, QString& error) const
@@ -58,25 +84,15 @@ std::optional<WorkerSettings> EngineOptions::read(const QCommandLineParser& pars
         settings.esi.baseUrl = url;
     }
     settings.esi.contact = valueOf(parser, m_esiContact, "KILLMAIL_ESI_CONTACT");
-    const QString concurrency = valueOf(parser, m_concurrency, "KILLMAIL_CONCURRENCY");
-    if (!concurrency.isEmpty()) {
-        bool ok = false;
-        settings.killmails.concurrency = concurrency.toInt(&ok);
-        if (!ok || settings.killmails.concurrency < 1 || settings.killmails.concurrency > 1000) {
-            error = QStringLiteral("--concurrency: '%1' is not a number from 1 to 1000").arg(concurrency);
-            return std::nullopt;
-        }
+    int leaseSeconds = int(std::chrono::duration_cast<std::chrono::seconds>(settings.queue.lease).count());
+    int keepHours = int(std::chrono::duration_cast<std::chrono::hours>(settings.queue.completedRetention).count());
+    if (!readNumber(parser, m_concurrency, "KILLMAIL_CONCURRENCY", 1, 1000, settings.killmails.concurrency, error)
+        || !readNumber(parser, m_jobLease, "KILLMAIL_JOB_LEASE", 1, 3600, leaseSeconds, error)
+        || !readNumber(parser, m_keepCompleted, "KILLMAIL_KEEP_COMPLETED", 0, 24 * 365, keepHours, error)) {
+        return std::nullopt;
     }
-    const QString lease = valueOf(parser, m_jobLease, "KILLMAIL_JOB_LEASE");
-    if (!lease.isEmpty()) {
-        bool ok = false;
-        const int seconds = lease.toInt(&ok);
-        if (!ok || seconds < 1 || seconds > 3600) {
-            error = QStringLiteral("--job-lease: '%1' is not a number of seconds from 1 to 3600").arg(lease);
-            return std::nullopt;
-        }
-        settings.queue.lease = std::chrono::seconds(seconds);
-    }
+    settings.queue.lease = std::chrono::seconds(leaseSeconds);
+    settings.queue.completedRetention = std::chrono::hours(keepHours);
     settings.entityUpdates = !parser.isSet(m_noEntityUpdates);
     return settings;
 }

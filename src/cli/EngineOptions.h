@@ -24,11 +24,17 @@ public:
     static QStringList valueOptionSpellings();
 
 private:
+    /// Reads a whole number from `min` to `max` given by `option` or `environment`; false with `error` set
+    /// when it is malformed. `value` is left alone when neither gives one.
+    static bool readNumber(const QCommandLineParser& parser, const QCommandLineOption& option, const char* environment,
+                           int min, int max, int& value, QString& error);
+
     QCommandLineOption m_esiUrl;
     QCommandLineOption m_esiContact;
     QCommandLineOption m_concurrency;
     QCommandLineOption m_noEntityUpdates;
     QCommandLineOption m_jobLease;
+    QCommandLineOption m_keepCompleted;
 };
 
 } // namespace km::cli
