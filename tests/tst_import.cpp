@@ -184,8 +184,19 @@ private Q_SLOTS:
         QVERIFY(result.out.contains(QStringLiteral("b-truncated.json: malformed JSON")));
         QVERIFY(result.out.contains(QStringLiteral("c-no-victim.json: victim: required field is missing")));
         QVERIFY(result.out.contains(QStringLiteral("e-scalar.json")));
-        QVERIFY(result.out.contains(QStringLiteral("id and hash only (the body must be fetched from ESI): 1")));
+        QVERIFY2(result.out.contains(QStringLiteral("queued for an ESI fetch by the engine (--headless): 1 of 1")),
+                 qPrintable(result.out));
         QCOMPARE(db.rowCount(QStringLiteral("killmails")), 1);
+        QCOMPARE(
+            db.database().scalar(QStringLiteral("SELECT \"dedupKey\" FROM jobs WHERE queue = 'killmail'")).toString(),
+            QStringLiteral("5"));
+
+        // Importing the same reference again queues nothing more.
+        const CliResult again =
+            runCli(db, {QStringLiteral("import:killmails"), folder.filePath(QStringLiteral("d-eve-kill.json"))});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.out.contains(QStringLiteral("0 of 1 (already stored: 0, already queued: 1)")),
+                 qPrintable(again.out));
     }
 
     void aDatabaseFailureStopsCleanlyAndARerunFillsTheGap()

@@ -20,8 +20,10 @@ void printReport(const ImportReport& report, QTextStream& out)
         << " attackers, " << locale.toString(report.itemRows) << " items)\n"
         << "duplicates: " << locale.toString(report.duplicates) << "\n";
     if (report.referencesOnly > 0) {
-        out << "not stored, id and hash only (the body must be fetched from ESI): "
-            << locale.toString(report.referencesOnly) << "\n";
+        out << "id and hash only, queued for an ESI fetch by the engine (--headless): "
+            << locale.toString(report.referencesQueued) << " of " << locale.toString(report.referencesOnly)
+            << " (already stored: " << locale.toString(report.referencesAlreadyStored)
+            << ", already queued: " << locale.toString(report.referencesAlreadyQueued) << ")\n";
     }
     out << "rejected: " << report.rejected.size() << "\n";
     for (qsizetype i = 0; i < qsizetype(report.rejected.size()) && i < maxListedRejections; ++i) {

@@ -1,8 +1,11 @@
 #include "import/KillmailImporter.h"
 
 #include "parse/KillmailParser.h"
+#include "queue/JobQueue.h"
+#include "queue/KillmailJobs.h"
 #include "storage/Database.h"
 #include "storage/Schema.h"
+#include "storage/StorageError.h"
 #include "valuation/Flags.h"
 
 #include <QElapsedTimer>
@@ -19,7 +22,7 @@ namespace {
 struct ParsedDocument {
     std::vector<ValuedKillmail> killmails;
     std::vector<ImportFailure> rejected;
-    qint64 references = 0;
+    std::vector<KillmailReference> references;
 };
 
 /// Shared so the pool's results reach the writer without copying every killmail.
@@ -34,8 +37,8 @@ ParsedDocumentPtr parseAndFlag(const ImportDocument& document, const FlagClassif
             ValuedKillmail valued{std::move(killmail->killmail), {}, {}};
             valued.flags = classifier.classify(valued.killmail);
             parsed.killmails.push_back(std::move(valued));
-        } else if (std::holds_alternative<KillmailReference>(outcome)) {
-            ++parsed.references;
+        } else if (auto* reference = std::get_if<KillmailReference>(&outcome)) {
+            parsed.references.push_back(std::move(*reference));
         } else {
             const auto& error = std::get<ParseError>(outcome);
             parsed.rejected.push_back({error.where, error.message});
@@ -97,11 +100,30 @@ public:
             m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
         }
         static_cast<BatchWriterTotals&>(m_report) = m_writers.totals();
+        queueReferences();
         m_report.seconds = m_meter.snapshot(0, 0).elapsedSeconds;
         return m_report;
     }
 
 private:
+    /// The killmails known only by id and hash go to the processor, which fetches them from ESI.
+    void queueReferences()
+    {
+        if (m_references.empty() || !m_report.storageError.isEmpty()) {
+            return;
+        }
+        try {
+            Database database(m_url);
+            JobQueue queue(database);
+            const KillmailEnqueueResult queued = KillmailJobs(database, queue).enqueue(m_references);
+            m_report.referencesQueued = queued.added;
+            m_report.referencesAlreadyStored = queued.alreadyStored;
+            m_report.referencesAlreadyQueued = queued.alreadyQueued;
+        } catch (const StorageError& error) {
+            m_report.storageError = error.message();
+        }
+    }
+
     static bool dropIndexesIfEmpty(const DatabaseUrl& url)
     {
         Database database(url);
@@ -146,7 +168,11 @@ private:
                 qCWarning(lcImport).noquote() << "rejected" << failure.where << "-" << failure.reason;
                 m_report.rejected.push_back(failure);
             }
-            m_report.referencesOnly += parsed.references;
+            m_report.referencesOnly += qint64(parsed.references.size());
+            for (KillmailReference& reference : parsed.references) {
+                m_references.push_back(
+                    {reference.killmailId, std::move(reference.hash), QStringLiteral("import"), {}, Priority::Normal});
+            }
             for (ValuedKillmail& killmail : parsed.killmails) {
                 m_pending.push_back(std::move(killmail));
                 if (qsizetype(m_pending.size()) >= m_options.batchSize) {
@@ -191,6 +217,7 @@ private:
     QFuture<ParsedDocumentPtr> m_inFlight;
     std::vector<ValuedKillmail> m_pending;
     ImportReport m_report;
+    std::vector<KillmailJob> m_references;
 };
 
 } // namespace

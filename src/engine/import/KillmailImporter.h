@@ -18,15 +18,19 @@ class StaticData;
 struct ImportReport : BatchWriterTotals {
     qint64 inputs = 0;
     qint64 documents = 0;
-    /// Entries that carried only an id and hash: their body must come from ESI.
+    /// Entries that carried only an id and hash: their body must come from ESI, so they are queued for the
+    /// processor (NORMAL priority) unless stored or queued already.
     qint64 referencesOnly = 0;
+    qint64 referencesQueued = 0;
+    qint64 referencesAlreadyStored = 0;
+    qint64 referencesAlreadyQueued = 0;
     /// Everything refused, each with where and why: malformed JSON, missing fields, unreadable files.
     std::vector<ImportFailure> rejected;
     double seconds = 0;
     /// Time spent building the indexes after an initial load into an empty SQLite database (0 otherwise).
     double indexSeconds = 0;
 
-    [[nodiscard]] bool clean() const { return rejected.empty() && referencesOnly == 0 && storageError.isEmpty(); }
+    [[nodiscard]] bool clean() const { return rejected.empty() && storageError.isEmpty(); }
 };
 
 /**
