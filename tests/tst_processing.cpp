@@ -3,6 +3,7 @@
 #include "FakeEsi.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
+#include "checks/DataChecker.h"
 #include "processing/QueueWorkers.h"
 #include "queue/JobQueue.h"
 #include "queue/KillmailJobs.h"
@@ -106,6 +107,11 @@ private Q_SLOTS:
         QVERIFY(stored.killmailId > 0);
         QCOMPARE(stored.source, QStringLiteral("test"));
         QVERIFY(stored.attackerCount > 0);
+        // Stored with the flags and values a recomputation gives, all rows in place (no prices loaded: the
+        // hand-set ones and 0.01 ISK items still count).
+        const QList<DataProblem> problems = DataChecker(db.database(), StaticData::bundled()).run({});
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.isEmpty() ? QString() : problems.front().check));
+        QVERIFY(db.database().scalar(QStringLiteral("SELECT SUM(\"totalValue\") FROM killmails")).toDouble() > 0);
 
         // Every character, corporation and alliance named by those kills gets its row, from bulk calls.
         const qint64 characters =

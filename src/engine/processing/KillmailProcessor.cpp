@@ -101,9 +101,7 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
     }
     Output output{ValuedKillmail{std::move(parsed->killmail), {}, {}}, source};
     output.valued.flags = m_classifier->classify(output.valued.killmail);
-    m_prices->prepare({&output.valued.killmail});
-    output.valued.values = m_valuator->value(output.valued.killmail);
-    m_outputs.insert(job.id, std::move(output));
+    m_outputs.insert(job.id, std::move(output)); // valued with the rest of its batch in prepareCommit()
     return JobResult::completed(job.id);
 }
 
@@ -121,6 +119,20 @@ std::vector<ValuedKillmail> KillmailProcessor::completedOutputs(const std::vecto
 
 void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
 {
+    // Prices are looked up for the whole batch at once, as the importer does: one query per window of days.
+    std::vector<Output*> outputs;
+    std::vector<const Killmail*> killmails;
+    for (const FinishedJob& job : finished) {
+        const auto output = m_outputs.find(job.job.id);
+        if (job.result.outcome == JobResult::Outcome::Completed && output != m_outputs.end()) {
+            outputs.push_back(&*output);
+            killmails.push_back(&output->valued.killmail);
+        }
+    }
+    m_prices->prepare(killmails);
+    for (Output* output : outputs) {
+        output->valued.values = m_valuator->value(output->valued.killmail);
+    }
     m_writer->prepare(completedOutputs(finished));
 }
 
