@@ -9,8 +9,10 @@
 #include "queue/KillmailJobs.h"
 #include "queue/QueueAdmin.h"
 #include "staticdata/StaticData.h"
+#include "storage/PartitionManager.h"
 #include "storage/KillmailWriter.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -109,6 +111,7 @@ private Q_SLOTS:
         QVERIFY(stored.attackerCount > 0);
         // Stored with the flags and values a recomputation gives, all rows in place (no prices loaded: the
         // hand-set ones and 0.01 ISK items still count).
+        PartitionManager(db.database()).ensureAhead(QDateTime::currentDateTimeUtc().date(), 3); // as maintenance does
         const QList<DataProblem> problems = DataChecker(db.database(), StaticData::bundled()).run({});
         QVERIFY2(problems.isEmpty(), qPrintable(problems.isEmpty() ? QString() : problems.front().check));
         QVERIFY(db.database().scalar(QStringLiteral("SELECT SUM(\"totalValue\") FROM killmails")).toDouble() > 0);
@@ -143,6 +146,47 @@ private Q_SLOTS:
         workers.start();
         QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("killmails")), qint64(fixtures.size()), 20000);
         QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 0);
+        stopWorkers(workers);
+    }
+
+    void unbatchedRunnersWorkToo()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const auto fixtures = serveAndQueue(db, esi, 5);
+        WorkerSettings unbatched = settings(esi);
+        unbatched.entityUpdates = false;
+        unbatched.killmails.batchSize = 1;
+        unbatched.killmails.concurrency = 1;
+        QueueWorkers workers(db.url(), unbatched);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(fixtures.size()), 15000);
+        stopWorkers(workers);
+    }
+
+    void anotherProcessWakesTheWorkersAtOnce()
+    {
+        if (m_backend != Backend::Postgres) {
+            QSKIP("SQLite is for one process: its workers are woken in-process");
+        }
+        test::TestDatabase db(m_backend);
+        test::FakeEsiThread esiThread;
+        const test::EsiFixture fixture = test::allEsiFixtures().front();
+        esiThread.fake().addKillmail(fixture.killmailId, fixture.hash, fixture.body);
+        WorkerSettings slowPolling = settings(esiThread.fake());
+        slowPolling.entityUpdates = false;
+        slowPolling.killmails.pollInterval = std::chrono::minutes(10);
+        QueueWorkers workers(db.url(), slowPolling);
+        QSignalSpy announced(&workers.announcer(), &KillmailAnnouncer::stored);
+        workers.start();
+        QTest::qWait(300); // the runner is idle, listening
+        QProcess add;
+        add.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                  {QStringLiteral("--database"), db.urlText(), QStringLiteral("queue:add"), QStringLiteral("killmail"),
+                   QString::number(fixture.killmailId), fixture.hash});
+        QVERIFY(add.waitForFinished(10000));
+        QCOMPARE(add.exitCode(), 0);
+        QVERIFY(announced.wait(5000)); // NOTIFY, not the ten-minute poll
         stopWorkers(workers);
     }
 

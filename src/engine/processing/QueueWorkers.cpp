@@ -58,9 +58,10 @@ void QueueWorkers::addRunner(const QString& queue, RunnerSettings settings, Queu
     QueueRunner* runner = worker.runner.get();
     QThread* thread = worker.thread.get();
     connect(thread, &QThread::started, runner, &QueueRunner::start);
-    connect(runner, &QueueRunner::stopped, thread, &QThread::quit);
+    // Direct: quit() is thread-safe, and a queued call would never run while ~QueueWorkers waits for the thread.
+    connect(runner, &QueueRunner::stopped, thread, &QThread::quit, Qt::DirectConnection);
     connect(runner, &QueueRunner::failed, this, &QueueWorkers::failed);
-    connect(runner, &QueueRunner::failed, thread, &QThread::quit);
+    connect(runner, &QueueRunner::failed, thread, &QThread::quit, Qt::DirectConnection);
     connect(thread, &QThread::finished, this, &QueueWorkers::onRunnerStopped);
     ++m_running;
     m_workers.push_back(std::move(worker));

@@ -153,7 +153,17 @@ EnqueueResult JobQueue::enqueuePostgres(const QString& queue, const std::vector<
     const QByteArray sql = QByteArray(insertColumns) + R"( SELECT $1, k, p, pr, ra, rk, $2::integer, $3::bigint
               FROM jsonb_to_recordset($4::jsonb) AS r(k text, p text, pr smallint, ra bigint, rk bigint))"
         + upsertClause + R"( RETURNING (xmax = 0) AS inserted)";
+    QJsonArray keys;
+    for (const NewJob& job : jobs) {
+        keys.append(job.dedupKey);
+    }
     WriteTransaction transaction(m_database);
+    // The upsert locks the live rows it meets in the order of its input, while workers settling those jobs lock
+    // them by ID: locking them by ID first keeps every transaction's lock order the same (no deadlock).
+    pg::exec(m_database.postgresHandle(),
+             R"(SELECT "id" FROM jobs WHERE "queue" = $1 AND "state" IN (0, 1, 3)
+                  AND "dedupKey" IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY "id" FOR UPDATE)",
+             {queue.toUtf8(), QJsonDocument(keys).toJson(QJsonDocument::Compact)}, "lock the jobs to add again");
     const pg::Result inserted = pg::exec(m_database.postgresHandle(), sql,
                                          {queue.toUtf8(), QByteArray::number(m_settings.maxAttempts),
                                           QByteArray::number(now), QJsonDocument(rows).toJson(QJsonDocument::Compact)},
@@ -212,11 +222,27 @@ qint64 JobQueue::backoffMs(const FinishedJob& finished) const
     return std::max(qint64(jittered), asked);
 }
 
+void JobQueue::lockInIdOrder(const QString& where, const QVariantList& bindings)
+{
+    if (m_database.backend() == Backend::Postgres) { // SQLite has one writer at a time anyway
+        m_database.exec(QStringLiteral(R"(SELECT "id" FROM jobs WHERE %1 ORDER BY "id" FOR UPDATE)").arg(where),
+                        bindings, "lock jobs");
+    }
+}
+
 int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& worker)
 {
     const qint64 now = nowMs();
     std::vector<qint64> completed;
+    std::vector<qint64> all;
+    for (const FinishedJob& job : finished) {
+        all.push_back(job.job.id);
+    }
+    if (all.empty()) {
+        return 0;
+    }
     WriteTransaction transaction(m_database);
+    lockInIdOrder(QStringLiteral(R"("id" IN (%1))").arg(idList(all)));
     int held = 0;
     for (const FinishedJob& job : finished) {
         const JobResult& result = job.result;
@@ -269,10 +295,15 @@ int JobQueue::release(const std::vector<qint64>& jobIds, const QString& worker)
 
 int JobQueue::renewLeases(const QString& worker)
 {
-    return m_database
-        .exec(QStringLiteral(R"(UPDATE jobs SET "lockedUntil" = ? WHERE "state" = 1 AND "lockedBy" = ?)"),
-              {nowMs() + m_settings.lease.count(), worker}, "renew job leases")
-        .numRowsAffected();
+    WriteTransaction transaction(m_database);
+    lockInIdOrder(QStringLiteral(R"("state" = 1 AND "lockedBy" = ?)"), {worker});
+    const int renewed =
+        m_database
+            .exec(QStringLiteral(R"(UPDATE jobs SET "lockedUntil" = ? WHERE "state" = 1 AND "lockedBy" = ?)"),
+                  {nowMs() + m_settings.lease.count(), worker}, "renew job leases")
+            .numRowsAffected();
+    transaction.commit();
+    return renewed;
 }
 
 int JobQueue::reclaimAbandoned(bool everyActiveJob, const QString& queue)

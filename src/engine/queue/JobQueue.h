@@ -4,6 +4,7 @@
 #include "queue/QueueSettings.h"
 
 #include <QString>
+#include <QVariantList>
 
 #include <memory>
 #include <vector>
@@ -68,6 +69,8 @@ public:
     static qint64 nowMs();
 
 private:
+    /// PostgreSQL: locks the rows matching `where` in ID order, inside the caller's transaction.
+    void lockInIdOrder(const QString& where, const QVariantList& bindings = {});
     [[nodiscard]] qint64 rankOf(Priority priority, qint64 readyAt) const;
     [[nodiscard]] qint64 backoffMs(const FinishedJob& finished) const;
     EnqueueResult enqueueSqlite(const QString& queue, const std::vector<NewJob>& jobs);

@@ -112,21 +112,24 @@ void QueueRunner::listenForNotifications()
     }
     QSqlDriver* driver = m_database->sql().driver();
     const QString channel = QString::fromLatin1(JobQueue::notifyChannel);
-    driver->unsubscribeFromNotification(channel);
+    if (driver->subscribedToNotifications().contains(channel)) { // a connection that was re-established
+        driver->unsubscribeFromNotification(channel);
+    }
     if (!driver->subscribeToNotification(channel)) {
         qCWarning(lcRunner) << m_queueName << "cannot LISTEN for new jobs; polling every"
                             << m_runnerSettings.pollInterval.count() << "ms";
         return;
     }
-    connect(
-        driver, &QSqlDriver::notification, this,
-        [this](const QString&, QSqlDriver::NotificationSource, const QVariant& payload) {
-            if (payload.toString() == m_queueName) {
-                m_queueEmpty = false;
-                schedulePump();
-            }
-        },
-        Qt::UniqueConnection);
+    connect(driver, &QSqlDriver::notification, this, &QueueRunner::onNotification, Qt::UniqueConnection);
+}
+
+void QueueRunner::onNotification(const QString& /*channel*/, QSqlDriver::NotificationSource /*source*/,
+                                 const QVariant& payload)
+{
+    if (payload.toString() == m_queueName) {
+        m_queueEmpty = false;
+        schedulePump();
+    }
 }
 
 void QueueRunner::schedulePump()
@@ -143,7 +146,7 @@ void QueueRunner::pump()
     if (m_stopping || !m_database || m_retryTimer.isActive()) {
         return;
     }
-    if (qsizetype(m_ready.size()) < m_runnerSettings.batchSize / 2 && !m_queueEmpty) {
+    if (qsizetype(m_ready.size()) < std::max(1, m_runnerSettings.batchSize / 2) && !m_queueEmpty) {
         claimMore();
     }
     while (m_running < m_runnerSettings.concurrency && !m_ready.empty()) {

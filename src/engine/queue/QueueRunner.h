@@ -6,6 +6,7 @@
 #include "storage/DatabaseUrl.h"
 
 #include <QObject>
+#include <QSqlDriver>
 #include <QTimer>
 
 #include <deque>
@@ -69,6 +70,7 @@ private:
     void releaseJobs(std::vector<qint64> ids);
     void onStorageError(const QString& what, const std::exception& error);
     void listenForNotifications();
+    void onNotification(const QString& channel, QSqlDriver::NotificationSource source, const QVariant& payload);
 
     DatabaseUrl m_url;
     QString m_queueName;
