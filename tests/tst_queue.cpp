@@ -239,6 +239,25 @@ private Q_SLOTS:
         QCOMPARE(queue.enqueue(QStringLiteral("character"), {newJob(QStringLiteral("c"))}).added, 1);
     }
 
+    void keysOfAnyTextAreDeduplicated()
+    {
+        Fixture fixture(m_backend);
+        auto& [db, database, queue] = fixture;
+        const QStringList keys{QStringLiteral("a\"b"), QStringLiteral("c\\d"), QStringLiteral("{e,f}"),
+                               QStringLiteral("NULL"), QStringLiteral("ünï code")};
+        std::vector<NewJob> jobs;
+        for (const QString& key : keys) {
+            jobs.push_back(newJob(key));
+        }
+        QCOMPARE(queue.enqueue(killmails, jobs).added, int(keys.size()));
+        const EnqueueResult again = queue.enqueue(killmails, jobs);
+        QCOMPARE(again.added, 0);
+        QCOMPARE(again.alreadyQueued, int(keys.size()));
+        for (const QString& key : keys) {
+            QCOMPARE(jobCount(database, key), 1);
+        }
+    }
+
     void requeuedWaitingJobKeepsBestPriorityAndFullestPayload()
     {
         Fixture fixture(m_backend);

@@ -153,17 +153,19 @@ EnqueueResult JobQueue::enqueuePostgres(const QString& queue, const std::vector<
     const QByteArray sql = QByteArray(insertColumns) + R"( SELECT $1, k, p, pr, ra, rk, $2::integer, $3::bigint
               FROM jsonb_to_recordset($4::jsonb) AS r(k text, p text, pr smallint, ra bigint, rk bigint))"
         + upsertClause + R"( RETURNING (xmax = 0) AS inserted)";
-    QJsonArray keys;
-    for (const NewJob& job : jobs) {
-        keys.append(job.dedupKey);
-    }
+    const QByteArray keys = pg::arrayLiteral(jobs, [](const NewJob& job) {
+        QByteArray key = job.dedupKey.toUtf8();
+        key.replace('\\', "\\\\").replace('"', "\\\"");
+        return '"' + key + '"';
+    });
     WriteTransaction transaction(m_database);
     // The upsert locks the live rows it meets in the order of its input, while workers settling those jobs lock
     // them by ID: locking them by ID first keeps every transaction's lock order the same (no deadlock).
     pg::exec(m_database.postgresHandle(),
-             R"(SELECT "id" FROM jobs WHERE "queue" = $1 AND "state" IN (0, 1, 3)
-                  AND "dedupKey" IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY "id" FOR UPDATE)",
-             {queue.toUtf8(), QJsonDocument(keys).toJson(QJsonDocument::Compact)}, "lock the jobs to add again");
+             // `= ANY` is planned as an index lookup even before the table has statistics.
+             R"(SELECT "id" FROM jobs WHERE "queue" = $1 AND "dedupKey" = ANY($2::text[]) AND "state" IN (0, 1, 3)
+                ORDER BY "id" FOR UPDATE)",
+             {queue.toUtf8(), keys}, "lock the jobs to add again");
     const pg::Result inserted = pg::exec(m_database.postgresHandle(), sql,
                                          {queue.toUtf8(), QByteArray::number(m_settings.maxAttempts),
                                           QByteArray::number(now), QJsonDocument(rows).toJson(QJsonDocument::Compact)},
