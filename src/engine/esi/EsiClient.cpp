@@ -387,7 +387,7 @@ QCoro::Task<EsiJson> EsiClient::names(QList<qint64> ids)
         if (!chunk.ok) {
             co_return chunk;
         }
-        for (const QJsonValue& entry : chunk.json.array()) {
+        for (const auto& entry : chunk.json.array()) {
             merged.append(entry);
         }
     }
@@ -413,7 +413,7 @@ QCoro::Task<EsiJson> EsiClient::resolveNames(QList<qint64> ids)
             co_return second;
         }
         QJsonArray merged = first.json.array();
-        for (const QJsonValue& entry : second.json.array()) {
+        for (const auto& entry : second.json.array()) {
             merged.append(entry);
         }
         co_return EsiJson{true, QJsonDocument(merged), {}, false, std::nullopt};
@@ -457,7 +457,7 @@ QCoro::Task<EsiJson> EsiClient::postIds(QString path, QList<qint64> ids)
                 true,
                 std::nullopt};
         }
-        for (const QJsonValue& entry : json.array()) {
+        for (const auto& entry : json.array()) {
             merged.append(entry);
         }
     }

@@ -304,7 +304,7 @@ void EsiRateLimits::absorbBucket(const QString& group, const Reservation& reserv
         std::tie(bucket.limit, bucket.window) = *limit;
     }
     int cost = 0;
-    if (const auto used = parseCount(answer.used); used && *used <= worstCaseCost * 10) {
+    if (const auto used = parseCount(answer.used); used && *used <= qint64(worstCaseCost) * 10) {
         cost = int(*used);
     } else if (answer.status > 0) {
         cost = costOf(answer.status);

@@ -89,14 +89,14 @@ private:
         } else {
             // IDs are unique across categories, and these came from character fields: the category is not checked
             // (old characters have IDs outside today's character ranges).
-            for (const QJsonValue& entry : names.json.array()) {
+            for (const auto& entry : names.json.array()) {
                 const QJsonObject name = entry.toObject();
                 const EntityId id = EntityId(name.value(QLatin1StringView("id")).toDouble());
                 if (ids.contains(id)) {
                     result->rows.insert(id, EntityRow{id, name.value(QLatin1StringView("name")).toString(), {}});
                 }
             }
-            for (const QJsonValue& entry : affiliations.json.array()) {
+            for (const auto& entry : affiliations.json.array()) {
                 const QJsonObject affiliation = entry.toObject();
                 const auto row =
                     result->rows.find(EntityId(affiliation.value(QLatin1StringView("character_id")).toDouble()));

@@ -101,7 +101,7 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
     }
     Output output{ValuedKillmail{std::move(parsed->killmail), {}, {}}, source};
     output.valued.flags = m_classifier->classify(output.valued.killmail);
-    m_outputs.insert(job.id, std::move(output)); // valued with the rest of its batch in prepareCommit()
+    m_outputs.emplace(job.id, std::move(output)); // valued with the rest of its batch in prepareCommit()
     return JobResult::completed(job.id);
 }
 

@@ -237,6 +237,7 @@ int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& wo
     const qint64 now = nowMs();
     std::vector<qint64> completed;
     std::vector<qint64> all;
+    all.reserve(finished.size());
     for (const FinishedJob& job : finished) {
         all.push_back(job.job.id);
     }

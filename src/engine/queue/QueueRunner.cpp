@@ -309,7 +309,7 @@ void QueueRunner::finishStopping()
     Q_EMIT stopped();
 }
 
-void QueueRunner::releaseJobs(std::vector<qint64> ids)
+void QueueRunner::releaseJobs(const std::vector<qint64>& ids)
 {
     try {
         m_queue->release(ids, m_workerName);

@@ -67,7 +67,7 @@ private:
     void settleFinished();
     void housekeeping();
     void finishStopping();
-    void releaseJobs(std::vector<qint64> ids);
+    void releaseJobs(const std::vector<qint64>& ids);
     void onStorageError(const QString& what, const std::exception& error);
     void listenForNotifications();
     void onNotification(const QString& channel, QSqlDriver::NotificationSource source, const QVariant& payload);
