@@ -69,6 +69,18 @@ EsiSettings settingsFor(const FakeEsi& fake)
     return settings;
 }
 
+/// A fake ESI serving one killmail, and a client of it with limits of its own.
+struct ServedKillmail {
+    explicit ServedKillmail(const FixtureKillmail& killmail)
+    {
+        fake.addKillmail(killmail.id, killmail.hash, killmail.body);
+    }
+
+    FakeEsi fake;
+    EsiSettings settings = settingsFor(fake);
+    EsiClient client{settings, std::make_shared<EsiRateLimits>(settings)};
+};
+
 FakeEsi::Scripted answer(int status, QByteArray body = {}, FakeEsi::Headers headers = {},
                          FakeEsi::Scripted::Mode mode = FakeEsi::Scripted::Normal)
 {
@@ -185,10 +197,9 @@ private Q_SLOTS:
 
     void badHashIsNotRetried()
     {
-        FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
-        const EsiSettings settings = settingsFor(fake);
-        EsiClient client(settings, std::make_shared<EsiRateLimits>(settings));
+        ServedKillmail served(m_killmail);
+        FakeEsi& fake = served.fake;
+        EsiClient& client = served.client;
         auto body = [&]() -> QCoro::Task<> {
             const QString wrongHash(40, QLatin1Char('a'));
             KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, wrongHash);
@@ -314,10 +325,9 @@ private Q_SLOTS:
 
     void truncatedAndMalformedBodiesAreTransient()
     {
-        FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
-        const EsiSettings settings = settingsFor(fake);
-        EsiClient client(settings, std::make_shared<EsiRateLimits>(settings));
+        ServedKillmail served(m_killmail);
+        FakeEsi& fake = served.fake;
+        EsiClient& client = served.client;
         auto body = [&]() -> QCoro::Task<> {
             const QString prefix = QStringLiteral("/killmails/");
             // Announced longer than sent, then closed.
