@@ -9,9 +9,10 @@
 #include "queue/KillmailJobs.h"
 #include "queue/QueueAdmin.h"
 #include "staticdata/StaticData.h"
-#include "storage/PartitionManager.h"
 #include "storage/KillmailWriter.h"
+#include "storage/PartitionManager.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -188,6 +189,35 @@ private Q_SLOTS:
         QCOMPARE(add.exitCode(), 0);
         QVERIFY(announced.wait(5000)); // NOTIFY, not the ten-minute poll
         stopWorkers(workers);
+    }
+
+    void stoppingGivesBackTheJobsStuckInEsiCalls()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        for (int i = 0; i < 3; ++i) {
+            test::FakeEsi::Scripted hang;
+            hang.mode = test::FakeEsi::Scripted::Hang;
+            esi.script(QStringLiteral("/killmails/"), hang);
+        }
+        serveAndQueue(db, esi, 3);
+        WorkerSettings patient = settings(esi);
+        patient.entityUpdates = false;
+        patient.esi.timeout = std::chrono::minutes(1);
+        patient.killmails.stopGrace = 300ms;
+        QueueWorkers workers(db.url(), patient);
+        workers.start();
+        // The first request hangs; the others wait for it (the limiter sends one request until it knows the route's
+        // bucket): the stop must cut both kinds of wait short.
+        QTRY_COMPARE_WITH_TIMEOUT(esi.requestsTo(QStringLiteral("/killmails/")), 1, 10000);
+        QElapsedTimer clock;
+        clock.start();
+        stopWorkers(workers);
+        QVERIFY2(clock.elapsed() < 5000, "the stop waited for the ESI timeout");
+        const QueueStats stats = killmailStats(db);
+        QCOMPARE(stats.active, qint64(0));
+        QCOMPARE(stats.waiting, qint64(3));
+        QCOMPARE(db.database().scalar(QStringLiteral("SELECT MAX(attempts) FROM jobs")).toInt(), 0);
     }
 
     void aBadHashFailsAtOnceWithoutRetries()
