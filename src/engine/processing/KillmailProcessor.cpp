@@ -13,9 +13,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcProcessor, "killmail.processor", QtInfoMsg)
 
 namespace km {
 
@@ -64,8 +61,7 @@ QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
         co_return accept(job, fetch.body, killmail->hash, killmail->source);
     case KillmailFetch::Outcome::BadHash:
         ++m_counters.badHashes;
-        qCWarning(lcProcessor).noquote() << "killmail" << killmail->killmailId << "hash" << killmail->hash << "from"
-                                         << killmail->source << "is refused by ESI:" << fetch.error;
+        // The runner logs the failure, with ESI's answer, for investigation.
         co_return JobResult::fail(job.id, fetch.error);
     case KillmailFetch::Outcome::Transient:
         co_return JobResult::retry(job.id, fetch.error,

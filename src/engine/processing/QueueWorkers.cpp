@@ -60,6 +60,8 @@ void QueueWorkers::addRunner(const QString& queue, RunnerSettings settings, Queu
     connect(thread, &QThread::started, runner, &QueueRunner::start);
     // Direct: quit() is thread-safe, and a queued call would never run while ~QueueWorkers waits for the thread.
     connect(runner, &QueueRunner::stopped, thread, &QThread::quit, Qt::DirectConnection);
+    connect(runner, &QueueRunner::settled, this,
+            [this, queue](const RunnerCounters& counters) { m_counters.insert(queue, counters); });
     connect(runner, &QueueRunner::failed, this, &QueueWorkers::failed);
     connect(runner, &QueueRunner::failed, thread, &QThread::quit, Qt::DirectConnection);
     connect(thread, &QThread::finished, this, &QueueWorkers::onRunnerStopped);

@@ -6,6 +6,7 @@
 #include "queue/QueueRunner.h"
 #include "storage/DatabaseUrl.h"
 
+#include <QMap>
 #include <QObject>
 #include <QThread>
 
@@ -47,6 +48,8 @@ public:
     [[nodiscard]] bool isRunning() const { return !m_workers.empty(); }
 
     [[nodiscard]] KillmailAnnouncer& announcer() { return m_announcer; }
+    /// What each queue's runner has done since it started, as of its last settled batch.
+    [[nodiscard]] const QMap<QString, RunnerCounters>& counters() const { return m_counters; }
     [[nodiscard]] std::shared_ptr<EsiRateLimits> esiLimits() const { return m_esiLimits; }
 
 Q_SIGNALS:
@@ -67,6 +70,7 @@ private:
     std::shared_ptr<EsiRateLimits> m_esiLimits;
     KillmailAnnouncer m_announcer;
     std::vector<Worker> m_workers;
+    QMap<QString, RunnerCounters> m_counters;
     int m_running = 0;
 };
 

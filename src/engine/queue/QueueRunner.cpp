@@ -223,10 +223,15 @@ void QueueRunner::settleFinished()
     }
     m_errorBackoff = {};
     for (const FinishedJob& finished : m_finished) {
-        switch (finished.result.outcome) {
-        case JobResult::Outcome::Completed: ++m_counters.completed; break;
-        case JobResult::Outcome::Retry: ++m_counters.retried; break;
-        case JobResult::Outcome::Fail: ++m_counters.failed; break;
+        const JobResult& result = finished.result;
+        if (result.outcome == JobResult::Outcome::Completed) {
+            ++m_counters.completed;
+        } else if (result.outcome == JobResult::Outcome::Retry && finished.job.attempts < finished.job.maxAttempts) {
+            ++m_counters.retried;
+        } else {
+            ++m_counters.failed;
+            qCWarning(lcRunner).noquote() << m_queueName << "job" << finished.job.dedupKey << "failed after"
+                                          << finished.job.attempts << "attempts:" << result.error;
         }
     }
     m_handler->committed(m_finished);
