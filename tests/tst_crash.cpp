@@ -59,7 +59,7 @@ private Q_SLOTS:
         test::TestDatabase db(m_backend);
         test::FakeEsiThread esiThread;
         test::FakeEsi& esi = esiThread.fake();
-        esi.setLatency(std::chrono::milliseconds(5));
+        esi.setLatency(std::chrono::milliseconds(20)); // about 500 killmails/s at most: the kills land mid-way
         const std::vector<test::EsiFixture> fixtures = test::allEsiFixtures();
         std::vector<KillmailJob> jobs;
         qint64 attackers = 0;
