@@ -101,18 +101,6 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
     return JobResult::completed(job.id);
 }
 
-std::vector<ValuedKillmail> KillmailProcessor::completedOutputs(const std::vector<FinishedJob>& finished) const
-{
-    std::vector<ValuedKillmail> batch;
-    for (const FinishedJob& job : finished) {
-        const auto output = m_outputs.constFind(job.job.id);
-        if (job.result.outcome == JobResult::Outcome::Completed && output != m_outputs.cend()) {
-            batch.push_back(output->valued);
-        }
-    }
-    return batch;
-}
-
 void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
 {
     // Prices are looked up for the whole batch at once, as the importer does: one query per window of days.
@@ -126,23 +114,25 @@ void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
         }
     }
     m_prices->prepare(killmails);
+    m_batch.clear();
+    m_batch.reserve(outputs.size());
     for (Output* output : outputs) {
         output->valued.values = m_valuator->value(output->valued.killmail);
+        m_batch.push_back(output->valued);
     }
-    m_writer->prepare(completedOutputs(finished));
+    m_writer->prepare(m_batch);
 }
 
-void KillmailProcessor::commit(std::vector<FinishedJob>& finished, JobQueue& queue)
+void KillmailProcessor::commit(std::vector<FinishedJob>& /*finished*/, JobQueue& queue)
 {
-    const std::vector<ValuedKillmail> batch = completedOutputs(finished);
     m_storedInLastCommit.clear();
-    if (batch.empty()) {
+    if (m_batch.empty()) {
         return;
     }
-    const WriteResult written = m_writer->write(batch);
+    const WriteResult written = m_writer->write(m_batch);
     m_storedInLastCommit = QSet<KillmailId>(written.storedIds.begin(), written.storedIds.end());
     std::vector<const Killmail*> stored;
-    for (const ValuedKillmail& valued : batch) {
+    for (const ValuedKillmail& valued : m_batch) {
         if (m_storedInLastCommit.contains(valued.killmail.killmailId)) {
             stored.push_back(&valued.killmail);
         }
@@ -168,6 +158,7 @@ void KillmailProcessor::committed(const std::vector<FinishedJob>& finished)
         m_outputs.erase(output);
     }
     m_storedInLastCommit.clear();
+    m_batch.clear();
 }
 
 void KillmailProcessor::discard(const std::vector<qint64>& jobIds)

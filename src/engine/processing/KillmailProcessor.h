@@ -55,7 +55,6 @@ private:
         QString source;
     };
     JobResult accept(const Job& job, const QByteArray& body, const QString& hash, const QString& source);
-    std::vector<ValuedKillmail> completedOutputs(const std::vector<FinishedJob>& finished) const;
 
     Database& m_database;
     const StaticData& m_staticData;
@@ -67,6 +66,8 @@ private:
     std::unique_ptr<Valuator> m_valuator;
     std::unique_ptr<KillmailWriter> m_writer;
     QHash<qint64, Output> m_outputs;
+    /// The completed jobs' killmails, valued by prepareCommit() for the commit that follows it.
+    std::vector<ValuedKillmail> m_batch;
     QSet<KillmailId> m_storedInLastCommit;
     ProcessorCounters m_counters;
     bool m_aborting = false;
