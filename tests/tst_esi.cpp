@@ -1,6 +1,7 @@
 // The ESI client against FakeEsi over loopback, EsiRateLimits on a fake clock, and FakeEsi itself.
 #include "CoroTest.h"
 #include "FakeEsi.h"
+#include "Fixtures.h"
 #include "TestDatabase.h"
 #include "esi/EsiClient.h"
 #include "esi/EsiRateLimits.h"
@@ -26,29 +27,6 @@ using TimePoint = EsiRateLimits::TimePoint;
 
 namespace {
 
-struct FixtureKillmail {
-    qint64 id = 0;
-    QString hash;
-    QByteArray body;
-};
-
-/// A real killmail as ESI serves it: the fixture without its zKillboard block.
-FixtureKillmail fixture(const QString& name)
-{
-    QFile file(test::dataPath(QStringLiteral("killmails/") + name));
-    if (!file.open(QIODevice::ReadOnly)) {
-        qFatal("missing fixture %s", qPrintable(name));
-    }
-    QJsonObject object = QJsonDocument::fromJson(file.readAll()).object();
-    const QString hash = object.value(QLatin1String("zkb")).toObject().value(QLatin1String("hash")).toString();
-    if (object.contains(QLatin1String("killmail"))) {
-        object = object.value(QLatin1String("killmail")).toObject();
-    }
-    object.remove(QLatin1String("zkb"));
-    return {object.value(QLatin1String("killmail_id")).toInteger(), hash,
-            QJsonDocument(object).toJson(QJsonDocument::Compact)};
-}
-
 QString name(Outcome outcome)
 {
     switch (outcome) {
@@ -71,14 +49,15 @@ EsiSettings settingsFor(const FakeEsi& fake)
 
 /// A fake ESI serving one killmail, and a client of it with limits of its own.
 struct ServedKillmail {
-    explicit ServedKillmail(const FixtureKillmail& killmail)
+    explicit ServedKillmail(const test::EsiFixture& killmail)
     {
-        fake.addKillmail(killmail.id, killmail.hash, killmail.body);
+        fake.addKillmail(killmail.killmailId, killmail.hash, killmail.body);
     }
 
     FakeEsi fake;
     EsiSettings settings = settingsFor(fake);
-    EsiClient client{settings, std::make_shared<EsiRateLimits>(settings)};
+    std::shared_ptr<EsiRateLimits> limits = std::make_shared<EsiRateLimits>(settings);
+    EsiClient client{settings, limits};
 };
 
 FakeEsi::Scripted answer(int status, QByteArray body = {}, FakeEsi::Headers headers = {},
@@ -149,27 +128,27 @@ class TestEsi : public QObject {
     Q_OBJECT
 
 private:
-    FixtureKillmail m_killmail = fixture(QStringLiteral("10622653.json"));
+    test::EsiFixture m_killmail = test::esiFixture(10622653);
 
 private Q_SLOTS:
     // --- The client against the fake, over loopback ---
 
     void fetchesARealKillmail()
     {
-        FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
-        const EsiSettings settings = settingsFor(fake);
-        auto limits = std::make_shared<EsiRateLimits>(settings);
-        EsiClient client(settings, limits);
+        ServedKillmail served(m_killmail);
+        FakeEsi& fake = served.fake;
+        EsiClient& client = served.client;
+        const std::shared_ptr<EsiRateLimits>& limits = served.limits;
         auto body = [&]() -> QCoro::Task<> {
-            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
             KM_CO_COMPARE(fetch.body, m_killmail.body);
             KM_CO_VERIFY(fetch.error.isEmpty());
 
             const FakeEsi::Request request = fake.requests().constFirst();
             KM_CO_COMPARE(request.method, QByteArray("GET"));
-            KM_CO_COMPARE(request.path, QStringLiteral("/killmails/%1/%2").arg(m_killmail.id).arg(m_killmail.hash));
+            KM_CO_COMPARE(request.path,
+                          QStringLiteral("/killmails/%1/%2").arg(m_killmail.killmailId).arg(m_killmail.hash));
             KM_CO_VERIFY(request.header("User-Agent").contains("ops@example.org"));
             KM_CO_VERIFY(request.header("User-Agent").startsWith("killmail-console/"));
             KM_CO_COMPARE(request.header("X-Compatibility-Date"), QByteArray("2025-08-26"));
@@ -184,12 +163,12 @@ private Q_SLOTS:
             KM_CO_COMPARE(counters.byStatus.value(200), qint64(1));
 
             // The legacy form of the route is served too.
-            const EsiReply legacy =
-                co_await client.get(QStringLiteral("/latest/killmails/%1/%2/").arg(m_killmail.id).arg(m_killmail.hash));
+            const EsiReply legacy = co_await client.get(
+                QStringLiteral("/latest/killmails/%1/%2/").arg(m_killmail.killmailId).arg(m_killmail.hash));
             KM_CO_COMPARE(legacy.status, 200);
             KM_CO_COMPARE(legacy.body, m_killmail.body);
             // Killmails never change: no ETag revalidation for them.
-            co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_VERIFY(fake.requests().constLast().header("If-None-Match").isEmpty());
         };
         KM_CO_RUN(body());
@@ -202,7 +181,7 @@ private Q_SLOTS:
         EsiClient& client = served.client;
         auto body = [&]() -> QCoro::Task<> {
             const QString wrongHash(40, QLatin1Char('a'));
-            KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, wrongHash);
+            KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, wrongHash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("BadHash"));
             KM_CO_VERIFY2(fetch.error.contains(QLatin1String("Invalid killmail_id and/or killmail_hash")),
                           qPrintable(fetch.error));
@@ -213,11 +192,11 @@ private Q_SLOTS:
             KM_CO_COMPARE(fake.requestCount(), 2);
 
             fake.script(QStringLiteral("/killmails/"), answer(404, R"({"error":"Not found"})"));
-            fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("BadHash"));
             KM_CO_COMPARE(fake.requestCount(), 3);
 
-            fetch = co_await client.fetchKillmail(m_killmail.id, QStringLiteral("../../characters/1"));
+            fetch = co_await client.fetchKillmail(m_killmail.killmailId, QStringLiteral("../../characters/1"));
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("BadHash"));
             KM_CO_COMPARE(fake.requestCount(), 3); // not even asked
         };
@@ -235,14 +214,13 @@ private Q_SLOTS:
     void serverErrorsAreTransient()
     {
         QFETCH(int, status);
-        FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
+        ServedKillmail served(m_killmail);
+        FakeEsi& fake = served.fake;
         fake.script(QStringLiteral("/killmails/"),
                     answer(status, R"({"error":"The upstream is down"})", {{"Retry-After", "7"}}));
-        const EsiSettings settings = settingsFor(fake);
-        EsiClient client(settings, std::make_shared<EsiRateLimits>(settings));
+        EsiClient& client = served.client;
         auto body = [&]() -> QCoro::Task<> {
-            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
             KM_CO_VERIFY2(fetch.error.contains(QString::number(status)), qPrintable(fetch.error));
             KM_CO_VERIFY2(fetch.error.contains(QLatin1String("/killmails/")), qPrintable(fetch.error));
@@ -256,7 +234,7 @@ private Q_SLOTS:
     void timeoutIsTransientAndNamesTheRoute()
     {
         FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
+        fake.addKillmail(m_killmail.killmailId, m_killmail.hash, m_killmail.body);
         fake.script(QStringLiteral("/killmails/"), answer(200, {}, {}, FakeEsi::Scripted::Hang));
         EsiSettings settings = settingsFor(fake);
         settings.timeout = 300ms;
@@ -265,15 +243,15 @@ private Q_SLOTS:
         auto body = [&]() -> QCoro::Task<> {
             QElapsedTimer timer;
             timer.start();
-            KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-            KM_CO_VERIFY2(fetch.error.contains(QStringLiteral("GET /killmails/%1/").arg(m_killmail.id)),
+            KM_CO_VERIFY2(fetch.error.contains(QStringLiteral("GET /killmails/%1/").arg(m_killmail.killmailId)),
                           qPrintable(fetch.error));
             KM_CO_VERIFY2(fetch.error.contains(QLatin1String("timeout")), qPrintable(fetch.error));
             KM_CO_VERIFY2(msSince(timer) >= 290 && msSince(timer) < 3000, qPrintable(QString::number(msSince(timer))));
             KM_CO_COMPARE(limits->counters().timeouts, qint64(1));
             // The client carries on.
-            fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
         };
         KM_CO_RUN(body());
@@ -281,18 +259,17 @@ private Q_SLOTS:
 
     void waitsOutA429AndRetries()
     {
-        FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
+        ServedKillmail served(m_killmail);
+        FakeEsi& fake = served.fake;
         fake.script(
             QStringLiteral("/killmails/"),
             answer(429, R"({"error":"Too many requests"})", {{"Retry-After", "1"}, {"X-Ratelimit-Group", "killmail"}}));
-        const EsiSettings settings = settingsFor(fake);
-        auto limits = std::make_shared<EsiRateLimits>(settings);
-        EsiClient client(settings, limits);
+        EsiClient& client = served.client;
+        const std::shared_ptr<EsiRateLimits>& limits = served.limits;
         auto body = [&]() -> QCoro::Task<> {
             QElapsedTimer timer;
             timer.start();
-            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
             KM_CO_VERIFY2(msSince(timer) >= 1000, qPrintable(QString::number(msSince(timer))));
             KM_CO_COMPARE(fake.requestsTo(QStringLiteral("/killmails/")), 2);
@@ -306,7 +283,7 @@ private Q_SLOTS:
     void givesUpOn429AfterTheRetries()
     {
         FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
+        fake.addKillmail(m_killmail.killmailId, m_killmail.hash, m_killmail.body);
         for (int i = 0; i < 3; ++i) {
             fake.script(QStringLiteral("/killmails/"), answer(429, {}, {{"Retry-After", "0"}}));
         }
@@ -314,7 +291,7 @@ private Q_SLOTS:
         settings.max429Retries = 1;
         EsiClient client(settings, std::make_shared<EsiRateLimits>(settings));
         auto body = [&]() -> QCoro::Task<> {
-            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
             KM_CO_VERIFY2(fetch.error.contains(QLatin1String("429")), qPrintable(fetch.error));
             KM_CO_VERIFY(fetch.retryAfter == 0s);
@@ -332,27 +309,27 @@ private Q_SLOTS:
             const QString prefix = QStringLiteral("/killmails/");
             // Announced longer than sent, then closed.
             fake.script(prefix, answer(200, m_killmail.body.left(100), {}, FakeEsi::Scripted::Truncate));
-            KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
             KM_CO_VERIFY2(fetch.error.contains(QLatin1String("truncated")), qPrintable(fetch.error));
             KM_CO_VERIFY2(fetch.error.contains(prefix), qPrintable(fetch.error));
             KM_CO_COMPARE(fake.requestCount(), 1);
-            fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
 
             for (const QByteArray& bad : {m_killmail.body.left(m_killmail.body.size() / 2),
                                           QByteArray("{\"killmail_id\": 1,"), QByteArray("<html>Bad gateway</html>")}) {
                 fake.script(prefix, answer(200, bad));
-                fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+                fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
                 KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
                 KM_CO_VERIFY2(fetch.error.contains(QLatin1String("truncated or malformed")), qPrintable(fetch.error));
             }
             fake.script(prefix, answer(200, {}));
-            fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
             KM_CO_VERIFY2(fetch.error.contains(QLatin1String("empty body")), qPrintable(fetch.error));
             fake.script(prefix, answer(200, "[1, 2]"));
-            fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
         };
         KM_CO_RUN(body());
@@ -360,14 +337,12 @@ private Q_SLOTS:
 
     void error420BlocksEveryRequest()
     {
-        FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
+        ServedKillmail served(m_killmail);
+        FakeEsi& fake = served.fake;
         fake.script(QStringLiteral("/characters/"),
                     answer(420, R"({"error":"This software has exceeded the error limit for ESI."})",
                            {{"X-ESI-Error-Limit-Remain", "0"}, {"X-ESI-Error-Limit-Reset", "1"}}));
-        const EsiSettings settings = settingsFor(fake);
-        auto limits = std::make_shared<EsiRateLimits>(settings);
-        EsiClient client(settings, limits);
+        EsiClient& client = served.client;
         auto body = [&]() -> QCoro::Task<> {
             QElapsedTimer timer;
             timer.start();
@@ -377,7 +352,7 @@ private Q_SLOTS:
             KM_CO_VERIFY(character.retryAfter == 1s);
             KM_CO_VERIFY2(character.error.contains(QLatin1String("420")), qPrintable(character.error));
             // Another route, another group: it waits for the reset all the same.
-            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
             KM_CO_VERIFY2(msSince(timer) >= 1000, qPrintable(QString::number(msSince(timer))));
             KM_CO_COMPARE(fake.errorLimitedSent(), 1);
@@ -452,7 +427,7 @@ private Q_SLOTS:
         const EsiSettings settings = settingsFor(fake);
         EsiClient client(settings, std::make_shared<EsiRateLimits>(settings));
         auto body = [&]() -> QCoro::Task<> {
-            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
             KM_CO_COMPARE(fetch.body, m_killmail.body);
             const EsiJson prices = co_await client.getJson(QStringLiteral("/markets/prices"));
@@ -599,8 +574,8 @@ private Q_SLOTS:
 
     void garbageHeadersDoNotCrash()
     {
-        FakeEsi fake;
-        fake.addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
+        ServedKillmail served(m_killmail);
+        FakeEsi& fake = served.fake;
         const QString prefix = QStringLiteral("/killmails/");
         fake.script(prefix,
                     answer(200, m_killmail.body,
@@ -622,22 +597,21 @@ private Q_SLOTS:
         fake.script(prefix, answer(503, {}, {{"Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"}}));
         fake.script(QStringLiteral("/characters/"), answer(200, {}, {{"Content-Type", "text/html"}}));
         fake.script(QStringLiteral("/characters/"), answer(204, {}));
-        const EsiSettings settings = settingsFor(fake);
-        auto limits = std::make_shared<EsiRateLimits>(settings);
-        EsiClient client(settings, limits);
+        EsiClient& client = served.client;
+        const std::shared_ptr<EsiRateLimits>& limits = served.limits;
         auto body = [&]() -> QCoro::Task<> {
             for (int i = 0; i < 3; ++i) {
-                const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+                const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
                 KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
             }
-            KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
             KM_CO_VERIFY(fetch.retryAfter == 0s); // a date in the past
             EsiJson json = co_await client.getJson(QStringLiteral("/characters/90000001"));
             KM_CO_VERIFY(!json.ok && json.transient);
             json = co_await client.getJson(QStringLiteral("/characters/90000001"));
             KM_CO_VERIFY(!json.ok);
-            fetch = co_await client.fetchKillmail(m_killmail.id, m_killmail.hash);
+            fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
             KM_CO_VERIFY(limits->tokensLeft(QStringLiteral("killmail")) >= 0);
         };
@@ -645,12 +619,12 @@ private Q_SLOTS:
 
         // A huge Retry-After is capped at 15 minutes.
         fake.script(prefix, answer(429, {}, {{"Retry-After", "99999999999"}}));
-        EsiSettings noRetries = settings;
+        EsiSettings noRetries = served.settings;
         noRetries.max429Retries = 0;
         auto capped = std::make_shared<EsiRateLimits>(noRetries);
         EsiClient impatient(noRetries, capped);
         auto tooMany = [&]() -> QCoro::Task<> {
-            const KillmailFetch fetch = co_await impatient.fetchKillmail(m_killmail.id, m_killmail.hash);
+            const KillmailFetch fetch = co_await impatient.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
             KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
             KM_CO_VERIFY(fetch.retryAfter == 900s);
             const auto wait = capped->reserve(killmailPath).wait;
@@ -1048,7 +1022,7 @@ private Q_SLOTS:
     void fakeSurvivesRudeClients()
     {
         test::FakeEsiThread server; // its own thread, so that this one may block on sockets
-        server.fake().addKillmail(m_killmail.id, m_killmail.hash, m_killmail.body);
+        server.fake().addKillmail(m_killmail.killmailId, m_killmail.hash, m_killmail.body);
         const QUrl url = server.fake().url();
         const auto connectTo = [&](QTcpSocket& socket) {
             socket.connectToHost(QHostAddress::LocalHost, quint16(url.port()));
@@ -1089,7 +1063,7 @@ private Q_SLOTS:
             QTcpSocket socket; // two requests in one write, then Connection: close
             QVERIFY(connectTo(socket));
             const QByteArray path =
-                QStringLiteral("/killmails/%1/%2").arg(m_killmail.id).arg(m_killmail.hash).toLatin1();
+                QStringLiteral("/killmails/%1/%2").arg(m_killmail.killmailId).arg(m_killmail.hash).toLatin1();
             socket.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\nGET " + path
                          + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             const QByteArray answers = readAnswer(socket, 2);

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -42,27 +43,33 @@ std::vector<Killmail> allFixtureKillmails()
     return killmails;
 }
 
+EsiFixture esiFixture(KillmailId id)
+{
+    const QString path = dataPath(QStringLiteral("killmails/%1.json").arg(id));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        throw std::runtime_error("cannot read fixture " + path.toStdString());
+    }
+    QJsonObject object = QJsonDocument::fromJson(file.readAll()).object();
+    const QString hash = object.value(QLatin1StringView("zkb")).toObject().value(QLatin1StringView("hash")).toString();
+    for (const char* wrapper : {"killmail", "esi"}) {
+        if (object.value(QLatin1StringView(wrapper)).isObject()) {
+            object = object.value(QLatin1StringView(wrapper)).toObject();
+        }
+    }
+    object.remove(QLatin1StringView("zkb"));
+    return {object.value(QLatin1StringView("killmail_id")).toInteger(), hash,
+            QJsonDocument(object).toJson(QJsonDocument::Compact)};
+}
+
 std::vector<EsiFixture> allEsiFixtures()
 {
     const QDir directory(dataPath(QStringLiteral("killmails")));
     std::vector<EsiFixture> fixtures;
     for (const QString& name : directory.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
-        QFile file(directory.filePath(name));
-        if (!file.open(QIODevice::ReadOnly)) {
-            throw std::runtime_error("cannot read fixture " + name.toStdString());
-        }
-        QJsonObject object = QJsonDocument::fromJson(file.readAll()).object();
-        const QString hash =
-            object.value(QLatin1StringView("zkb")).toObject().value(QLatin1StringView("hash")).toString();
-        for (const char* wrapper : {"killmail", "esi"}) {
-            if (object.value(QLatin1StringView(wrapper)).isObject()) {
-                object = object.value(QLatin1StringView(wrapper)).toObject();
-            }
-        }
-        object.remove(QLatin1StringView("zkb"));
-        if (!hash.isEmpty()) {
-            fixtures.push_back({object.value(QLatin1StringView("killmail_id")).toInteger(), hash,
-                                QJsonDocument(object).toJson(QJsonDocument::Compact)});
+        EsiFixture fixture = esiFixture(QFileInfo(name).completeBaseName().toLongLong());
+        if (!fixture.hash.isEmpty()) {
+            fixtures.push_back(std::move(fixture));
         }
     }
     return fixtures;

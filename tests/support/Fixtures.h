@@ -21,6 +21,8 @@ struct EsiFixture {
     QString hash;
     QByteArray body;
 };
+/// One fixture by killmail ID, as ESI serves it (the hash is empty when the fixture has no zKillboard block).
+EsiFixture esiFixture(KillmailId id);
 /// Every fixture that has a hash, in file-name order.
 std::vector<EsiFixture> allEsiFixtures();
 
