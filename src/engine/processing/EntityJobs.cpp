@@ -2,6 +2,7 @@
 
 #include "queue/JobQueue.h"
 #include "storage/Database.h"
+#include "storage/SqlIdList.h"
 #include "util/UtcTime.h"
 
 #include <QDateTime>
@@ -65,15 +66,11 @@ int EntityJobs::enqueueStale(const EntityTable& table, const QList<EntityId>& id
     if (ids.isEmpty()) {
         return 0;
     }
-    QStringList list;
-    for (const EntityId id : ids) {
-        list << QString::number(id);
-    }
     const QByteArray cutoff =
         utc::toSqlTimestamp(QDateTime::currentSecsSinceEpoch()
                             - std::chrono::duration_cast<std::chrono::seconds>(m_settings.staleAfter).count());
     QSqlQuery query = m_database.exec(QStringLiteral(R"(SELECT "%1" FROM %2 WHERE "%1" IN (%3) AND "updatedAt" >= ?)")
-                                          .arg(table.keyColumn, table.table, list.join(u',')),
+                                          .arg(table.keyColumn, table.table, sqlIdList(ids)),
                                       {QString::fromLatin1(cutoff)}, "look for fresh entities");
     QSet<EntityId> fresh;
     while (query.next()) {

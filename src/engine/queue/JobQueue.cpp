@@ -3,6 +3,7 @@
 #include "queue/JobWakeup.h"
 #include "storage/Database.h"
 #include "storage/PgResult.h"
+#include "storage/SqlIdList.h"
 #include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
 
@@ -37,16 +38,6 @@ constexpr const char* upsertClause = R"( ON CONFLICT ("queue", "dedupKey") WHERE
   "finishedAt" = NULL,
   "state" = 0
   WHERE jobs."state" <> 1)";
-
-QString idList(const std::vector<qint64>& ids)
-{
-    QStringList parts;
-    parts.reserve(qsizetype(ids.size()));
-    for (const qint64 id : ids) {
-        parts << QString::number(id);
-    }
-    return parts.join(u',');
-}
 
 /// The jobs of one enqueue call, one per key: a key named twice keeps its best priority and fullest payload.
 std::vector<NewJob> distinctByKey(const std::vector<NewJob>& jobs)
@@ -245,7 +236,7 @@ int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& wo
         return 0;
     }
     WriteTransaction transaction(m_database);
-    lockInIdOrder(QStringLiteral(R"("id" IN (%1))").arg(idList(all)));
+    lockInIdOrder(QStringLiteral(R"("id" IN (%1))").arg(sqlIdList(all)));
     int held = 0;
     for (const FinishedJob& job : finished) {
         const JobResult& result = job.result;
@@ -270,7 +261,7 @@ int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& wo
     }
     if (!completed.empty()) {
         const QString where =
-            QStringLiteral(R"( WHERE "id" IN (%1) AND "state" = 1 AND "lockedBy" = ?)").arg(idList(completed));
+            QStringLiteral(R"( WHERE "id" IN (%1) AND "state" = 1 AND "lockedBy" = ?)").arg(sqlIdList(completed));
         const QSqlQuery query = m_settings.completedRetention.count() == 0
             ? m_database.exec(QStringLiteral("DELETE FROM jobs") + where, {worker}, "delete completed jobs")
             : m_database.exec(QStringLiteral(R"(UPDATE jobs SET "state" = 2, "finishedAt" = ?, "lockedBy" = NULL,
@@ -291,7 +282,7 @@ int JobQueue::release(const std::vector<qint64>& jobIds, const QString& worker)
     return m_database
         .exec(QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = "attempts" - 1, "lockedBy" = NULL,
                    "lockedUntil" = NULL WHERE "id" IN (%1) AND "state" = 1 AND "lockedBy" = ?)")
-                  .arg(idList(jobIds)),
+                  .arg(sqlIdList(jobIds)),
               {worker}, "release jobs")
         .numRowsAffected();
 }

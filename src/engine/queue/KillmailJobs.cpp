@@ -2,11 +2,14 @@
 
 #include "queue/JobQueue.h"
 #include "storage/Database.h"
+#include "storage/SqlIdList.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
 #include <QSqlQuery>
+
+#include <span>
 
 namespace km {
 
@@ -62,12 +65,9 @@ std::vector<KillmailId> storedKillmailIds(Database& database, const std::vector<
     std::vector<KillmailId> stored;
     constexpr std::size_t chunk = 5000;
     for (std::size_t start = 0; start < ids.size(); start += chunk) {
-        QStringList list;
-        for (std::size_t i = start; i < std::min(ids.size(), start + chunk); ++i) {
-            list << QString::number(ids[i]);
-        }
+        const std::span<const KillmailId> part(ids.data() + start, std::min(chunk, ids.size() - start));
         QSqlQuery query = database.exec(
-            QStringLiteral(R"(SELECT "killmailId" FROM %1 WHERE "killmailId" IN (%2))").arg(table, list.join(u',')), {},
+            QStringLiteral(R"(SELECT "killmailId" FROM %1 WHERE "killmailId" IN (%2))").arg(table, sqlIdList(part)), {},
             "look for stored killmails");
         while (query.next()) {
             stored.push_back(query.value(0).toLongLong());

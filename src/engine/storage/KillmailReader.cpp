@@ -1,6 +1,7 @@
 #include "storage/KillmailReader.h"
 
 #include "storage/Database.h"
+#include "storage/SqlIdList.h"
 #include "storage/StorageError.h"
 #include "storage/StoredItems.h"
 #include "util/UtcTime.h"
@@ -14,16 +15,6 @@
 
 namespace km {
 namespace {
-
-QString idList(const std::vector<KillmailId>& ids)
-{
-    QStringList list;
-    list.reserve(qsizetype(ids.size()));
-    for (const KillmailId id : ids) {
-        list << QString::number(id);
-    }
-    return list.join(u',');
-}
 
 template <typename T>
 std::optional<T> optionalField(const QSqlQuery& query, int column)
@@ -54,7 +45,7 @@ std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& 
     if (ids.empty()) {
         return {};
     }
-    const QString in = idList(ids);
+    const QString in = sqlIdList(ids);
     std::map<KillmailId, ValuedKillmail> loaded;
     QSqlQuery killmails = m_database.exec(
         QStringLiteral("SELECT \"killmailId\", \"killmailTime\", \"solarSystemId\", \"moonId\", \"warId\", \"hash\", "
