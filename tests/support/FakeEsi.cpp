@@ -5,12 +5,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutexLocker>
-#include <QPointer>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
-
-#include <zlib.h>
 
 #include <algorithm>
 
@@ -18,34 +12,6 @@ namespace km::test {
 namespace {
 
 using std::chrono::milliseconds;
-
-constexpr qsizetype maxHeaderBytes = 64 * 1024;
-constexpr qsizetype maxBodyBytes = 16 * 1024 * 1024;
-constexpr qsizetype maxLoggedRequests = 100000;
-
-enum class Served { NeedMore, Served, Close };
-
-QByteArray reason(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 420: return "Error Limited";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
-    }
-}
 
 int costOf(int status)
 {
@@ -58,29 +24,7 @@ int costOf(int status)
     return status >= 400 && status < 500 ? 5 : 0;
 }
 
-QByteArray errorBody(const QString& message)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("error"), message}}).toJson(QJsonDocument::Compact);
-}
-
 QByteArray compact(const QJsonObject& object) { return QJsonDocument(object).toJson(QJsonDocument::Compact); }
-
-QByteArray gzip(const QByteArray& data)
-{
-    z_stream stream{};
-    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        return {};
-    }
-    QByteArray out(qsizetype(deflateBound(&stream, uLong(data.size())) + 32), Qt::Uninitialized);
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = uInt(out.size());
-    deflate(&stream, Z_FINISH);
-    out.resize(qsizetype(stream.total_out));
-    deflateEnd(&stream);
-    return out;
-}
 
 QByteArray windowText(milliseconds window)
 {
@@ -96,17 +40,6 @@ QByteArray windowText(milliseconds window)
 qint64 ceilSeconds(std::chrono::steady_clock::duration duration)
 {
     return std::max<qint64>(0, std::chrono::ceil<std::chrono::seconds>(duration).count());
-}
-
-void setHeader(FakeEsi::Headers& headers, const QByteArray& name, const QByteArray& value)
-{
-    for (auto& header : headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0) {
-            header.second = value;
-            return;
-        }
-    }
-    headers.append({name, value});
 }
 
 /// Without a version prefix, query or trailing slash: "/latest/killmails/1/ab/" -> "/killmails/1/ab".
@@ -176,73 +109,36 @@ std::optional<qint64> allianceOf(qint64 corporationId)
 
 } // namespace
 
-QByteArray FakeEsi::Request::header(QByteArrayView name) const
-{
-    for (const auto& header : headers) {
-        if (QByteArrayView(header.first).compare(name, Qt::CaseInsensitive) == 0) {
-            return header.second;
-        }
-    }
-    return {};
-}
-
 FakeEsi::FakeEsi(QObject* parent)
-    : QObject(parent)
-    , m_server(new QTcpServer(this))
+    : FakeHttpServer(parent)
     , m_errorWindowStart(std::chrono::steady_clock::now())
 {
     m_marketPrices = QByteArrayLiteral(R"([{"adjusted_price":440000.5,"average_price":450000.25,"type_id":587},)"
                                        R"({"adjusted_price":10000.0,"average_price":10000.0,"type_id":670},)"
                                        R"({"adjusted_price":5.5,"average_price":6.25,"type_id":34}])");
-    connect(m_server, &QTcpServer::newConnection, this, &FakeEsi::accept);
-    if (!m_server->listen(QHostAddress::LocalHost, 0)) {
-        qFatal("FakeEsi cannot listen: %s", qPrintable(m_server->errorString()));
-    }
-    m_url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->serverPort()));
-}
-
-FakeEsi::~FakeEsi()
-{
-    for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
-        it.key()->disconnect(this);
-        it.key()->abort();
-        delete it.key();
-    }
-}
-
-QUrl FakeEsi::url() const
-{
-    QMutexLocker lock(&m_mutex);
-    return m_url;
 }
 
 void FakeEsi::addKillmail(qint64 id, const QString& hash, const QByteArray& esiBody)
 {
-    QMutexLocker lock(&m_mutex);
+    QMutexLocker lock(&mutex());
     m_killmails.insert(id, {hash.toLower(), esiBody});
 }
 
 void FakeEsi::setUnknownIds(const QSet<qint64>& ids)
 {
-    QMutexLocker lock(&m_mutex);
+    QMutexLocker lock(&mutex());
     m_unknownIds = ids;
 }
 
 void FakeEsi::setMarketPrices(const QByteArray& json)
 {
-    QMutexLocker lock(&m_mutex);
+    QMutexLocker lock(&mutex());
     m_marketPrices = json;
-}
-
-void FakeEsi::script(const QString& pathPrefix, const Scripted& answer)
-{
-    QMutexLocker lock(&m_mutex);
-    m_scripted.append({pathPrefix, answer});
 }
 
 void FakeEsi::enforceBucket(int tokens, milliseconds window)
 {
-    QMutexLocker lock(&m_mutex);
+    QMutexLocker lock(&mutex());
     m_bucketTokens = std::max(1, tokens);
     m_bucketWindow = std::max(milliseconds(1), window);
     m_bucketEnforced = true;
@@ -251,7 +147,7 @@ void FakeEsi::enforceBucket(int tokens, milliseconds window)
 
 void FakeEsi::enforceErrorLimit(int errors, milliseconds window)
 {
-    QMutexLocker lock(&m_mutex);
+    QMutexLocker lock(&mutex());
     m_errorLimit = std::max(1, errors);
     m_errorWindow = std::max(milliseconds(1), window);
     m_errorLimitEnforced = true;
@@ -259,250 +155,48 @@ void FakeEsi::enforceErrorLimit(int errors, milliseconds window)
     m_errors = 0;
 }
 
-void FakeEsi::setLatency(milliseconds latency)
-{
-    QMutexLocker lock(&m_mutex);
-    m_latency = std::max(milliseconds(0), latency);
-}
-
-int FakeEsi::requestCount() const
-{
-    QMutexLocker lock(&m_mutex);
-    return m_requestCount;
-}
-
 int FakeEsi::tooManyRequestsSent() const
 {
-    QMutexLocker lock(&m_mutex);
+    QMutexLocker lock(&mutex());
     return m_tooManyRequests;
 }
 
 int FakeEsi::errorLimitedSent() const
 {
-    QMutexLocker lock(&m_mutex);
+    QMutexLocker lock(&mutex());
     return m_errorLimited;
 }
 
-int FakeEsi::requestsTo(const QString& pathPrefix) const
+void FakeEsi::clearCounters()
 {
-    QMutexLocker lock(&m_mutex);
-    int count = 0;
-    for (auto it = m_pathCounts.cbegin(); it != m_pathCounts.cend(); ++it) {
-        count += it.key().startsWith(pathPrefix) ? it.value() : 0;
-    }
-    return count;
-}
-
-QList<FakeEsi::Request> FakeEsi::requests() const
-{
-    QMutexLocker lock(&m_mutex);
-    return m_log;
-}
-
-void FakeEsi::clearLog()
-{
-    QMutexLocker lock(&m_mutex);
-    m_log.clear();
-    m_pathCounts.clear();
-    m_requestCount = 0;
     m_tooManyRequests = 0;
     m_errorLimited = 0;
 }
 
-void FakeEsi::accept()
+std::optional<FakeEsi::Answer> FakeEsi::preempt(const Request& /*request*/)
 {
-    while (QTcpSocket* socket = m_server->nextPendingConnection()) {
-        m_connections.insert(socket, {});
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readFrom(socket); });
-        // Queued: a socket may close while one of its requests is being served.
-        const auto forget = [this, socket] {
-            if (m_connections.remove(socket) > 0) {
-                socket->deleteLater();
-            }
-        };
-        connect(socket, &QTcpSocket::disconnected, this, forget, Qt::QueuedConnection);
-        connect(socket, &QTcpSocket::errorOccurred, this, forget, Qt::QueuedConnection);
-        if (socket->bytesAvailable() > 0) {
-            readFrom(socket);
-        }
-    }
-}
-
-void FakeEsi::readFrom(QTcpSocket* socket)
-{
-    const auto found = m_connections.find(socket);
-    if (found == m_connections.end()) {
-        return;
-    }
-    Connection& connection = *found;
-    connection.buffer += socket->readAll();
-    while (!connection.hanging) {
-        const bool more = serveOne(socket, connection);
-        if (!more) {
-            break;
-        }
-    }
-    if (connection.hanging) {
-        connection.buffer.clear();
-    }
-}
-
-bool FakeEsi::serveOne(QTcpSocket* socket, Connection& connection)
-{
-    const qsizetype headerEnd = connection.buffer.indexOf("\r\n\r\n");
-    if (headerEnd < 0) {
-        if (connection.buffer.size() > maxHeaderBytes) {
-            refuse(socket, 431);
-        }
-        return false;
-    }
-    const QList<QByteArray> lines = connection.buffer.left(headerEnd).split('\n');
-    const QList<QByteArray> requestLine = lines.front().trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine[1].startsWith('/') || !requestLine[2].startsWith("HTTP/1.")) {
-        refuse(socket, 400);
-        return false;
-    }
-    Request request;
-    request.method = requestLine[0];
-    request.path = QString::fromUtf8(requestLine[1]);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon <= 0) {
-            refuse(socket, 400);
-            return false;
-        }
-        request.headers.append({lines[i].left(colon).trimmed(), lines[i].mid(colon + 1).trimmed()});
-    }
-    if (!request.header("Transfer-Encoding").isEmpty()) {
-        refuse(socket, 411);
-        return false;
-    }
-    qint64 length = 0;
-    if (const QByteArray text = request.header("Content-Length"); !text.isEmpty()) {
-        bool ok = false;
-        length = text.toLongLong(&ok);
-        if (!ok || length < 0) {
-            refuse(socket, 400);
-            return false;
-        }
-        if (length > maxBodyBytes) {
-            refuse(socket, 413);
-            return false;
-        }
-    }
-    if (connection.buffer.size() < headerEnd + 4 + length) {
-        return false;
-    }
-    request.body = connection.buffer.mid(headerEnd + 4, length);
-    connection.buffer.remove(0, headerEnd + 4 + length);
-
-    const QByteArray connectionHeader = request.header("Connection").toLower();
-    const bool keepAlive =
-        requestLine[2] == "HTTP/1.1" ? !connectionHeader.contains("close") : connectionHeader.contains("keep-alive");
-    const Answer reply = answer(request);
-    if (reply.mode == Scripted::Hang) {
-        connection.hanging = true;
-        return false;
-    }
-    milliseconds latency;
-    {
-        QMutexLocker lock(&m_mutex);
-        latency = m_latency;
-    }
-    if (latency.count() > 0) {
-        QPointer<QTcpSocket> target(socket);
-        QTimer::singleShot(latency, this, [this, target, reply, keepAlive] {
-            if (target && target->state() == QAbstractSocket::ConnectedState) {
-                send(target, reply, keepAlive);
-            }
-        });
-    } else {
-        send(socket, reply, keepAlive);
-    }
-    return keepAlive && reply.mode != Scripted::Truncate;
-}
-
-void FakeEsi::refuse(QTcpSocket* socket, int status)
-{
-    send(socket, {status, errorBody(QString::fromLatin1(reason(status))), {}, Scripted::Normal}, false);
-}
-
-void FakeEsi::send(QTcpSocket* socket, const Answer& answer, bool keepAlive)
-{
-    QByteArray body = answer.mode == Scripted::Gzip ? gzip(answer.body) : answer.body;
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(answer.status) + ' ' + reason(answer.status) + "\r\n";
-    head += "Server: fake-esi\r\n";
-    const bool bodyless = answer.status == 304 || answer.status == 204;
-    if (!bodyless) {
-        head += "Content-Type: application/json; charset=UTF-8\r\n";
-        const qsizetype announced = answer.mode == Scripted::Truncate ? body.size() + 1000 : body.size();
-        head += "Content-Length: " + QByteArray::number(announced) + "\r\n";
-    } else {
-        body.clear();
-    }
-    if (answer.mode == Scripted::Gzip) {
-        head += "Content-Encoding: gzip\r\n";
-    }
-    for (const auto& [name, value] : answer.headers) {
-        head += name + ": " + value + "\r\n";
-    }
-    const bool close = !keepAlive || answer.mode == Scripted::Truncate;
-    if (close) {
-        head += "Connection: close\r\n";
-    }
-    socket->write(head + "\r\n" + body);
-    if (close) {
-        socket->disconnectFromHost();
-    }
-}
-
-FakeEsi::Answer FakeEsi::answer(const Request& request)
-{
-    QMutexLocker lock(&m_mutex);
     const TimePoint now = std::chrono::steady_clock::now();
-    const QString path = normalized(request.path);
-    const bool killmailRoute = path.startsWith(QLatin1String("/killmails/"));
-    ++m_requestCount;
-    ++m_pathCounts[request.path.section(QLatin1Char('?'), 0, 0)];
     if (now - m_errorWindowStart >= m_errorWindow) {
         m_errorWindowStart += m_errorWindow * ((now - m_errorWindowStart) / m_errorWindow);
         m_errors = 0;
     }
-
-    Answer reply;
-    Headers scriptedHeaders;
-    const auto scripted = std::find_if(m_scripted.begin(), m_scripted.end(),
-                                       [&](const auto& entry) { return request.path.startsWith(entry.first); });
     if (m_errorLimitEnforced && m_errors >= m_errorLimit) {
-        reply = {420, errorBody(QStringLiteral("This software has exceeded the error limit for ESI.")), {}};
-    } else if (scripted != m_scripted.end()) {
-        reply = {scripted->second.status, scripted->second.body, {}, scripted->second.mode};
-        scriptedHeaders = scripted->second.headers;
-        m_scripted.erase(scripted);
-    } else {
-        reply = route(request, path);
+        return Answer{420, errorBody(QStringLiteral("This software has exceeded the error limit for ESI.")), {}};
     }
-    if (reply.mode != Scripted::Hang) {
-        if (killmailRoute && reply.status != 420) {
-            chargeBucket(reply, now);
-        } else {
-            m_errors += reply.status >= 400 && reply.status != 420 ? 1 : 0;
-            errorLimitHeaders(reply, now);
-        }
-    }
-    for (const auto& [name, value] : scriptedHeaders) {
-        setHeader(reply.headers, name, value);
-    }
-    m_tooManyRequests += reply.status == 429 ? 1 : 0;
-    m_errorLimited += reply.status == 420 ? 1 : 0;
+    return std::nullopt;
+}
 
-    Request logged = request;
-    logged.status = reply.mode == Scripted::Hang ? 0 : reply.status;
-    m_log.append(std::move(logged));
-    if (m_log.size() > maxLoggedRequests) {
-        m_log.remove(0, m_log.size() - maxLoggedRequests);
+void FakeEsi::decorate(const Request& request, Answer& answer)
+{
+    const TimePoint now = std::chrono::steady_clock::now();
+    if (normalized(request.path).startsWith(QLatin1String("/killmails/")) && answer.status != 420) {
+        chargeBucket(answer, now);
+    } else {
+        m_errors += answer.status >= 400 && answer.status != 420 ? 1 : 0;
+        errorLimitHeaders(answer, now);
     }
-    return reply;
+    m_tooManyRequests += answer.status == 429 ? 1 : 0;
+    m_errorLimited += answer.status == 420 ? 1 : 0;
 }
 
 void FakeEsi::chargeBucket(Answer& answer, TimePoint now)
@@ -526,7 +220,7 @@ void FakeEsi::chargeBucket(Answer& answer, TimePoint now)
                 break;
             }
         }
-        answer = {429, errorBody(QStringLiteral("Too many requests")), {}, Scripted::Normal};
+        answer = {429, errorBody(QStringLiteral("Too many requests")), {}, Answer::Normal};
         answer.headers.append({"Retry-After", QByteArray::number(retryAfter)});
         cost = 0;
     } else if (cost > 0) {
@@ -545,8 +239,9 @@ void FakeEsi::errorLimitHeaders(Answer& answer, TimePoint now)
         {"X-ESI-Error-Limit-Reset", QByteArray::number(ceilSeconds(m_errorWindowStart + m_errorWindow - now))});
 }
 
-FakeEsi::Answer FakeEsi::route(const Request& request, const QString& path)
+FakeEsi::Answer FakeEsi::route(const Request& request)
 {
+    const QString path = normalized(request.path);
     const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     const bool get = request.method == "GET";
     const bool post = request.method == "POST";
@@ -683,25 +378,6 @@ FakeEsi::Answer FakeEsi::affiliation(const QByteArray& body)
         affiliations.append(entry);
     }
     return {200, QJsonDocument(affiliations).toJson(QJsonDocument::Compact), {}};
-}
-
-FakeEsiThread::FakeEsiThread()
-    : m_context(new QObject)
-{
-    m_thread.setObjectName(QStringLiteral("fake-esi"));
-    m_context->moveToThread(&m_thread);
-    m_thread.start();
-    QMetaObject::invokeMethod(
-        m_context, [this] { m_fake = new FakeEsi; }, Qt::BlockingQueuedConnection);
-}
-
-FakeEsiThread::~FakeEsiThread()
-{
-    QMetaObject::invokeMethod(
-        m_context, [this] { delete m_fake; }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
-    delete m_context;
 }
 
 } // namespace km::test

@@ -1,5 +1,7 @@
 #include "esi/EsiClient.h"
 
+#include "net/ReplyText.h"
+
 #include <QCoroNetworkReply>
 #include <QCoroSignal>
 #include <QCoroTimer>
@@ -83,45 +85,7 @@ struct DeleteLater {
 
 bool isKillmailPath(const QString& path) { return EsiRateLimits::routeKey(path) == QLatin1String("/killmails/"); }
 
-/// True for a failure of the transfer itself rather than an HTTP status.
-bool isTransportFailure(QNetworkReply::NetworkError error)
-{
-    return (error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied)
-        || (error >= QNetworkReply::ProtocolUnknownError && error <= QNetworkReply::ProtocolFailure);
-}
-
-/// ESI's `{"error": "..."}`, or the start of whatever else came.
-QString errorText(const QByteArray& body)
-{
-    const QJsonDocument json = QJsonDocument::fromJson(body);
-    if (json.isObject() && json.object().value(QLatin1String("error")).isString()) {
-        return json.object().value(QLatin1String("error")).toString();
-    }
-    QString text = QString::fromUtf8(body.left(200)).simplified();
-    for (QChar& c : text) {
-        if (!c.isPrint()) {
-            c = QLatin1Char('?');
-        }
-    }
-    return text;
-}
-
 QString seconds1(milliseconds duration) { return QString::number(duration.count() / 1000.0, 'f', 1); }
-
-/// JSON of the expected shape, or the reason it is not (a cut or garbled body is worth asking again).
-std::optional<QString> jsonProblem(const QByteArray& body, const QJsonParseError& error)
-{
-    if (body.trimmed().isEmpty()) {
-        return QStringLiteral("empty body");
-    }
-    if (error.error != QJsonParseError::NoError) {
-        return QStringLiteral("truncated or malformed JSON body (%1 bytes, %2 at offset %3)")
-            .arg(body.size())
-            .arg(error.errorString())
-            .arg(error.offset);
-    }
-    return std::nullopt;
-}
 
 QList<qint64> uniquePositive(const QList<qint64>& ids)
 {

@@ -176,6 +176,14 @@ std::vector<Migration> buildMigrations()
           entityTable("corporations", "corporationId",
                       {{"ticker", Text}, {"allianceId", BigInt}, {"factionId", BigInt}, {"memberCount", Integer}}),
           entityTable("alliances", "allianceId", {{"ticker", Text}, {"executorCorporationId", BigInt}})}},
+        {3,
+         "source state",
+         {// Per source or backfill: where it resumes ("cursor", its own JSON or number) and what it last reported
+          // ("status", SourceStatus JSON). "updatedAt" is milliseconds since the Unix epoch.
+          Table{"source_state",
+                {{"source", Text, true}, {"cursor", Document}, {"status", Document}, {"updatedAt", BigInt, true}},
+                {"source"},
+                {}}}},
     };
 }
 

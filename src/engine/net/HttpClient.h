@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QByteArray>
+#include <QCoroTask>
+#include <QJsonDocument>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <chrono>
+#include <optional>
+
+class QNetworkAccessManager;
+
+namespace km {
+
+/// How the process talks to the public EVE services other than ESI (zKillboard, EVE-KILL, EVE Ref).
+struct HttpSettings {
+    /// Sent with every request; zKillboard answers 403 without one.
+    QString userAgent;
+    /// No answer (or no progress of a download) within this long is a timeout.
+    std::chrono::milliseconds timeout{30000};
+};
+
+/// One answer, or why there is none.
+struct HttpReply {
+    /// HTTP status; 0 when no answer came (timeout, refused, aborted).
+    int status = 0;
+    QByteArray body;
+    /// Empty when ok(); otherwise human-readable and names the URL: "GET <url>: 404 Not Found (...)".
+    QString error;
+    /// Retry-After of a 429/503, in seconds or as an HTTP date.
+    std::optional<std::chrono::seconds> retryAfter;
+    /// Bytes written, for a download().
+    qint64 downloaded = 0;
+
+    [[nodiscard]] bool ok() const { return error.isEmpty() && status >= 200 && status < 300; }
+    /// Worth asking again: no answer, a cut-off body, 408, 420, 429 or 5xx.
+    [[nodiscard]] bool transient() const;
+    /// The body as a JSON document; nullopt with `problem` set (naming `what`) when it is empty, cut off or garbled.
+    [[nodiscard]] std::optional<QJsonDocument> json(const QString& what, QString& problem) const;
+};
+
+/**
+ * HTTP for one thread: one long-lived QNetworkAccessManager, the operator's User-Agent, gzip (QNAM offers and
+ * decodes it), redirects followed, a timeout per request. Never throws; every failure comes back in the reply.
+ * Create one per thread that needs it; it must outlive the coroutines it started.
+ */
+class HttpClient : public QObject {
+    Q_OBJECT
+public:
+    explicit HttpClient(HttpSettings settings, QObject* parent = nullptr);
+    ~HttpClient() override;
+
+    QCoro::Task<HttpReply> get(QUrl url);
+    /// POST with a JSON body.
+    QCoro::Task<HttpReply> post(QUrl url, QByteArray json);
+    /// GET streamed into `filePath` (replaced atomically only when the whole body arrived); the reply's body stays
+    /// empty. The timeout applies to each pause in the transfer, not to the whole of it.
+    QCoro::Task<HttpReply> download(QUrl url, QString filePath);
+
+    /// Ends every request in progress at once (status 0, error "aborted"); later requests run normally.
+    void abortAll();
+
+    [[nodiscard]] const HttpSettings& settings() const { return m_settings; }
+
+Q_SIGNALS:
+    void aborted();
+
+private:
+    QCoro::Task<HttpReply> send(QByteArray method, QUrl url, QByteArray body, QString filePath);
+
+    HttpSettings m_settings;
+    QNetworkAccessManager* m_network;
+};
+
+/// `base` with `path` appended to its path ("https://host/a" + "b/c.json" -> "https://host/a/b/c.json").
+QUrl joinUrl(const QUrl& base, const QString& path);
+
+} // namespace km

@@ -1,0 +1,155 @@
+#include "sources/Source.h"
+
+#include "net/HttpClient.h"
+#include "sources/KillmailSink.h"
+#include "storage/Database.h"
+#include "storage/StorageError.h"
+
+#include <QCoroSignal>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcSources, "killmail.sources", QtInfoMsg)
+
+namespace km {
+
+Source::Source(QString name, SourceContext context, QObject* parent)
+    : QObject(parent)
+    , m_context(context)
+{
+    m_status.name = std::move(name);
+}
+
+Source::~Source() = default;
+
+void Source::start()
+{
+    if (m_running) {
+        return;
+    }
+    m_running = true;
+    m_stopping = false;
+    runToEnd();
+}
+
+void Source::stop()
+{
+    if (!m_running || m_stopping) {
+        return;
+    }
+    m_stopping = true;
+    Q_EMIT stopRequested();
+    m_context.http.abortAll();
+}
+
+QCoro::Task<> Source::runToEnd()
+{
+    setState(SourceState::Starting);
+    co_await run();
+    m_running = false;
+    if (m_status.state != SourceState::Finished) {
+        m_status.state = SourceState::Stopped;
+    }
+    m_status.backoffUntil = {};
+    publish();
+    Q_EMIT stopped();
+}
+
+QCoro::Task<bool> Source::pause(std::chrono::milliseconds duration)
+{
+    if (m_stopping) {
+        co_return false;
+    }
+    QTimer wake;
+    wake.setSingleShot(true);
+    connect(this, &Source::stopRequested, &wake, [&wake] { wake.start(0); });
+    wake.start(duration);
+    co_await qCoro(&wake, &QTimer::timeout);
+    co_return !m_stopping;
+}
+
+QCoro::Task<bool> Source::backOff(std::chrono::milliseconds duration, QString reason)
+{
+    recordError(reason);
+    m_status.state = SourceState::BackingOff;
+    m_status.backoffUntil = QDateTime::currentDateTimeUtc().addMSecs(duration.count());
+    publish();
+    const bool going = co_await pause(duration);
+    m_status.backoffUntil = {};
+    co_return going;
+}
+
+void Source::setState(SourceState state)
+{
+    if (state != SourceState::BackingOff) {
+        m_status.backoffUntil = {};
+    }
+    if (m_status.state != state) {
+        m_status.state = state;
+        publish();
+    }
+}
+
+void Source::setDetail(const QString& detail)
+{
+    if (m_status.detail != detail) {
+        m_status.detail = detail;
+        publish();
+    }
+}
+
+void Source::setProgress(qint64 done, qint64 total)
+{
+    m_status.done = done;
+    m_status.total = total;
+    publish();
+}
+
+void Source::recordError(const QString& error)
+{
+    qCWarning(lcSources).noquote() << name() + QStringLiteral(":") << error;
+    m_status.lastError = error;
+    m_status.lastErrorAt = QDateTime::currentDateTimeUtc();
+    ++m_status.errors;
+    publish();
+}
+
+bool Source::deliver(const std::vector<KillmailJob>& killmails, const std::optional<QString>& cursor)
+{
+    try {
+        const KillmailEnqueueResult result = m_context.sink.deliver(killmails, name(), cursor);
+        m_status.received += qint64(killmails.size());
+        m_status.queued += result.added;
+        if (!killmails.empty()) {
+            m_status.lastKillmailId = killmails.back().killmailId;
+            m_status.lastKillAt = QDateTime::currentDateTimeUtc();
+        }
+        publish();
+        return true;
+    } catch (const StorageError& error) {
+        recordError(QStringLiteral("cannot queue %1 killmail(s): %2").arg(killmails.size()).arg(error.message()));
+        m_context.sink.database().reconnectIfLost();
+        return false;
+    }
+}
+
+QCoro::Task<std::optional<QString>> Source::savedCursor()
+{
+    while (!m_stopping) {
+        QString problem;
+        try {
+            std::optional<QString> cursor = m_context.sink.state().cursor(name());
+            m_databaseBackoff.reset();
+            co_return cursor;
+        } catch (const StorageError& error) {
+            problem = QStringLiteral("cannot read the saved cursor: %1").arg(error.message());
+            m_context.sink.database().reconnectIfLost();
+        }
+        co_await backOff(m_databaseBackoff.next(), problem);
+    }
+    co_return std::nullopt;
+}
+
+void Source::publish() { Q_EMIT statusChanged(m_status); }
+
+} // namespace km
