@@ -1,11 +1,19 @@
-// --headless: migrates, creates the coming months' partitions, and stops cleanly on SIGTERM.
+// --headless: migrates, creates the coming months' partitions, serves /metrics and /healthz, reports to `status`,
+// and stops cleanly on SIGTERM; and the settings' precedence: flags, then environment, then the config file.
 #include "TestDatabase.h"
 
 #include "storage/PartitionManager.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -22,6 +30,45 @@ public:
 
 private:
     Backend m_backend;
+
+    struct Run {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+
+    static Run runConsole(const QStringList& arguments,
+                          const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
+    {
+        QProcess process;
+        process.setProcessEnvironment(environment);
+        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), arguments);
+        if (!process.waitForFinished(30000)) {
+            process.kill();
+            process.waitForFinished();
+        }
+        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+    }
+
+    /// A port nothing listens on now.
+    static quint16 freePort()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        return probe.serverPort();
+    }
+
+    /// GET on loopback: the status and the body (status 0 when nothing answered).
+    static std::pair<int, QByteArray> httpGet(QNetworkAccessManager& network, const QString& url)
+    {
+        QNetworkReply* reply = network.get(QNetworkRequest(QUrl(url)));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        finished.wait(5000);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        reply->deleteLater();
+        return {status, body};
+    }
 
 private Q_SLOTS:
     void runsMaintenanceAndStopsOnSigterm()
@@ -49,11 +96,127 @@ private Q_SLOTS:
         }
     }
 
+    void servesMetricsHealthAndStatus()
+    {
+        test::TestDatabase db(m_backend);
+        const quint16 port = freePort();
+        QProcess process;
+        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                      {QStringLiteral("--database"), db.urlText(), QStringLiteral("--headless"),
+                       QStringLiteral("--metrics-port"), QString::number(port)});
+        QVERIFY(process.waitForStarted());
+        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
+        QNetworkAccessManager network;
+        QTRY_COMPARE_WITH_TIMEOUT(httpGet(network, base + QStringLiteral("/healthz")).first, 200, 20000);
+        const auto [status, metrics] = httpGet(network, base + QStringLiteral("/metrics"));
+        QCOMPARE(status, 200);
+        QVERIFY2(metrics.contains("killmail_console_jobs_completed_total{queue=\"killmail\"} 0\n"),
+                 metrics.constData());
+        QVERIFY(metrics.contains("# TYPE killmail_console_killmails_per_second gauge\n"));
+        QVERIFY(metrics.contains("killmail_console_failure_alert 0\n"));
+        QVERIFY(metrics.contains("killmail_console_database_up 1\n"));
+        QCOMPARE(httpGet(network, base + QStringLiteral("/nothing")).first, 404);
+
+        QTRY_VERIFY_WITH_TIMEOUT(runConsole({QStringLiteral("--database"), db.urlText(), QStringLiteral("status")})
+                                     .out.startsWith("engine: running"),
+                                 20000);
+        const Run json = runConsole(
+            {QStringLiteral("--database"), db.urlText(), QStringLiteral("status"), QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(json.out).object();
+        QCOMPARE(report.value(QLatin1String("engine")).toObject().value(QLatin1String("running")).toBool(), true);
+        QCOMPARE(report.value(QLatin1String("engine")).toObject().value(QLatin1String("alert")).toBool(), false);
+
+        ::kill(pid_t(process.processId()), SIGTERM);
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitCode(), 0);
+        const Run after = runConsole({QStringLiteral("--database"), db.urlText(), QStringLiteral("status")});
+        QVERIFY2(after.out.startsWith("engine: not running (last report "), after.out.constData());
+    }
+
+    void refusesATakenMetricsPort()
+    {
+        test::TestDatabase db(m_backend);
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+        const Run run = runConsole({QStringLiteral("--database"), db.urlText(), QStringLiteral("--headless"),
+                                    QStringLiteral("--metrics-port"), QString::number(taken.serverPort())});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QByteArray::number(taken.serverPort())), run.err.constData());
+    }
+
+    void settingsComeFromFlagsThenEnvironmentThenConfigFile()
+    {
+        QTemporaryDir dir;
+        const QString config = dir.filePath(QStringLiteral("killmail-console.conf"));
+        QFile file(config);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[r2z2]\nurl = http://from-file:1\n[sources]\nlive = r2z2, ekws\n[workers]\nconcurrency = 7\n");
+        file.close();
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("KILLMAIL_SOURCES"));
+        environment.insert(QStringLiteral("KILLMAIL_CONFIG"), config);
+        const QStringList show{QStringLiteral("config:show")};
+
+        Run run = runConsole(show, environment);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains("url = http://from-file:1  ; " + config.toUtf8() + ": r2z2/url\n"),
+                 run.out.constData());
+        QVERIFY(run.out.contains("live = r2z2,ekws  ; "));
+        QVERIFY(run.out.contains("concurrency = 7  ; "));
+        QVERIFY(run.out.contains("url = https://esi.evetech.net  ; default\n"));
+
+        environment.insert(QStringLiteral("KILLMAIL_R2Z2_URL"), QStringLiteral("http://from-environment:2"));
+        run = runConsole(show, environment);
+        QVERIFY(run.out.contains("url = http://from-environment:2  ; KILLMAIL_R2Z2_URL\n"));
+
+        run = runConsole(
+            {QStringLiteral("--r2z2-url"), QStringLiteral("http://global-flag:3"), QStringLiteral("config:show")},
+            environment);
+        QVERIFY(run.out.contains("url = http://global-flag:3  ; --r2z2-url\n"));
+        run = runConsole({QStringLiteral("--r2z2-url"), QStringLiteral("http://global-flag:3"),
+                          QStringLiteral("config:show"), QStringLiteral("--r2z2-url"),
+                          QStringLiteral("http://command-flag:4")},
+                         environment);
+        QVERIFY2(run.out.contains("url = http://command-flag:4  ; --r2z2-url\n"), run.out.constData());
+    }
+
+    void refusesABadConfigFile()
+    {
+        QTemporaryDir dir;
+        const auto runWith = [&dir](const QByteArray& content) {
+            const QString config = dir.filePath(QStringLiteral("bad.conf"));
+            QFile file(config);
+            file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+            file.write(content);
+            file.close();
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.remove(QStringLiteral("KILLMAIL_SOURCES"));
+            environment.remove(QStringLiteral("KILLMAIL_METRICS_PORT"));
+            return runConsole({QStringLiteral("--config"), config, QStringLiteral("config:show")}, environment);
+        };
+        Run run = runWith("[r2z2]\nurll = http://x\n");
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("unknown setting 'r2z2/urll'"), run.err.constData());
+        run = runWith("[sources]\nlive = r2z2, zkb\n");
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("sources/live: 'zkb' is not a live feed"), run.err.constData());
+        run = runWith("[metrics]\nport = 70000\n");
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("metrics/port: '70000' is not a whole number from 0 to 65535"), run.err.constData());
+        run = runConsole(
+            {QStringLiteral("--config"), dir.filePath(QStringLiteral("missing.conf")), QStringLiteral("config:show")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("missing.conf cannot be read"), run.err.constData());
+    }
+
     void refusesAMalformedEngineOption()
     {
         test::TestDatabase db(m_backend);
-        for (const auto& [option, value] : {std::pair{"--concurrency", "0"}, std::pair{"--job-lease", "soon"},
-                                            std::pair{"--keep-completed", "-1"}, std::pair{"--esi-url", "ftp://x"}}) {
+        for (const auto& [option, value] :
+             {std::pair{"--concurrency", "0"}, std::pair{"--job-lease", "soon"}, std::pair{"--keep-completed", "-1"},
+              std::pair{"--esi-url", "ftp://x"}, std::pair{"--sources", "zkb"}, std::pair{"--ekws-url", "http://x"},
+              std::pair{"--metrics-address", "localhost:1"}}) {
             QProcess process;
             process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
                           {QStringLiteral("--database"), db.urlText(), QString::fromLatin1(option),

@@ -9,10 +9,8 @@
 #include "prices/PriceRule.h"
 #include "prices/Revaluer.h"
 #include "staticdata/StaticData.h"
-#include "storage/KillmailWriter.h"
 #include "storage/StoredItems.h"
 #include "util/UtcTime.h"
-#include "valuation/Flags.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -22,6 +20,8 @@
 #include <cmath>
 
 using namespace km;
+using km::test::store;
+using km::test::storedValues;
 using km::test::TestDatabase;
 
 namespace {
@@ -69,33 +69,6 @@ Killmail loadKillmail(KillmailId id)
         qFatal("test killmail %lld does not parse", static_cast<long long>(id));
     }
     return std::get<ParsedKillmail>(outcomes.front()).killmail;
-}
-
-/// Stores killmails valued with the prices the database holds now, as an import would.
-void store(Database& database, const std::vector<Killmail>& killmails)
-{
-    const StaticData& staticData = StaticData::bundled();
-    PriceBook prices(database);
-    Valuator valuator(staticData, prices);
-    const FlagClassifier classifier(staticData);
-    std::vector<ValuedKillmail> batch;
-    for (const Killmail& killmail : killmails) {
-        batch.push_back({killmail, classifier.classify(killmail), valuator.value(killmail)});
-    }
-    KillmailWriter::create(database, staticData)->write(batch);
-}
-
-KillValues storedValues(Database& database, KillmailId id)
-{
-    QSqlQuery query = database.exec(
-        QStringLiteral(R"(SELECT "destroyedValue", "droppedValue", "fittedValue", "totalValue", "unpricedTypes"
-FROM killmails WHERE "killmailId" = ?)"),
-        {qint64(id)});
-    if (!query.next()) {
-        return {};
-    }
-    return KillValues{query.value(0).toDouble(), query.value(1).toDouble(), query.value(2).toDouble(),
-                      query.value(3).toDouble(), query.value(4).toInt()};
 }
 
 PriceImportResult importPrices(Database& database, const QStringList& relativePaths, bool allRegions = false)
@@ -528,14 +501,18 @@ void TestPrices::revaluerUpdatesOnlyChangedKillmails()
 void TestPrices::commandsReportUsageErrors()
 {
     TestDatabase db(m_backend);
-    QCOMPARE(cli::runCommand({QStringLiteral("killmail-console"), QStringLiteral("prices:import")}, db.url()), 2);
-    QCOMPARE(cli::runCommand({QStringLiteral("killmail-console"), QStringLiteral("prices:revalue"),
-                              QStringLiteral("--since"), QStringLiteral("2024-02-30")},
-                             db.url()),
+    const QStringList console{QStringLiteral("killmail-console")};
+    const QStringList database{QStringLiteral("--database"), db.urlText()};
+    QCOMPARE(cli::runCommand(console + QStringList{QStringLiteral("prices:import")} + database), 2);
+    QCOMPARE(cli::runCommand(console
+                             + QStringList{QStringLiteral("prices:revalue"), QStringLiteral("--since"),
+                                           QStringLiteral("2024-02-30")}
+                             + database),
              2);
-    QCOMPARE(cli::runCommand({QStringLiteral("killmail-console"), QStringLiteral("prices:revalue"),
-                              QStringLiteral("--since"), QStringLiteral("yesterday")},
-                             db.url()),
+    QCOMPARE(cli::runCommand(
+                 console
+                 + QStringList{QStringLiteral("prices:revalue"), QStringLiteral("--since"), QStringLiteral("yesterday")}
+                 + database),
              2);
 }
 
@@ -545,7 +522,8 @@ void TestPrices::commandsImportAndRevalue()
     Database& database = db.database();
     store(database, {loadKillmail(nidhoggurKill)});
     const auto run = [&](const QStringList& arguments) {
-        return cli::runCommand(QStringList{QStringLiteral("killmail-console")} + arguments, db.url());
+        return cli::runCommand(QStringList{QStringLiteral("killmail-console")} + arguments
+                               + QStringList{QStringLiteral("--database"), db.urlText()});
     };
     QCOMPARE(run({QStringLiteral("prices:import"), test::dataPath(historyBz2)}), 0);
     QCOMPARE(priceRows(database), forgeRows);

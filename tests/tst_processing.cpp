@@ -171,6 +171,7 @@ private Q_SLOTS:
             QSKIP("SQLite is for one process: its workers are woken in-process");
         }
         test::TestDatabase db(m_backend);
+        db.database(); // migrated, as the engine is before its workers start
         test::FakeEsiThread esiThread;
         const test::EsiFixture fixture = test::allEsiFixtures().front();
         esiThread.fake().addKillmail(fixture.killmailId, fixture.hash, fixture.body);

@@ -3,7 +3,6 @@
 #include "EngineOptions.h"
 #include "Headless.h"
 #include "PlaceholderWindow.h"
-#include "storage/DatabaseUrl.h"
 #include "util/Logging.h"
 
 #include <QApplication>
@@ -72,17 +71,11 @@ int main(int argc, char** argv)
         QStringLiteral("Ingests EVE Online killmails, values and flags them as zKillboard does, and stores them."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption databaseOption(
-        {QStringLiteral("d"), QStringLiteral("database")},
-        QStringLiteral("Database URL: sqlite:///path/file.db or postgresql://user:pass@host:port/db "
-                       "(environment: KILLMAIL_DATABASE_URL; default: %1).")
-            .arg(km::DatabaseUrl::defaultUrl()),
-        QStringLiteral("url"));
     const QCommandLineOption verboseOption(QStringLiteral("verbose"),
                                            QStringLiteral("Log informational messages too."));
     const QCommandLineOption headlessOption(QStringLiteral("headless"),
                                             QStringLiteral("Run the engine without a window."));
-    parser.addOptions({databaseOption, verboseOption, headlessOption});
+    parser.addOptions({verboseOption, headlessOption});
     const km::cli::EngineOptions engineOptions;
     engineOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("command"),
@@ -104,32 +97,21 @@ int main(int argc, char** argv)
     }
     km::logging::install(parser.isSet(verboseOption));
 
-    QString urlText = parser.value(databaseOption);
-    if (urlText.isEmpty()) {
-        urlText = qEnvironmentVariable("KILLMAIL_DATABASE_URL", km::DatabaseUrl::defaultUrl());
-    }
-    QString urlError;
-    const auto url = km::DatabaseUrl::parse(urlText, &urlError);
-    if (!url) {
-        QTextStream(stderr) << urlError << "\n";
-        return 2;
-    }
-
     if (index >= 0) {
         QStringList commandArguments{arguments.value(0)};
         commandArguments << arguments.mid(index);
-        return km::cli::runCommand(commandArguments, *url);
+        return km::cli::runCommand(commandArguments, engineOptions, parser);
+    }
+    QString settingsError;
+    const auto configuration = engineOptions.read({&parser}, settingsError);
+    if (!configuration) {
+        QTextStream(stderr) << settingsError << "\n";
+        return 2;
     }
     if (parser.isSet(headlessOption)) {
-        QString settingsError;
-        const auto settings = engineOptions.read(parser, settingsError);
-        if (!settings) {
-            QTextStream(stderr) << settingsError << "\n";
-            return 2;
-        }
-        return km::cli::runHeadless(*url, *settings);
+        return km::cli::runHeadless(*configuration);
     }
-    km::ui::PlaceholderWindow window(url->redacted());
+    km::ui::PlaceholderWindow window(configuration->database.redacted());
     window.show();
     return QApplication::exec();
 }

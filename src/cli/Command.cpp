@@ -4,11 +4,15 @@
 #include "storage/Schema.h"
 #include "storage/StorageError.h"
 
+#include "BackfillCommand.h"
 #include "CheckDataCommand.h"
+#include "ConfigCommand.h"
+#include "EngineOptions.h"
 #include "ImportKillmailsCommand.h"
 #include "PartitionsCommand.h"
 #include "PricesCommands.h"
 #include "QueueCommands.h"
+#include "StatusCommand.h"
 
 #include <QCoreApplication>
 
@@ -48,12 +52,27 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(std::make_unique<ImportKillmailsCommand>());
     commands.push_back(std::make_unique<PricesImportCommand>());
     commands.push_back(std::make_unique<PricesRevalueCommand>());
+    commands.push_back(std::make_unique<PricesRefreshCommand>());
     commands.push_back(std::make_unique<PartitionsCommand>());
     commands.push_back(std::make_unique<CheckDataCommand>());
     for (auto& command : queueCommands()) {
         commands.push_back(std::move(command));
     }
+    for (auto& command : backfillCommands()) {
+        commands.push_back(std::move(command));
+    }
+    commands.push_back(std::make_unique<StatusCommand>());
+    commands.push_back(std::make_unique<ConfigCommand>());
     return commands;
+}
+
+int runCommand(const QStringList& arguments)
+{
+    const EngineOptions engineOptions;
+    QCommandLineParser global;
+    engineOptions.addTo(global);
+    global.parse({arguments.value(0)});
+    return runCommand(arguments, engineOptions, global);
 }
 
 bool isCommandName(const QString& word)
@@ -66,7 +85,7 @@ bool isCommandName(const QString& word)
     return false;
 }
 
-int runCommand(const QStringList& arguments, const DatabaseUrl& databaseUrl)
+int runCommand(const QStringList& arguments, const EngineOptions& engineOptions, const QCommandLineParser& global)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -79,6 +98,7 @@ int runCommand(const QStringList& arguments, const DatabaseUrl& databaseUrl)
         parser.setApplicationDescription(command->summary());
         parser.addHelpOption();
         command->describe(parser);
+        engineOptions.addTo(parser);
         if (!parser.parse(arguments.mid(1))) { // the parser skips the first word: here the subcommand
             err << name << ": " << parser.errorText() << "\n";
             return 2;
@@ -88,7 +108,13 @@ int runCommand(const QStringList& arguments, const DatabaseUrl& databaseUrl)
             out << parser.helpText().replace(QStringLiteral(" [options]"), u' ' + name + QStringLiteral(" [options]"));
             return 0;
         }
-        Context context{databaseUrl, out, err};
+        QString settingsError;
+        const auto configuration = engineOptions.read({&global, &parser}, settingsError);
+        if (!configuration) {
+            err << name << ": " << settingsError << "\n";
+            return 2;
+        }
+        Context context{configuration->database, configuration->engine, *configuration, out, err};
         try {
             return command->run(parser, context);
         } catch (const StorageError& error) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "EngineOptions.h"
+#include "config/EngineSettings.h"
 #include "storage/DatabaseUrl.h"
 
 #include <QCommandLineParser>
@@ -19,6 +21,10 @@ namespace km::cli {
 /// What every subcommand gets: the database to use and where to talk to the operator.
 struct Context {
     DatabaseUrl databaseUrl;
+    /// The engine's settings from the flags, the environment and the config file.
+    EngineSettings settings;
+    /// The same, with each value's text and origin.
+    const Configuration& configuration;
     QTextStream& out;
     QTextStream& err;
 
@@ -45,8 +51,11 @@ public:
 /// Every subcommand the program knows, in the order `--help` lists them.
 std::vector<std::unique_ptr<Command>> allCommands();
 
-/// Parses `arguments` (program name first, subcommand second) and runs the matching subcommand.
-int runCommand(const QStringList& arguments, const DatabaseUrl& databaseUrl);
+/// Parses `arguments` (program name first, subcommand second) and runs the matching subcommand. The engine's
+/// options may come before the subcommand (in `global`) or after it.
+int runCommand(const QStringList& arguments, const EngineOptions& engineOptions, const QCommandLineParser& global);
+/// The same with no global options: every engine option comes after the subcommand.
+int runCommand(const QStringList& arguments);
 
 /// True when `word` names a subcommand, so main() can choose QCoreApplication before anything else.
 bool isCommandName(const QString& word);

@@ -1,100 +1,382 @@
 #include "EngineOptions.h"
 
-#include <QUrl>
+#include <QFileInfo>
+#include <QStandardPaths>
 
 namespace km::cli {
 namespace {
 
-QString valueOf(const QCommandLineParser& parser, const QCommandLineOption& option, const char* environment)
+/// Reads `text` into the configuration; the problem (without the setting's name) when it is malformed.
+using Apply = std::function<std::optional<QString>(const QString& text, Configuration& configuration)>;
+
+std::optional<QString> readUrl(const QString& text, const QStringList& schemes, QUrl& url)
 {
-    return parser.isSet(option) ? parser.value(option) : qEnvironmentVariable(environment);
+    const QUrl parsed(text, QUrl::StrictMode);
+    if (!parsed.isValid() || parsed.host().isEmpty() || !schemes.contains(parsed.scheme())) {
+        return QStringLiteral("'%1' is not a %2 URL").arg(text, schemes.join(QLatin1Char('/')));
+    }
+    url = parsed;
+    return std::nullopt;
+}
+
+std::optional<QString> readNumber(const QString& text, int min, int max, int& value)
+{
+    bool ok = false;
+    const int number = text.toInt(&ok);
+    if (!ok || number < min || number > max) {
+        return QStringLiteral("'%1' is not a whole number from %2 to %3").arg(text).arg(min).arg(max);
+    }
+    value = number;
+    return std::nullopt;
+}
+
+std::optional<QString> readBool(const QString& text, bool& value)
+{
+    const QString word = text.trimmed().toLower();
+    if (QStringList{QStringLiteral("true"), QStringLiteral("yes"), QStringLiteral("on"), QStringLiteral("1")}.contains(
+            word)) {
+        value = true;
+    } else if (QStringList{QStringLiteral("false"), QStringLiteral("no"), QStringLiteral("off"), QStringLiteral("0")}
+                   .contains(word)) {
+        value = false;
+    } else {
+        return QStringLiteral("'%1' is not true or false").arg(text);
+    }
+    return std::nullopt;
+}
+
+QStringList readList(const QString& text)
+{
+    QStringList items;
+    for (const QString& item : text.split(QLatin1Char(','))) {
+        if (!item.trimmed().isEmpty()) {
+            items << item.trimmed();
+        }
+    }
+    return items;
+}
+
+Apply url(QUrl SourceSettings::*member, QStringList schemes = {QStringLiteral("http"), QStringLiteral("https")})
+{
+    return [member, schemes](const QString& text, Configuration& c) {
+        return readUrl(text, schemes, c.engine.sources.*member);
+    };
+}
+
+} // namespace
+
+struct EngineOptions::Setting {
+    /// "section/name" in the config file.
+    QString key;
+    QString flag;
+    const char* environment = nullptr;
+    /// Empty for a switch: the flag alone sets `switchValue`.
+    QString valueName;
+    QString help;
+    QString defaultText;
+    Apply apply;
+    QString switchValue{QStringLiteral("false")};
+
+    [[nodiscard]] QCommandLineOption option() const
+    {
+        const QString text = QStringLiteral("%1 (%2, config %3%4).")
+                                 .arg(help, QString::fromLatin1(environment), key,
+                                      defaultText.isEmpty() ? QString() : QStringLiteral("; default: ") + defaultText);
+        QStringList names{flag};
+        if (flag == QLatin1StringView("database")) {
+            names.prepend(QStringLiteral("d"));
+        }
+        return valueName.isEmpty() ? QCommandLineOption(names, text) : QCommandLineOption(names, text, valueName);
+    }
+};
+
+namespace {
+
+std::vector<EngineOptions::Setting> allSettings()
+{
+    using S = EngineOptions::Setting;
+    const SourceSettings sources;
+    const EngineSettings engine;
+    return {
+        S{QStringLiteral("database/url"), QStringLiteral("database"), "KILLMAIL_DATABASE_URL", QStringLiteral("url"),
+          QStringLiteral("Database: sqlite:///path/file.db or postgresql://user:pass@host:port/db"),
+          DatabaseUrl::defaultUrl(),
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              QString problem;
+              const auto parsed = DatabaseUrl::parse(text, &problem);
+              if (!parsed) {
+                  return problem;
+              }
+              c.database = *parsed;
+              return std::nullopt;
+          }},
+        S{QStringLiteral("esi/url"), QStringLiteral("esi-url"), "KILLMAIL_ESI_URL", QStringLiteral("url"),
+          QStringLiteral("ESI base URL"), engine.workers.esi.baseUrl.toString(),
+          [](const QString& text, Configuration& c) {
+              return readUrl(text, {QStringLiteral("http"), QStringLiteral("https")}, c.engine.workers.esi.baseUrl);
+          }},
+        S{QStringLiteral("esi/contact"),
+          QStringLiteral("esi-contact"),
+          "KILLMAIL_ESI_CONTACT",
+          QStringLiteral("contact"),
+          QStringLiteral("Your contact (mail or in-game name), sent in the User-Agent to ESI, zKillboard, EVE-KILL "
+                         "and EVE Ref as they ask"),
+          {},
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              c.engine.workers.esi.contact = text;
+              return std::nullopt;
+          }},
+        S{QStringLiteral("workers/concurrency"), QStringLiteral("concurrency"), "KILLMAIL_CONCURRENCY",
+          QStringLiteral("n"), QStringLiteral("Killmail jobs processed at once"), QStringLiteral("10"),
+          [](const QString& text, Configuration& c) {
+              return readNumber(text, 1, 1000, c.engine.workers.killmails.concurrency);
+          }},
+        S{QStringLiteral("workers/job-lease"), QStringLiteral("job-lease"), "KILLMAIL_JOB_LEASE",
+          QStringLiteral("seconds"),
+          QStringLiteral("Seconds a worker holds a job before others may take it back, should the worker die"),
+          QStringLiteral("60"),
+          [](const QString& text, Configuration& c) {
+              int seconds = 0;
+              auto problem = readNumber(text, 1, 3600, seconds);
+              c.engine.workers.queue.lease = std::chrono::seconds(seconds);
+              return problem;
+          }},
+        S{QStringLiteral("workers/keep-completed"), QStringLiteral("keep-completed"), "KILLMAIL_KEEP_COMPLETED",
+          QStringLiteral("hours"),
+          QStringLiteral("Hours completed jobs are kept; 0 deletes them at once (failed jobs are kept 14 days)"),
+          QStringLiteral("24"),
+          [](const QString& text, Configuration& c) {
+              int hours = 0;
+              auto problem = readNumber(text, 0, 24 * 365, hours);
+              c.engine.workers.queue.completedRetention = std::chrono::hours(hours);
+              return problem;
+          }},
+        S{QStringLiteral("workers/entity-updates"),
+          QStringLiteral("no-entity-updates"),
+          "KILLMAIL_ENTITY_UPDATES",
+          {},
+          QStringLiteral("Do not fetch character, corporation and alliance details from ESI"),
+          QStringLiteral("true"),
+          [](const QString& text, Configuration& c) { return readBool(text, c.engine.workers.entityUpdates); }},
+        S{QStringLiteral("sources/live"), QStringLiteral("sources"), "KILLMAIL_SOURCES", QStringLiteral("list"),
+          QStringLiteral("Live feeds --headless runs, comma-separated: r2z2, redisq, ekws, or none"),
+          sources.live.join(QLatin1Char(',')),
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              QStringList live = readList(text);
+              if (live == QStringList{QStringLiteral("none")}) {
+                  live.clear();
+              }
+              for (const QString& name : live) {
+                  if (!QStringList{QStringLiteral("r2z2"), QStringLiteral("redisq"), QStringLiteral("ekws")}.contains(
+                          name)) {
+                      return QStringLiteral("'%1' is not a live feed (r2z2, redisq, ekws, none)").arg(name);
+                  }
+              }
+              live.removeDuplicates();
+              c.engine.sources.live = live;
+              return std::nullopt;
+          }},
+        S{QStringLiteral("r2z2/url"), QStringLiteral("r2z2-url"), "KILLMAIL_R2Z2_URL", QStringLiteral("url"),
+          QStringLiteral("zKillboard's R2Z2 feed"), sources.r2z2Url.toString(), url(&SourceSettings::r2z2Url)},
+        S{QStringLiteral("redisq/url"), QStringLiteral("redisq-url"), "KILLMAIL_REDISQ_URL", QStringLiteral("url"),
+          QStringLiteral("A RedisQ-compatible feed"), sources.redisqUrl.toString(), url(&SourceSettings::redisqUrl)},
+        S{QStringLiteral("redisq/queue-id"),
+          QStringLiteral("redisq-id"),
+          "REDISQ_ID",
+          QStringLiteral("id"),
+          QStringLiteral("Your RedisQ queueID (the feed remembers what it sent each queue)"),
+          {},
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              c.engine.sources.redisqQueueId = text.trimmed();
+              return std::nullopt;
+          }},
+        S{QStringLiteral("ekws/url"), QStringLiteral("ekws-url"), "KILLMAIL_EKWS_URL", QStringLiteral("url"),
+          QStringLiteral("EVE-KILL's killmail WebSocket"), sources.ekwsUrl.toString(),
+          url(&SourceSettings::ekwsUrl, {QStringLiteral("ws"), QStringLiteral("wss")})},
+        S{QStringLiteral("ekws/topics"),
+          QStringLiteral("ekws-topics"),
+          "KILLMAIL_EKWS_TOPICS",
+          QStringLiteral("list"),
+          QStringLiteral("EVE-KILL topics, comma-separated (character:ID, corporation:ID, alliance:ID, system:ID, "
+                         "region:ID); none: every killmail"),
+          {},
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              c.engine.sources.ekwsTopics = readList(text);
+              return std::nullopt;
+          }},
+        S{QStringLiteral("history/url"), QStringLiteral("history-url"), "KILLMAIL_HISTORY_URL", QStringLiteral("url"),
+          QStringLiteral(
+              "Where zKillboard's history files are: URL/history/totals.json, ... (R2Z2 repairs its gaps from its "
+              "own URL's /history/)"),
+          sources.historyUrl.toString(), url(&SourceSettings::historyUrl)},
+        S{QStringLiteral("evekill/url"), QStringLiteral("evekill-url"), "KILLMAIL_EVEKILL_URL", QStringLiteral("url"),
+          QStringLiteral("EVE-KILL's API (export)"), sources.eveKillUrl.toString(), url(&SourceSettings::eveKillUrl)},
+        S{QStringLiteral("everef/url"), QStringLiteral("everef-url"), "KILLMAIL_EVEREF_URL", QStringLiteral("url"),
+          QStringLiteral("EVE Ref's data site (killmail archives, market history)"), sources.eveRefUrl.toString(),
+          url(&SourceSettings::eveRefUrl)},
+        S{QStringLiteral("metrics/address"), QStringLiteral("metrics-address"), "KILLMAIL_METRICS_ADDRESS",
+          QStringLiteral("address"), QStringLiteral("Address /metrics and /healthz listen on"),
+          QStringLiteral("127.0.0.1"),
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              const QHostAddress address(text.trimmed());
+              if (address.isNull()) {
+                  return QStringLiteral("'%1' is not an IP address").arg(text);
+              }
+              c.engine.monitoring.address = address;
+              return std::nullopt;
+          }},
+        S{QStringLiteral("metrics/port"), QStringLiteral("metrics-port"), "KILLMAIL_METRICS_PORT",
+          QStringLiteral("port"), QStringLiteral("Port of /metrics and /healthz; 0 switches them off"),
+          QStringLiteral("9464"),
+          [](const QString& text, Configuration& c) {
+              int port = 0;
+              auto problem = readNumber(text, 0, 65535, port);
+              c.engine.monitoring.port = quint16(port);
+              return problem;
+          }},
+        S{QStringLiteral("metrics/failure-alert"), QStringLiteral("failure-alert"), "KILLMAIL_FAILURE_ALERT",
+          QStringLiteral("percent"),
+          QStringLiteral("Share of jobs failing for good (last 10 minutes) that raises the alert"), QStringLiteral("5"),
+          [](const QString& text, Configuration& c) {
+              int percent = 0;
+              auto problem = readNumber(text, 1, 100, percent);
+              c.engine.monitoring.failureAlertThreshold = percent / 100.0;
+              return problem;
+          }},
+        S{QStringLiteral("maintenance/refresh-prices"),
+          QStringLiteral("no-price-refresh"),
+          "KILLMAIL_REFRESH_PRICES",
+          {},
+          QStringLiteral("Do not refresh prices and unknown types daily"),
+          QStringLiteral("true"),
+          [](const QString& text, Configuration& c) { return readBool(text, c.engine.maintenance.refreshPrices); }},
+    };
 }
 
 } // namespace
 
 EngineOptions::EngineOptions()
-    : m_esiUrl(QStringLiteral("esi-url"),
-               QStringLiteral("ESI base URL (environment: KILLMAIL_ESI_URL; default: https://esi.evetech.net)."),
-               QStringLiteral("url"))
-    , m_esiContact(QStringLiteral("esi-contact"),
-                   QStringLiteral("Your contact (mail or in-game name), sent to ESI in the User-Agent as CCP asks "
-                                  "(environment: KILLMAIL_ESI_CONTACT)."),
-                   QStringLiteral("contact"))
-    , m_concurrency(QStringLiteral("concurrency"),
-                    QStringLiteral("Killmail jobs processed at once (environment: KILLMAIL_CONCURRENCY; default: 10)."),
-                    QStringLiteral("n"))
-    , m_noEntityUpdates(QStringLiteral("no-entity-updates"),
-                        QStringLiteral("Do not fetch character, corporation and alliance details from ESI."))
-    , m_jobLease(QStringLiteral("job-lease"),
-                 QStringLiteral("Seconds a worker holds a job before other workers may take it back, should the "
-                                "worker die (environment: KILLMAIL_JOB_LEASE; default: 60)."),
-                 QStringLiteral("seconds"))
-    , m_keepCompleted(QStringLiteral("keep-completed"),
-                      QStringLiteral("Hours completed jobs are kept before they are deleted; 0 deletes them at once "
-                                     "(environment: KILLMAIL_KEEP_COMPLETED; default: 24). Failed jobs are kept 14 "
-                                     "days."),
-                      QStringLiteral("hours"))
+    : m_settings(allSettings())
+    , m_config(QStringLiteral("config"),
+               QStringLiteral("Config file (KILLMAIL_CONFIG; default: %1 when it exists).").arg(defaultConfigFile()),
+               QStringLiteral("file"))
 {
 }
 
+EngineOptions::~EngineOptions() = default;
+
 void EngineOptions::addTo(QCommandLineParser& parser) const
 {
-    parser.addOptions({m_esiUrl, m_esiContact, m_concurrency, m_noEntityUpdates, m_jobLease, m_keepCompleted});
+    parser.addOption(m_config);
+    for (const Setting& setting : m_settings) {
+        parser.addOption(setting.option());
+    }
 }
 
 QStringList EngineOptions::valueOptionSpellings()
 {
-    return {QStringLiteral("--database"),      QStringLiteral("-d"),
-            QStringLiteral("--esi-url"),       QStringLiteral("--esi-contact"),
-            QStringLiteral("--concurrency"),   QStringLiteral("--job-lease"),
-            QStringLiteral("--keep-completed")};
+    QStringList spellings{QStringLiteral("-d"), QStringLiteral("--config")};
+    for (const Setting& setting : allSettings()) {
+        if (!setting.valueName.isEmpty()) {
+            spellings << QStringLiteral("--") + setting.flag;
+        }
+    }
+    return spellings;
 }
 
-bool EngineOptions::readNumber(const QCommandLineParser& parser, const QCommandLineOption& option,
-                               const char* environment, int min, int max, int& value, QString& error)
+QString EngineOptions::defaultConfigFile()
 {
-    const QString text = valueOf(parser, option, environment);
-    if (text.isEmpty()) {
-        return true;
-    }
-    bool ok = false;
-    const int number = text.toInt(&ok);
-    if (!ok || number < min || number > max) {
-        error = QStringLiteral("--%1: '%2' is not a whole number from %3 to %4")
-                    .arg(option.names().constFirst(), text)
-                    .arg(min)
-                    .arg(max);
-        return false;
-    }
-    value = number;
-    return true;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+        + QStringLiteral("/killmail-console/killmail-console.conf");
 }
 
-std::optional<WorkerSettings> EngineOptions::read(const QCommandLineParser& parser, QString& error) const
+QString EngineOptions::exampleConfig()
 {
-    WorkerSettings settings;
-    const QString esiUrl = valueOf(parser, m_esiUrl, "KILLMAIL_ESI_URL");
-    if (!esiUrl.isEmpty()) {
-        const QUrl url(esiUrl, QUrl::StrictMode);
-        if (!url.isValid()
-            || (url.scheme() != QLatin1StringView("http") && url.scheme() != QLatin1StringView("https"))) {
-            error = QStringLiteral("--esi-url: '%1' is not an http(s) URL").arg(esiUrl);
+    QString text;
+    QString section;
+    for (const Setting& setting : allSettings()) {
+        const QString group = setting.key.section(QLatin1Char('/'), 0, 0);
+        if (group != section) {
+            text += (section.isEmpty() ? QStringLiteral("[") : QStringLiteral("\n[")) + group + QStringLiteral("]\n");
+            section = group;
+        }
+        text += QStringLiteral("; %1\n; %2 = %3\n")
+                    .arg(setting.help, setting.key.section(QLatin1Char('/'), 1), setting.defaultText);
+    }
+    return text;
+}
+
+std::optional<Configuration> EngineOptions::read(const QList<const QCommandLineParser*>& parsers, QString& error) const
+{
+    const auto flagged = [&parsers](const QCommandLineOption& option) -> const QCommandLineParser* {
+        for (auto it = parsers.crbegin(); it != parsers.crend(); ++it) {
+            if ((*it)->isSet(option)) {
+                return *it;
+            }
+        }
+        return nullptr;
+    };
+    Configuration configuration;
+    configuration.configFile = qEnvironmentVariable("KILLMAIL_CONFIG");
+    if (const QCommandLineParser* parser = flagged(m_config)) {
+        configuration.configFile = parser->value(m_config);
+    }
+    const bool named = !configuration.configFile.isEmpty();
+    if (!named && QFileInfo::exists(defaultConfigFile())) {
+        configuration.configFile = defaultConfigFile();
+    }
+    std::unique_ptr<QSettings> file;
+    if (!configuration.configFile.isEmpty()) {
+        if (!QFileInfo(configuration.configFile).isReadable()) {
+            error = QStringLiteral("config file %1 cannot be read").arg(configuration.configFile);
             return std::nullopt;
         }
-        settings.esi.baseUrl = url;
+        file = std::make_unique<QSettings>(configuration.configFile, QSettings::IniFormat);
+        if (file->status() != QSettings::NoError) {
+            error = QStringLiteral("config file %1 is not a valid INI file").arg(configuration.configFile);
+            return std::nullopt;
+        }
+        for (const QString& key : file->allKeys()) {
+            const bool known = std::any_of(m_settings.cbegin(), m_settings.cend(),
+                                           [&key](const Setting& setting) { return setting.key == key; });
+            if (!known) {
+                error = QStringLiteral("config file %1: unknown setting '%2' (section/name)")
+                            .arg(configuration.configFile, key);
+                return std::nullopt;
+            }
+        }
     }
-    settings.esi.contact = valueOf(parser, m_esiContact, "KILLMAIL_ESI_CONTACT");
-    int leaseSeconds = int(std::chrono::duration_cast<std::chrono::seconds>(settings.queue.lease).count());
-    int keepHours = int(std::chrono::duration_cast<std::chrono::hours>(settings.queue.completedRetention).count());
-    if (!readNumber(parser, m_concurrency, "KILLMAIL_CONCURRENCY", 1, 1000, settings.killmails.concurrency, error)
-        || !readNumber(parser, m_jobLease, "KILLMAIL_JOB_LEASE", 1, 3600, leaseSeconds, error)
-        || !readNumber(parser, m_keepCompleted, "KILLMAIL_KEEP_COMPLETED", 0, 24 * 365, keepHours, error)) {
-        return std::nullopt;
+
+    for (const Setting& setting : m_settings) {
+        QString text;
+        QString origin;
+        const QCommandLineOption option = setting.option();
+        if (const QCommandLineParser* parser = flagged(option)) {
+            text = setting.valueName.isEmpty() ? setting.switchValue : parser->value(option);
+            origin = QStringLiteral("--") + setting.flag;
+        } else if (qEnvironmentVariableIsSet(setting.environment)) {
+            text = qEnvironmentVariable(setting.environment);
+            origin = QString::fromLatin1(setting.environment);
+        } else if (file && file->contains(setting.key)) {
+            const QVariant value = file->value(setting.key);
+            // QSettings reads "a, b" as a list.
+            text = value.userType() == QMetaType::QStringList ? value.toStringList().join(QLatin1Char(','))
+                                                              : value.toString();
+            origin = QStringLiteral("%1: %2").arg(configuration.configFile, setting.key);
+        } else if (setting.key == QLatin1StringView("database/url")) {
+            text = setting.defaultText;
+            origin = QStringLiteral("default");
+        } else {
+            configuration.sources.append({setting.key, setting.defaultText, QStringLiteral("default")});
+            continue;
+        }
+        if (const std::optional<QString> problem = setting.apply(text, configuration)) {
+            error = QStringLiteral("%1: %2").arg(origin, *problem);
+            return std::nullopt;
+        }
+        configuration.sources.append({setting.key, text, origin});
     }
-    settings.queue.lease = std::chrono::seconds(leaseSeconds);
-    settings.queue.completedRetention = std::chrono::hours(keepHours);
-    settings.entityUpdates = !parser.isSet(m_noEntityUpdates);
-    return settings;
+    return configuration;
 }
 
 } // namespace km::cli

@@ -1,40 +1,69 @@
 #pragma once
 
-#include "processing/QueueWorkers.h"
+#include "config/EngineSettings.h"
+#include "storage/DatabaseUrl.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QList>
+#include <QSettings>
 #include <QStringList>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace km::cli {
 
-/// The engine's global options (`--esi-url`, `--concurrency`, ...), each with its environment variable.
+/// The database and engine settings a run uses.
+struct Configuration {
+    /// One setting's value and where it came from ("--r2z2-url", "KILLMAIL_SOURCES", "FILE: r2z2/url", "default").
+    struct Source {
+        QString key;
+        QString value;
+        QString origin;
+    };
+
+    DatabaseUrl database;
+    EngineSettings engine;
+    /// The config file that was read; empty when none.
+    QString configFile;
+    /// Every setting, in the table's order.
+    QList<Source> sources;
+};
+
+/**
+ * The engine's settings, each readable from a flag, an environment variable and the config file (INI: `[r2z2]`
+ * `url = ...`), in that order of precedence over the defaults. One table describes every setting, so the help,
+ * the README's reference and the readers cannot disagree.
+ */
 class EngineOptions {
 public:
     EngineOptions();
+    ~EngineOptions();
 
+    /// Declares every setting's flag, and --config.
     void addTo(QCommandLineParser& parser) const;
-    /// The workers' settings from the flags, else the environment, else the defaults; nullopt with `error` set
-    /// when a value is malformed.
-    [[nodiscard]] std::optional<WorkerSettings> read(const QCommandLineParser& parser, QString& error) const;
+    /**
+     * Reads the settings; a flag in a later parser overrides one in an earlier (the subcommand's own after the
+     * global ones). nullopt with `error` naming the flag, variable or file line when a value is malformed, a
+     * config file cannot be read or holds an unknown key.
+     */
+    [[nodiscard]] std::optional<Configuration> read(const QList<const QCommandLineParser*>& parsers,
+                                                    QString& error) const;
 
     /// Every global option that takes a value, as written on the command line (`--database`, `-d`, ...).
     static QStringList valueOptionSpellings();
+    /// The config file read when neither --config nor KILLMAIL_CONFIG names one (it may not exist).
+    static QString defaultConfigFile();
+    /// `key = default  ; help` lines for every setting, grouped by section: an example config file.
+    static QString exampleConfig();
+
+    struct Setting;
 
 private:
-    /// Reads a whole number from `min` to `max` given by `option` or `environment`; false with `error` set
-    /// when it is malformed. `value` is left alone when neither gives one.
-    static bool readNumber(const QCommandLineParser& parser, const QCommandLineOption& option, const char* environment,
-                           int min, int max, int& value, QString& error);
-
-    QCommandLineOption m_esiUrl;
-    QCommandLineOption m_esiContact;
-    QCommandLineOption m_concurrency;
-    QCommandLineOption m_noEntityUpdates;
-    QCommandLineOption m_jobLease;
-    QCommandLineOption m_keepCompleted;
+    std::vector<Setting> m_settings;
+    QCommandLineOption m_config;
 };
 
 } // namespace km::cli

@@ -1,33 +1,22 @@
 #include "Headless.h"
 
+#include "SignalWatcher.h"
+
+#include "runtime/Engine.h"
 #include "storage/Database.h"
-#include "storage/Maintenance.h"
 #include "storage/Schema.h"
 #include "storage/StorageError.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
-#include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
-
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcHeadless, "killmail.headless", QtInfoMsg)
 
 namespace km::cli {
 namespace {
-
-int signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
-}
 
 /// Logs, once a minute, what each queue did since the last time (quiet unless --verbose, like all info lines).
 class ActivityLog {
@@ -69,8 +58,9 @@ private:
 
 } // namespace
 
-int runHeadless(const DatabaseUrl& url, const WorkerSettings& settings)
+int runHeadless(const Configuration& configuration)
 {
+    const DatabaseUrl& url = configuration.database;
     try {
         Database database(url);
         Migrator(database).migrate();
@@ -78,32 +68,29 @@ int runHeadless(const DatabaseUrl& url, const WorkerSettings& settings)
         QTextStream(stderr) << "cannot start: " << error.message() << "\n";
         return 1;
     }
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
+    Engine engine(url, configuration.engine);
+    int exitCode = 0;
+    QObject::connect(&engine, &Engine::failed, [&exitCode](const QString& error) {
+        QTextStream(stderr) << "cannot run: " << error << "\n";
+        exitCode = 1;
+    });
+    QObject::connect(&engine, &Engine::stopped, [] { QCoreApplication::quit(); });
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, [&engine] {
+        qCInfo(lcHeadless) << "stopping on signal: finishing the jobs in hand";
+        engine.stop();
+    });
+
+    QString error;
+    if (!engine.start(error)) {
+        QTextStream(stderr) << "cannot start: " << error << "\n";
         return 1;
     }
-    QueueWorkers workers(url, settings);
-    int exitCode = 0;
-    QObject::connect(&workers, &QueueWorkers::failed, [&workers, &exitCode](const QString& error) {
-        QTextStream(stderr) << "cannot run the queue workers: " << error << "\n";
-        exitCode = 1;
-        workers.stop();
-    });
-    QObject::connect(&workers, &QueueWorkers::stopped, [] { QCoreApplication::quit(); });
-    QSocketNotifier notifier(signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, [&workers] {
-        char byte = 0;
-        [[maybe_unused]] const auto read = ::read(signalPipe[0], &byte, 1);
-        qCInfo(lcHeadless) << "stopping on signal: finishing the jobs in hand";
-        workers.stop();
-    });
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-
-    Maintenance maintenance(url);
-    maintenance.start();
-    workers.start();
-    ActivityLog activity(workers);
-    qCInfo(lcHeadless) << "running headless on" << url.redacted();
+    ActivityLog activity(engine.workers());
+    qCInfo(lcHeadless).noquote() << "running headless on" << url.redacted() << "with live sources:"
+                                 << (configuration.engine.sources.live.isEmpty()
+                                         ? QStringLiteral("none")
+                                         : configuration.engine.sources.live.join(QStringLiteral(", ")));
     const int loopExit = QCoreApplication::exec();
     return exitCode != 0 ? exitCode : loopExit;
 }

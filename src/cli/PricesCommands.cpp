@@ -2,13 +2,18 @@
 
 #include "ProgressPrinter.h"
 
+#include "esi/EsiClient.h"
+#include "net/HttpClient.h"
 #include "prices/PriceBook.h"
 #include "prices/PriceHistoryImporter.h"
 #include "prices/Revaluer.h"
+#include "runtime/Engine.h"
 #include "staticdata/StaticData.h"
 #include "storage/Database.h"
+#include "storage/Maintenance.h"
 #include "util/ProgressMeter.h"
 
+#include <QCoroTask>
 #include <QLocale>
 
 namespace km::cli {
@@ -89,6 +94,22 @@ int PricesRevalueCommand::run(const QCommandLineParser& parser, Context& context
     context.out << "killmails examined: " << number(result.examined) << "\n"
                 << "killmails changed: " << number(result.changed) << "\n";
     return 0;
+}
+
+int PricesRefreshCommand::run(const QCommandLineParser& /*parser*/, Context& context)
+{
+    const auto database = context.openDatabase();
+    HttpClient http(publicHttpSettings(context.settings));
+    EsiClient esi(context.settings.workers.esi, std::make_shared<EsiRateLimits>(context.settings.workers.esi));
+    const PriceMaintenanceReport report =
+        QCoro::waitFor(refreshPricesAndTypes(*database, http, esi, context.settings.sources.eveRefUrl));
+    for (const QString& line : report.lines) {
+        context.out << line << "\n";
+    }
+    for (const QString& error : report.errors) {
+        context.err << name() << ": " << error << "\n";
+    }
+    return report.errors.isEmpty() ? 0 : 1;
 }
 
 } // namespace km::cli

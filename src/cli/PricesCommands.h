@@ -28,4 +28,17 @@ public:
     int run(const QCommandLineParser& parser, Context& context) override;
 };
 
+/// `prices:refresh`: what the engine does daily, now: the last week of EVE Ref market history (ESI's average prices
+/// when EVE Ref is stale), revaluing the killmails concerned, then the unknown types through ESI.
+class PricesRefreshCommand final : public Command {
+public:
+    [[nodiscard]] QString name() const override { return QStringLiteral("prices:refresh"); }
+    [[nodiscard]] QString summary() const override
+    {
+        return QStringLiteral("Fetch recent prices and unknown types now, revaluing what they change");
+    }
+    void describe(QCommandLineParser& parser) const override { (void)parser; }
+    int run(const QCommandLineParser& parser, Context& context) override;
+};
+
 } // namespace km::cli

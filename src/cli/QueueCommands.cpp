@@ -30,26 +30,6 @@ const QStringList& knownQueues()
 
 QString knownQueueList() { return knownQueues().join(QStringLiteral(", ")); }
 
-/// "3m 12s": the two largest units of a duration, down to whole seconds.
-QString formatDuration(std::chrono::milliseconds duration)
-{
-    const qint64 total = duration.count() / 1000;
-    const qint64 days = total / 86400;
-    const qint64 hours = total / 3600 % 24;
-    const qint64 minutes = total / 60 % 60;
-    const qint64 seconds = total % 60;
-    if (days > 0) {
-        return QStringLiteral("%1d %2h").arg(days).arg(hours);
-    }
-    if (hours > 0) {
-        return QStringLiteral("%1h %2m").arg(hours).arg(minutes);
-    }
-    if (minutes > 0) {
-        return QStringLiteral("%1m %2s").arg(minutes).arg(seconds);
-    }
-    return QStringLiteral("%1s").arg(seconds);
-}
-
 QString utcTime(qint64 msSinceEpoch)
 {
     return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC).toString(Qt::ISODate);
@@ -164,56 +144,14 @@ protected:
     int execute(const QCommandLineParser& parser, Context& context, const QString& queue) override
     {
         const auto database = context.openDatabase();
-        QueueAdmin admin(*database);
-        const std::vector<QueueStats> all = queue.isEmpty() ? everyQueue(admin.stats()) : admin.stats(queue);
+        const std::vector<QueueStats> all =
+            queue.isEmpty() ? everyQueueStats(*database) : QueueAdmin(*database).stats(queue);
         if (parser.isSet(jsonOption)) {
-            QJsonArray queues;
-            for (const QueueStats& stats : all) {
-                queues.append(QJsonObject{
-                    {QStringLiteral("queue"), stats.queue},
-                    {QStringLiteral("waiting"), stats.waiting},
-                    {QStringLiteral("delayed"), stats.delayed},
-                    {QStringLiteral("active"), stats.active},
-                    {QStringLiteral("completed"), stats.completed},
-                    {QStringLiteral("failed"), stats.failed},
-                    {QStringLiteral("oldestWaitingSeconds"), qint64(stats.oldestWaitingAge.count() / 1000)}});
-            }
-            printJson(context, QJsonObject{{QStringLiteral("queues"), queues}});
+            printJson(context, QJsonObject{{QStringLiteral("queues"), queueStatsJson(all)}});
             return 0;
         }
-        const QString line = QStringLiteral("%1 %2 %3 %4 %5 %6  %7\n");
-        context.out << line.arg(QStringLiteral("queue"), -12)
-                           .arg(QStringLiteral("waiting"), 10)
-                           .arg(QStringLiteral("delayed"), 10)
-                           .arg(QStringLiteral("active"), 10)
-                           .arg(QStringLiteral("completed"), 10)
-                           .arg(QStringLiteral("failed"), 10)
-                           .arg(QStringLiteral("oldest waiting"));
-        for (const QueueStats& stats : all) {
-            context.out << line.arg(stats.queue, -12)
-                               .arg(stats.waiting, 10)
-                               .arg(stats.delayed, 10)
-                               .arg(stats.active, 10)
-                               .arg(stats.completed, 10)
-                               .arg(stats.failed, 10)
-                               .arg(stats.waiting > 0 ? formatDuration(stats.oldestWaitingAge) : QStringLiteral("-"));
-        }
+        printQueueTable(context.out, all);
         return 0;
-    }
-
-private:
-    /// Every known queue, empty ones included, then any other queue the table holds.
-    static std::vector<QueueStats> everyQueue(const std::vector<QueueStats>& found)
-    {
-        std::vector<QueueStats> all;
-        for (const QString& name : knownQueues()) {
-            const auto match = std::find_if(found.begin(), found.end(),
-                                            [&name](const QueueStats& stats) { return stats.queue == name; });
-            all.push_back(match == found.end() ? QueueStats{name} : *match);
-        }
-        std::copy_if(found.begin(), found.end(), std::back_inserter(all),
-                     [](const QueueStats& stats) { return !knownQueues().contains(stats.queue); });
-        return all;
     }
 };
 
@@ -421,6 +359,76 @@ protected:
 };
 
 } // namespace
+
+QString formatDuration(std::chrono::milliseconds duration)
+{
+    const qint64 total = duration.count() / 1000;
+    const qint64 days = total / 86400;
+    const qint64 hours = total / 3600 % 24;
+    const qint64 minutes = total / 60 % 60;
+    const qint64 seconds = total % 60;
+    if (days > 0) {
+        return QStringLiteral("%1d %2h").arg(days).arg(hours);
+    }
+    if (hours > 0) {
+        return QStringLiteral("%1h %2m").arg(hours).arg(minutes);
+    }
+    if (minutes > 0) {
+        return QStringLiteral("%1m %2s").arg(minutes).arg(seconds);
+    }
+    return QStringLiteral("%1s").arg(seconds);
+}
+
+std::vector<QueueStats> everyQueueStats(Database& database)
+{
+    const std::vector<QueueStats> found = QueueAdmin(database).stats();
+    std::vector<QueueStats> all;
+    for (const QString& name : knownQueues()) {
+        const auto match =
+            std::find_if(found.begin(), found.end(), [&name](const QueueStats& stats) { return stats.queue == name; });
+        all.push_back(match == found.end() ? QueueStats{name} : *match);
+    }
+    std::copy_if(found.begin(), found.end(), std::back_inserter(all),
+                 [](const QueueStats& stats) { return !knownQueues().contains(stats.queue); });
+    return all;
+}
+
+QJsonArray queueStatsJson(const std::vector<QueueStats>& all)
+{
+    QJsonArray queues;
+    for (const QueueStats& stats : all) {
+        queues.append(
+            QJsonObject{{QStringLiteral("queue"), stats.queue},
+                        {QStringLiteral("waiting"), stats.waiting},
+                        {QStringLiteral("delayed"), stats.delayed},
+                        {QStringLiteral("active"), stats.active},
+                        {QStringLiteral("completed"), stats.completed},
+                        {QStringLiteral("failed"), stats.failed},
+                        {QStringLiteral("oldestWaitingSeconds"), qint64(stats.oldestWaitingAge.count() / 1000)}});
+    }
+    return queues;
+}
+
+void printQueueTable(QTextStream& out, const std::vector<QueueStats>& all)
+{
+    const QString line = QStringLiteral("%1 %2 %3 %4 %5 %6  %7\n");
+    out << line.arg(QStringLiteral("queue"), -12)
+               .arg(QStringLiteral("waiting"), 10)
+               .arg(QStringLiteral("delayed"), 10)
+               .arg(QStringLiteral("active"), 10)
+               .arg(QStringLiteral("completed"), 10)
+               .arg(QStringLiteral("failed"), 10)
+               .arg(QStringLiteral("oldest waiting"));
+    for (const QueueStats& stats : all) {
+        out << line.arg(stats.queue, -12)
+                   .arg(stats.waiting, 10)
+                   .arg(stats.delayed, 10)
+                   .arg(stats.active, 10)
+                   .arg(stats.completed, 10)
+                   .arg(stats.failed, 10)
+                   .arg(stats.waiting > 0 ? formatDuration(stats.oldestWaitingAge) : QStringLiteral("-"));
+    }
+}
 
 std::vector<std::unique_ptr<Command>> queueCommands()
 {

@@ -2,7 +2,10 @@
 
 #include "TestDatabase.h"
 #include "parse/KillmailParser.h"
+#include "prices/PriceBook.h"
 #include "staticdata/StaticData.h"
+#include "storage/Database.h"
+#include "storage/KillmailWriter.h"
 #include "valuation/Flags.h"
 
 #include <QDir>
@@ -95,6 +98,31 @@ ValuedKillmail valued(const Killmail& killmail, PriceSource& prices)
     ValuedKillmail result{killmail, FlagClassifier(StaticData::bundled()).classify(killmail), {}};
     result.values = Valuator(StaticData::bundled(), prices).value(killmail);
     return result;
+}
+
+void store(Database& database, const std::vector<Killmail>& killmails, const StaticData& staticData)
+{
+    PriceBook prices(database);
+    Valuator valuator(staticData, prices);
+    const FlagClassifier classifier(staticData);
+    std::vector<ValuedKillmail> batch;
+    for (const Killmail& killmail : killmails) {
+        batch.push_back({killmail, classifier.classify(killmail), valuator.value(killmail)});
+    }
+    KillmailWriter::create(database, staticData)->write(batch);
+}
+
+KillValues storedValues(Database& database, KillmailId id)
+{
+    QSqlQuery query = database.exec(
+        QStringLiteral(R"(SELECT "destroyedValue", "droppedValue", "fittedValue", "totalValue", "unpricedTypes"
+FROM killmails WHERE "killmailId" = ?)"),
+        {qint64(id)});
+    if (!query.next()) {
+        return {};
+    }
+    return KillValues{query.value(0).toDouble(), query.value(1).toDouble(), query.value(2).toDouble(),
+                      query.value(3).toDouble(), query.value(4).toInt()};
 }
 
 } // namespace km::test

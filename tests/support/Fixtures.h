@@ -1,12 +1,17 @@
 #pragma once
 
 #include "model/Killmail.h"
+#include "staticdata/StaticData.h"
 #include "storage/KillmailRows.h"
 #include "valuation/Valuation.h"
 
 #include <QString>
 
 #include <vector>
+
+namespace km {
+class Database;
+}
 
 namespace km::test {
 
@@ -40,6 +45,12 @@ public:
 
 /// QCOMPAREs two item trees field by field, contents included.
 void compareItems(const std::vector<Item>& actual, const std::vector<Item>& expected);
+
+/// Stores killmails flagged and valued with the prices the database holds now, as an import or the processor would.
+void store(Database& database, const std::vector<Killmail>& killmails,
+           const StaticData& staticData = StaticData::bundled());
+/// A stored killmail's values; all zero when it is not stored.
+KillValues storedValues(Database& database, KillmailId id);
 
 /// Flags and values (with `prices`) computed the way the importer does.
 ValuedKillmail valued(const Killmail& killmail, PriceSource& prices);

@@ -95,8 +95,12 @@ void TestDatabase::failInserts(const QString& table, const QString& condition, c
 
 void TestDatabase::allowInserts(const QString& table)
 {
-    database().exec(m_backend == Backend::Sqlite ? QStringLiteral("DROP TRIGGER fail_%1").arg(table)
-                                                 : QStringLiteral("DROP TRIGGER fail_%1 ON %1").arg(table));
+    if (m_backend == Backend::Sqlite) {
+        database().exec(QStringLiteral("DROP TRIGGER fail_%1").arg(table));
+        return;
+    }
+    database().exec(QStringLiteral("DROP TRIGGER fail_%1 ON %1").arg(table));
+    database().exec(QStringLiteral("DROP FUNCTION fail_%1()").arg(table));
 }
 
 QString dataPath(const QString& relative) { return QStringLiteral(KILLMAIL_TEST_DATA_DIR "/") + relative; }

@@ -26,7 +26,7 @@ QString seconds1(std::chrono::milliseconds duration) { return QString::number(du
 
 bool HttpReply::transient() const
 {
-    if (status == 0 || !error.isEmpty() && status < 400) {
+    if (status == 0 || (!error.isEmpty() && status < 400)) {
         return true;
     }
     return status == 408 || status == 420 || status == 429 || status >= 500;
@@ -139,28 +139,29 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
 
     result.status = started->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.retryAfter = EsiRateLimits::parseRetryAfter(started->rawHeader("Retry-After"));
-    if (file) {
+    const bool readable = !aborted && !timedOut && started->isOpen();
+    if (readable && file) {
         const QByteArray rest = started->readAll();
         if (!writeFailed && file->write(rest) != rest.size()) {
             writeFailed = true;
         }
         result.downloaded += rest.size();
-    } else {
+    } else if (readable) {
         result.body = started->readAll();
     }
     if (aborted || timedOut) {
         result.status = 0;
-        result.error = timedOut ? QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(m_settings.timeout))
-                                : QStringLiteral("%1: aborted").arg(route);
+        result.error = timedOut
+            ? QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(m_settings.timeout))
+            : QStringLiteral("%1: aborted").arg(route);
     } else if (writeFailed) {
         result.error = QStringLiteral("%1: cannot write %2: %3").arg(route, filePath, file->errorString());
     } else if (isTransportFailure(started->error())) {
-        result.error = result.status > 0
-            ? QStringLiteral("%1: answer cut off after %2 bytes (%3)")
-                  .arg(route)
-                  .arg(file ? result.downloaded : result.body.size())
-                  .arg(started->errorString())
-            : QStringLiteral("%1: network error: %2").arg(route, started->errorString());
+        result.error = result.status > 0 ? QStringLiteral("%1: answer cut off after %2 bytes (%3)")
+                                               .arg(route)
+                                               .arg(file ? result.downloaded : result.body.size())
+                                               .arg(started->errorString())
+                                         : QStringLiteral("%1: network error: %2").arg(route, started->errorString());
     } else if (result.status < 200 || result.status >= 300) {
         const QString reason = started->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
         const QString detail = file ? QString() : errorText(result.body);

@@ -7,8 +7,10 @@ namespace km {
 
 bool isTransportFailure(QNetworkReply::NetworkError error)
 {
+    // ProtocolInvalidOperationError is how Qt reports an HTTP 400: an answer, not a failed transfer.
     return (error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied)
-        || (error >= QNetworkReply::ProtocolUnknownError && error <= QNetworkReply::ProtocolFailure);
+        || (error >= QNetworkReply::ProtocolUnknownError && error <= QNetworkReply::ProtocolFailure
+            && error != QNetworkReply::ProtocolInvalidOperationError);
 }
 
 QString errorText(const QByteArray& body)

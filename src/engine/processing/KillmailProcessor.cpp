@@ -168,6 +168,8 @@ void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
     }
 }
 
+void KillmailProcessor::dropCaches() { m_prices->clear(); }
+
 void KillmailProcessor::abort()
 {
     m_aborting = true;

@@ -46,6 +46,7 @@ public:
     void committed(const std::vector<FinishedJob>& finished) override;
     void discard(const std::vector<qint64>& jobIds) override;
     void abort() override;
+    void dropCaches() override;
 
     [[nodiscard]] const ProcessorCounters& counters() const { return m_counters; }
 

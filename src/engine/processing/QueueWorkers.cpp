@@ -6,6 +6,7 @@
 #include "processing/KillmailProcessor.h"
 #include "queue/KillmailJobs.h"
 #include "staticdata/StaticData.h"
+#include "staticdata/TypeResolver.h"
 
 namespace km {
 
@@ -29,11 +30,19 @@ QueueWorkers::~QueueWorkers()
 
 void QueueWorkers::start()
 {
-    const StaticData& staticData = StaticData::bundled(); // loaded here, once, rather than in a worker
+    StaticData::bundled(); // loaded here, once, rather than in a worker
     const auto esiClient = [this] { return std::make_unique<EsiClient>(m_settings.esi, m_esiLimits); };
-    addRunner(KillmailJobs::queueName, m_settings.killmails, [this, &staticData, esiClient](Database& database) {
-        return std::make_unique<KillmailProcessor>(database, staticData, esiClient(), m_settings.entities,
-                                                   &m_announcer);
+    // The bundled data plus the types resolved through ESI since it was built, read on the runner's own thread; it
+    // lives as long as the runner's factory, which outlives the processor.
+    auto staticData = std::make_shared<std::optional<StaticData>>();
+    addRunner(KillmailJobs::queueName, m_settings.killmails, [this, staticData, esiClient](Database& database) {
+        const QHash<int, TypeInfo> resolved = TypeResolver::resolvedTypes(database);
+        if (!resolved.isEmpty()) {
+            staticData->emplace(StaticData::bundled());
+            (*staticData)->addTypes(resolved);
+        }
+        return std::make_unique<KillmailProcessor>(database, *staticData ? **staticData : StaticData::bundled(),
+                                                   esiClient(), m_settings.entities, &m_announcer);
     });
     if (m_settings.entityUpdates) {
         for (const EntityTable& table : entityTables()) {
@@ -65,14 +74,26 @@ void QueueWorkers::addRunner(const QString& queue, RunnerSettings settings, Queu
     connect(runner, &QueueRunner::failed, this, &QueueWorkers::failed);
     connect(runner, &QueueRunner::failed, thread, &QThread::quit, Qt::DirectConnection);
     connect(thread, &QThread::finished, this, &QueueWorkers::onRunnerStopped);
+    m_counters.insert(queue, {});
     ++m_running;
     m_workers.push_back(std::move(worker));
 }
 
 void QueueWorkers::stop()
 {
+    if (m_running == 0) { // nothing left to stop (never started, or every runner failed)
+        QMetaObject::invokeMethod(this, &QueueWorkers::stopped, Qt::QueuedConnection);
+        return;
+    }
     for (Worker& worker : m_workers) {
         QMetaObject::invokeMethod(worker.runner.get(), &QueueRunner::stop, Qt::QueuedConnection);
+    }
+}
+
+void QueueWorkers::dropPriceCaches()
+{
+    for (Worker& worker : m_workers) {
+        QMetaObject::invokeMethod(worker.runner.get(), &QueueRunner::dropCaches, Qt::QueuedConnection);
     }
 }
 

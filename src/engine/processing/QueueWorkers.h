@@ -45,6 +45,8 @@ public:
     void start();
     /// Every runner finishes or gives back its jobs; then stopped() is emitted.
     void stop();
+    /// The runners forget the prices they cached (new prices were stored).
+    void dropPriceCaches();
     [[nodiscard]] bool isRunning() const { return !m_workers.empty(); }
 
     [[nodiscard]] KillmailAnnouncer& announcer() { return m_announcer; }

@@ -35,6 +35,8 @@ public:
     virtual void discard(const std::vector<qint64>& jobIds) { (void)jobIds; }
     /// Makes every run() in progress finish soon (the runner is stopping): abort requests, skip waits.
     virtual void abort() { }
+    /// Drops what the handler caches from the database (prices changed).
+    virtual void dropCaches() { }
 };
 
 } // namespace km

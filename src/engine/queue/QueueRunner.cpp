@@ -270,6 +270,13 @@ void QueueRunner::housekeeping()
     }
 }
 
+void QueueRunner::dropCaches()
+{
+    if (m_handler) {
+        m_handler->dropCaches();
+    }
+}
+
 void QueueRunner::stop()
 {
     if (m_stopping) {

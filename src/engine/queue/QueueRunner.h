@@ -51,6 +51,8 @@ public:
     /// In the runner's thread: stops claiming, lets running jobs finish (stopGrace), settles them, gives back the
     /// rest, closes the connection, then emits stopped().
     Q_INVOKABLE void stop();
+    /// In the runner's thread: the handler forgets what it cached from the database (prices changed).
+    Q_INVOKABLE void dropCaches();
 
 Q_SIGNALS:
     void started();

@@ -105,6 +105,13 @@ void Source::setProgress(qint64 done, qint64 total)
     publish();
 }
 
+void Source::countKillmails(qint64 received, qint64 stored)
+{
+    m_status.received += received;
+    m_status.queued += stored;
+    publish();
+}
+
 void Source::recordError(const QString& error)
 {
     qCWarning(lcSources).noquote() << name() + QStringLiteral(":") << error;

@@ -63,6 +63,8 @@ protected:
     void setDetail(const QString& detail);
     /// Counts work done for a backfill's progress (total 0: unknown).
     void setProgress(qint64 done, qint64 total);
+    /// Counts killmails a source stored itself rather than handing over (a bulk import): `stored` were new.
+    void countKillmails(qint64 received, qint64 stored);
     /// Logs a warning naming the source and counts it; the source keeps going.
     void recordError(const QString& error);
     /**

@@ -96,6 +96,26 @@ std::optional<int> StaticData::categoryOf(int typeId) const
     return info ? std::optional<int>(info->categoryId) : std::nullopt;
 }
 
+std::optional<int> StaticData::categoryOfGroup(int groupId) const
+{
+    const auto it = m_groupCategory.constFind(groupId);
+    return it == m_groupCategory.constEnd() ? std::nullopt : std::optional<int>(*it);
+}
+
+void StaticData::addTypes(const QHash<int, TypeInfo>& types)
+{
+    for (auto it = types.cbegin(); it != types.cend(); ++it) {
+        if (m_types.contains(it.key())) {
+            continue;
+        }
+        TypeInfo info = it.value();
+        if (info.categoryId == 0) {
+            info.categoryId = m_groupCategory.value(info.groupId);
+        }
+        m_types.insert(it.key(), info);
+    }
+}
+
 const SolarSystemInfo* StaticData::solarSystem(int solarSystemId) const
 {
     const auto it = m_systems.constFind(solarSystemId);

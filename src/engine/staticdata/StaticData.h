@@ -33,6 +33,7 @@ public:
     [[nodiscard]] const TypeInfo* type(int typeId) const;
     [[nodiscard]] std::optional<int> groupOf(int typeId) const;
     [[nodiscard]] std::optional<int> categoryOf(int typeId) const;
+    [[nodiscard]] std::optional<int> categoryOfGroup(int groupId) const;
     [[nodiscard]] const SolarSystemInfo* solarSystem(int solarSystemId) const;
     [[nodiscard]] QString regionName(int regionId) const;
     [[nodiscard]] QString groupName(int groupId) const;
@@ -45,6 +46,10 @@ public:
 
     /// Loads CSV files named like CCP's SDE tables from `directory` (a resource path or a folder).
     static StaticData load(const QString& directory);
+
+    /// Adds types the SDE lacks (resolved from ESI since, see TypeResolver); a type already known is kept as it is.
+    /// A type without a category (0) takes its group's when the group is known.
+    void addTypes(const QHash<int, TypeInfo>& types);
 
 private:
     QHash<int, TypeInfo> m_types;

@@ -1,28 +1,66 @@
 #pragma once
 
+#include "config/EngineSettings.h"
 #include "storage/DatabaseUrl.h"
 
+#include <QCoroTask>
 #include <QObject>
+#include <QStringList>
 #include <QTimer>
+
+#include <memory>
 
 namespace km {
 
+class Database;
+class EsiClient;
+class EsiRateLimits;
+class HttpClient;
+
+/// What a refresh of prices and unknown types did, one line each, and its failures.
+struct PriceMaintenanceReport {
+    QStringList lines;
+    QStringList errors;
+};
+
 /**
- * The engine's daily housekeeping, run once at start and then every day on the thread that owns it:
- * creates the coming months' partitions. Later issues add pruning and price refreshes here.
+ * Refreshes The Forge's prices from EVE Ref (ESI's average prices as the fallback), revaluing the killmails the new
+ * prices concern, then resolves the types the static data did not know through ESI. Shared by the daily
+ * maintenance and `prices:refresh`; never throws.
+ */
+QCoro::Task<PriceMaintenanceReport> refreshPricesAndTypes(Database& database, HttpClient& http, EsiClient& esi,
+                                                          QUrl eveRefUrl);
+
+/**
+ * The engine's daily housekeeping, run once at start and then every day on the thread that owns it: creates the
+ * coming months' partitions, then (unless switched off) refreshes prices and unknown types. The queue runners prune
+ * finished jobs themselves.
  */
 class Maintenance : public QObject {
     Q_OBJECT
 public:
-    explicit Maintenance(DatabaseUrl url, QObject* parent = nullptr);
+    Maintenance(DatabaseUrl url, EngineSettings settings, std::shared_ptr<EsiRateLimits> esiLimits,
+                QObject* parent = nullptr);
+    ~Maintenance() override;
 
     void start();
     /// One round of maintenance now; a refusing database is logged as a warning and tried again tomorrow.
     void runOnce();
 
+Q_SIGNALS:
+    /// Prices were added or changed: price caches must be dropped.
+    void pricesChanged();
+
 private:
+    QCoro::Task<> refreshPrices();
+
     DatabaseUrl m_url;
+    EngineSettings m_settings;
+    std::shared_ptr<EsiRateLimits> m_esiLimits;
+    std::unique_ptr<HttpClient> m_http;
+    std::unique_ptr<EsiClient> m_esi;
     QTimer m_timer;
+    bool m_refreshing = false;
 };
 
 } // namespace km

@@ -184,6 +184,19 @@ std::vector<Migration> buildMigrations()
                 {{"source", Text, true}, {"cursor", Document}, {"status", Document}, {"updatedAt", BigInt, true}},
                 {"source"},
                 {}}}},
+        {4,
+         "resolved types",
+         {// Types the bundled SDE lacks, as ESI describes them (TypeResolver); merged into the static data at load.
+          // "categoryId" is null when ESI did not know the type's group. A type ESI does not know at all has no row
+          // here and its unknown_types row carries "resolvedAt", so it is not asked again.
+          Table{"resolved_types",
+                {{"typeId", Integer, true},
+                 {"name", Text, true},
+                 {"groupId", Integer, true},
+                 {"categoryId", Integer},
+                 {"resolvedAt", Timestamp, true}},
+                {"typeId"},
+                {}}}},
     };
 }
 
@@ -311,18 +324,27 @@ int Migrator::currentVersion()
 int Migrator::migrate()
 {
     const Backend backend = m_database.backend();
-    m_database.exec(
-        QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
-                       "NULL, \"appliedAt\" %1 NOT NULL)")
-            .arg(typeName(Timestamp, backend)),
-        {}, "create the schema_migrations table");
-    int applied = 0;
-    for (const Migration& migration : migrations()) {
-        WriteTransaction transaction(m_database);
-        if (backend == Backend::Postgres) { // several processes may start at once
+    // Several processes may start at once: on PostgreSQL they take turns (even CREATE TABLE IF NOT EXISTS races).
+    const auto lockSchema = [this, backend] {
+        if (backend == Backend::Postgres) {
             m_database.exec(QStringLiteral("SELECT pg_advisory_xact_lock(7243001)"), {},
                             "lock the schema for migration");
         }
+    };
+    {
+        WriteTransaction transaction(m_database);
+        lockSchema();
+        m_database.exec(
+            QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+                           "NULL, \"appliedAt\" %1 NOT NULL)")
+                .arg(typeName(Timestamp, backend)),
+            {}, "create the schema_migrations table");
+        transaction.commit();
+    }
+    int applied = 0;
+    for (const Migration& migration : migrations()) {
+        WriteTransaction transaction(m_database);
+        lockSchema();
         const bool done = m_database
                               .scalar(QStringLiteral("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"),
                                       {migration.version}, "read the applied migrations")

@@ -1,0 +1,113 @@
+#include "StatusCommand.h"
+
+#include "QueueCommands.h"
+#include "runtime/EngineMonitor.h"
+#include "sources/SourceStateStore.h"
+#include "storage/Database.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace km::cli {
+namespace {
+
+const QString jsonOption = QStringLiteral("json");
+
+bool isLive(SourceState state) { return state != SourceState::Stopped && state != SourceState::Finished; }
+
+/// "running", or "not reporting (last seen 5m 3s ago)" when a live state has not been refreshed in time.
+QString stateText(const SavedSourceStatus& saved, const QDateTime& now)
+{
+    const std::chrono::milliseconds age(saved.savedAt.msecsTo(now));
+    if (isLive(saved.status.state) && age > StatusCommand::staleAfter) {
+        return QStringLiteral("not reporting (last report %1 ago)").arg(formatDuration(age));
+    }
+    QString text = sourceStateName(saved.status.state);
+    if (saved.status.state == SourceState::BackingOff && saved.status.backoffUntil.isValid()) {
+        text += QStringLiteral(" until %1").arg(saved.status.backoffUntil.toString(Qt::ISODate));
+    }
+    return text;
+}
+
+QString timeText(const QDateTime& time) { return time.isValid() ? time.toString(Qt::ISODate) : QStringLiteral("-"); }
+
+} // namespace
+
+void StatusCommand::describe(QCommandLineParser& parser) const
+{
+    parser.addOption(QCommandLineOption(jsonOption, QStringLiteral("Print JSON instead of text.")));
+}
+
+int StatusCommand::run(const QCommandLineParser& parser, Context& context)
+{
+    const auto database = context.openDatabase();
+    const QList<SavedSourceStatus> saved = SourceStateStore(*database).statuses();
+    const std::vector<QueueStats> queues = everyQueueStats(*database);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const auto engine = std::find_if(saved.cbegin(), saved.cend(), [](const SavedSourceStatus& entry) {
+        return entry.status.name == EngineMonitor::engineStatusName;
+    });
+    const bool engineReporting = engine != saved.cend() && isLive(engine->status.state)
+        && std::chrono::milliseconds(engine->savedAt.msecsTo(now)) <= staleAfter;
+    const bool alert = engineReporting && !engine->status.lastError.isEmpty();
+
+    if (parser.isSet(jsonOption)) {
+        QJsonArray sources;
+        QJsonObject engineJson{{QStringLiteral("running"), engineReporting}, {QStringLiteral("alert"), alert}};
+        for (const SavedSourceStatus& entry : saved) {
+            QJsonObject json = entry.status.toJson();
+            json.insert(QStringLiteral("reportedAt"), entry.savedAt.toString(Qt::ISODateWithMs));
+            json.insert(QStringLiteral("summary"), stateText(entry, now));
+            if (entry.status.name == EngineMonitor::engineStatusName) {
+                engineJson.insert(QStringLiteral("report"), json);
+            } else {
+                sources.append(json);
+            }
+        }
+        context.out << QJsonDocument(QJsonObject{{QStringLiteral("engine"), engineJson},
+                                                 {QStringLiteral("sources"), sources},
+                                                 {QStringLiteral("queues"), queueStatsJson(queues)}})
+                           .toJson(QJsonDocument::Indented);
+        return 0;
+    }
+
+    if (engineReporting) {
+        context.out << "engine: running, " << engine->status.detail << "\n";
+    } else {
+        context.out << "engine: not running"
+                    << (engine != saved.cend() ? QStringLiteral(" (last report %1)").arg(timeText(engine->savedAt))
+                                               : QString())
+                    << "\n";
+    }
+    if (alert) {
+        context.out << "ALERT: " << engine->status.lastError << "\n";
+    }
+    context.out << "\n";
+    for (const SavedSourceStatus& entry : saved) {
+        const SourceStatus& status = entry.status;
+        if (status.name == EngineMonitor::engineStatusName) {
+            continue;
+        }
+        context.out << status.name << ": " << stateText(entry, now)
+                    << (status.detail.isEmpty() ? QString() : QStringLiteral(", ") + status.detail) << "\n";
+        context.out << "  received " << status.received << ", new " << status.queued << ", errors " << status.errors
+                    << ", last killmail "
+                    << (status.lastKillmailId > 0 ? QString::number(status.lastKillmailId) : QStringLiteral("-"))
+                    << " at " << timeText(status.lastKillAt) << "\n";
+        if (status.total > 0) {
+            context.out << "  progress " << status.done << " of " << status.total << "\n";
+        }
+        if (!status.lastError.isEmpty()) {
+            context.out << "  last error at " << timeText(status.lastErrorAt) << ": " << status.lastError << "\n";
+        }
+    }
+    if (saved.isEmpty()) {
+        context.out << "no source has reported yet\n";
+    }
+    context.out << "\n";
+    printQueueTable(context.out, queues);
+    return 0;
+}
+
+} // namespace km::cli

@@ -1,0 +1,129 @@
+#include "runtime/Engine.h"
+
+#include "monitoring/MetricsServer.h"
+#include "runtime/QueueProbe.h"
+#include "storage/Maintenance.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcEngine, "killmail.engine", QtInfoMsg)
+
+namespace km {
+
+HttpSettings publicHttpSettings(const EngineSettings& settings)
+{
+    HttpSettings http;
+    http.userAgent = settings.workers.esi.userAgent();
+    return http;
+}
+
+Engine::Engine(DatabaseUrl url, EngineSettings settings, QObject* parent)
+    : QObject(parent)
+    , m_url(std::move(url))
+    , m_settings(std::move(settings))
+    , m_workers(std::make_unique<QueueWorkers>(m_url, m_settings.workers))
+    , m_sources(std::make_unique<SourceHost>(m_url, publicHttpSettings(m_settings), liveSourceFactories(m_settings)))
+{
+    FailureRateAlertSettings alert;
+    alert.threshold = m_settings.monitoring.failureAlertThreshold;
+    m_monitor = std::make_unique<EngineMonitor>(*m_workers, *m_sources, alert);
+    m_maintenanceThread.setObjectName(QStringLiteral("maintenance"));
+    connect(m_workers.get(), &QueueWorkers::failed, this, [this](const QString& error) {
+        Q_EMIT failed(QStringLiteral("the queue workers cannot run: ") + error);
+        stop();
+    });
+    connect(m_sources.get(), &SourceHost::failed, this, [this](const QString& error) {
+        Q_EMIT failed(QStringLiteral("the sources cannot run: ") + error);
+        stop();
+    });
+    connect(m_sources.get(), &SourceHost::stopped, this, [this] {
+        if (m_stopping) {
+            m_workers->stop();
+        }
+    });
+    connect(m_workers.get(), &QueueWorkers::stopped, this, [this] {
+        if (m_stopping) {
+            finish();
+        } else {
+            stop(); // the runners ended on their own (failed): the engine follows
+        }
+    });
+}
+
+Engine::~Engine()
+{
+    m_sources.reset();
+    m_workers.reset();
+    if (m_maintenanceThread.isRunning()) {
+        QMetaObject::invokeMethod(m_probe, &QueueProbe::stop, Qt::BlockingQueuedConnection);
+        m_maintenanceThread.quit();
+        m_maintenanceThread.wait();
+    }
+}
+
+bool Engine::start(QString& error)
+{
+    if (m_settings.monitoring.port != 0) {
+        MetricsServerSettings metrics;
+        metrics.address = m_settings.monitoring.address;
+        metrics.port = m_settings.monitoring.port;
+        m_metrics = std::make_unique<MetricsServer>(
+            metrics, [this] { return m_monitor->metricsText(); }, [this] { return m_monitor->health(); });
+        if (!m_metrics->listen(error)) {
+            m_metrics.reset();
+            return false;
+        }
+        qCInfo(lcEngine).noquote() << "metrics at" << m_metrics->url().toString() + QStringLiteral("/metrics");
+    }
+
+    m_maintenance = new Maintenance(m_url, m_settings, m_workers->esiLimits());
+    m_probe = new QueueProbe(m_url, probeInterval);
+    m_maintenance->moveToThread(&m_maintenanceThread);
+    m_probe->moveToThread(&m_maintenanceThread);
+    connect(&m_maintenanceThread, &QThread::finished, m_maintenance, &QObject::deleteLater);
+    connect(&m_maintenanceThread, &QThread::finished, m_probe, &QObject::deleteLater);
+    connect(m_maintenance, &Maintenance::pricesChanged, m_workers.get(), &QueueWorkers::dropPriceCaches);
+    connect(m_probe, &QueueProbe::sampled, m_monitor.get(), &EngineMonitor::setBacklog);
+    connect(m_probe, &QueueProbe::databaseProblem, m_monitor.get(), &EngineMonitor::setDatabaseProblem);
+    connect(m_monitor.get(), &EngineMonitor::engineStatusChanged, m_probe, &QueueProbe::setEngineStatus);
+    m_maintenanceThread.start();
+    QMetaObject::invokeMethod(m_maintenance, &Maintenance::start);
+    QMetaObject::invokeMethod(m_probe, &QueueProbe::start);
+
+    m_workers->start();
+    m_sources->start();
+    m_monitor->start(std::chrono::seconds(5));
+    return true;
+}
+
+void Engine::stop()
+{
+    if (m_stopping) {
+        return;
+    }
+    m_stopping = true;
+    m_monitor->stop();
+    if (m_sources->isRunning()) {
+        m_sources->stop(); // the workers stop once the sources have
+    } else {
+        m_workers->stop();
+    }
+}
+
+void Engine::finish()
+{
+    if (m_maintenanceThread.isRunning()) {
+        SourceStatus last = m_monitor->engineStatus();
+        last.state = SourceState::Stopped;
+        QMetaObject::invokeMethod(m_probe, [probe = m_probe, last] { probe->setEngineStatus(last); });
+        QMetaObject::invokeMethod(m_probe, &QueueProbe::stop, Qt::BlockingQueuedConnection);
+        m_maintenanceThread.quit();
+        m_maintenanceThread.wait();
+    }
+    m_metrics.reset();
+    Q_EMIT stopped();
+}
+
+QUrl Engine::metricsUrl() const { return m_metrics ? m_metrics->url() : QUrl(); }
+
+} // namespace km

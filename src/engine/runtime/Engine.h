@@ -1,0 +1,70 @@
+#pragma once
+
+#include "config/EngineSettings.h"
+#include "processing/QueueWorkers.h"
+#include "runtime/EngineMonitor.h"
+#include "sources/SourceHost.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+
+namespace km {
+
+class MetricsServer;
+class Maintenance;
+class QueueProbe;
+
+/**
+ * The whole ingestion server: the live sources (SourceHost), the queue workers, the daily maintenance and the
+ * monitoring (EngineMonitor, /metrics and /healthz), each on worker threads. The owner's thread (the GUI's, or
+ * main's when headless) touches neither SQL nor the network.
+ */
+class Engine : public QObject {
+    Q_OBJECT
+public:
+    Engine(DatabaseUrl url, EngineSettings settings, QObject* parent = nullptr);
+    ~Engine() override;
+
+    /// Starts everything; false with `error` set when the metrics endpoint cannot listen.
+    bool start(QString& error);
+    /// Stops the sources first (no new jobs), then lets the workers finish or give back their jobs; stopped() follows.
+    void stop();
+
+    [[nodiscard]] QueueWorkers& workers() { return *m_workers; }
+    [[nodiscard]] SourceHost& sources() { return *m_sources; }
+    [[nodiscard]] EngineMonitor& monitor() { return *m_monitor; }
+    /// The /metrics endpoint's URL; empty when it is off.
+    [[nodiscard]] QUrl metricsUrl() const;
+
+    /// How often the backlog is read and the engine's status saved.
+    static constexpr std::chrono::seconds probeInterval{15};
+
+Q_SIGNALS:
+    void stopped();
+    /// A part could not run (the database is unreachable): the engine stops.
+    void failed(const QString& error);
+
+private:
+    void finish();
+
+    DatabaseUrl m_url;
+    EngineSettings m_settings;
+    std::unique_ptr<QueueWorkers> m_workers;
+    std::unique_ptr<SourceHost> m_sources;
+    std::unique_ptr<EngineMonitor> m_monitor;
+    std::unique_ptr<MetricsServer> m_metrics;
+    QThread m_maintenanceThread;
+    Maintenance* m_maintenance = nullptr;
+    QueueProbe* m_probe = nullptr;
+    bool m_stopping = false;
+};
+
+/// The live feeds `settings` switch on, ready for a SourceHost.
+std::vector<SourceFactory> liveSourceFactories(const EngineSettings& settings);
+/// The User-Agent and timeouts for the public services, from the operator's contact.
+HttpSettings publicHttpSettings(const EngineSettings& settings);
+
+} // namespace km

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "monitoring/FailureRateAlert.h"
+#include "monitoring/MetricsServer.h"
+#include "queue/Job.h"
+#include "sources/SourceStatus.h"
+
+#include <QDateTime>
+#include <QMap>
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <vector>
+
+namespace km {
+
+class QueueWorkers;
+class SourceHost;
+
+/**
+ * The engine's numbers in one place, on the owner's thread (no SQL: the backlog comes from QueueProbe): ingestion
+ * rates, per-source counts and states, ESI's answers, the queues' backlog and the failure-rate alert. It renders
+ * them as the Prometheus page and the /healthz answer, and summarises them as the "engine" status line.
+ */
+class EngineMonitor : public QObject {
+    Q_OBJECT
+public:
+    EngineMonitor(const QueueWorkers& workers, const SourceHost& sources, FailureRateAlertSettings alert,
+                  QObject* parent = nullptr);
+
+    /// Takes a sample of the counters now and then every `interval`.
+    void start(std::chrono::milliseconds interval);
+    void stop();
+
+    void setBacklog(const std::vector<km::QueueStats>& stats);
+    void setDatabaseProblem(const QString& error);
+
+    [[nodiscard]] QByteArray metricsText() const;
+    [[nodiscard]] Health health() const;
+    /// Killmails stored per second over the last minute.
+    [[nodiscard]] double ingestionRate() const;
+    [[nodiscard]] const FailureRateAlert& alert() const { return m_alert; }
+    /// The summary saved as the "engine" row for `killmail-console status`.
+    [[nodiscard]] SourceStatus engineStatus() const;
+
+    static inline const QString engineStatusName = QStringLiteral("engine");
+
+Q_SIGNALS:
+    void engineStatusChanged(const km::SourceStatus& status);
+
+private:
+    struct Sample {
+        QDateTime at;
+        qint64 killmails = 0;
+        QMap<QString, qint64> received;
+    };
+    void sample();
+    [[nodiscard]] double sourceRate(const QString& source) const;
+
+    const QueueWorkers& m_workers;
+    const SourceHost& m_sources;
+    FailureRateAlert m_alert;
+    QTimer m_timer;
+    std::deque<Sample> m_samples;
+    std::vector<QueueStats> m_backlog;
+    QString m_databaseProblem;
+};
+
+} // namespace km

@@ -1,0 +1,67 @@
+#include "runtime/QueueProbe.h"
+
+#include "queue/QueueAdmin.h"
+#include "sources/SourceStateStore.h"
+#include "storage/Database.h"
+#include "storage/StorageError.h"
+
+namespace km {
+
+QueueProbe::QueueProbe(DatabaseUrl url, std::chrono::milliseconds interval, QObject* parent)
+    : QObject(parent)
+    , m_url(std::move(url))
+    , m_timer(this)
+{
+    qRegisterMetaType<std::vector<km::QueueStats>>();
+    m_timer.setInterval(interval);
+    connect(&m_timer, &QTimer::timeout, this, &QueueProbe::probe);
+}
+
+QueueProbe::~QueueProbe() = default;
+
+void QueueProbe::start()
+{
+    probe();
+    m_timer.start();
+}
+
+void QueueProbe::stop()
+{
+    m_timer.stop();
+    m_statusChanged = true;
+    probe();
+    m_database.reset();
+}
+
+void QueueProbe::setEngineStatus(const SourceStatus& status)
+{
+    const bool first = m_engineStatus.name.isEmpty();
+    m_engineStatus = status;
+    m_statusChanged = true;
+    if (first && m_timer.isActive()) {
+        probe(); // `status` shows the engine as running from the start, not after the first interval
+    }
+}
+
+void QueueProbe::probe()
+{
+    try {
+        if (!m_database) {
+            m_database = std::make_unique<Database>(m_url);
+        }
+        std::vector<QueueStats> stats = QueueAdmin(*m_database).stats();
+        if (m_statusChanged && !m_engineStatus.name.isEmpty()) {
+            SourceStateStore(*m_database).saveStatus(m_engineStatus);
+            m_statusChanged = false;
+        }
+        Q_EMIT sampled(stats);
+        Q_EMIT databaseProblem({});
+    } catch (const StorageError& error) {
+        if (m_database && !m_database->reconnectIfLost()) {
+            m_database.reset();
+        }
+        Q_EMIT databaseProblem(error.message());
+    }
+}
+
+} // namespace km

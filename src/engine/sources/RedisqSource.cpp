@@ -1,0 +1,220 @@
+#include "sources/RedisqSource.h"
+
+#include "net/HttpClient.h"
+#include "parse/KillmailParser.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <variant>
+
+namespace km {
+namespace {
+
+using std::chrono::milliseconds;
+
+HttpSettings withTimeout(HttpSettings settings, milliseconds timeout)
+{
+    settings.timeout = timeout;
+    return settings;
+}
+
+/// What a package gave: the job to queue (if any) and what was wrong with it (if anything).
+struct PackageReading {
+    std::optional<KillmailJob> job;
+    QString problem;
+};
+
+/// Why an embedded killmail cannot be queued as the body of `reference`; empty when it can.
+QString embeddedKillmailProblem(const QJsonValue& body, const KillmailReference& reference)
+{
+    const QString where = QStringLiteral("package %1: killmail").arg(reference.killmailId);
+    if (!body.isObject()) {
+        return where + QStringLiteral(": expected an object");
+    }
+    const ParseOutcome parsed = KillmailParser::parseEsiBody(body.toObject(), reference.hash, where);
+    if (const auto* error = std::get_if<ParseError>(&parsed)) {
+        return error->toString();
+    }
+    const KillmailId bodyId = std::get<ParsedKillmail>(parsed).killmail.killmailId;
+    if (bodyId != reference.killmailId) {
+        return QStringLiteral("%1: killmail_id %2 differs from the package's killID").arg(where).arg(bodyId);
+    }
+    return {};
+}
+
+/**
+ * A package's killID and zkb.hash make the job; a usable embedded killmail (older servers) adds the ESI body. An
+ * unusable one is reported and left out, so the processor fetches the kill from ESI instead of losing it.
+ */
+PackageReading readPackage(const QJsonValue& package)
+{
+    if (!package.isObject()) {
+        return {std::nullopt, QStringLiteral("rejected a package: expected an object or null")};
+    }
+    const QJsonObject object = package.toObject();
+    if (!object.contains(QLatin1StringView("killID"))) {
+        return {std::nullopt, QStringLiteral("rejected a package: killID: required field is missing")};
+    }
+    QJsonObject reference = object;
+    reference.remove(QLatin1StringView("killmail"));
+    const ParseOutcome outcome = KillmailParser::parseObject(reference, QString());
+    if (const auto* error = std::get_if<ParseError>(&outcome)) {
+        return {std::nullopt, QStringLiteral("rejected a package: ") + error->toString()};
+    }
+    const auto* parsed = std::get_if<KillmailReference>(&outcome);
+    if (parsed == nullptr) {
+        return {std::nullopt, QStringLiteral("rejected a package: not a RedisQ package")};
+    }
+    KillmailJob job{parsed->killmailId, parsed->hash, RedisqSource::sourceName, {}, Priority::High};
+    const QJsonValue body = object.value(QLatin1StringView("killmail"));
+    if (body.isUndefined() || body.isNull()) {
+        return {job, {}};
+    }
+    if (const QString problem = embeddedKillmailProblem(body, *parsed); !problem.isEmpty()) {
+        return {job, problem + QStringLiteral("; queued by ID and hash, for the processor to fetch from ESI")};
+    }
+    job.esiBody = QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
+    return {job, {}};
+}
+
+} // namespace
+
+QString RedisqSettings::problem() const
+{
+    if (queueId.trimmed().isEmpty()) {
+        return QStringLiteral("no RedisQ queueID is configured (REDISQ_ID): the feed needs one to know what it has "
+                              "sent this consumer");
+    }
+    if (!baseUrl.isValid()
+        || (baseUrl.scheme() != QLatin1StringView("https") && baseUrl.scheme() != QLatin1StringView("http"))) {
+        return QStringLiteral("'%1' is not an http(s) URL").arg(baseUrl.toDisplayString());
+    }
+    if (ttw < 1 || ttw > 10) {
+        return QStringLiteral("ttw must be 1 to 10 seconds, not %1").arg(ttw);
+    }
+    if (requestTimeout <= std::chrono::seconds(ttw)) {
+        return QStringLiteral("the request timeout (%1 ms) must exceed ttw (%2 s), or every quiet poll times out")
+            .arg(requestTimeout.count())
+            .arg(ttw);
+    }
+    return {};
+}
+
+RedisqSource::RedisqSource(RedisqSettings settings, SourceContext context, QObject* parent)
+    : Source(sourceName, context, parent)
+    , m_settings(std::move(settings))
+    , m_http(new HttpClient(withTimeout(context.http.settings(), m_settings.requestTimeout), this))
+    , m_backoff(m_settings.backoffInitial, m_settings.backoffMax)
+{
+    m_settings.queueId = m_settings.queueId.trimmed();
+    connect(this, &Source::stopRequested, m_http, &HttpClient::abortAll);
+}
+
+QCoro::Task<> RedisqSource::run()
+{
+    if (const QString problem = m_settings.problem(); !problem.isEmpty()) {
+        recordError(QStringLiteral("cannot start: ") + problem);
+        co_return;
+    }
+    showPosition();
+    for (;;) {
+        const bool going = co_await waitForTurn();
+        if (!going) {
+            break;
+        }
+        m_sinceLastPoll.start();
+        HttpReply reply = co_await m_http->get(listenUrl());
+        if (stopping()) {
+            break;
+        }
+        co_await handle(std::move(reply));
+    }
+}
+
+QCoro::Task<bool> RedisqSource::waitForTurn()
+{
+    if (m_sinceLastPoll.isValid()) {
+        const milliseconds since(m_sinceLastPoll.elapsed());
+        if (since < m_settings.minPollInterval) {
+            const bool going = co_await pause(m_settings.minPollInterval - since);
+            co_return going;
+        }
+    }
+    co_return !stopping();
+}
+
+QCoro::Task<> RedisqSource::handle(HttpReply reply)
+{
+    if (!reply.ok()) {
+        // The error names the URL and carries the server's explanation (a 403's JSON, a 5xx's text).
+        const milliseconds wait = reply.status == 429 && reply.retryAfter ? *reply.retryAfter : m_backoff.next();
+        co_await backOff(wait, reply.error);
+        co_return;
+    }
+    const QString what = QStringLiteral("GET %1").arg(listenUrl().toDisplayString());
+    QString problem;
+    const std::optional<QJsonDocument> document = reply.json(what, problem);
+    if (!document) {
+        co_await backOff(m_backoff.next(), problem);
+        co_return;
+    }
+    if (!document->isObject() || !document->object().contains(QLatin1StringView("package"))) {
+        co_await backOff(m_backoff.next(), what + QStringLiteral(": not a RedisQ answer (no \"package\")"));
+        co_return;
+    }
+    m_backoff.reset();
+    co_await receive(document->object().value(QLatin1StringView("package")));
+}
+
+QCoro::Task<> RedisqSource::receive(QJsonValue package)
+{
+    if (package.isNull()) {
+        setState(SourceState::Waiting);
+        co_return;
+    }
+    PackageReading reading = readPackage(package);
+    if (!reading.problem.isEmpty()) {
+        recordError(reading.problem);
+    }
+    if (reading.job) {
+        co_await queue(std::move(*reading.job));
+    }
+}
+
+QCoro::Task<> RedisqSource::queue(KillmailJob job)
+{
+    const std::vector<KillmailJob> jobs{std::move(job)};
+    while (!deliver(jobs)) {
+        setState(SourceState::BackingOff);
+        const bool going = co_await pause(m_backoff.next());
+        if (!going) {
+            recordError(QStringLiteral("killmail %1 was not queued before the source stopped: queue it by hand "
+                                       "(queue:add killmail %1 %2)")
+                            .arg(jobs.front().killmailId)
+                            .arg(jobs.front().hash));
+            co_return;
+        }
+    }
+    m_backoff.reset();
+    setState(SourceState::Running);
+    showPosition();
+}
+
+QUrl RedisqSource::listenUrl() const
+{
+    QUrl url = joinUrl(m_settings.baseUrl, QStringLiteral("listen.php"));
+    url.setQuery(QStringLiteral("queueID=%1&ttw=%2")
+                     .arg(QString::fromLatin1(QUrl::toPercentEncoding(m_settings.queueId)))
+                     .arg(m_settings.ttw));
+    return url;
+}
+
+void RedisqSource::showPosition()
+{
+    const KillmailId last = status().lastKillmailId;
+    setDetail(last > 0 ? QStringLiteral("queue %1, last kill %2").arg(m_settings.queueId).arg(last)
+                       : QStringLiteral("queue %1").arg(m_settings.queueId));
+}
+
+} // namespace km

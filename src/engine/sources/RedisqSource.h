@@ -1,0 +1,70 @@
+#pragma once
+
+#include "sources/Source.h"
+
+#include <QElapsedTimer>
+#include <QJsonValue>
+#include <QString>
+#include <QUrl>
+
+#include <chrono>
+
+namespace km {
+
+struct HttpReply;
+
+/// How to listen to a RedisQ feed (zKillboard's former live feed; EVE-KILL serves a compatible one).
+struct RedisqSettings {
+    QUrl baseUrl{QStringLiteral("https://zkillredisq.stream")};
+    /// Names this consumer's queue on the server, which sends each queue every kill once. Required: the operator
+    /// configures it (`REDISQ_ID`); the source never makes one up, since a new queue misses what the old one was due.
+    QString queueId;
+    /// Seconds the server holds a poll open waiting for a kill (1..10).
+    int ttw = 10;
+    /// No answer within this long is a timeout; must exceed ttw.
+    std::chrono::milliseconds requestTimeout{20000};
+    /// The least time between the starts of two polls: the server allows about 2 requests per second per IP.
+    std::chrono::milliseconds minPollInterval{500};
+    /// Waits after failures and refusals, growing from `backoffInitial` to `backoffMax`.
+    std::chrono::milliseconds backoffInitial{2000};
+    std::chrono::milliseconds backoffMax{60000};
+
+    /// Why the source cannot run with these settings; empty when it can.
+    [[nodiscard]] QString problem() const;
+};
+
+/**
+ * The RedisQ live feed: long-polls `listen.php` (one request in flight, following the redirect to `object.php`)
+ * and queues each kill at HIGH priority as it arrives, with its ESI body when the package embeds it (older
+ * servers) or by ID and hash for the processor to fetch from ESI. Failures are reported and retried with
+ * backoff, forever; a malformed package cannot be asked for again, so it is reported and counted.
+ */
+class RedisqSource final : public Source {
+    Q_OBJECT
+public:
+    static inline const QString sourceName = QStringLiteral("redisq");
+
+    RedisqSource(RedisqSettings settings, SourceContext context, QObject* parent = nullptr);
+
+protected:
+    QCoro::Task<> run() override;
+
+private:
+    // The coroutines take their arguments by value: a reference could outlive what it names while they wait.
+    /// False when asked to stop while keeping the polls apart.
+    QCoro::Task<bool> waitForTurn();
+    QCoro::Task<> handle(HttpReply reply);
+    QCoro::Task<> receive(QJsonValue package);
+    /// Retries while the database refuses; the kill is gone from the server, so giving up would lose it.
+    QCoro::Task<> queue(KillmailJob job);
+    [[nodiscard]] QUrl listenUrl() const;
+    void showPosition();
+
+    RedisqSettings m_settings;
+    /// Its own client: a poll is held open for ttw seconds, so it needs a longer timeout than other requests.
+    HttpClient* m_http;
+    Backoff m_backoff;
+    QElapsedTimer m_sinceLastPoll;
+};
+
+} // namespace km

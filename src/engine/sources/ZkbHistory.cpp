@@ -1,0 +1,311 @@
+#include "sources/ZkbHistory.h"
+
+#include "net/HttpClient.h"
+#include "parse/KillmailParser.h"
+#include "sources/KillmailSink.h"
+#include "storage/StorageError.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+#include <algorithm>
+
+namespace km {
+namespace {
+
+using std::chrono::milliseconds;
+
+/// Rejected entries reported one by one per day; the rest are counted.
+constexpr int reportedRejections = 10;
+
+QDate dateOfKey(const QString& key)
+{
+    return key.size() == 8 ? QDate::fromString(key, QStringLiteral("yyyyMMdd")) : QDate();
+}
+
+HistoryAnswer failureOf(const HttpReply& reply)
+{
+    if (reply.status == 404) {
+        return {HistoryAnswer::Outcome::Missing, reply.error, false, std::nullopt};
+    }
+    return {HistoryAnswer::Outcome::Failed, zkbFailure(reply), reply.transient(), reply.retryAfter};
+}
+
+HistoryAnswer malformed(QString error) { return {HistoryAnswer::Outcome::Malformed, std::move(error), false, {}}; }
+
+/// The answer's JSON object, or why it is not one.
+std::optional<QJsonObject> objectOf(const HttpReply& reply, const QString& what, HistoryAnswer& answer)
+{
+    QString problem;
+    const std::optional<QJsonDocument> document = reply.json(what, problem);
+    if (!document) {
+        answer = malformed(problem);
+        return std::nullopt;
+    }
+    if (!document->isObject()) {
+        answer = malformed(what + QStringLiteral(": expected a JSON object"));
+        return std::nullopt;
+    }
+    return document->object();
+}
+
+/// A whole number, 0 or more.
+bool isCount(const QJsonValue& value)
+{
+    return value.isDouble() && value.toDouble() >= 0 && value.toDouble() == double(value.toInteger());
+}
+
+} // namespace
+
+ZkbHistory::ZkbHistory(HttpClient& http, QUrl baseUrl, QString source, Priority priority)
+    : m_http(http)
+    , m_baseUrl(std::move(baseUrl))
+    , m_source(std::move(source))
+    , m_priority(priority)
+{
+}
+
+QString ZkbHistory::dayKey(QDate date) { return date.toString(QStringLiteral("yyyyMMdd")); }
+
+QCoro::Task<HistoryTotals> ZkbHistory::totals()
+{
+    const QUrl url = joinUrl(m_baseUrl, QStringLiteral("history/totals.json"));
+    const HttpReply reply = co_await m_http.get(url);
+    HistoryTotals totals;
+    if (!reply.ok()) {
+        totals.answer = failureOf(reply);
+        co_return totals;
+    }
+    const QString what = QStringLiteral("GET %1").arg(url.toDisplayString());
+    const std::optional<QJsonObject> object = objectOf(reply, what, totals.answer);
+    if (!object) {
+        co_return totals;
+    }
+    for (auto it = object->constBegin(); it != object->constEnd(); ++it) {
+        const QDate date = dateOfKey(it.key());
+        if (!date.isValid() || !isCount(it.value())) {
+            totals.answer =
+                malformed(QStringLiteral("%1: entry \"%2\" is not a day (YYYYMMDD) with a count of killmails")
+                              .arg(what, it.key().left(40)));
+            totals.killsPerDay.clear();
+            co_return totals;
+        }
+        totals.killsPerDay.insert(date, it.value().toInteger());
+    }
+    totals.answer.outcome = HistoryAnswer::Outcome::Ok;
+    co_return totals;
+}
+
+QCoro::Task<HistoryDay> ZkbHistory::day(QDate date)
+{
+    HistoryDay raw = co_await dayFile(date, true);
+    HistoryDay plain;
+    if (raw.answer.outcome == HistoryAnswer::Outcome::Ok) {
+        // The raw file carries no hashes, which a killboard needs to link each kill to ESI: they come from the
+        // plain file when it answers; otherwise the kills are stored without.
+        plain = co_await dayFile(date, false);
+        QHash<KillmailId, QString> hashes;
+        for (const KillmailJob& job : plain.killmails) {
+            hashes.insert(job.killmailId, job.hash);
+        }
+        for (KillmailJob& job : raw.killmails) {
+            job.hash = hashes.value(job.killmailId);
+        }
+    }
+    if (raw.answer.outcome != HistoryAnswer::Outcome::Missing) {
+        co_return raw;
+    }
+    plain = co_await dayFile(date, false);
+    if (plain.answer.outcome == HistoryAnswer::Outcome::Missing) {
+        plain.answer.error = raw.answer.error + QStringLiteral("; ") + plain.answer.error;
+    }
+    co_return plain;
+}
+
+QCoro::Task<HistoryDay> ZkbHistory::dayFile(QDate date, bool raw)
+{
+    const QString file = dayKey(date) + QStringLiteral(".json");
+    const QUrl url = joinUrl(m_baseUrl, (raw ? QStringLiteral("history/raw/") : QStringLiteral("history/")) + file);
+    const HttpReply reply = co_await m_http.get(url);
+    HistoryDay day;
+    if (!reply.ok()) {
+        day.answer = failureOf(reply);
+        co_return day;
+    }
+    const QString what = QStringLiteral("GET %1").arg(url.toDisplayString());
+    const std::optional<QJsonObject> object = objectOf(reply, what, day.answer);
+    if (!object) {
+        co_return day;
+    }
+    day.killmails.reserve(std::size_t(object->size()));
+    for (auto it = object->constBegin(); it != object->constEnd(); ++it) {
+        const QString where = QStringLiteral("%1: %2").arg(what, it.key().left(40));
+        bool numeric = false;
+        const KillmailId id = it.key().toLongLong(&numeric);
+        if (!numeric || id <= 0) {
+            day.rejected << where + QStringLiteral(": not a killmail ID");
+        } else if (raw && !it.value().isObject()) {
+            day.rejected << where + QStringLiteral(": expected the killmail's ESI body (an object)");
+        } else if (raw && it.value()[QLatin1StringView("killmail_id")].toInteger() != id) {
+            day.rejected << where + QStringLiteral(": the body's killmail_id is not the key");
+        } else if (raw) {
+            day.killmails.push_back({id, QString(), m_source,
+                                     QJsonDocument(it.value().toObject()).toJson(QJsonDocument::Compact), m_priority});
+        } else if (!it.value().isString() || !KillmailParser::isValidHash(it.value().toString())) {
+            day.rejected << where + QStringLiteral(": expected the killmail's hash (40 hexadecimal digits)");
+        } else {
+            day.killmails.push_back({id, it.value().toString(), m_source, {}, m_priority});
+        }
+    }
+    day.answer.outcome = HistoryAnswer::Outcome::Ok;
+    co_return day;
+}
+
+QString zkbFailure(const HttpReply& reply)
+{
+    if (reply.status == 403) {
+        return reply.error
+            + QStringLiteral(" - zKillboard refused the User-Agent: it must name the application and the operator's "
+                             "contact");
+    }
+    return reply.error;
+}
+
+QString httpUrlProblem(const QUrl& url)
+{
+    if (!url.isValid() || (url.scheme() != QLatin1StringView("https") && url.scheme() != QLatin1StringView("http"))) {
+        return QStringLiteral("'%1' is not an http(s) URL").arg(url.toDisplayString());
+    }
+    return {};
+}
+
+QString HistoryDaySettings::problem() const
+{
+    if (chunkSize < 1 || attempts < 1) {
+        return QStringLiteral("the history's chunk size and attempts must be 1 or more");
+    }
+    if (backoffInitial.count() < 1 || backoffMax < backoffInitial) {
+        return QStringLiteral("the history's backoff must be positive, its maximum no less than its start");
+    }
+    return {};
+}
+
+ZkbHistorySource::ZkbHistorySource(QString name, SourceContext context, const QUrl& baseUrl,
+                                   HistoryDaySettings settings, Priority priority, QObject* parent)
+    : Source(name, context, parent)
+    , m_history(context.http, baseUrl, name, priority)
+    , m_settings(settings)
+{
+}
+
+template <typename Answer, typename Ask>
+QCoro::Task<std::optional<Answer>> ZkbHistorySource::askPatiently(Ask ask)
+{
+    Backoff backoff(m_settings.backoffInitial, m_settings.backoffMax);
+    int refusals = 0;
+    while (!stopping()) {
+        Answer answer = co_await ask();
+        if (stopping()) {
+            break;
+        }
+        const HistoryAnswer& how = answer.answer;
+        if (how.outcome == HistoryAnswer::Outcome::Ok || how.outcome == HistoryAnswer::Outcome::Missing) {
+            co_return answer;
+        }
+        if (!how.transient && ++refusals >= m_settings.attempts) {
+            recordError(QStringLiteral("%1 (given up for now after %2 attempts)").arg(how.error).arg(refusals));
+            break;
+        }
+        const milliseconds wait = how.retryAfter ? milliseconds(*how.retryAfter) : backoff.next();
+        if (!co_await backOff(wait, how.error)) {
+            break;
+        }
+    }
+    co_return std::nullopt;
+}
+
+QCoro::Task<ZkbHistorySource::DayOutcome> ZkbHistorySource::handOverDay(QDate day)
+{
+    const std::optional<HistoryDay> fetched =
+        co_await askPatiently<HistoryDay>([this, day] { return m_history.day(day); });
+    if (!fetched) {
+        co_return stopping() ? DayOutcome::Stopped : DayOutcome::Failed;
+    }
+    if (fetched->answer.outcome == HistoryAnswer::Outcome::Missing) {
+        co_return DayOutcome::Missing;
+    }
+    for (qsizetype i = 0; i < std::min<qsizetype>(fetched->rejected.size(), reportedRejections); ++i) {
+        recordError(QStringLiteral("rejected %1").arg(fetched->rejected[i]));
+    }
+    if (fetched->rejected.size() > reportedRejections) {
+        recordError(QStringLiteral("rejected %1 more entries of %2")
+                        .arg(fetched->rejected.size() - reportedRejections)
+                        .arg(ZkbHistory::dayKey(day)));
+    }
+    if (!co_await handOverChunks(fetched->killmails)) {
+        co_return DayOutcome::Stopped;
+    }
+    co_return fetched->rejected.isEmpty() ? DayOutcome::HandedOver : DayOutcome::Incomplete;
+}
+
+QCoro::Task<std::optional<HistoryTotals>> ZkbHistorySource::fetchTotals()
+{
+    std::optional<HistoryTotals> totals = co_await askPatiently<HistoryTotals>([this] { return m_history.totals(); });
+    if (totals && totals->answer.outcome == HistoryAnswer::Outcome::Missing) {
+        recordError(totals->answer.error);
+        co_return std::nullopt;
+    }
+    co_return totals;
+}
+
+QCoro::Task<bool> ZkbHistorySource::handOverChunks(const std::vector<KillmailJob>& killmails)
+{
+    const std::size_t chunkSize = std::size_t(m_settings.chunkSize);
+    for (std::size_t start = 0; start < killmails.size(); start += chunkSize) {
+        // Lets stop() and the other coroutines of this thread in between chunks.
+        if (!co_await pause(milliseconds(0))) {
+            co_return false;
+        }
+        const auto first = killmails.begin() + std::ptrdiff_t(start);
+        const auto last = killmails.begin() + std::ptrdiff_t(std::min(killmails.size(), start + chunkSize));
+        std::vector<KillmailId> ids;
+        ids.reserve(std::size_t(last - first));
+        std::transform(first, last, std::back_inserter(ids), [](const KillmailJob& job) { return job.killmailId; });
+        QSet<KillmailId> stored;
+        try {
+            const std::vector<KillmailId> found = context().sink.jobs().storedAmong(ids);
+            stored = QSet<KillmailId>(found.begin(), found.end());
+        } catch (const StorageError& error) {
+            // Only a saving: the queue leaves stored killmails out too.
+            recordError(QStringLiteral("cannot look for stored killmails (handing all over): %1").arg(error.message()));
+        }
+        std::vector<KillmailJob> chunk;
+        chunk.reserve(ids.size());
+        std::copy_if(first, last, std::back_inserter(chunk),
+                     [&stored](const KillmailJob& job) { return !stored.contains(job.killmailId); });
+        if (chunk.empty()) {
+            continue;
+        }
+        const bool delivered = co_await deliverSurely(chunk, std::nullopt);
+        if (!delivered) {
+            co_return false;
+        }
+    }
+    co_return true;
+}
+
+QCoro::Task<bool> ZkbHistorySource::deliverSurely(const std::vector<KillmailJob>& killmails,
+                                                  const std::optional<QString>& cursor)
+{
+    while (!deliver(killmails, cursor)) { // deliver() reported why
+        setState(SourceState::BackingOff);
+        if (!co_await pause(m_databaseBackoff.next())) {
+            co_return false;
+        }
+    }
+    m_databaseBackoff.reset();
+    co_return true;
+}
+
+} // namespace km

@@ -1,0 +1,568 @@
+// The RedisQ live source against a fake RedisQ server over loopback, queueing into a real database.
+#include "CoroTest.h"
+#include "FakeRedisq.h"
+#include "Fixtures.h"
+#include "TestDatabase.h"
+#include "net/HttpClient.h"
+#include "sources/KillmailSink.h"
+#include "sources/RedisqSource.h"
+
+#include <QCoroTimer>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUrlQuery>
+
+#include <algorithm>
+#include <memory>
+
+using namespace km;
+using namespace std::chrono_literals;
+
+using Answer = test::FakeRedisq::Answer;
+Q_DECLARE_METATYPE(Answer)
+
+namespace {
+
+const QString listenPath = QStringLiteral("/listen.php");
+const QString objectPath = QStringLiteral("/object.php");
+
+/// A source wired to a real database, its own HTTP client and the fake, all on the test thread.
+struct Harness {
+    Harness(test::TestDatabase& database, const RedisqSettings& settings)
+        : db(database)
+        , sink(db.database())
+        , http(HttpSettings{QStringLiteral("killmail-console tests"), 5s})
+        , source(settings, SourceContext{sink, http})
+        , changes(&source, &Source::statusChanged)
+    {
+    }
+
+    [[nodiscard]] qint64 jobs() { return db.rowCount(QStringLiteral("jobs")); }
+    /// Every error the source reported, in order.
+    [[nodiscard]] QStringList errors() const
+    {
+        QStringList reported;
+        qint64 counted = 0;
+        for (const QList<QVariant>& change : changes) {
+            const auto status = change.front().value<SourceStatus>();
+            if (status.errors > counted) {
+                counted = status.errors;
+                reported.append(status.lastError);
+            }
+        }
+        return reported;
+    }
+    [[nodiscard]] bool wentThrough(SourceState state) const
+    {
+        return std::any_of(changes.begin(), changes.end(), [state](const QList<QVariant>& change) {
+            return change.front().value<SourceStatus>().state == state;
+        });
+    }
+    void stop()
+    {
+        QSignalSpy stopped(&source, &Source::stopped);
+        source.stop();
+        QVERIFY(!source.isRunning() || stopped.wait(5000));
+    }
+
+    test::TestDatabase& db;
+    KillmailSink sink;
+    HttpClient http;
+    RedisqSource source;
+    QSignalSpy changes;
+};
+
+/// The job queued for a killmail, and the priority it was queued at.
+struct QueuedJob {
+    KillmailJob job;
+    int priority = -1;
+};
+
+std::optional<QueuedJob> queuedJob(test::TestDatabase& db, KillmailId id)
+{
+    QSqlQuery query = db.database().exec(
+        QStringLiteral(R"(SELECT "payload", "priority" FROM jobs WHERE "queue" = 'killmail' AND "dedupKey" = ?)"),
+        {QString::number(id)});
+    if (!query.next()) {
+        return std::nullopt;
+    }
+    QString error;
+    std::optional<KillmailJob> job = KillmailJob::fromPayload(query.value(0).toByteArray(), error);
+    if (!job) {
+        qWarning() << error;
+        return std::nullopt;
+    }
+    return QueuedJob{*job, query.value(1).toInt()};
+}
+
+std::vector<test::EsiFixture> fixtures(std::size_t count)
+{
+    std::vector<test::EsiFixture> all = test::allEsiFixtures();
+    all.resize(std::min(count, all.size()));
+    return all;
+}
+
+QJsonObject withKillId(const test::EsiFixture& fixture, const QJsonValue& killId)
+{
+    QJsonObject package = test::FakeRedisq::packageWithoutKillmail(fixture);
+    package.insert(QStringLiteral("killID"), killId);
+    return package;
+}
+
+} // namespace
+
+class RedisqTest : public QObject {
+    Q_OBJECT
+public:
+    explicit RedisqTest(Backend backend)
+        : m_backend(backend)
+    {
+    }
+
+private:
+    static RedisqSettings settings(const test::FakeRedisq& fake)
+    {
+        RedisqSettings settings;
+        settings.baseUrl = fake.url();
+        settings.queueId = QStringLiteral("test-queue");
+        settings.ttw = 1;
+        settings.requestTimeout = 1200ms;
+        settings.minPollInterval = 20ms;
+        settings.backoffInitial = 50ms;
+        settings.backoffMax = 200ms;
+        return settings;
+    }
+
+    static void verifyQueuedAsReference(test::TestDatabase& db, const test::EsiFixture& fixture)
+    {
+        const std::optional<QueuedJob> queued = queuedJob(db, fixture.killmailId);
+        QVERIFY(queued);
+        QCOMPARE(queued->job.hash, fixture.hash);
+        QCOMPARE(queued->job.source, QStringLiteral("redisq"));
+        QVERIFY(queued->job.esiBody.isEmpty());
+        QCOMPARE(queued->priority, int(Priority::High));
+    }
+
+    Backend m_backend;
+    /// Shared by the tests that need nothing special of it (a new database per test takes too long on PostgreSQL).
+    std::unique_ptr<test::TestDatabase> m_db;
+
+private Q_SLOTS:
+    void initTestCase() { m_db = std::make_unique<test::TestDatabase>(m_backend); }
+    void init() { m_db->database().exec(QStringLiteral("DELETE FROM jobs")); }
+    void cleanupTestCase() { m_db.reset(); }
+
+    void queuesPackagesWithAndWithoutTheKillmail()
+    {
+        test::FakeRedisq fake;
+        RedisqSettings odd = settings(fake);
+        odd.queueId = QStringLiteral("kill feed #1&ttw=9"); // reaches the server as it is, not as more parameters
+        const auto kills = fixtures(4);
+        fake.push(odd.queueId, test::FakeRedisq::packageWithKillmail(kills[0]));
+        fake.push(odd.queueId, test::FakeRedisq::packageWithoutKillmail(kills[1]));
+        fake.push(odd.queueId, test::FakeRedisq::packageWithKillmail(kills[2]));
+        fake.push(odd.queueId, test::FakeRedisq::packageWithoutKillmail(kills[3]));
+        Harness harness(*m_db, odd);
+        harness.source.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(harness.jobs(), qint64(4), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(harness.source.status().state, SourceState::Waiting, 5000);
+        for (const auto& embedded : {kills[0], kills[2]}) {
+            const std::optional<QueuedJob> queued = queuedJob(harness.db, embedded.killmailId);
+            QVERIFY(queued);
+            QCOMPARE(queued->job.hash, embedded.hash);
+            QCOMPARE(queued->job.source, QStringLiteral("redisq"));
+            QCOMPARE(queued->priority, int(Priority::High));
+            QCOMPARE(QJsonDocument::fromJson(queued->job.esiBody), QJsonDocument::fromJson(embedded.body));
+        }
+        verifyQueuedAsReference(harness.db, kills[1]);
+        verifyQueuedAsReference(harness.db, kills[3]);
+
+        const SourceStatus& status = harness.source.status();
+        QCOMPARE(status.received, qint64(4));
+        QCOMPARE(status.queued, qint64(4));
+        QCOMPARE(status.errors, qint64(0));
+        QCOMPARE(status.lastKillmailId, kills[3].killmailId);
+        QCOMPARE(status.detail, QStringLiteral("queue kill feed #1&ttw=9, last kill %1").arg(kills[3].killmailId));
+        QVERIFY(harness.wentThrough(SourceState::Running));
+        harness.stop();
+
+        // Every poll asked for this queue with ttw and was redirected; the packages only came by following it.
+        QCOMPARE(fake.waiting(odd.queueId), 0);
+        int polls = 0;
+        for (const auto& request : fake.requests()) {
+            if (request.route() == listenPath) {
+                const QUrlQuery query(QUrl(request.path));
+                QCOMPARE(query.queryItemValue(QStringLiteral("queueID"), QUrl::FullyDecoded), odd.queueId);
+                QCOMPARE(query.allQueryItemValues(QStringLiteral("ttw")), QStringList{QStringLiteral("1")});
+                QCOMPARE(request.status, 302);
+                ++polls;
+            }
+        }
+        QVERIFY(polls >= 5);
+        QVERIFY(fake.requestsTo(objectPath) >= 5);
+    }
+
+    void quietPollsKeepTheirPace()
+    {
+        test::FakeRedisq fake;
+        RedisqSettings paced = settings(fake);
+        paced.minPollInterval = 200ms;
+        Harness harness(*m_db, paced);
+        harness.source.start();
+        QTest::qWait(1100);
+
+        // Polls go out at 0, 200, ... 1000 ms: about six, not hundreds.
+        const int polls = fake.requestsTo(listenPath);
+        QVERIFY2(polls >= 4 && polls <= 7, qPrintable(QString::number(polls)));
+        QCOMPARE(harness.source.status().state, SourceState::Waiting);
+        QCOMPARE(harness.source.status().errors, qint64(0));
+        QCOMPARE(harness.jobs(), qint64(0));
+        QCOMPARE(harness.source.status().detail, QStringLiteral("queue test-queue"));
+
+        const auto kill = fixtures(1).front();
+        fake.push(paced.queueId, test::FakeRedisq::packageWithoutKillmail(kill));
+        QTRY_COMPARE_WITH_TIMEOUT(harness.jobs(), qint64(1), 2000);
+        harness.stop();
+    }
+
+    void failuresAreReportedAndTheSourceRecovers_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<Answer>("answer");
+        QTest::addColumn<QString>("reported");
+        QTest::addColumn<bool>("firstLost");
+        QTest::addColumn<int>("times");
+
+        const auto answer = [](int status, const QByteArray& body, Answer::Mode mode = Answer::Normal) {
+            return Answer{status, body, {}, mode};
+        };
+        const QByteArray package = R"({"package": {"killID": 1, "zkb": {"hash": "abc"}}})";
+        QTest::newRow("403 with an explanation")
+            << listenPath << answer(403, test::FakeRedisq::errorBody(QStringLiteral("You are rate limited, go away")))
+            << QStringLiteral("403 Forbidden (You are rate limited, go away)") << false << 1;
+        QTest::newRow("429 without Retry-After")
+            << listenPath << answer(429, {}) << QStringLiteral("429") << false << 1;
+        QTest::newRow("500") << listenPath << answer(500, "boom") << QStringLiteral("500 Internal Server Error (boom)")
+                             << false << 1;
+        QTest::newRow("503") << listenPath << answer(503, {}) << QStringLiteral("503") << false << 1;
+        QTest::newRow("hang") << listenPath << answer(200, {}, Answer::Hang) << QStringLiteral("timeout") << false << 1;
+        // Qt asks again by itself once when a connection closes without an answer.
+        QTest::newRow("dropped") << listenPath << answer(200, {}, Answer::Drop) << QStringLiteral("network error")
+                                 << false << 2;
+        QTest::newRow("truncated") << listenPath << answer(200, package, Answer::Truncate) << QStringLiteral("cut off")
+                                   << false << 1;
+        QTest::newRow("garbage") << listenPath << answer(200, "<html>Bad gateway</html>")
+                                 << QStringLiteral("malformed JSON") << false << 1;
+        QTest::newRow("empty body") << listenPath << answer(200, {}) << QStringLiteral("empty body") << false << 1;
+        QTest::newRow("not a RedisQ answer")
+            << listenPath << answer(200, R"({"packages": []})") << QStringLiteral("not a RedisQ answer") << false << 1;
+        // The server took the package off the queue before the object was lost: the next one still comes.
+        QTest::newRow("truncated object")
+            << objectPath << answer(200, package, Answer::Truncate) << QStringLiteral("cut off") << true << 1;
+        QTest::newRow("object gone") << objectPath << answer(404, test::FakeRedisq::errorBody(QStringLiteral("gone")))
+                                     << QStringLiteral("404 Not Found (gone)") << true << 1;
+    }
+
+    void failuresAreReportedAndTheSourceRecovers()
+    {
+        QFETCH(QString, path);
+        QFETCH(Answer, answer);
+        QFETCH(QString, reported);
+        QFETCH(bool, firstLost);
+        QFETCH(int, times);
+
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        const auto kills = fixtures(2);
+        for (int i = 0; i < times; ++i) {
+            fake.script(path, answer);
+        }
+        fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kills[0]));
+        fake.push(redisq.queueId, test::FakeRedisq::packageWithKillmail(kills[1]));
+        Harness harness(*m_db, redisq);
+        harness.source.start();
+
+        QTRY_VERIFY_WITH_TIMEOUT(queuedJob(harness.db, kills[1].killmailId).has_value(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(harness.source.status().state, SourceState::Waiting, 2000);
+        QCOMPARE(queuedJob(harness.db, kills[0].killmailId).has_value(), !firstLost);
+        const QStringList errors = harness.errors();
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors.front().contains(reported), qPrintable(errors.front()));
+        QVERIFY(harness.wentThrough(SourceState::BackingOff));
+        QVERIFY(harness.source.isRunning());
+        harness.stop();
+    }
+
+    void tooManyRequestsWaitsForRetryAfter()
+    {
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        fake.script(
+            listenPath,
+            Answer{
+                429, test::FakeRedisq::errorBody(QStringLiteral("Slow down")), {{"Retry-After", "1"}}, Answer::Normal});
+        fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(fixtures(1).front()));
+        Harness harness(*m_db, redisq);
+        QElapsedTimer clock;
+        clock.start();
+        harness.source.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(harness.jobs(), qint64(1), 5000);
+        // The backoff alone would have asked again after about 50 ms.
+        QVERIFY2(clock.elapsed() >= 950, qPrintable(QString::number(clock.elapsed())));
+        const auto requests = fake.requests();
+        QCOMPARE(requests[0].status, 429);
+        QCOMPARE(requests[1].route(), listenPath);
+        QCOMPARE(requests[1].status, 302);
+        QVERIFY(harness.source.status().lastError.contains(QStringLiteral("429 Too Many Requests (Slow down)")));
+        harness.stop();
+    }
+
+    void malformedPackagesAreReportedAndCounted()
+    {
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        const auto kills = fixtures(2);
+        QJsonObject noHash = test::FakeRedisq::packageWithoutKillmail(kills[0]);
+        noHash.remove(QStringLiteral("zkb"));
+        QJsonObject badHash = test::FakeRedisq::packageWithoutKillmail(kills[0]);
+        badHash.insert(QStringLiteral("zkb"), QJsonObject{{QStringLiteral("hash"), QStringLiteral("xyz")}});
+        QJsonObject noId = test::FakeRedisq::packageWithoutKillmail(kills[0]);
+        noId.remove(QStringLiteral("killID"));
+        const QList<QPair<QJsonValue, QString>> malformed{
+            {QJsonValue(5), QStringLiteral("rejected a package: expected an object or null")},
+            {noId, QStringLiteral("rejected a package: killID: required field is missing")},
+            {withKillId(kills[0], QStringLiteral("123")), QStringLiteral("killID: expected an integer, got a string")},
+            {withKillId(kills[0], 1.5), QStringLiteral("killID: expected an integer, got 1.5")},
+            {withKillId(kills[0], -5), QStringLiteral("killID: must be a positive killmail id")},
+            {noHash, QStringLiteral("zkb.hash: required field is missing")},
+            {badHash, QStringLiteral("zkb.hash: 'xyz' is not a killmail hash")},
+        };
+        for (const auto& [package, reported] : malformed) {
+            fake.push(redisq.queueId, package);
+        }
+        fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kills[1]));
+        Harness harness(*m_db, redisq);
+        harness.source.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(harness.jobs(), qint64(1), 5000);
+        verifyQueuedAsReference(harness.db, kills[1]);
+        const QStringList errors = harness.errors();
+        QCOMPARE(errors.size(), malformed.size());
+        for (qsizetype i = 0; i < malformed.size(); ++i) {
+            QVERIFY2(errors[i].contains(malformed[i].second), qPrintable(errors[i]));
+        }
+        QCOMPARE(harness.source.status().errors, qint64(malformed.size()));
+        // A bad package is the server's answer, not its failure: no backoff, the next poll goes out at once.
+        QVERIFY(!harness.wentThrough(SourceState::BackingOff));
+        harness.stop();
+    }
+
+    void anUnusableEmbeddedKillmailIsFetchedFromEsiInstead()
+    {
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        const auto kills = fixtures(3);
+        QJsonObject garbled = test::FakeRedisq::packageWithKillmail(kills[0]);
+        garbled.insert(QStringLiteral("killmail"), QJsonObject{{QStringLiteral("victim"), 7}});
+        QJsonObject otherKill = test::FakeRedisq::packageWithKillmail(kills[2]);
+        otherKill.insert(QStringLiteral("killID"), qint64(kills[1].killmailId));
+        otherKill.insert(QStringLiteral("zkb"),
+                         test::FakeRedisq::packageWithoutKillmail(kills[1]).value(QStringLiteral("zkb")));
+        fake.push(redisq.queueId, garbled);
+        fake.push(redisq.queueId, otherKill);
+        Harness harness(*m_db, redisq);
+        harness.source.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(harness.jobs(), qint64(2), 5000);
+        verifyQueuedAsReference(harness.db, kills[0]);
+        verifyQueuedAsReference(harness.db, kills[1]);
+        const QStringList errors = harness.errors();
+        QCOMPARE(errors.size(), 2);
+        QVERIFY2(errors[0].startsWith(QStringLiteral("package %1: killmail").arg(kills[0].killmailId)),
+                 qPrintable(errors[0]));
+        QVERIFY2(errors[1].contains(
+                     QStringLiteral("killmail_id %1 differs from the package's killID").arg(kills[2].killmailId)),
+                 qPrintable(errors[1]));
+        for (const QString& error : errors) {
+            QVERIFY2(error.endsWith(QStringLiteral("queued by ID and hash, for the processor to fetch from ESI")),
+                     qPrintable(error));
+        }
+        harness.stop();
+    }
+
+    void neverTwoPollsInFlight()
+    {
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        fake.holdAnswers(60ms);
+        fake.script(listenPath, Answer{500, {}, {}, Answer::Normal});
+        fake.script(listenPath, Answer{200, {}, {}, Answer::Hang});
+        fake.script(listenPath, Answer{200, "{", {}, Answer::Truncate});
+        const auto kills = fixtures(3);
+        for (const auto& kill : kills) {
+            fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kill));
+        }
+        Harness harness(*m_db, redisq);
+        harness.source.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(harness.jobs(), qint64(3), 8000);
+        QTest::qWait(300); // a few quiet polls too
+        harness.stop();
+        QCOMPARE(harness.errors().size(), 3);
+        QCOMPARE(fake.overlappingPolls(), 0);
+    }
+
+    void theFakeRefusesASecondPollInFlight()
+    {
+        test::FakeRedisq fake;
+        fake.holdAnswers(300ms);
+        HttpClient http(HttpSettings{QStringLiteral("killmail-console tests"), 5s});
+        QUrl url = joinUrl(fake.url(), listenPath);
+        url.setQuery(QStringLiteral("queueID=q&ttw=1"));
+        const auto both = [&]() -> QCoro::Task<> {
+            QCoro::Task<HttpReply> first = http.get(url);
+            co_await QCoro::sleepFor(50ms);
+            const HttpReply second = co_await http.get(url);
+            KM_CO_COMPARE(second.status, 429);
+            KM_CO_COMPARE((co_await first).status, 200);
+        };
+        KM_CO_RUN(both());
+        QCOMPARE(fake.overlappingPolls(), 1);
+    }
+
+    void stopEndsAWaitingPollAtOnce()
+    {
+        test::FakeRedisq fake;
+        RedisqSettings patient = settings(fake);
+        patient.requestTimeout = 20s;
+        fake.script(listenPath, Answer{200, {}, {}, Answer::Hang});
+        Harness harness(*m_db, patient);
+        harness.source.start();
+        QTRY_COMPARE_WITH_TIMEOUT(fake.requestsTo(listenPath), 1, 2000);
+
+        QElapsedTimer clock;
+        clock.start();
+        harness.stop();
+        QVERIFY2(clock.elapsed() < 500, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(harness.source.status().state, SourceState::Stopped);
+        QCOMPARE(harness.source.status().errors, qint64(0));
+        QCOMPARE(fake.requestsTo(listenPath), 1);
+    }
+
+    void stopEndsABackoffAtOnce()
+    {
+        test::FakeRedisq fake;
+        RedisqSettings slow = settings(fake);
+        slow.backoffInitial = 20s;
+        fake.script(listenPath, Answer{503, {}, {}, Answer::Normal});
+        Harness harness(*m_db, slow);
+        harness.source.start();
+        QTRY_COMPARE_WITH_TIMEOUT(harness.source.status().state, SourceState::BackingOff, 2000);
+        QVERIFY(harness.source.status().backoffUntil > QDateTime::currentDateTimeUtc().addSecs(10));
+
+        QElapsedTimer clock;
+        clock.start();
+        harness.stop();
+        QVERIFY2(clock.elapsed() < 500, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(harness.source.status().state, SourceState::Stopped);
+    }
+
+    void refusesToStartWithBadSettings_data()
+    {
+        QTest::addColumn<QString>("queueId");
+        QTest::addColumn<int>("ttw");
+        QTest::addColumn<int>("timeoutMs");
+        QTest::addColumn<QString>("reported");
+
+        QTest::newRow("no queueID") << QString() << 1 << 1200 << QStringLiteral("no RedisQ queueID is configured");
+        QTest::newRow("blank queueID") << QStringLiteral("  ") << 1 << 1200
+                                       << QStringLiteral("no RedisQ queueID is configured (REDISQ_ID)");
+        QTest::newRow("ttw 0") << QStringLiteral("q") << 0 << 1200 << QStringLiteral("ttw must be 1 to 10 seconds");
+        QTest::newRow("ttw 11") << QStringLiteral("q") << 11 << 20000 << QStringLiteral("ttw must be 1 to 10 seconds");
+        QTest::newRow("timeout within ttw")
+            << QStringLiteral("q") << 10 << 10000 << QStringLiteral("the request timeout (10000 ms) must exceed ttw");
+    }
+
+    void refusesToStartWithBadSettings()
+    {
+        QFETCH(QString, queueId);
+        QFETCH(int, ttw);
+        QFETCH(int, timeoutMs);
+        QFETCH(QString, reported);
+
+        test::FakeRedisq fake;
+        RedisqSettings bad = settings(fake);
+        bad.queueId = queueId;
+        bad.ttw = ttw;
+        bad.requestTimeout = std::chrono::milliseconds(timeoutMs);
+        Harness harness(*m_db, bad);
+        QSignalSpy stopped(&harness.source, &Source::stopped);
+        harness.source.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 2000);
+        QVERIFY(!harness.source.isRunning());
+        QCOMPARE(harness.source.status().state, SourceState::Stopped);
+        QCOMPARE(harness.source.status().errors, qint64(1));
+        QVERIFY2(harness.source.status().lastError.startsWith(QStringLiteral("cannot start: ") + reported),
+                 qPrintable(harness.source.status().lastError));
+        QTest::qWait(50);
+        QCOMPARE(fake.requestCount(), 0);
+    }
+
+    void aRefusingDatabaseHoldsThePackageUntilItIsQueued()
+    {
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        const auto kill = fixtures(1).front();
+        test::TestDatabase refusing(m_backend); // its trigger must not outlive the test
+        Harness harness(refusing, redisq);
+        harness.db.failInserts(QStringLiteral("jobs"), QStringLiteral("1 = 1"), QStringLiteral("disk full"));
+        fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kill));
+        harness.source.start();
+
+        QTRY_VERIFY_WITH_TIMEOUT(harness.source.status().errors >= 2, 3000);
+        QCOMPARE(harness.source.status().state, SourceState::BackingOff);
+        QVERIFY(harness.source.status().lastError.contains(QStringLiteral("disk full")));
+        // The package is in hand: no further poll until it is queued.
+        QCOMPARE(fake.requestsTo(listenPath), 1);
+        harness.db.allowInserts(QStringLiteral("jobs"));
+        QTRY_VERIFY_WITH_TIMEOUT(queuedJob(harness.db, kill.killmailId).has_value(), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(harness.source.status().state, SourceState::Waiting, 2000);
+
+        harness.stop();
+    }
+
+    void stoppingWhileTheDatabaseRefusesNamesTheKillmailLeftOut()
+    {
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        const auto kill = fixtures(1).front();
+        test::TestDatabase refusing(m_backend); // its trigger must not outlive the test
+        Harness harness(refusing, redisq);
+        harness.db.failInserts(QStringLiteral("jobs"), QStringLiteral("1 = 1"), QStringLiteral("disk full"));
+        fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kill));
+        harness.source.start();
+        QTRY_COMPARE_WITH_TIMEOUT(harness.source.status().state, SourceState::BackingOff, 3000);
+
+        harness.stop();
+        QCOMPARE(harness.source.status().lastError,
+                 QStringLiteral("killmail %1 was not queued before the source stopped: queue it by hand "
+                                "(queue:add killmail %1 %2)")
+                     .arg(kill.killmailId)
+                     .arg(kill.hash));
+    }
+};
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
+    RedisqTest test(backend);
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_redisq.moc"
