@@ -6,6 +6,7 @@
 
 #include <QAtomicInteger>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -61,11 +62,31 @@ void Database::configureSqlite()
         throw StorageError(
             QStringLiteral("cannot open SQLite database %1: %2").arg(m_url.sqlitePath, describe(m_db.lastError())));
     }
-    exec(QStringLiteral("PRAGMA journal_mode=WAL"), {}, "enable write-ahead logging");
+    enableWriteAheadLog();
     exec(QStringLiteral("PRAGMA synchronous=FULL"), {}, "set durable commits");
     exec(QStringLiteral("PRAGMA foreign_keys=ON"), {}, "enable foreign keys");
     exec(QStringLiteral("PRAGMA cache_size=-65536"), {}, "size the page cache");
     exec(QStringLiteral("PRAGMA wal_autocheckpoint=16384"), {}, "set the checkpoint interval");
+}
+
+void Database::enableWriteAheadLog()
+{
+    // Switching a new file to WAL needs it to itself, and SQLite does not wait for that: a second process
+    // opening the file at the same moment (an engine and a backfill started together) retries, as long as the
+    // busy timeout would have waited.
+    QElapsedTimer clock;
+    clock.start();
+    while (true) {
+        try {
+            exec(QStringLiteral("PRAGMA journal_mode=WAL"), {}, "enable write-ahead logging");
+            return;
+        } catch (const StorageError& error) {
+            if (!error.message().contains(QLatin1StringView("database is locked")) || clock.elapsed() > 10000) {
+                throw;
+            }
+        }
+        QThread::msleep(50);
+    }
 }
 
 void Database::configurePostgres()

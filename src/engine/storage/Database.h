@@ -46,6 +46,7 @@ public:
 
 private:
     void configureSqlite();
+    void enableWriteAheadLog();
     void configurePostgres();
 
     DatabaseUrl m_url;
