@@ -8,7 +8,6 @@
 
 #include "esi/EsiClient.h"
 #include "net/HttpClient.h"
-#include "parse/KillmailParser.h"
 #include "prices/PriceBook.h"
 #include "prices/PriceHistoryImporter.h"
 #include "prices/PriceRefresher.h"
@@ -18,7 +17,6 @@
 #include "util/UtcTime.h"
 
 #include <QCoreApplication>
-#include <QFile>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -61,23 +59,10 @@ QList<QDate> julyDays(std::initializer_list<int> days)
     return dates;
 }
 
-Killmail loadKillmail(KillmailId id)
-{
-    QFile file(test::dataPath(QStringLiteral("killmails/%1.json").arg(id)));
-    if (!file.open(QIODevice::ReadOnly)) {
-        qFatal("cannot read test killmail %lld", static_cast<long long>(id));
-    }
-    const auto outcomes = KillmailParser::parseDocument(file.readAll(), file.fileName());
-    if (outcomes.size() != 1 || !std::holds_alternative<ParsedKillmail>(outcomes.front())) {
-        qFatal("test killmail %lld does not parse", static_cast<long long>(id));
-    }
-    return std::get<ParsedKillmail>(outcomes.front()).killmail;
-}
-
 /// The Nidhoggur loss again under another ID, at another time.
 Killmail nidhoggurAt(KillmailId id, const char* time)
 {
-    Killmail copy = loadKillmail(nidhoggurKill);
+    Killmail copy = test::fixtureKillmail(nidhoggurKill);
     copy.killmailId = id;
     copy.killmailTime = at(time);
     return copy;
@@ -211,7 +196,7 @@ void PriceRefreshTest::fetchesOnlyMissingDaysAndRevaluesTheirKillmails()
     TestDatabase db(m_backend);
     Database& database = db.database();
     seedHistoryUntil(database, QDate(2024, 7, 22));
-    const Killmail nidhoggur = loadKillmail(nidhoggurKill);
+    const Killmail nidhoggur = test::fixtureKillmail(nidhoggurKill);
     const Killmail earlier = nidhoggurAt(nidhoggurKill + 1, "2024-07-05T12:00:00Z");
     store(database, {nidhoggur, earlier});
     const KillValues before = storedValues(database, nidhoggurKill);
@@ -413,7 +398,7 @@ void PriceRefreshTest::resolvesUnknownTypesInBoundedBatches()
     constexpr int flaky = 990003; // 503 once
     constexpr int newGroup = 990004; // in a group the SDE lacks, whose category ESI gives
     constexpr int garbled = 990005; // a useless answer once
-    Killmail kill = loadKillmail(nidhoggurKill);
+    Killmail kill = test::fixtureKillmail(nidhoggurKill);
     for (const int typeId : {plain, gone, flaky, newGroup, garbled}) {
         kill.victim.items.push_back(Item{typeId, 5, 1, 0, 0, {}});
     }

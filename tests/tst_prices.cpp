@@ -3,7 +3,6 @@
 #include "TestDatabase.h"
 
 #include "Command.h"
-#include "parse/KillmailParser.h"
 #include "prices/PriceBook.h"
 #include "prices/PriceHistoryImporter.h"
 #include "prices/PriceRule.h"
@@ -13,7 +12,6 @@
 #include "util/UtcTime.h"
 
 #include <QCoreApplication>
-#include <QFile>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -56,19 +54,6 @@ std::vector<DailyAverage> rising(int n)
         averages.push_back(i);
     }
     return days(QDate(2024, 1, 1), averages);
-}
-
-Killmail loadKillmail(KillmailId id)
-{
-    QFile file(test::dataPath(QStringLiteral("killmails/%1.json").arg(id)));
-    if (!file.open(QIODevice::ReadOnly)) {
-        qFatal("cannot read test killmail %lld", static_cast<long long>(id));
-    }
-    const auto outcomes = KillmailParser::parseDocument(file.readAll(), file.fileName());
-    if (outcomes.size() != 1 || !std::holds_alternative<ParsedKillmail>(outcomes.front())) {
-        qFatal("test killmail %lld does not parse", static_cast<long long>(id));
-    }
-    return std::get<ParsedKillmail>(outcomes.front()).killmail;
 }
 
 PriceImportResult importPrices(Database& database, const QStringList& relativePaths, bool allRegions = false)
@@ -405,7 +390,7 @@ void TestPrices::priceBookWithoutPricesIsUnpriced()
     TestDatabase db(m_backend);
     Database& database = db.database();
     PriceBook book(database);
-    const Killmail killmail = loadKillmail(nidhoggurKill);
+    const Killmail killmail = test::fixtureKillmail(nidhoggurKill);
     book.prepare({&killmail});
     QCOMPARE(book.unitPrice(24483, killmail.killmailTime), std::nullopt);
     const KillValues values = Valuator(StaticData::bundled(), book).value(killmail);
@@ -417,7 +402,7 @@ void TestPrices::storedItemsAreNestedAsParsed()
 {
     TestDatabase db(m_backend);
     Database& database = db.database();
-    const Killmail killmail = loadKillmail(nidhoggurKill);
+    const Killmail killmail = test::fixtureKillmail(nidhoggurKill);
     store(database, {killmail});
     const auto items =
         StoredItemLoader(database).load({nidhoggurKill, 1}, TimeRange{killmail.killmailTime, killmail.killmailTime});
@@ -437,11 +422,11 @@ void TestPrices::revaluerUpdatesOnlyChangedKillmails()
 {
     TestDatabase db(m_backend);
     Database& database = db.database();
-    const Killmail nidhoggur = loadKillmail(nidhoggurKill);
+    const Killmail nidhoggur = test::fixtureKillmail(nidhoggurKill);
     Killmail earlierCopy = nidhoggur; // the same loss three weeks earlier, under another ID
     earlierCopy.killmailId = nidhoggurKill + 1;
     earlierCopy.killmailTime = at("2024-07-05T12:00:00Z");
-    const Killmail old = loadKillmail(10622653); // 2010: no history reaches back there
+    const Killmail old = test::fixtureKillmail(10622653); // 2010: no history reaches back there
     store(database, {nidhoggur, earlierCopy, old});
     QCOMPARE(storedValues(database, nidhoggurKill).totalValue, 0.0);
     QCOMPARE(storedValues(database, nidhoggurKill).unpricedTypes, 35);
@@ -520,7 +505,7 @@ void TestPrices::commandsImportAndRevalue()
 {
     TestDatabase db(m_backend);
     Database& database = db.database();
-    store(database, {loadKillmail(nidhoggurKill)});
+    store(database, {test::fixtureKillmail(nidhoggurKill)});
     const auto run = [&](const QStringList& arguments) {
         return cli::runCommand(QStringList{QStringLiteral("killmail-console")} + arguments
                                + QStringList{QStringLiteral("--database"), db.urlText()});

@@ -59,21 +59,21 @@ void EngineMonitor::sample()
 
 double EngineMonitor::ingestionRate() const
 {
-    if (m_samples.size() < 2) {
-        return 0;
-    }
-    const qint64 ms = m_samples.front().at.msecsTo(m_samples.back().at);
-    return ms > 0 ? double(m_samples.back().killmails - m_samples.front().killmails) * 1000.0 / double(ms) : 0;
+    return ratePerSecond([](const Sample& sample) { return sample.killmails; });
 }
 
 double EngineMonitor::sourceRate(const QString& source) const
+{
+    return ratePerSecond([&source](const Sample& sample) { return sample.received.value(source); });
+}
+
+double EngineMonitor::ratePerSecond(const std::function<qint64(const Sample&)>& count) const
 {
     if (m_samples.size() < 2) {
         return 0;
     }
     const qint64 ms = m_samples.front().at.msecsTo(m_samples.back().at);
-    const qint64 received = m_samples.back().received.value(source) - m_samples.front().received.value(source);
-    return ms > 0 ? double(received) * 1000.0 / double(ms) : 0;
+    return ms > 0 ? double(count(m_samples.back()) - count(m_samples.front())) * 1000.0 / double(ms) : 0;
 }
 
 SourceStatus EngineMonitor::engineStatus() const

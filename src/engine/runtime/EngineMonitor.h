@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 #include <vector>
 
 namespace km {
@@ -57,6 +58,8 @@ private:
     };
     void sample();
     [[nodiscard]] double sourceRate(const QString& source) const;
+    /// How fast `count` grew over the samples kept (the last minute), per second.
+    [[nodiscard]] double ratePerSecond(const std::function<qint64(const Sample&)>& count) const;
 
     const QueueWorkers& m_workers;
     const SourceHost& m_sources;
