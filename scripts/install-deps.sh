@@ -11,6 +11,8 @@ packages=(
   libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins libgl-dev qcoro-qt6-dev
   # storage and archives
   libpq-dev libsqlite3-dev libarchive-dev
+  # JSON parsing of killmail files and feeds
+  libsimdjson-dev
   # PostgreSQL server: the tests start a throwaway cluster
   postgresql
   # code style, static analysis, test and benchmark libraries

@@ -143,7 +143,7 @@ private Q_SLOTS:
         QCOMPARE(entry.killmail.hash, QStringLiteral("0123456789abcdef0123456789abcdef01234567"));
 
         const auto withHash = KillmailParser::parseEsiBody(
-            body, QStringLiteral("0123456789abcdef0123456789abcdef01234567"), QStringLiteral("esi"));
+            toJson(body), QStringLiteral("0123456789abcdef0123456789abcdef01234567"), QStringLiteral("esi"));
         QVERIFY(std::holds_alternative<ParsedKillmail>(withHash));
     }
 

@@ -2,9 +2,10 @@
 
 #include "util/UtcTime.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+
+#include <simdjson.h>
 
 #include <cmath>
 #include <functional>
@@ -13,6 +14,9 @@
 namespace km {
 namespace {
 
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
 /// Thrown inside the parser only, caught per document entry; carries the dotted path of the bad field.
 struct FieldError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -20,63 +24,105 @@ struct FieldError : std::runtime_error {
 
 constexpr double maxSafeInteger = 9007199254740992.0; // 2^53: beyond it a JSON number is not an exact integer
 /// Attackers and items each get row IDs killmailId * 100000 + position (storage/KillmailRows.h).
-constexpr qsizetype maxRowsPerKillmail = 100'000;
+constexpr std::size_t maxRowsPerKillmail = 100'000;
 /// Row IDs must fit a BIGINT: 9.2e18 / 100000. Real killmail IDs are around 1.3e8.
 constexpr std::int64_t maxKillmailId = 90'000'000'000'000;
 
-QString typeName(const QJsonValue& value)
+QString typeName(const element& value)
 {
     switch (value.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
+    case element_type::NULL_VALUE: return QStringLiteral("null");
+    case element_type::BOOL: return QStringLiteral("a boolean");
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: return QStringLiteral("a number");
+    case element_type::STRING: return QStringLiteral("a string");
+    case element_type::ARRAY: return QStringLiteral("an array");
+    case element_type::OBJECT: return QStringLiteral("an object");
     }
     return QStringLiteral("nothing");
 }
 
+QString toQString(std::string_view text) { return QString::fromUtf8(text.data(), qsizetype(text.size())); }
+
+/// The member `field` of `object`, or nothing when it is absent or null.
+std::optional<element> member(const simdjson::dom::object& object, std::string_view field)
+{
+    element value;
+    if (object.at_key(field).get(value) != simdjson::SUCCESS || value.is_null()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+/// Where a value lives ("victim.items[2].items[0]"), spelled out only when an error names it.
+class JsonPath {
+public:
+    JsonPath() = default; // the killmail object itself
+
+    [[nodiscard]] JsonPath member(std::string_view name) const { return JsonPath(this, name, std::nullopt); }
+    [[nodiscard]] JsonPath element(std::size_t index) const { return JsonPath(this, {}, index); }
+
+    [[nodiscard]] QString toString() const
+    {
+        const QString base = m_parent ? m_parent->toString() : QString();
+        if (m_index) {
+            return QStringLiteral("%1[%2]").arg(base).arg(*m_index);
+        }
+        return base.isEmpty() ? toQString(m_name) : base + u'.' + toQString(m_name);
+    }
+
+private:
+    JsonPath(const JsonPath* parent, std::string_view name, std::optional<std::size_t> index)
+        : m_parent(parent)
+        , m_name(name)
+        , m_index(index)
+    {
+    }
+
+    const JsonPath* m_parent = nullptr;
+    std::string_view m_name;
+    std::optional<std::size_t> m_index;
+};
+
+/// The killmail object's own fields have bare names ("victim", not ".victim").
+const JsonPath topLevel;
+
 /// Reads typed fields from one JSON object, naming `path.field` in every error.
 class FieldReader {
 public:
-    FieldReader(const QJsonObject& object, QString path)
+    FieldReader(simdjson::dom::object object, const JsonPath& path)
         : m_object(object)
-        , m_path(std::move(path))
+        , m_path(path)
     {
     }
 
-    [[nodiscard]] QString pathOf(QLatin1StringView field) const
-    {
-        return m_path.isEmpty() ? QString(field) : m_path + u'.' + field;
-    }
+    [[nodiscard]] const JsonPath& path() const { return m_path; }
+    [[nodiscard]] QString pathOf(std::string_view field) const { return m_path.member(field).toString(); }
 
-    [[nodiscard]] bool has(QLatin1StringView field) const
-    {
-        const QJsonValue value = m_object.value(field);
-        return !value.isUndefined() && !value.isNull();
-    }
+    [[nodiscard]] bool has(std::string_view field) const { return member(m_object, field).has_value(); }
 
-    [[nodiscard]] std::int64_t requiredInteger(QLatin1StringView field) const
+    [[nodiscard]] element required(std::string_view field) const
     {
-        const QJsonValue value = m_object.value(field);
-        if (value.isUndefined() || value.isNull()) {
+        const auto value = member(m_object, field);
+        if (!value) {
             fail(field, QStringLiteral("required field is missing"));
         }
-        return toInteger(field, value);
+        return *value;
     }
 
-    [[nodiscard]] std::optional<std::int64_t> optionalInteger(QLatin1StringView field) const
+    [[nodiscard]] std::int64_t requiredInteger(std::string_view field) const
     {
-        const QJsonValue value = m_object.value(field);
-        if (value.isUndefined() || value.isNull()) {
-            return std::nullopt;
-        }
-        return toInteger(field, value);
+        return toInteger(field, required(field));
     }
 
-    [[nodiscard]] std::int64_t nonNegative(QLatin1StringView field, std::int64_t value) const
+    [[nodiscard]] std::optional<std::int64_t> optionalInteger(std::string_view field) const
+    {
+        const auto value = member(m_object, field);
+        return value ? std::optional<std::int64_t>(toInteger(field, *value)) : std::nullopt;
+    }
+
+    [[nodiscard]] std::int64_t nonNegative(std::string_view field, std::int64_t value) const
     {
         if (value < 0) {
             fail(field, QStringLiteral("must not be negative, got %1").arg(value));
@@ -84,98 +130,102 @@ public:
         return value;
     }
 
-    [[nodiscard]] int requiredInt32(QLatin1StringView field) const { return toInt32(field, requiredInteger(field)); }
+    [[nodiscard]] int requiredInt32(std::string_view field) const { return toInt32(field, requiredInteger(field)); }
 
-    [[nodiscard]] std::optional<int> optionalInt32(QLatin1StringView field) const
+    [[nodiscard]] std::optional<int> optionalInt32(std::string_view field) const
     {
         const auto value = optionalInteger(field);
         return value ? std::optional<int>(toInt32(field, *value)) : std::nullopt;
     }
 
-    [[nodiscard]] double optionalNumber(QLatin1StringView field, double fallback) const
+    [[nodiscard]] double optionalNumber(std::string_view field, double fallback) const
     {
-        const QJsonValue value = m_object.value(field);
-        if (value.isUndefined() || value.isNull()) {
+        const auto value = member(m_object, field);
+        if (!value) {
             return fallback;
         }
-        if (!value.isDouble()) {
-            fail(field, QStringLiteral("expected a number, got %1").arg(typeName(value)));
+        double number = 0;
+        if (value->get(number) != simdjson::SUCCESS) {
+            fail(field, QStringLiteral("expected a number, got %1").arg(typeName(*value)));
         }
-        return value.toDouble();
+        return number;
     }
 
-    [[nodiscard]] bool requiredBool(QLatin1StringView field) const
+    [[nodiscard]] bool requiredBool(std::string_view field) const
     {
-        const QJsonValue value = m_object.value(field);
-        if (value.isUndefined() || value.isNull()) {
-            fail(field, QStringLiteral("required field is missing"));
-        }
-        if (!value.isBool()) {
+        const element value = required(field);
+        bool flag = false;
+        if (value.get(flag) != simdjson::SUCCESS) {
             fail(field, QStringLiteral("expected a boolean, got %1").arg(typeName(value)));
         }
-        return value.toBool();
+        return flag;
     }
 
-    [[nodiscard]] bool optionalBool(QLatin1StringView field) const { return has(field) ? requiredBool(field) : false; }
+    [[nodiscard]] bool optionalBool(std::string_view field) const { return has(field) ? requiredBool(field) : false; }
 
-    [[nodiscard]] QString requiredString(QLatin1StringView field) const
+    [[nodiscard]] QString requiredString(std::string_view field) const
     {
-        const QJsonValue value = m_object.value(field);
-        if (value.isUndefined() || value.isNull()) {
-            fail(field, QStringLiteral("required field is missing"));
-        }
-        if (!value.isString()) {
+        const element value = required(field);
+        std::string_view text;
+        if (value.get(text) != simdjson::SUCCESS) {
             fail(field, QStringLiteral("expected a string, got %1").arg(typeName(value)));
         }
-        return value.toString();
+        return toQString(text);
     }
 
-    [[nodiscard]] QJsonObject requiredObject(QLatin1StringView field) const
+    [[nodiscard]] simdjson::dom::object requiredObject(std::string_view field) const
     {
-        const QJsonValue value = m_object.value(field);
-        if (value.isUndefined() || value.isNull()) {
-            fail(field, QStringLiteral("required field is missing"));
-        }
-        if (!value.isObject()) {
+        const element value = required(field);
+        simdjson::dom::object object;
+        if (value.get(object) != simdjson::SUCCESS) {
             fail(field, QStringLiteral("expected an object, got %1").arg(typeName(value)));
         }
-        return value.toObject();
+        return object;
     }
 
-    [[nodiscard]] QJsonArray array(QLatin1StringView field, bool required) const
+    /// The array `field`; an absent or null one is empty unless `required`.
+    [[nodiscard]] std::optional<simdjson::dom::array> array(std::string_view field, bool required) const
     {
-        const QJsonValue value = m_object.value(field);
-        if (value.isUndefined() || value.isNull()) {
+        const auto value = member(m_object, field);
+        if (!value) {
             if (required) {
                 fail(field, QStringLiteral("required field is missing"));
             }
-            return {};
+            return std::nullopt;
         }
-        if (!value.isArray()) {
-            fail(field, QStringLiteral("expected an array, got %1").arg(typeName(value)));
+        simdjson::dom::array array;
+        if (value->get(array) != simdjson::SUCCESS) {
+            fail(field, QStringLiteral("expected an array, got %1").arg(typeName(*value)));
         }
-        return value.toArray();
+        return array;
     }
 
-    [[noreturn]] void fail(QLatin1StringView field, const QString& message) const
+    [[noreturn]] void fail(std::string_view field, const QString& message) const
     {
         throw FieldError((pathOf(field) + QStringLiteral(": ") + message).toStdString());
     }
 
 private:
-    std::int64_t toInteger(QLatin1StringView field, const QJsonValue& value) const
+    std::int64_t toInteger(std::string_view field, const element& value) const
     {
-        if (!value.isDouble()) {
+        std::int64_t integer = 0;
+        if (value.get(integer) == simdjson::SUCCESS) {
+            if (std::fabs(double(integer)) > maxSafeInteger) {
+                fail(field, QStringLiteral("expected an integer, got %1").arg(integer));
+            }
+            return integer;
+        }
+        double number = 0;
+        if (value.get(number) != simdjson::SUCCESS) {
             fail(field, QStringLiteral("expected an integer, got %1").arg(typeName(value)));
         }
-        const double number = value.toDouble();
         if (std::trunc(number) != number || std::fabs(number) > maxSafeInteger) {
             fail(field, QStringLiteral("expected an integer, got %1").arg(number));
         }
         return static_cast<std::int64_t>(number);
     }
 
-    int toInt32(QLatin1StringView field, std::int64_t value) const
+    int toInt32(std::string_view field, std::int64_t value) const
     {
         if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
             fail(field, QStringLiteral("%1 is out of range").arg(value));
@@ -183,97 +233,99 @@ private:
         return static_cast<int>(value);
     }
 
-    const QJsonObject& m_object;
-    QString m_path;
+    simdjson::dom::object m_object;
+    const JsonPath& m_path;
 };
 
-QString indexed(const QString& path, qsizetype index) { return QStringLiteral("%1[%2]").arg(path).arg(index); }
+QString indexed(const QString& path, std::size_t index) { return QStringLiteral("%1[%2]").arg(path).arg(index); }
 
-QJsonObject elementObject(const QJsonValue& value, const QString& path)
+simdjson::dom::object elementObject(const element& value, const JsonPath& path)
 {
-    if (!value.isObject()) {
-        throw FieldError(QStringLiteral("%1: expected an object, got %2").arg(path, typeName(value)).toStdString());
+    simdjson::dom::object object;
+    if (value.get(object) != simdjson::SUCCESS) {
+        throw FieldError(
+            QStringLiteral("%1: expected an object, got %2").arg(path.toString(), typeName(value)).toStdString());
     }
-    return value.toObject();
+    return object;
 }
 
-std::vector<Item> parseItems(const QJsonArray& array, const QString& path, int depth)
+std::vector<Item> parseItems(simdjson::dom::array array, const JsonPath& path, int depth)
 {
     std::vector<Item> items;
     items.reserve(array.size());
-    for (qsizetype i = 0; i < array.size(); ++i) {
-        const QString itemPath = indexed(path, i);
-        const QJsonObject object = elementObject(array.at(i), itemPath);
-        const FieldReader reader(object, itemPath);
+    std::size_t index = 0;
+    for (const element value : array) {
+        const JsonPath itemPath = path.element(index++);
+        const FieldReader reader(elementObject(value, itemPath), itemPath);
         Item item;
-        item.typeId = reader.requiredInt32(QLatin1StringView("item_type_id"));
-        item.flag = reader.requiredInt32(QLatin1StringView("flag"));
-        item.singleton = reader.requiredInt32(QLatin1StringView("singleton"));
-        const auto destroyed = QLatin1StringView("quantity_destroyed");
-        const auto dropped = QLatin1StringView("quantity_dropped");
-        item.quantityDestroyed = reader.nonNegative(destroyed, reader.optionalInteger(destroyed).value_or(0));
-        item.quantityDropped = reader.nonNegative(dropped, reader.optionalInteger(dropped).value_or(0));
-        const QJsonArray children = reader.array(QLatin1StringView("items"), false);
-        if (!children.isEmpty()) {
+        item.typeId = reader.requiredInt32("item_type_id");
+        item.flag = reader.requiredInt32("flag");
+        item.singleton = reader.requiredInt32("singleton");
+        item.quantityDestroyed =
+            reader.nonNegative("quantity_destroyed", reader.optionalInteger("quantity_destroyed").value_or(0));
+        item.quantityDropped =
+            reader.nonNegative("quantity_dropped", reader.optionalInteger("quantity_dropped").value_or(0));
+        const auto children = reader.array("items", false);
+        if (children && children->size() > 0) {
             if (depth >= 4) {
-                reader.fail(QLatin1StringView("items"), QStringLiteral("nested deeper than any real killmail"));
+                reader.fail("items", QStringLiteral("nested deeper than any real killmail"));
             }
-            item.items = parseItems(children, reader.pathOf(QLatin1StringView("items")), depth + 1);
+            item.items = parseItems(*children, reader.path().member("items"), depth + 1);
         }
         items.push_back(std::move(item));
     }
     return items;
 }
 
-Victim parseVictim(const QJsonObject& object)
+Victim parseVictim(simdjson::dom::object object, const JsonPath& path)
 {
-    const FieldReader reader(object, QStringLiteral("victim"));
+    const FieldReader reader(object, path);
     Victim victim;
-    victim.characterId = reader.optionalInteger(QLatin1StringView("character_id"));
-    victim.corporationId = reader.optionalInteger(QLatin1StringView("corporation_id"));
-    victim.allianceId = reader.optionalInteger(QLatin1StringView("alliance_id"));
-    victim.factionId = reader.optionalInteger(QLatin1StringView("faction_id"));
-    victim.shipTypeId = reader.requiredInt32(QLatin1StringView("ship_type_id"));
-    const auto damage = QLatin1StringView("damage_taken");
-    victim.damageTaken = reader.nonNegative(damage, reader.requiredInteger(damage));
-    if (reader.has(QLatin1StringView("position"))) {
-        const QJsonObject position = reader.requiredObject(QLatin1StringView("position"));
-        const FieldReader positionReader(position, QStringLiteral("victim.position"));
-        victim.position = Position{positionReader.optionalNumber(QLatin1StringView("x"), 0),
-                                   positionReader.optionalNumber(QLatin1StringView("y"), 0),
-                                   positionReader.optionalNumber(QLatin1StringView("z"), 0)};
+    victim.characterId = reader.optionalInteger("character_id");
+    victim.corporationId = reader.optionalInteger("corporation_id");
+    victim.allianceId = reader.optionalInteger("alliance_id");
+    victim.factionId = reader.optionalInteger("faction_id");
+    victim.shipTypeId = reader.requiredInt32("ship_type_id");
+    victim.damageTaken = reader.nonNegative("damage_taken", reader.requiredInteger("damage_taken"));
+    if (reader.has("position")) {
+        const JsonPath positionPath = path.member("position");
+        const FieldReader position(reader.requiredObject("position"), positionPath);
+        victim.position =
+            Position{position.optionalNumber("x", 0), position.optionalNumber("y", 0), position.optionalNumber("z", 0)};
     }
-    victim.items = parseItems(reader.array(QLatin1StringView("items"), false), QStringLiteral("victim.items"), 0);
+    if (const auto items = reader.array("items", false)) {
+        victim.items = parseItems(*items, path.member("items"), 0);
+    }
     return victim;
 }
 
 std::vector<Attacker> parseAttackers(const FieldReader& body)
 {
-    const QJsonArray array = body.array(QLatin1StringView("attackers"), true);
-    if (array.isEmpty()) {
-        body.fail(QLatin1StringView("attackers"), QStringLiteral("a killmail needs at least one attacker"));
+    const simdjson::dom::array array = *body.array("attackers", true);
+    const std::size_t count = array.size();
+    if (count == 0) {
+        body.fail("attackers", QStringLiteral("a killmail needs at least one attacker"));
     }
-    if (array.size() >= maxRowsPerKillmail) {
-        body.fail(QLatin1StringView("attackers"),
-                  QStringLiteral("%1 attackers is more than any killmail can have").arg(array.size()));
+    if (count >= maxRowsPerKillmail) {
+        body.fail("attackers", QStringLiteral("%1 attackers is more than any killmail can have").arg(count));
     }
     std::vector<Attacker> attackers;
-    attackers.reserve(array.size());
-    for (qsizetype i = 0; i < array.size(); ++i) {
-        const QString path = indexed(QStringLiteral("attackers"), i);
-        const QJsonObject object = elementObject(array.at(i), path);
-        const FieldReader reader(object, path);
+    attackers.reserve(count);
+    const JsonPath arrayPath = body.path().member("attackers");
+    std::size_t index = 0;
+    for (const element value : array) {
+        const JsonPath path = arrayPath.element(index++);
+        const FieldReader reader(elementObject(value, path), path);
         Attacker attacker;
-        attacker.characterId = reader.optionalInteger(QLatin1StringView("character_id"));
-        attacker.corporationId = reader.optionalInteger(QLatin1StringView("corporation_id"));
-        attacker.allianceId = reader.optionalInteger(QLatin1StringView("alliance_id"));
-        attacker.factionId = reader.optionalInteger(QLatin1StringView("faction_id"));
-        attacker.shipTypeId = reader.optionalInt32(QLatin1StringView("ship_type_id"));
-        attacker.weaponTypeId = reader.optionalInt32(QLatin1StringView("weapon_type_id"));
-        const auto damage = QLatin1StringView("damage_done");
-        attacker.damageDone = reader.nonNegative(damage, reader.requiredInteger(damage));
-        attacker.finalBlow = reader.requiredBool(QLatin1StringView("final_blow"));
-        attacker.securityStatus = reader.optionalNumber(QLatin1StringView("security_status"), 0);
+        attacker.characterId = reader.optionalInteger("character_id");
+        attacker.corporationId = reader.optionalInteger("corporation_id");
+        attacker.allianceId = reader.optionalInteger("alliance_id");
+        attacker.factionId = reader.optionalInteger("faction_id");
+        attacker.shipTypeId = reader.optionalInt32("ship_type_id");
+        attacker.weaponTypeId = reader.optionalInt32("weapon_type_id");
+        attacker.damageDone = reader.nonNegative("damage_done", reader.requiredInteger("damage_done"));
+        attacker.finalBlow = reader.requiredBool("final_blow");
+        attacker.securityStatus = reader.optionalNumber("security_status", 0);
         attackers.push_back(attacker);
     }
     return attackers;
@@ -288,71 +340,77 @@ void requireValidHash(const QString& hash, const QString& field)
     }
 }
 
-Killmail parseBody(const QJsonObject& body, const QString& hash)
+Killmail parseBody(simdjson::dom::object body, const QString& hash)
 {
-    const FieldReader reader(body, QString());
+    const FieldReader reader(body, topLevel);
     Killmail killmail;
-    killmail.killmailId = reader.requiredInteger(QLatin1StringView("killmail_id"));
+    killmail.killmailId = reader.requiredInteger("killmail_id");
     if (killmail.killmailId <= 0 || killmail.killmailId > maxKillmailId) {
-        reader.fail(QLatin1StringView("killmail_id"),
-                    QStringLiteral("%1 is not a killmail id").arg(killmail.killmailId));
+        reader.fail("killmail_id", QStringLiteral("%1 is not a killmail id").arg(killmail.killmailId));
     }
-    const QString time = reader.requiredString(QLatin1StringView("killmail_time"));
+    const QString time = reader.requiredString("killmail_time");
     const auto parsedTime = utc::parseIso8601(time);
     if (!parsedTime) {
-        reader.fail(QLatin1StringView("killmail_time"),
-                    QStringLiteral("'%1' is not an ISO 8601 UTC time").arg(time.left(40)));
+        reader.fail("killmail_time", QStringLiteral("'%1' is not an ISO 8601 UTC time").arg(time.left(40)));
     }
     killmail.killmailTime = *parsedTime;
-    killmail.solarSystemId = reader.requiredInt32(QLatin1StringView("solar_system_id"));
-    killmail.moonId = reader.optionalInteger(QLatin1StringView("moon_id"));
-    killmail.warId = reader.optionalInteger(QLatin1StringView("war_id"));
-    killmail.victim = parseVictim(reader.requiredObject(QLatin1StringView("victim")));
-    qsizetype items = 0;
+    killmail.solarSystemId = reader.requiredInt32("solar_system_id");
+    killmail.moonId = reader.optionalInteger("moon_id");
+    killmail.warId = reader.optionalInteger("war_id");
+    killmail.victim = parseVictim(reader.requiredObject("victim"), topLevel.member("victim"));
+    std::size_t items = 0;
     const std::function<void(const std::vector<Item>&)> countItems = [&](const std::vector<Item>& level) {
-        items += qsizetype(level.size());
+        items += level.size();
         for (const Item& item : level) {
             countItems(item.items);
         }
     };
     countItems(killmail.victim.items);
     if (items >= maxRowsPerKillmail) {
-        reader.fail(QLatin1StringView("victim"),
-                    QStringLiteral("%1 items is more than any killmail can have").arg(items));
+        reader.fail("victim", QStringLiteral("%1 items is more than any killmail can have").arg(items));
     }
     killmail.attackers = parseAttackers(reader);
     killmail.hash = hash;
     return killmail;
 }
 
-ZkbSummary parseZkb(const QJsonObject& zkb)
+ZkbSummary parseZkb(simdjson::dom::object zkb)
 {
-    const FieldReader reader(zkb, QStringLiteral("zkb"));
+    const JsonPath path = topLevel.member("zkb");
+    const FieldReader reader(zkb, path);
     ZkbSummary summary;
-    summary.npc = reader.optionalBool(QLatin1StringView("npc"));
-    summary.solo = reader.optionalBool(QLatin1StringView("solo"));
-    summary.awox = reader.optionalBool(QLatin1StringView("awox"));
-    summary.totalValue = reader.optionalNumber(QLatin1StringView("totalValue"), 0);
-    summary.destroyedValue = reader.optionalNumber(QLatin1StringView("destroyedValue"), 0);
-    summary.droppedValue = reader.optionalNumber(QLatin1StringView("droppedValue"), 0);
-    summary.fittedValue = reader.optionalNumber(QLatin1StringView("fittedValue"), 0);
+    summary.npc = reader.optionalBool("npc");
+    summary.solo = reader.optionalBool("solo");
+    summary.awox = reader.optionalBool("awox");
+    summary.totalValue = reader.optionalNumber("totalValue", 0);
+    summary.destroyedValue = reader.optionalNumber("destroyedValue", 0);
+    summary.droppedValue = reader.optionalNumber("droppedValue", 0);
+    summary.fittedValue = reader.optionalNumber("fittedValue", 0);
     return summary;
 }
 
-QString stringField(const QJsonObject& object, QLatin1StringView field)
+bool contains(const simdjson::dom::object& object, std::string_view field)
 {
-    const QJsonValue value = object.value(field);
-    if (value.isUndefined() || value.isNull()) {
-        return {};
-    }
-    if (!value.isString()) {
-        throw FieldError(QStringLiteral("%1: expected a string, got %2").arg(field, typeName(value)).toStdString());
-    }
-    return value.toString();
+    element value;
+    return object.at_key(field).get(value) == simdjson::SUCCESS;
 }
 
-ParseOutcome withBody(const QJsonObject& body, const QString& hash, const QString& hashField,
-                      const std::optional<QJsonObject>& zkb)
+QString stringField(const simdjson::dom::object& object, std::string_view field)
+{
+    const auto value = member(object, field);
+    if (!value) {
+        return {};
+    }
+    std::string_view text;
+    if (value->get(text) != simdjson::SUCCESS) {
+        throw FieldError(
+            QStringLiteral("%1: expected a string, got %2").arg(toQString(field), typeName(*value)).toStdString());
+    }
+    return toQString(text);
+}
+
+ParseOutcome withBody(simdjson::dom::object body, const QString& hash, const QString& hashField,
+                      const std::optional<simdjson::dom::object>& zkb)
 {
     requireValidHash(hash, hashField);
     ParsedKillmail parsed{parseBody(body, hash), std::nullopt};
@@ -374,65 +432,67 @@ ParseOutcome referenceOf(std::int64_t id, const QString& hash, const QString& id
     return KillmailReference{id, hash};
 }
 
-std::optional<QJsonObject> optionalObject(const QJsonObject& object, QLatin1StringView field)
+std::optional<simdjson::dom::object> optionalObject(const simdjson::dom::object& object, std::string_view field)
 {
-    const QJsonValue value = object.value(field);
-    if (value.isObject()) {
-        return value.toObject();
+    const auto value = member(object, field);
+    if (!value) {
+        return std::nullopt;
     }
-    if (!value.isUndefined() && !value.isNull()) {
-        throw FieldError(QStringLiteral("%1: expected an object, got %2").arg(field, typeName(value)).toStdString());
+    simdjson::dom::object found;
+    if (value->get(found) != simdjson::SUCCESS) {
+        throw FieldError(
+            QStringLiteral("%1: expected an object, got %2").arg(toQString(field), typeName(*value)).toStdString());
     }
-    return std::nullopt;
+    return found;
 }
 
-ParseOutcome parseShape(const QJsonObject& object)
+ParseOutcome parseShape(simdjson::dom::object object)
 {
-    if (object.contains(QLatin1StringView("package"))) {
-        const auto package = optionalObject(object, QLatin1StringView("package"));
+    if (contains(object, "package")) {
+        const auto package = optionalObject(object, "package");
         if (!package) {
             throw FieldError("package: RedisQ package is empty (no killmail was waiting)");
         }
         return parseShape(*package);
     }
-    const auto zkb = optionalObject(object, QLatin1StringView("zkb"));
-    const QString zkbHash = zkb ? stringField(*zkb, QLatin1StringView("hash")) : QString();
-    if (object.contains(QLatin1StringView("killID"))) { // RedisQ package content
-        if (const auto body = optionalObject(object, QLatin1StringView("killmail"))) {
+    const auto zkb = optionalObject(object, "zkb");
+    const QString zkbHash = zkb ? stringField(*zkb, "hash") : QString();
+    if (contains(object, "killID")) { // RedisQ package content
+        if (const auto body = optionalObject(object, "killmail")) {
             return withBody(*body, zkbHash, QStringLiteral("zkb.hash"), zkb);
         }
-        const FieldReader reader(object, QString());
-        return referenceOf(reader.requiredInteger(QLatin1StringView("killID")), zkbHash, QStringLiteral("killID"),
+        const FieldReader reader(object, topLevel);
+        return referenceOf(reader.requiredInteger("killID"), zkbHash, QStringLiteral("killID"),
                            QStringLiteral("zkb.hash"));
     }
-    if (const auto esi = optionalObject(object, QLatin1StringView("esi"))) { // R2Z2 record
-        QString hash = stringField(object, QLatin1StringView("hash"));
+    if (const auto esi = optionalObject(object, "esi")) { // R2Z2 record
+        const QString hash = stringField(object, "hash");
         return withBody(*esi, hash.isEmpty() ? zkbHash : hash, QStringLiteral("hash"), zkb);
     }
-    if (object.contains(QLatin1StringView("killmail_hash"))) {
-        const QString hash = stringField(object, QLatin1StringView("killmail_hash"));
-        if (object.contains(QLatin1StringView("victim"))) { // EVE Ref archive entry
+    if (contains(object, "killmail_hash")) {
+        const QString hash = stringField(object, "killmail_hash");
+        if (contains(object, "victim")) { // EVE Ref archive entry
             return withBody(object, hash, QStringLiteral("killmail_hash"), zkb);
         }
-        const FieldReader reader(object, QString()); // EVE-KILL document
-        return referenceOf(reader.requiredInteger(QLatin1StringView("killmail_id")), hash,
-                           QStringLiteral("killmail_id"), QStringLiteral("killmail_hash"));
+        const FieldReader reader(object, topLevel); // EVE-KILL document
+        return referenceOf(reader.requiredInteger("killmail_id"), hash, QStringLiteral("killmail_id"),
+                           QStringLiteral("killmail_hash"));
     }
-    if (zkb && !object.contains(QLatin1StringView("victim")) && object.contains(QLatin1StringView("killmail_id"))) {
-        const FieldReader reader(object, QString()); // zKillboard API list entry without the ESI body
-        return referenceOf(reader.requiredInteger(QLatin1StringView("killmail_id")), zkbHash,
-                           QStringLiteral("killmail_id"), QStringLiteral("zkb.hash"));
+    if (zkb && !contains(object, "victim") && contains(object, "killmail_id")) {
+        const FieldReader reader(object, topLevel); // zKillboard API list entry without the ESI body
+        return referenceOf(reader.requiredInteger("killmail_id"), zkbHash, QStringLiteral("killmail_id"),
+                           QStringLiteral("zkb.hash"));
     }
     return withBody(object, zkbHash, QStringLiteral("zkb.hash"), zkb); // zKillboard API object or bare ESI body
 }
 
-bool isHistoryDayFile(const QJsonObject& object)
+bool isHistoryDayFile(const simdjson::dom::object& object)
 {
-    if (object.isEmpty()) {
+    if (object.size() == 0) {
         return false;
     }
     bool numeric = false;
-    object.constBegin().key().toLongLong(&numeric);
+    toQString((*object.begin()).key).toLongLong(&numeric);
     return numeric;
 }
 
@@ -446,33 +506,76 @@ ParseOutcome guarded(const QString& where, Parse&& parse)
     }
 }
 
-void parseHistoryDay(const QJsonObject& day, const QString& origin, std::vector<ParseOutcome>& out)
+void parseHistoryDay(const simdjson::dom::object& day, const QString& origin, std::vector<ParseOutcome>& out)
 {
     out.reserve(out.size() + day.size());
-    for (auto it = day.constBegin(); it != day.constEnd(); ++it) {
-        const QString where = QStringLiteral("%1: %2").arg(origin, it.key());
-        out.push_back(guarded(where, [&]() -> ParseOutcome {
+    for (const auto [key, value] : day) {
+        const QString id = toQString(key);
+        out.push_back(guarded(QStringLiteral("%1: %2").arg(origin, id), [&]() -> ParseOutcome {
             bool numeric = false;
-            const std::int64_t id = it.key().toLongLong(&numeric);
+            const std::int64_t killmailId = id.toLongLong(&numeric);
             if (!numeric) {
-                throw FieldError(QStringLiteral("'%1' is not a killmail id").arg(it.key().left(40)).toStdString());
+                throw FieldError(QStringLiteral("'%1' is not a killmail id").arg(id.left(40)).toStdString());
             }
-            if (it.value().isString()) {
-                return referenceOf(id, it.value().toString(), it.key(), it.key());
+            std::string_view hash;
+            if (value.get(hash) == simdjson::SUCCESS) {
+                return referenceOf(killmailId, toQString(hash), id, id);
             }
-            if (!it.value().isObject()) {
+            simdjson::dom::object body;
+            if (value.get(body) != simdjson::SUCCESS) {
                 throw FieldError(
-                    QStringLiteral("expected a hash or a killmail, got %1").arg(typeName(it.value())).toStdString());
+                    QStringLiteral("expected a hash or a killmail, got %1").arg(typeName(value)).toStdString());
             }
-            ParseOutcome outcome = withBody(it.value().toObject(), QString(), QString(), std::nullopt);
+            ParseOutcome outcome = withBody(body, QString(), QString(), std::nullopt);
             if (const auto* parsed = std::get_if<ParsedKillmail>(&outcome);
-                parsed && parsed->killmail.killmailId != id) {
-                throw FieldError(
-                    QStringLiteral("key %1 holds killmail %2").arg(id).arg(parsed->killmail.killmailId).toStdString());
+                parsed && parsed->killmail.killmailId != killmailId) {
+                throw FieldError(QStringLiteral("key %1 holds killmail %2")
+                                     .arg(killmailId)
+                                     .arg(parsed->killmail.killmailId)
+                                     .toStdString());
             }
             return outcome;
         }));
     }
+}
+
+/// Why `json` is not JSON. Qt's parser names the byte where it went wrong, which simdjson does not.
+QString malformedJson(QByteArrayView json, simdjson::error_code code)
+{
+    QJsonParseError error{};
+    QJsonDocument::fromJson(json.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        return QStringLiteral("malformed JSON at byte %1: %2").arg(error.offset).arg(error.errorString());
+    }
+    return QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(simdjson::error_message(code)));
+}
+
+/// The root of `json`, valid until this thread parses another document (the parser keeps its buffers), or why
+/// `json` is not JSON.
+std::variant<element, QString> parseRoot(QByteArrayView json)
+{
+    thread_local simdjson::dom::parser parser;
+    element root;
+    if (const auto code = parser.parse(json.data(), std::size_t(json.size())).get(root); code != simdjson::SUCCESS) {
+        return malformedJson(json, code);
+    }
+    return root;
+}
+
+/// The one outcome of a document that must be a single killmail object.
+ParseOutcome parseSingleObject(QByteArrayView json, const QString& origin,
+                               const std::function<ParseOutcome(simdjson::dom::object)>& parse)
+{
+    auto root = parseRoot(json);
+    if (const auto* problem = std::get_if<QString>(&root)) {
+        return ParseError{origin, *problem};
+    }
+    simdjson::dom::object object;
+    if (std::get<element>(root).get(object) != simdjson::SUCCESS) {
+        return ParseError{origin,
+                          QStringLiteral("expected a killmail object, got %1").arg(typeName(std::get<element>(root)))};
+    }
+    return guarded(origin, [&] { return parse(object); });
 }
 
 } // namespace
@@ -495,48 +598,49 @@ bool KillmailParser::isValidHash(const QString& hash)
 
 std::vector<ParseOutcome> KillmailParser::parseDocument(const QByteArray& json, const QString& origin)
 {
-    QJsonParseError error{};
-    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
-    if (error.error != QJsonParseError::NoError) {
-        return {ParseError{origin,
-                           QStringLiteral("malformed JSON at byte %1: %2").arg(error.offset).arg(error.errorString())}};
+    auto parsedRoot = parseRoot(json);
+    if (const auto* problem = std::get_if<QString>(&parsedRoot)) {
+        return {ParseError{origin, *problem}};
     }
+    const element root = std::get<element>(parsedRoot);
     std::vector<ParseOutcome> outcomes;
-    if (document.isArray()) {
-        const QJsonArray array = document.array();
+    if (simdjson::dom::array array; root.get(array) == simdjson::SUCCESS) {
         outcomes.reserve(array.size());
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QString where = indexed(origin, i);
-            const QJsonValue element = array.at(i);
-            if (!element.isObject()) {
+        std::size_t index = 0;
+        for (const element value : array) {
+            const QString where = indexed(origin, index++);
+            simdjson::dom::object object;
+            if (value.get(object) != simdjson::SUCCESS) {
                 outcomes.emplace_back(
-                    ParseError{where, QStringLiteral("expected a killmail object, got %1").arg(typeName(element))});
+                    ParseError{where, QStringLiteral("expected a killmail object, got %1").arg(typeName(value))});
                 continue;
             }
-            outcomes.push_back(parseObject(element.toObject(), where));
+            outcomes.push_back(guarded(where, [&] { return parseShape(object); }));
         }
         return outcomes;
     }
-    if (!document.isObject()) {
+    simdjson::dom::object object;
+    if (root.get(object) != simdjson::SUCCESS) {
         return {ParseError{origin, QStringLiteral("expected a killmail object, got a scalar")}};
     }
-    const QJsonObject object = document.object();
     if (isHistoryDayFile(object)) {
         parseHistoryDay(object, origin, outcomes);
         return outcomes;
     }
-    outcomes.push_back(parseObject(object, origin));
+    outcomes.push_back(guarded(origin, [&] { return parseShape(object); }));
     return outcomes;
 }
 
 ParseOutcome KillmailParser::parseObject(const QJsonObject& object, const QString& origin)
 {
-    return guarded(origin, [&] { return parseShape(object); });
+    return parseSingleObject(QJsonDocument(object).toJson(QJsonDocument::Compact), origin, parseShape);
 }
 
-ParseOutcome KillmailParser::parseEsiBody(const QJsonObject& body, const QString& hash, const QString& origin)
+ParseOutcome KillmailParser::parseEsiBody(QByteArrayView json, const QString& hash, const QString& origin)
 {
-    return guarded(origin, [&] { return withBody(body, hash, QStringLiteral("hash"), std::nullopt); });
+    return parseSingleObject(json, origin, [&hash](simdjson::dom::object body) {
+        return withBody(body, hash, QStringLiteral("hash"), std::nullopt);
+    });
 }
 
 } // namespace km

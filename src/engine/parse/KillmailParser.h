@@ -45,7 +45,7 @@ public:
     /// Parses one JSON object of any single-killmail shape.
     static ParseOutcome parseObject(const QJsonObject& object, const QString& origin);
     /// Parses a bare ESI killmail body whose hash is known from elsewhere (the URL it was fetched from).
-    static ParseOutcome parseEsiBody(const QJsonObject& body, const QString& hash, const QString& origin);
+    static ParseOutcome parseEsiBody(QByteArrayView json, const QString& hash, const QString& origin);
     /// True when `hash` is a killmail hash ESI can accept (40 hex digits), or CCP's marker for regenerated mails.
     static bool isValidHash(const QString& hash);
 };

@@ -11,9 +11,6 @@
 #include "valuation/Flags.h"
 #include "valuation/Valuation.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
-
 namespace km {
 
 KillmailProcessor::KillmailProcessor(Database& database, const StaticData& staticData, std::unique_ptr<EsiClient> esi,
@@ -75,14 +72,7 @@ QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
 JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, const QString& hash, const QString& source)
 {
     const QString origin = QStringLiteral("killmail job %1").arg(job.dedupKey);
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (!document.isObject()) {
-        ++m_counters.rejected;
-        return JobResult::fail(
-            job.id, QStringLiteral("%1: the body is not a JSON object: %2").arg(origin, parseError.errorString()));
-    }
-    ParseOutcome outcome = KillmailParser::parseEsiBody(document.object(), hash, origin);
+    ParseOutcome outcome = KillmailParser::parseEsiBody(body, hash, origin);
     if (const auto* rejected = std::get_if<ParseError>(&outcome)) {
         ++m_counters.rejected;
         return JobResult::fail(job.id, rejected->toString());

@@ -26,13 +26,13 @@ struct PackageReading {
 };
 
 /// Why an embedded killmail cannot be queued as the body of `reference`; empty when it can.
-QString embeddedKillmailProblem(const QJsonValue& body, const KillmailReference& reference)
+QString embeddedKillmailProblem(const QJsonValue& body, const QByteArray& json, const KillmailReference& reference)
 {
     const QString where = QStringLiteral("package %1: killmail").arg(reference.killmailId);
     if (!body.isObject()) {
         return where + QStringLiteral(": expected an object");
     }
-    const ParseOutcome parsed = KillmailParser::parseEsiBody(body.toObject(), reference.hash, where);
+    const ParseOutcome parsed = KillmailParser::parseEsiBody(json, reference.hash, where);
     if (const auto* error = std::get_if<ParseError>(&parsed)) {
         return error->toString();
     }
@@ -71,10 +71,11 @@ PackageReading readPackage(const QJsonValue& package)
     if (body.isUndefined() || body.isNull()) {
         return {job, {}};
     }
-    if (const QString problem = embeddedKillmailProblem(body, *parsed); !problem.isEmpty()) {
+    const QByteArray json = QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
+    if (const QString problem = embeddedKillmailProblem(body, json, *parsed); !problem.isEmpty()) {
         return {job, problem + QStringLiteral("; queued by ID and hash, for the processor to fetch from ESI")};
     }
-    job.esiBody = QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
+    job.esiBody = json;
     return {job, {}};
 }
 
