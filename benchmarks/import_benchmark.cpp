@@ -80,6 +80,10 @@ void benchmark(const QString& label, const DatabaseUrl& url, const QString& corp
                 double(rows) / seconds, static_cast<long long>(report.attackerRows),
                 static_cast<long long>(report.itemRows), report.rejected.size(),
                 report.stored == expected ? "" : ", INCOMPLETE");
+    if (report.indexSeconds > 0) {
+        std::printf("           of which %.2f s building the indexes after the load into an empty database\n",
+                    report.indexSeconds);
+    }
     if (!report.storageError.isEmpty()) {
         std::printf("           database error: %s\n", qPrintable(report.storageError));
     }

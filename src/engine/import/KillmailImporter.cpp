@@ -13,6 +13,8 @@
 #include <QLoggingCategory>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <mutex>
+
 Q_LOGGING_CATEGORY(lcImport, "killmail.import", QtInfoMsg)
 
 namespace km {
@@ -95,8 +97,7 @@ public:
         if (m_bulkIndexes) {
             QElapsedTimer clock;
             clock.start();
-            Database database(m_url);
-            BulkLoadIndexes(database).restore();
+            buildIndexes();
             m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
         }
         static_cast<BatchWriterTotals&>(m_report) = m_writers.totals();
@@ -121,6 +122,33 @@ private:
             m_report.referencesAlreadyQueued = queued.alreadyQueued;
         } catch (const StorageError& error) {
             m_report.storageError = error.message();
+        }
+    }
+
+    /// SQLite builds one index at a time; PostgreSQL builds each in its own server process, as many at once as
+    /// the pool has threads.
+    void buildIndexes()
+    {
+        Database database(m_url);
+        BulkLoadIndexes indexes(database);
+        if (m_url.backend == Backend::Sqlite) {
+            indexes.restore();
+            return;
+        }
+        std::mutex mutex;
+        QString failure;
+        QtConcurrent::blockingMap(indexes.missing(), [this, &mutex, &failure](const QString& statement) {
+            try {
+                Database connection(m_url);
+                BulkLoadIndexes::prepareConnection(connection);
+                BulkLoadIndexes::build(connection, statement);
+            } catch (const StorageError& error) {
+                const std::lock_guard lock(mutex);
+                failure = error.message();
+            }
+        });
+        if (!failure.isEmpty()) {
+            throw StorageError(failure);
         }
     }
 

@@ -65,7 +65,7 @@ void Database::configureSqlite()
     enableWriteAheadLog();
     exec(QStringLiteral("PRAGMA synchronous=FULL"), {}, "set durable commits");
     exec(QStringLiteral("PRAGMA foreign_keys=ON"), {}, "enable foreign keys");
-    exec(QStringLiteral("PRAGMA cache_size=-65536"), {}, "size the page cache");
+    exec(QStringLiteral("PRAGMA cache_size=%1").arg(sqliteCacheSize), {}, "size the page cache");
     exec(QStringLiteral("PRAGMA wal_autocheckpoint=16384"), {}, "set the checkpoint interval");
 }
 

@@ -18,6 +18,9 @@ namespace km {
  */
 class Database {
 public:
+    /// SQLite's page cache per connection, as PRAGMA cache_size takes it (negative: KiB).
+    static constexpr int sqliteCacheSize = -65536;
+
     explicit Database(const DatabaseUrl& url);
     ~Database();
     Database(const Database&) = delete;

@@ -202,6 +202,9 @@ std::vector<Migration> buildMigrations()
 
 QString quoted(const QString& name) { return u'"' + name + u'"'; }
 
+/// The name PostgreSQL gives a table's primary key constraint (and its index), quoted.
+QString primaryKeyName(const Table& table) { return quoted(QString::fromLatin1(table.name) + QStringLiteral("_pkey")); }
+
 QString quotedList(const QStringList& names)
 {
     QStringList quotedNames;
@@ -277,11 +280,7 @@ QStringList Migrator::createStatements(const Table& table, Backend backend)
         }
         definitions << definition;
     }
-    QStringList primaryKey = table.primaryKey;
-    if (partitioned) { // a partitioned table's keys must include the partition column
-        primaryKey << QString::fromLatin1(table.partitionColumn);
-    }
-    definitions << QStringLiteral("PRIMARY KEY (%1)").arg(quotedList(primaryKey));
+    definitions << QStringLiteral("PRIMARY KEY (%1)").arg(quotedList(primaryKey(table, backend)));
     QString create = QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (\n  %2\n)")
                          .arg(quoted(name), definitions.join(QStringLiteral(",\n  ")));
     if (!pg && table.clustered) {
@@ -291,6 +290,15 @@ QStringList Migrator::createStatements(const Table& table, Backend backend)
         create += QStringLiteral(" PARTITION BY RANGE (%1)").arg(quoted(QString::fromLatin1(table.partitionColumn)));
     }
     return QStringList{create} + indexStatements(table);
+}
+
+QStringList Migrator::primaryKey(const Table& table, Backend backend)
+{
+    QStringList columns = table.primaryKey;
+    if (backend == Backend::Postgres && table.partitionColumn) { // a partitioned table's keys include that column
+        columns << QString::fromLatin1(table.partitionColumn);
+    }
+    return columns;
 }
 
 QStringList Migrator::indexStatements(const Table& table)
@@ -369,9 +377,7 @@ int Migrator::migrate()
         transaction.commit();
         ++applied;
     }
-    if (backend == Backend::Sqlite) {
-        BulkLoadIndexes(m_database).restore(); // after a bulk load that did not live to finish
-    }
+    BulkLoadIndexes(m_database).restore(); // after a bulk load that did not live to finish
     return applied;
 }
 
@@ -382,9 +388,6 @@ BulkLoadIndexes::BulkLoadIndexes(Database& database)
 
 bool BulkLoadIndexes::dropIfEmpty()
 {
-    if (m_database.backend() != Backend::Sqlite) {
-        return false;
-    }
     WriteTransaction transaction(m_database);
     if (m_database.scalar(QStringLiteral("SELECT EXISTS (SELECT 1 FROM killmails)"), {}, "look for killmails")
             .toBool()) {
@@ -396,8 +399,17 @@ bool BulkLoadIndexes::dropIfEmpty()
                 continue;
             }
             for (const Index& index : table.indexes) {
+                // On PostgreSQL this drops the index of every partition with the partitioned one.
                 m_database.exec(QStringLiteral("DROP INDEX IF EXISTS %1").arg(quoted(QString::fromLatin1(index.name))),
                                 {}, "drop an index for a bulk load");
+            }
+            // PostgreSQL's partitioned keys are indexes like the others (SQLite's keep the rows in order). Nothing
+            // relies on them while they are gone: the killmail_ids registry is what keeps a killmail from being
+            // stored twice, and rebuilding the key checks the rows it covers anyway.
+            if (m_database.backend() == Backend::Postgres) {
+                m_database.exec(QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2")
+                                    .arg(quoted(QString::fromLatin1(table.name)), primaryKeyName(table)),
+                                {}, "drop a primary key for a bulk load");
             }
         }
     }
@@ -406,26 +418,80 @@ bool BulkLoadIndexes::dropIfEmpty()
     return true;
 }
 
-void BulkLoadIndexes::restore()
+QStringList BulkLoadIndexes::missing()
 {
-    QStringList existing;
-    QSqlQuery query =
-        m_database.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index'"), {}, "list indexes");
-    while (query.next()) {
-        existing << query.value(0).toString();
-    }
+    const bool pg = m_database.backend() == Backend::Postgres;
+    QStringList statements;
     for (const Migration& migration : migrations()) {
         for (const Table& table : migration.tables) {
+            if (!table.partitionColumn) {
+                continue;
+            }
+            if (pg
+                && !m_database
+                        .scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {primaryKeyName(table)},
+                                "look up a primary key")
+                        .toBool()) {
+                // First: it locks the table against the other index builds while it runs.
+                statements.prepend(QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY (%3)")
+                                       .arg(quoted(QString::fromLatin1(table.name)), primaryKeyName(table),
+                                            quotedList(Migrator::primaryKey(table, Backend::Postgres))));
+            }
             for (const Index& index : table.indexes) {
-                if (table.postgresOnly || !table.partitionColumn
-                    || existing.contains(QString::fromLatin1(index.name))) {
-                    continue;
+                const QString name = QString::fromLatin1(index.name);
+                const bool exists = pg
+                    ? m_database
+                          .scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {quoted(name)},
+                                  "look up an index")
+                          .toBool()
+                    : m_database
+                            .scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                                                   "name = ?"),
+                                    {name}, "look up an index")
+                            .toInt()
+                        > 0;
+                if (!exists) {
+                    statements << Migrator::indexStatements(Table{table.name, {}, {}, {index}}).front();
                 }
-                qCInfo(lcSchema) << "building index" << index.name;
-                m_database.exec(Migrator::indexStatements(Table{table.name, {}, {}, {index}}).front(), {},
-                                "build an index");
             }
         }
+    }
+    return statements;
+}
+
+void BulkLoadIndexes::prepareConnection(Database& database)
+{
+    if (database.backend() == Backend::Postgres) {
+        database.exec(QStringLiteral("SET maintenance_work_mem = '256MB'"), {}, "size the memory for index builds");
+        return;
+    }
+    // SQLite's sorter hands sorted runs to helper threads only when the sort spills beyond the page cache, so a
+    // small cache with helper threads builds the large indexes faster than one thread sorting in memory.
+    database.exec(QStringLiteral("PRAGMA threads=2"), {}, "let index builds sort in parallel");
+    database.exec(QStringLiteral("PRAGMA cache_size=-4096"), {}, "size the page cache for index builds");
+}
+
+void BulkLoadIndexes::build(Database& database, const QString& statement)
+{
+    qCInfo(lcSchema).noquote() << "building:" << statement;
+    database.exec(statement, {}, "build an index");
+}
+
+void BulkLoadIndexes::restore()
+{
+    const QStringList statements = missing();
+    if (statements.isEmpty()) {
+        return;
+    }
+    prepareConnection(m_database);
+    for (const QString& statement : statements) {
+        build(m_database, statement);
+    }
+    if (m_database.backend() == Backend::Sqlite) {
+        m_database.exec(QStringLiteral("PRAGMA cache_size=%1").arg(Database::sqliteCacheSize), {},
+                        "size the page cache");
+    } else {
+        m_database.exec(QStringLiteral("RESET maintenance_work_mem"), {}, "reset the memory for index builds");
     }
 }
 

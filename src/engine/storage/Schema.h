@@ -64,24 +64,32 @@ public:
 
     static QStringList createStatements(const Table& table, Backend backend);
     static QStringList indexStatements(const Table& table);
+    /// The primary key's columns (on PostgreSQL a partitioned table's key includes the partition column).
+    static QStringList primaryKey(const Table& table, Backend backend);
 
 private:
     Database& m_database;
 };
 
 /**
- * The secondary indexes of the killmail tables of an SQLite database during an initial bulk load: building them once at
- * the end is several times faster than maintaining them row by row. Dropped only while `killmails` is empty, and
- * restored at the end of the load, or by the next Migrator::migrate() if the process died during it.
+ * The secondary indexes of the killmail tables during an initial bulk load: building them once at the end (a sort)
+ * is several times faster than maintaining them row by row. Dropped only while `killmails` is empty, and restored
+ * at the end of the load, or by the next Migrator::migrate() if the process died during it.
  */
 class BulkLoadIndexes {
 public:
     explicit BulkLoadIndexes(Database& database);
 
-    /// Drops the indexes when the database is SQLite and holds no killmail yet; true when it did.
+    /// Drops the indexes when the database holds no killmail yet; true when it did.
     bool dropIfEmpty();
-    /// Creates every index the schema describes that is missing.
+    /// The CREATE INDEX statements of the indexes the schema describes that are missing.
+    QStringList missing();
+    /// Creates every missing index on this connection.
     void restore();
+
+    /// Sets a connection up for building indexes (memory, helper threads).
+    static void prepareConnection(Database& database);
+    static void build(Database& database, const QString& statement);
 
 private:
     Database& m_database;

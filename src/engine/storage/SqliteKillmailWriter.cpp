@@ -25,8 +25,8 @@ SqliteKillmailWriter::SqliteKillmailWriter(Database& database, const StaticData&
     : m_database(database)
     , m_staticData(staticData)
     , m_insertKillmail(database.sqliteHandle(), insertStatement("INSERT OR IGNORE", "killmails", rows::killmailColumns))
-    , m_insertAttacker(database.sqliteHandle(), insertStatement("INSERT", "attackers", rows::attackerColumns))
-    , m_insertItem(database.sqliteHandle(), insertStatement("INSERT", "items", rows::itemColumns))
+    , m_attackers(database.sqliteHandle(), "attackers", rows::attackerColumns)
+    , m_items(database.sqliteHandle(), "items", rows::itemColumns)
     , m_insertUnknownType(database.sqliteHandle(),
                           "INSERT OR IGNORE INTO unknown_types (\"typeId\", \"firstKillmailId\", \"firstSeenAt\") "
                           "VALUES (?, ?, datetime('now'))")
@@ -51,13 +51,11 @@ bool SqliteKillmailWriter::writeOne(const ValuedKillmail& valued)
     }
     const QByteArray time = utc::toSqlTimestamp(killmail.killmailTime);
     for (std::size_t i = 0; i < killmail.attackers.size(); ++i) {
-        bindAll(m_insertAttacker, rows::attackerRow(killmail, time, killmail.attackers[i], i));
-        m_insertAttacker.execute("store an attacker");
+        m_attackers.add(rows::attackerRow(killmail, time, killmail.attackers[i], i));
     }
     rows::forEachItem(killmail.victim.items,
                       [&](const Item& item, std::size_t position, std::optional<std::size_t> parent) {
-                          bindAll(m_insertItem, rows::itemRow(killmail, time, item, position, parent));
-                          m_insertItem.execute("store an item");
+                          m_items.add(rows::itemRow(killmail, time, item, position, parent));
                       });
     for (const int typeId : rows::unknownTypeIds(killmail, m_staticData)) {
         m_insertUnknownType.bind(1, std::int64_t(typeId));
@@ -71,13 +69,21 @@ WriteResult SqliteKillmailWriter::write(const std::vector<ValuedKillmail>& batch
 {
     WriteResult result;
     WriteTransaction transaction(m_database);
-    for (const ValuedKillmail& valued : batch) {
-        if (writeOne(valued)) {
-            ++result.stored;
-            result.storedIds.push_back(valued.killmail.killmailId);
-        } else {
-            ++result.duplicates;
+    try {
+        for (const ValuedKillmail& valued : batch) {
+            if (writeOne(valued)) {
+                ++result.stored;
+                result.storedIds.push_back(valued.killmail.killmailId);
+            } else {
+                ++result.duplicates;
+            }
         }
+        m_attackers.flush("store attackers");
+        m_items.flush("store items");
+    } catch (...) {
+        m_attackers.discard();
+        m_items.discard();
+        throw;
     }
     transaction.commit();
     return result;

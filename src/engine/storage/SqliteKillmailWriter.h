@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storage/KillmailWriter.h"
+#include "storage/SqliteRowInserter.h"
 #include "storage/SqliteStatement.h"
 
 namespace km {
@@ -20,8 +21,8 @@ private:
     Database& m_database;
     const StaticData& m_staticData;
     SqliteStatement m_insertKillmail;
-    SqliteStatement m_insertAttacker;
-    SqliteStatement m_insertItem;
+    SqliteRowInserter<rows::attackerColumns.size()> m_attackers;
+    SqliteRowInserter<rows::itemColumns.size()> m_items;
     SqliteStatement m_insertUnknownType;
 };
 
