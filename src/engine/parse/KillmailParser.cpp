@@ -277,14 +277,21 @@ std::vector<Item> parseItems(simdjson::dom::array array, const JsonPath& path, i
     return items;
 }
 
+/// The character, corporation, alliance and faction of a victim or an attacker.
+template <typename Party>
+void readAffiliation(const FieldReader& reader, Party& party)
+{
+    party.characterId = reader.optionalInteger("character_id");
+    party.corporationId = reader.optionalInteger("corporation_id");
+    party.allianceId = reader.optionalInteger("alliance_id");
+    party.factionId = reader.optionalInteger("faction_id");
+}
+
 Victim parseVictim(simdjson::dom::object object, const JsonPath& path)
 {
     const FieldReader reader(object, path);
     Victim victim;
-    victim.characterId = reader.optionalInteger("character_id");
-    victim.corporationId = reader.optionalInteger("corporation_id");
-    victim.allianceId = reader.optionalInteger("alliance_id");
-    victim.factionId = reader.optionalInteger("faction_id");
+    readAffiliation(reader, victim);
     victim.shipTypeId = reader.requiredInt32("ship_type_id");
     victim.damageTaken = reader.nonNegative("damage_taken", reader.requiredInteger("damage_taken"));
     if (reader.has("position")) {
@@ -317,10 +324,7 @@ std::vector<Attacker> parseAttackers(const FieldReader& body)
         const JsonPath path = arrayPath.element(index++);
         const FieldReader reader(elementObject(value, path), path);
         Attacker attacker;
-        attacker.characterId = reader.optionalInteger("character_id");
-        attacker.corporationId = reader.optionalInteger("corporation_id");
-        attacker.allianceId = reader.optionalInteger("alliance_id");
-        attacker.factionId = reader.optionalInteger("faction_id");
+        readAffiliation(reader, attacker);
         attacker.shipTypeId = reader.optionalInt32("ship_type_id");
         attacker.weaponTypeId = reader.optionalInt32("weapon_type_id");
         attacker.damageDone = reader.nonNegative("damage_done", reader.requiredInteger("damage_done"));

@@ -6,25 +6,11 @@
 #include <sqlite3.h>
 
 namespace km {
-namespace {
-
-template <std::size_t N>
-QByteArray insertStatement(const char* verb, const char* table, const std::array<const char*, N>& columns)
-{
-    QByteArray placeholders;
-    for (std::size_t i = 0; i < N; ++i) {
-        placeholders += i == 0 ? "?" : ", ?";
-    }
-    return QByteArray(verb) + " INTO \"" + table + "\" (" + rows::columnList(columns) + ") VALUES (" + placeholders
-        + ")";
-}
-
-} // namespace
 
 SqliteKillmailWriter::SqliteKillmailWriter(Database& database, const StaticData& staticData)
     : m_database(database)
     , m_staticData(staticData)
-    , m_insertKillmail(database.sqliteHandle(), insertStatement("INSERT OR IGNORE", "killmails", rows::killmailColumns))
+    , m_insertKillmail(database.sqliteHandle(), sqliteInsert("INSERT OR IGNORE", "killmails", rows::killmailColumns, 1))
     , m_attackers(database.sqliteHandle(), "attackers", rows::attackerColumns)
     , m_items(database.sqliteHandle(), "items", rows::itemColumns)
     , m_insertUnknownType(database.sqliteHandle(),
@@ -33,18 +19,10 @@ SqliteKillmailWriter::SqliteKillmailWriter(Database& database, const StaticData&
 {
 }
 
-template <std::size_t N>
-void SqliteKillmailWriter::bindAll(SqliteStatement& statement, const std::array<FieldValue, N>& row)
-{
-    for (std::size_t i = 0; i < N; ++i) {
-        statement.bind(int(i) + 1, row[i]);
-    }
-}
-
 bool SqliteKillmailWriter::writeOne(const ValuedKillmail& valued)
 {
     const Killmail& killmail = valued.killmail;
-    bindAll(m_insertKillmail, rows::killmailRow(valued, m_staticData));
+    bindRow(m_insertKillmail, 0, rows::killmailRow(valued, m_staticData));
     m_insertKillmail.execute("store a killmail");
     if (sqlite3_changes(m_database.sqliteHandle()) == 0) {
         return false; // already stored

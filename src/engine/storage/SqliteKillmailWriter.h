@@ -14,8 +14,6 @@ public:
     WriteResult write(const std::vector<ValuedKillmail>& batch) override;
 
 private:
-    template <std::size_t N>
-    static void bindAll(SqliteStatement& statement, const std::array<FieldValue, N>& row);
     bool writeOne(const ValuedKillmail& valued);
 
     Database& m_database;

@@ -10,6 +10,32 @@
 
 namespace km {
 
+/// `VERB INTO "table" ("a", "b") VALUES (?, ?), (?, ?), ...` with `rows` tuples.
+template <std::size_t Columns>
+QByteArray sqliteInsert(const char* verb, const char* table, const std::array<const char*, Columns>& columns,
+                        std::size_t rows)
+{
+    QByteArray tuple = "(?";
+    for (std::size_t i = 1; i < Columns; ++i) {
+        tuple += ", ?";
+    }
+    tuple += ')';
+    QByteArray sql = QByteArray(verb) + " INTO \"" + table + "\" (" + rows::columnList(columns) + ") VALUES " + tuple;
+    for (std::size_t i = 1; i < rows; ++i) {
+        sql += ", " + tuple;
+    }
+    return sql;
+}
+
+/// Binds `row` to the parameters after the first `offset` ones.
+template <std::size_t Columns>
+void bindRow(SqliteStatement& statement, int offset, const std::array<FieldValue, Columns>& row)
+{
+    for (std::size_t i = 0; i < Columns; ++i) {
+        statement.bind(offset + int(i) + 1, row[i]);
+    }
+}
+
 /**
  * Inserts rows of one table many at a time: `INSERT ... VALUES (...), (...), ...` runs SQLite's statement
  * machinery once per chunk instead of once per row, which cuts the time a bulk write spends per row by about
@@ -25,8 +51,8 @@ public:
     static constexpr std::size_t rowsPerChunk = 32;
 
     SqliteRowInserter(sqlite3* connection, const char* table, const std::array<const char*, Columns>& columns)
-        : m_chunk(connection, statement(table, columns, rowsPerChunk))
-        , m_single(connection, statement(table, columns, 1))
+        : m_chunk(connection, sqliteInsert("INSERT OR ROLLBACK", table, columns, rowsPerChunk))
+        , m_single(connection, sqliteInsert("INSERT OR ROLLBACK", table, columns, 1))
     {
     }
 
@@ -52,28 +78,6 @@ public:
     void discard() { m_rows.clear(); }
 
 private:
-    static QByteArray statement(const char* table, const std::array<const char*, Columns>& columns, std::size_t rows)
-    {
-        QByteArray tuple = "(?";
-        for (std::size_t i = 1; i < Columns; ++i) {
-            tuple += ", ?";
-        }
-        tuple += ')';
-        QByteArray sql =
-            QByteArray("INSERT OR ROLLBACK INTO \"") + table + "\" (" + rows::columnList(columns) + ") VALUES " + tuple;
-        for (std::size_t i = 1; i < rows; ++i) {
-            sql += ", " + tuple;
-        }
-        return sql;
-    }
-
-    static void bindRow(SqliteStatement& statement, int offset, const Row& row)
-    {
-        for (std::size_t i = 0; i < Columns; ++i) {
-            statement.bind(offset + int(i) + 1, row[i]);
-        }
-    }
-
     SqliteStatement m_chunk;
     SqliteStatement m_single;
     std::vector<Row> m_rows;
