@@ -122,6 +122,29 @@ private Q_SLOTS:
         }
     }
 
+    void valuesKeepTheirCents()
+    {
+        // PostgreSQL receives NUMERIC values in COPY's binary form (base-10000 digit groups): every group boundary
+        // and a value with no whole part must come back as they went in.
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        const std::vector<double> amounts{0, 0.01, 0.5, 0.99, 1, 9999.99, 10000, 10000.05, 123456789012.34};
+        std::vector<ValuedKillmail> batch;
+        for (std::size_t i = 0; i < amounts.size(); ++i) {
+            ValuedKillmail valued{test::fixtureKillmail(39077457), {}, {}};
+            valued.killmail.killmailId = KillmailId(900000000 + i);
+            valued.values.totalValue = amounts[i];
+            valued.values.destroyedValue = amounts[i];
+            batch.push_back(std::move(valued));
+        }
+        KillmailWriter::create(database, StaticData::bundled())->write(batch);
+        for (std::size_t i = 0; i < amounts.size(); ++i) {
+            const KillValues stored = test::storedValues(database, KillmailId(900000000 + i));
+            QCOMPARE(stored.totalValue, amounts[i]);
+            QCOMPARE(stored.destroyedValue, amounts[i]);
+        }
+    }
+
     void nestedItemsKeepTheirParent()
     {
         test::TestDatabase db(m_backend);

@@ -16,7 +16,7 @@ using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
 /// Runs a statement with text parameters; throws StorageError naming `what` unless it succeeded.
 Result exec(PGconn* connection, const QByteArray& sql, const QList<QByteArray>& parameters, const char* what);
-/// Streams `data` (COPY text format) into `COPY ... FROM STDIN`.
+/// Streams `data` (in the format the statement names) into `COPY ... FROM STDIN`.
 void copyIn(PGconn* connection, const QByteArray& copyStatement, const QByteArray& data, const char* what);
 
 /// Builds COPY text-format rows: tab-separated, `\N` for NULL, backslash escapes.

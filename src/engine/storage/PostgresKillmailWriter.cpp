@@ -1,6 +1,7 @@
 #include "storage/PostgresKillmailWriter.h"
 
 #include "storage/Database.h"
+#include "storage/PgBinaryCopy.h"
 #include "storage/PgResult.h"
 #include "util/UtcTime.h"
 
@@ -9,47 +10,6 @@
 #include <algorithm>
 
 namespace km {
-namespace {
-
-void append(pg::CopyBuffer& buffer, const FieldValue& value)
-{
-    std::visit(
-        [&](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, std::monostate>) {
-                buffer.addNull();
-            } else if constexpr (std::is_same_v<T, std::int64_t>) {
-                buffer.addInteger(v);
-            } else if constexpr (std::is_same_v<T, double>) {
-                buffer.addDouble(v);
-            } else if constexpr (std::is_same_v<T, Money>) {
-                buffer.addMoney(v.value);
-            } else if constexpr (std::is_same_v<T, bool>) {
-                buffer.addBool(v);
-            } else {
-                buffer.addText(v);
-            }
-        },
-        value);
-}
-
-template <std::size_t N>
-void appendRow(pg::CopyBuffer& buffer, const std::array<FieldValue, N>& row)
-{
-    for (const FieldValue& value : row) {
-        append(buffer, value);
-    }
-    buffer.endRow();
-}
-
-template <std::size_t N>
-QByteArray copyStatement(const char* table, const std::array<const char*, N>& columns)
-{
-    return QByteArray("COPY \"") + table + "\" (" + rows::columnList(columns) + ") FROM STDIN";
-}
-
-} // namespace
-
 PostgresKillmailWriter::PostgresKillmailWriter(Database& database, const StaticData& staticData)
     : m_database(database)
     , m_staticData(staticData)
@@ -116,9 +76,9 @@ void PostgresKillmailWriter::copyRows(const std::vector<const ValuedKillmail*>& 
     if (fresh.empty()) {
         return;
     }
-    pg::CopyBuffer killmails;
-    pg::CopyBuffer attackers;
-    pg::CopyBuffer items;
+    pg::BinaryCopyBuffer killmails("killmails", rows::killmailColumns);
+    pg::BinaryCopyBuffer attackers("attackers", rows::attackerColumns);
+    pg::BinaryCopyBuffer items("items", rows::itemColumns);
     // COPY keeps a multi-insert buffer for a few partitions only: rows grouped by month keep it effective.
     std::vector<const ValuedKillmail*> ordered = fresh;
     std::stable_sort(ordered.begin(), ordered.end(), [](const ValuedKillmail* a, const ValuedKillmail* b) {
@@ -127,19 +87,21 @@ void PostgresKillmailWriter::copyRows(const std::vector<const ValuedKillmail*>& 
     for (const ValuedKillmail* valued : ordered) {
         const Killmail& killmail = valued->killmail;
         const QByteArray time = utc::toSqlTimestamp(killmail.killmailTime);
-        appendRow(killmails, rows::killmailRow(*valued, m_staticData));
+        killmails.addRow(rows::killmailRow(*valued, m_staticData));
         for (std::size_t i = 0; i < killmail.attackers.size(); ++i) {
-            appendRow(attackers, rows::attackerRow(killmail, time, killmail.attackers[i], i));
+            attackers.addRow(rows::attackerRow(killmail, time, killmail.attackers[i], i));
         }
         rows::forEachItem(killmail.victim.items,
                           [&](const Item& item, std::size_t position, std::optional<std::size_t> parent) {
-                              appendRow(items, rows::itemRow(killmail, time, item, position, parent));
+                              items.addRow(rows::itemRow(killmail, time, item, position, parent));
                           });
     }
     PGconn* connection = m_database.postgresHandle();
-    pg::copyIn(connection, copyStatement("killmails", rows::killmailColumns), killmails.data(), "store killmails");
-    pg::copyIn(connection, copyStatement("attackers", rows::attackerColumns), attackers.data(), "store attackers");
-    pg::copyIn(connection, copyStatement("items", rows::itemColumns), items.data(), "store items");
+    for (const pg::BinaryCopyBuffer* buffer : {&killmails, &attackers, &items}) {
+        if (!buffer->isEmpty()) {
+            pg::copyIn(connection, buffer->statement(), buffer->data(), "store killmails, attackers and items");
+        }
+    }
 }
 
 void PostgresKillmailWriter::recordUnknownTypes(const std::vector<const ValuedKillmail*>& fresh)

@@ -264,6 +264,23 @@ QStringList partitionedTables()
     return names;
 }
 
+ColumnType columnType(const char* table, const char* column)
+{
+    for (const Migration& migration : migrations()) {
+        for (const Table& candidate : migration.tables) {
+            if (qstrcmp(candidate.name, table) != 0) {
+                continue;
+            }
+            for (const Column& each : candidate.columns) {
+                if (qstrcmp(each.name, column) == 0) {
+                    return each.type;
+                }
+            }
+        }
+    }
+    throw StorageError(QStringLiteral("the schema has no column %1.\"%2\"").arg(table, column));
+}
+
 QStringList Migrator::createStatements(const Table& table, Backend backend)
 {
     const bool pg = backend == Backend::Postgres;

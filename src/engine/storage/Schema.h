@@ -53,6 +53,8 @@ struct Migration {
 const std::vector<Migration>& migrations();
 /// The tables partitioned by month on PostgreSQL (killmails and their child rows).
 QStringList partitionedTables();
+/// The type of `table`."`column`" in the current schema; throws StorageError for a column it does not have.
+ColumnType columnType(const char* table, const char* column);
 
 /// Renders the schema for a backend, applies pending migrations and records them in schema_migrations.
 class Migrator {

@@ -1,0 +1,186 @@
+#include "storage/PgBinaryCopy.h"
+
+#include "storage/StorageError.h"
+
+#include <QDate>
+#include <QtEndian>
+
+#include <bit>
+#include <cmath>
+
+namespace km::pg {
+namespace {
+
+constexpr char signature[] = "PGCOPY\n\377\r\n"; // followed by its terminating zero byte, part of the signature
+constexpr std::int64_t microsecondsPerSecond = 1'000'000;
+constexpr std::int64_t secondsPerDay = 86'400;
+/// PostgreSQL counts timestamps from 2000-01-01.
+const std::int64_t postgresEpochJulianDay = QDate(2000, 1, 1).toJulianDay();
+
+/// The digits of `text` from `position` on, as a number; -1 when one is not a digit.
+int digitsAt(const QByteArray& text, qsizetype position, qsizetype count)
+{
+    int value = 0;
+    for (qsizetype i = position; i < position + count; ++i) {
+        const char c = text[i];
+        if (c < '0' || c > '9') {
+            return -1;
+        }
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+
+} // namespace
+
+BinaryCopyBuffer::BinaryCopyBuffer(const char* table, std::span<const char* const> columns)
+    : m_columns(columns.begin(), columns.end())
+{
+    QByteArray list;
+    for (const char* column : columns) {
+        m_types.push_back(columnType(table, column));
+        list += (list.isEmpty() ? "\"" : ", \"") + QByteArray(column) + '"';
+    }
+    m_statement = QByteArray("COPY \"") + table + "\" (" + list + ") FROM STDIN (FORMAT binary)";
+    m_data.append(signature, sizeof signature); // the signature's zero byte included
+    addInt32(0); // flags: no OIDs
+    addInt32(0); // no header extension
+}
+
+void BinaryCopyBuffer::addRow(std::span<const FieldValue> row)
+{
+    if (row.size() != m_types.size()) {
+        throw StorageError(
+            QStringLiteral("a COPY row has %1 values for %2 columns").arg(row.size()).arg(m_types.size()));
+    }
+    addInt16(std::int16_t(row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        add(row[i], m_types[i], m_columns[i]);
+    }
+    ++m_rows;
+}
+
+QByteArray BinaryCopyBuffer::data() const
+{
+    QByteArray stream = m_data;
+    const std::int16_t trailer = qToBigEndian(std::int16_t(-1));
+    stream.append(reinterpret_cast<const char*>(&trailer), sizeof trailer);
+    return stream;
+}
+
+void BinaryCopyBuffer::add(const FieldValue& value, ColumnType type, const char* column)
+{
+    const auto mismatch = [column] {
+        throw StorageError(QStringLiteral("COPY: the value of column \"%1\" does not fit its type").arg(column));
+    };
+    if (std::holds_alternative<std::monostate>(value)) {
+        addInt32(-1);
+    } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+        switch (type) {
+        case ColumnType::BigInt:
+        case ColumnType::Identity:
+            addInt32(8);
+            addInt64(*integer);
+            break;
+        case ColumnType::Integer:
+            addInt32(4);
+            addInt32(std::int32_t(*integer));
+            break;
+        case ColumnType::SmallInt:
+            addInt32(2);
+            addInt16(std::int16_t(*integer));
+            break;
+        default: mismatch();
+        }
+    } else if (const auto* number = std::get_if<double>(&value)) {
+        if (type != ColumnType::Double) {
+            mismatch();
+        }
+        addInt32(8);
+        addInt64(std::bit_cast<std::int64_t>(*number));
+    } else if (const auto* money = std::get_if<Money>(&value)) {
+        if (type != ColumnType::Money) {
+            mismatch();
+        }
+        addNumeric(money->value);
+    } else if (const auto* flag = std::get_if<bool>(&value)) {
+        if (type != ColumnType::Boolean) {
+            mismatch();
+        }
+        addInt32(1);
+        m_data += char(*flag ? 1 : 0);
+    } else {
+        const QByteArray& text = std::get<QByteArray>(value);
+        if (type == ColumnType::Timestamp) {
+            addTimestamp(text, column);
+        } else if (type == ColumnType::Text || type == ColumnType::Document) {
+            addInt32(std::int32_t(text.size()));
+            m_data += text;
+        } else {
+            mismatch();
+        }
+    }
+}
+
+void BinaryCopyBuffer::addInt16(std::int16_t value)
+{
+    const std::int16_t big = qToBigEndian(value);
+    m_data.append(reinterpret_cast<const char*>(&big), sizeof big);
+}
+
+void BinaryCopyBuffer::addInt32(std::int32_t value)
+{
+    const std::int32_t big = qToBigEndian(value);
+    m_data.append(reinterpret_cast<const char*>(&big), sizeof big);
+}
+
+void BinaryCopyBuffer::addInt64(std::int64_t value)
+{
+    const std::int64_t big = qToBigEndian(value);
+    m_data.append(reinterpret_cast<const char*>(&big), sizeof big);
+}
+
+/// NUMERIC(20,2): base-10000 digits, most significant first; `weight` is the power of 10000 of the first one.
+void BinaryCopyBuffer::addNumeric(double value)
+{
+    const std::int64_t cents = std::llround(value * 100);
+    std::uint64_t whole = std::uint64_t(std::llabs(cents)) / 100;
+    const int fraction = int(std::llabs(cents) % 100);
+    std::vector<std::int16_t> digits;
+    for (; whole > 0; whole /= 10000) {
+        digits.insert(digits.begin(), std::int16_t(whole % 10000));
+    }
+    const auto weight = std::int16_t(std::int16_t(digits.size()) - 1);
+    if (fraction != 0) {
+        digits.push_back(std::int16_t(fraction * 100)); // .05 is the first group 0500
+    }
+    addInt32(std::int32_t(8 + 2 * digits.size()));
+    addInt16(std::int16_t(digits.size()));
+    addInt16(digits.empty() ? 0 : weight);
+    addInt16(cents < 0 ? std::int16_t(0x4000) : std::int16_t(0));
+    addInt16(2); // display scale: two decimals
+    for (const std::int16_t digit : digits) {
+        addInt16(digit);
+    }
+}
+
+/// The schema's text form "YYYY-MM-DD HH:MM:SS", as microseconds since 2000-01-01.
+void BinaryCopyBuffer::addTimestamp(const QByteArray& text, const char* column)
+{
+    const bool shaped =
+        text.size() == 19 && text[4] == '-' && text[7] == '-' && text[10] == ' ' && text[13] == ':' && text[16] == ':';
+    const QDate date = shaped ? QDate(digitsAt(text, 0, 4), digitsAt(text, 5, 2), digitsAt(text, 8, 2)) : QDate();
+    const int hour = shaped ? digitsAt(text, 11, 2) : -1;
+    const int minute = shaped ? digitsAt(text, 14, 2) : -1;
+    const int second = shaped ? digitsAt(text, 17, 2) : -1;
+    if (!date.isValid() || hour < 0 || minute < 0 || second < 0) {
+        throw StorageError(
+            QStringLiteral("COPY: '%1' in column \"%2\" is not a timestamp").arg(QString::fromLatin1(text), column));
+    }
+    const std::int64_t seconds =
+        (date.toJulianDay() - postgresEpochJulianDay) * secondsPerDay + hour * 3600 + minute * 60 + second;
+    addInt32(8);
+    addInt64(seconds * microsecondsPerSecond);
+}
+
+} // namespace km::pg
