@@ -513,8 +513,9 @@ ParseOutcome guarded(const QString& where, Parse&& parse)
 void parseHistoryDay(const simdjson::dom::object& day, const QString& origin, std::vector<ParseOutcome>& out)
 {
     out.reserve(out.size() + day.size());
-    for (const auto [key, value] : day) {
-        const QString id = toQString(key);
+    for (const simdjson::dom::key_value_pair member : day) {
+        const element value = member.value;
+        const QString id = toQString(member.key);
         out.push_back(guarded(QStringLiteral("%1: %2").arg(origin, id), [&]() -> ParseOutcome {
             bool numeric = false;
             const std::int64_t killmailId = id.toLongLong(&numeric);

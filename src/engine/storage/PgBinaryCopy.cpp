@@ -110,7 +110,7 @@ void BinaryCopyBuffer::add(const FieldValue& value, ColumnType type, const char*
         addInt32(1);
         m_data += char(*flag ? 1 : 0);
     } else {
-        const QByteArray& text = std::get<QByteArray>(value);
+        const auto& text = std::get<QByteArray>(value);
         if (type == ColumnType::Timestamp) {
             addTimestamp(text, column);
         } else if (type == ColumnType::Text || type == ColumnType::Document) {
@@ -177,8 +177,8 @@ void BinaryCopyBuffer::addTimestamp(const QByteArray& text, const char* column)
         throw StorageError(
             QStringLiteral("COPY: '%1' in column \"%2\" is not a timestamp").arg(QString::fromLatin1(text), column));
     }
-    const std::int64_t seconds =
-        (date.toJulianDay() - postgresEpochJulianDay) * secondsPerDay + hour * 3600 + minute * 60 + second;
+    const std::int64_t seconds = (date.toJulianDay() - postgresEpochJulianDay) * secondsPerDay
+        + std::int64_t(hour) * 3600 + std::int64_t(minute) * 60 + second;
     addInt32(8);
     addInt64(seconds * microsecondsPerSecond);
 }
