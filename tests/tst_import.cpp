@@ -19,6 +19,10 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <memory>
+#include <mutex>
 
 using namespace km;
 
@@ -322,6 +326,32 @@ private Q_SLOTS:
         }
         Migrator(db.database()).migrate(); // what every start does
         QCOMPARE(indexCount(db, QStringLiteral("attackers_character")), 1);
+        QCOMPARE(indexDefinitions(db), schemaIndexes);
+    }
+
+    void twoProcessesRestoringAtOnceBothSucceed()
+    {
+        test::TestDatabase db(m_backend);
+        const QStringList schemaIndexes = indexDefinitions(db);
+        QVERIFY(BulkLoadIndexes(db.database()).dropIfEmpty());
+        std::mutex mutex;
+        QStringList failures;
+        const DatabaseUrl url = db.url();
+        const auto restore = [&] {
+            try {
+                Database connection(url);
+                BulkLoadIndexes(connection).restore();
+            } catch (const StorageError& error) {
+                const std::lock_guard lock(mutex);
+                failures << error.message();
+            }
+        };
+        std::unique_ptr<QThread> first(QThread::create(restore));
+        std::unique_ptr<QThread> second(QThread::create(restore));
+        first->start();
+        second->start();
+        QVERIFY(first->wait(60000) && second->wait(60000));
+        QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
         QCOMPARE(indexDefinitions(db), schemaIndexes);
     }
 

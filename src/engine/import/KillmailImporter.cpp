@@ -135,6 +135,7 @@ private:
             indexes.restore();
             return;
         }
+        const BulkLoadIndexes::RestoreLock lock(database);
         std::mutex mutex;
         QString failure;
         QtConcurrent::blockingMap(indexes.missing(), [this, &mutex, &failure](const QString& statement) {

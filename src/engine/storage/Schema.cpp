@@ -494,8 +494,28 @@ void BulkLoadIndexes::build(Database& database, const QString& statement)
     database.exec(statement, {}, "build an index");
 }
 
+BulkLoadIndexes::RestoreLock::RestoreLock(Database& database)
+    : m_database(database)
+{
+    if (m_database.backend() == Backend::Postgres) {
+        m_database.exec(QStringLiteral("SELECT pg_advisory_lock(7243003)"), {}, "lock index restoring");
+    }
+}
+
+BulkLoadIndexes::RestoreLock::~RestoreLock()
+{
+    if (m_database.backend() != Backend::Postgres) {
+        return;
+    }
+    try {
+        m_database.exec(QStringLiteral("SELECT pg_advisory_unlock(7243003)"), {}, "unlock index restoring");
+    } catch (const StorageError&) { // NOLINT(bugprone-empty-catch): a lost connection released it already
+    }
+}
+
 void BulkLoadIndexes::restore()
 {
+    const RestoreLock lock(m_database);
     const QStringList statements = missing();
     if (statements.isEmpty()) {
         return;

@@ -93,6 +93,21 @@ public:
     static void prepareConnection(Database& database);
     static void build(Database& database, const QString& statement);
 
+    /**
+     * While held, no other process restores indexes on PostgreSQL: two imports finishing together would
+     * otherwise both add the same primary key, and the second would fail. Take it before missing().
+     */
+    class RestoreLock {
+    public:
+        explicit RestoreLock(Database& database);
+        ~RestoreLock();
+        RestoreLock(const RestoreLock&) = delete;
+        RestoreLock& operator=(const RestoreLock&) = delete;
+
+    private:
+        Database& m_database;
+    };
+
 private:
     Database& m_database;
 };
