@@ -155,6 +155,7 @@ private Q_SLOTS:
         file.close();
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.remove(QStringLiteral("KILLMAIL_SOURCES"));
+        environment.remove(QStringLiteral("KILLMAIL_ESI_URL"));
         environment.insert(QStringLiteral("KILLMAIL_CONFIG"), config);
         const QStringList show{QStringLiteral("config:show")};
 
