@@ -34,9 +34,13 @@ HistoryAnswer failureOf(const HttpReply& reply)
 
 HistoryAnswer malformed(QString error) { return {HistoryAnswer::Outcome::Malformed, std::move(error), false, {}}; }
 
-/// The answer's JSON object, or why it is not one.
+/// The answer's JSON object, or why there is none (the request failed, or the body is not a JSON object).
 std::optional<QJsonObject> objectOf(const HttpReply& reply, const QString& what, HistoryAnswer& answer)
 {
+    if (!reply.ok()) {
+        answer = failureOf(reply);
+        return std::nullopt;
+    }
     QString problem;
     const std::optional<QJsonDocument> document = reply.json(what, problem);
     if (!document) {
@@ -73,10 +77,6 @@ QCoro::Task<HistoryTotals> ZkbHistory::totals()
     const QUrl url = joinUrl(m_baseUrl, QStringLiteral("history/totals.json"));
     const HttpReply reply = co_await m_http.get(url);
     HistoryTotals totals;
-    if (!reply.ok()) {
-        totals.answer = failureOf(reply);
-        co_return totals;
-    }
     const QString what = QStringLiteral("GET %1").arg(url.toDisplayString());
     const std::optional<QJsonObject> object = objectOf(reply, what, totals.answer);
     if (!object) {
@@ -129,10 +129,6 @@ QCoro::Task<HistoryDay> ZkbHistory::dayFile(QDate date, bool raw)
     const QUrl url = joinUrl(m_baseUrl, (raw ? QStringLiteral("history/raw/") : QStringLiteral("history/")) + file);
     const HttpReply reply = co_await m_http.get(url);
     HistoryDay day;
-    if (!reply.ok()) {
-        day.answer = failureOf(reply);
-        co_return day;
-    }
     const QString what = QStringLiteral("GET %1").arg(url.toDisplayString());
     const std::optional<QJsonObject> object = objectOf(reply, what, day.answer);
     if (!object) {

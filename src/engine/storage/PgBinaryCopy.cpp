@@ -7,6 +7,7 @@
 
 #include <bit>
 #include <cmath>
+#include <utility>
 
 namespace km::pg {
 namespace {
@@ -60,12 +61,10 @@ void BinaryCopyBuffer::addRow(std::span<const FieldValue> row)
     ++m_rows;
 }
 
-QByteArray BinaryCopyBuffer::data() const
+QByteArray BinaryCopyBuffer::finish()
 {
-    QByteArray stream = m_data;
-    const std::int16_t trailer = qToBigEndian(std::int16_t(-1));
-    stream.append(reinterpret_cast<const char*>(&trailer), sizeof trailer);
-    return stream;
+    addInt16(-1); // the trailer: a row of -1 fields
+    return std::exchange(m_data, {});
 }
 
 void BinaryCopyBuffer::add(const FieldValue& value, ColumnType type, const char* column)

@@ -31,8 +31,8 @@ public:
     [[nodiscard]] bool isEmpty() const { return m_rows == 0; }
     /// The `COPY ... FROM STDIN (FORMAT binary)` statement for these rows.
     [[nodiscard]] const QByteArray& statement() const { return m_statement; }
-    /// The whole stream: header, rows and trailer.
-    [[nodiscard]] QByteArray data() const;
+    /// The whole stream: header, rows and trailer. The buffer takes no rows after this.
+    [[nodiscard]] QByteArray finish();
 
 private:
     void add(const FieldValue& value, ColumnType type, const char* column);

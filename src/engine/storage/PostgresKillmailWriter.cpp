@@ -97,9 +97,9 @@ void PostgresKillmailWriter::copyRows(const std::vector<const ValuedKillmail*>& 
                           });
     }
     PGconn* connection = m_database.postgresHandle();
-    for (const pg::BinaryCopyBuffer* buffer : {&killmails, &attackers, &items}) {
+    for (pg::BinaryCopyBuffer* buffer : {&killmails, &attackers, &items}) {
         if (!buffer->isEmpty()) {
-            pg::copyIn(connection, buffer->statement(), buffer->data(), "store killmails, attackers and items");
+            pg::copyIn(connection, buffer->statement(), buffer->finish(), "store killmails, attackers and items");
         }
     }
 }

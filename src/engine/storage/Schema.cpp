@@ -4,6 +4,7 @@
 #include "storage/StorageError.h"
 
 #include <QLoggingCategory>
+#include <QSet>
 #include <QSqlQuery>
 
 Q_LOGGING_CATEGORY(lcSchema, "killmail.schema", QtInfoMsg)
@@ -438,36 +439,30 @@ bool BulkLoadIndexes::dropIfEmpty()
 QStringList BulkLoadIndexes::missing()
 {
     const bool pg = m_database.backend() == Backend::Postgres;
+    QSet<QString> existing; // PostgreSQL names a primary key's index after its constraint
+    QSqlQuery query = m_database.exec(
+        pg ? QStringLiteral("SELECT relname FROM pg_class JOIN pg_namespace ON pg_namespace.oid = relnamespace "
+                            "WHERE relkind IN ('i', 'I') AND nspname = current_schema()")
+           : QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index'"),
+        {}, "list indexes");
+    while (query.next()) {
+        existing.insert(query.value(0).toString());
+    }
     QStringList statements;
     for (const Migration& migration : migrations()) {
         for (const Table& table : migration.tables) {
             if (!table.partitionColumn) {
                 continue;
             }
-            if (pg
-                && !m_database
-                        .scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {primaryKeyName(table)},
-                                "look up a primary key")
-                        .toBool()) {
+            const QString name = QString::fromLatin1(table.name);
+            if (pg && !existing.contains(name + QStringLiteral("_pkey"))) {
                 // First: it locks the table against the other index builds while it runs.
                 statements.prepend(QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY (%3)")
-                                       .arg(quoted(QString::fromLatin1(table.name)), primaryKeyName(table),
+                                       .arg(quoted(name), primaryKeyName(table),
                                             quotedList(Migrator::primaryKey(table, Backend::Postgres))));
             }
             for (const Index& index : table.indexes) {
-                const QString name = QString::fromLatin1(index.name);
-                const bool exists = pg
-                    ? m_database
-                          .scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {quoted(name)},
-                                  "look up an index")
-                          .toBool()
-                    : m_database
-                            .scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
-                                                   "name = ?"),
-                                    {name}, "look up an index")
-                            .toInt()
-                        > 0;
-                if (!exists) {
+                if (!existing.contains(QString::fromLatin1(index.name))) {
                     statements << Migrator::indexStatements(Table{table.name, {}, {}, {index}}).front();
                 }
             }
