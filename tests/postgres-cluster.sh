@@ -2,12 +2,14 @@
 # Starts or stops a throwaway PostgreSQL cluster on a free loopback port for the tests and benchmarks.
 #   postgres-cluster.sh start DIR   -> writes the server's admin URL to DIR/url
 #   postgres-cluster.sh stop DIR    -> stops the server, removes its files and DIR
+#   postgres-cluster.sh halt DIR    -> stops the server (fast shutdown), keeping its files: an outage
+#   postgres-cluster.sh resume DIR  -> starts a halted server again on the same port
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user. Its files live in a
 # fresh folder under /tmp (DIR/cluster names it): `postgres` may not be able to reach DIR (say, under /root).
 set -euo pipefail
 
-action=${1:?usage: postgres-cluster.sh start|stop DIR}
-dir=${2:?usage: postgres-cluster.sh start|stop DIR}
+action=${1:?usage: postgres-cluster.sh start|stop|halt|resume DIR}
+dir=${2:?usage: postgres-cluster.sh start|stop|halt|resume DIR}
 bindir=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 [ -x "$bindir/initdb" ] || { echo "postgres-cluster.sh: no PostgreSQL server found (install postgresql)" >&2; exit 1; }
 
@@ -29,11 +31,19 @@ start)
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
   done
   [ -n "$port" ] || { echo "postgres-cluster.sh: no free port in 55432-55532" >&2; exit 1; }
-  as_owner "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
-    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c max_wal_size=4GB" \
-    start >/dev/null || { cat "$cluster/server.log" >&2; exit 1; }
+  echo "$port" >"$dir/port"
+  "$0" resume "$dir"
   echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
   echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') running on port $port ($cluster)"
+  ;;
+halt)
+  as_owner "$bindir/pg_ctl" -D "$(cat "$dir/cluster")/data" -m fast -w stop >/dev/null
+  ;;
+resume)
+  cluster=$(cat "$dir/cluster")
+  as_owner "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+    -o "-p $(cat "$dir/port") -k $cluster -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c max_wal_size=4GB" \
+    start >/dev/null || { cat "$cluster/server.log" >&2; exit 1; }
   ;;
 stop)
   if [ -f "$dir/cluster" ]; then
@@ -44,7 +54,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: postgres-cluster.sh start|stop DIR" >&2
+  echo "usage: postgres-cluster.sh start|stop|halt|resume DIR" >&2
   exit 2
   ;;
 esac

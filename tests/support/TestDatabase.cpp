@@ -33,11 +33,12 @@ QString TestDatabase::postgresAdminUrl()
     return QString::fromUtf8(file.readAll()).trimmed();
 }
 
-TestDatabase::TestDatabase(Backend backend)
+TestDatabase::TestDatabase(Backend backend, const QString& sqliteFile)
     : m_backend(backend)
 {
     if (backend == Backend::Sqlite) {
-        m_urlText = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("test.db"));
+        m_urlText = QStringLiteral("sqlite://")
+            + (sqliteFile.isEmpty() ? m_dir.filePath(QStringLiteral("test.db")) : sqliteFile);
     } else {
         const QString admin = postgresAdminUrl();
         if (admin.isEmpty()) {

@@ -17,7 +17,8 @@ namespace km::test {
  */
 class TestDatabase {
 public:
-    explicit TestDatabase(Backend backend);
+    /// On SQLite, `sqliteFile` places the file (a temporary folder's by default).
+    explicit TestDatabase(Backend backend, const QString& sqliteFile = {});
     ~TestDatabase();
     TestDatabase(const TestDatabase&) = delete;
     TestDatabase& operator=(const TestDatabase&) = delete;

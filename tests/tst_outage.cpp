@@ -1,0 +1,358 @@
+// Database outages under `killmail-console --headless` while R2Z2 delivers kills, as an operator meets them:
+// PostgreSQL stopped and started again, its backends terminated, unreachable when the engine starts; SQLite on a
+// full file system, a read-only one, and locked by another process. The same process must report the problem
+// (/healthz 503 with the reason, /metrics database_up 0), keep its position, resume by itself, store every kill
+// exactly once and stop cleanly afterwards. PostgreSQL runs on a cluster of this suite's own, so stopping it
+// disturbs no other suite.
+#include "FakeZkillboard.h"
+#include "Fixtures.h"
+#include "TestDatabase.h"
+#include "storage/Database.h"
+#include "storage/StorageError.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <csignal>
+#include <sys/mount.h>
+#include <unistd.h>
+
+using namespace km;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// What /healthz or /metrics answered: the status (0 when nothing answered) and the body.
+struct Probe {
+    int status = 0;
+    QByteArray body;
+};
+
+Probe fetch(const QUrl& url)
+{
+    QNetworkAccessManager network;
+    QNetworkReply* reply = network.get(QNetworkRequest(url));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10s, &loop, &QEventLoop::quit);
+    loop.exec();
+    Probe probe{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    reply->abort();
+    reply->deleteLater();
+    return probe;
+}
+
+quint16 freePort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    return server.serverPort();
+}
+
+int runTool(const QString& program, const QStringList& arguments)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::ForwardedChannels);
+    process.start(program, arguments);
+    if (!process.waitForFinished(120000) || process.exitStatus() != QProcess::NormalExit) {
+        return -1;
+    }
+    return process.exitCode();
+}
+
+} // namespace
+
+class OutageTest : public QObject {
+    Q_OBJECT
+public:
+    explicit OutageTest(Backend backend)
+        : m_backend(backend)
+    {
+    }
+
+private:
+    /// A throwaway cluster (tests/postgres-cluster.sh) that this suite alone uses, so that it may stop it.
+    void cluster(const QString& action)
+    {
+        QCOMPARE(runTool(qEnvironmentVariable("KILLMAIL_PG_CLUSTER_SCRIPT"), {action, m_clusterDir.path()}), 0);
+    }
+
+    /// Counts on a connection of its own: the test's connection does not survive an outage either.
+    qint64 count(const test::TestDatabase& db, const QString& statement)
+    {
+        try {
+            Database database(db.url());
+            return database.scalar(statement).toLongLong();
+        } catch (const StorageError&) {
+            return -1;
+        }
+    }
+    qint64 storedKills(const test::TestDatabase& db)
+    {
+        return count(db, QStringLiteral("SELECT COUNT(*) FROM killmails"));
+    }
+
+    /// The engine, its fakes and the kills R2Z2 publishes one after another while a test makes an outage.
+    struct Run {
+        test::FakeThread<test::FakeZkillboard> zkillboardThread;
+        std::vector<test::EsiFixture> fixtures = test::allEsiFixtures();
+        std::size_t published = 0;
+        QTimer publisher;
+        QProcess engine;
+        QUrl metrics;
+
+        /// Publishes the next kill every `interval`, from the second on (the first is out before the engine starts).
+        void publish(std::chrono::milliseconds interval)
+        {
+            zkillboardThread.fake().publish(fixtures[published++]);
+            QObject::connect(&publisher, &QTimer::timeout, [this] {
+                if (published < fixtures.size()) {
+                    zkillboardThread.fake().publish(fixtures[published++]);
+                }
+            });
+            publisher.start(interval);
+        }
+        [[nodiscard]] bool allPublished() const { return published == fixtures.size(); }
+    };
+
+    void startEngine(Run& run, const QString& databaseUrl)
+    {
+        run.metrics = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(freePort()));
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("KILLMAIL_ENTITY_UPDATES"), QStringLiteral("false"));
+        environment.insert(QStringLiteral("KILLMAIL_REFRESH_PRICES"), QStringLiteral("false"));
+        run.engine.setProcessEnvironment(environment);
+        run.engine.setProcessChannelMode(QProcess::ForwardedChannels);
+        run.engine.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                         {QStringLiteral("--headless"), QStringLiteral("--database"), databaseUrl,
+                          QStringLiteral("--sources"), QStringLiteral("r2z2"), QStringLiteral("--r2z2-url"),
+                          run.zkillboardThread.fake().url().toString(), QStringLiteral("--metrics-port"),
+                          QString::number(run.metrics.port()), QStringLiteral("--job-lease"), QStringLiteral("5")});
+        QVERIFY(run.engine.waitForStarted());
+    }
+
+    /// While the database is away: the engine runs on and says why it is unhealthy.
+    void expectReportedOutage(Run& run, const QString& reason)
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(fetch(run.metrics.resolved(QUrl(QStringLiteral("/healthz")))).status == 503, 60000);
+        const Probe health = fetch(run.metrics.resolved(QUrl(QStringLiteral("/healthz"))));
+        QVERIFY2(health.body.contains("database") && health.body.contains(reason.toUtf8()), health.body.constData());
+        QVERIFY(fetch(run.metrics.resolved(QUrl(QStringLiteral("/metrics"))))
+                    .body.contains("killmail_console_database_up 0"));
+        QCOMPARE(run.engine.state(), QProcess::Running);
+    }
+
+    /// After the outage: every kill stored once, the engine healthy again, a clean stop and clean data.
+    void expectEverythingStoredOnce(Run& run, const test::TestDatabase& db)
+    {
+        const auto total = qint64(run.fixtures.size());
+        QTRY_VERIFY_WITH_TIMEOUT(run.allPublished(), 120000);
+        QTRY_COMPARE_WITH_TIMEOUT(storedKills(db), total, 180000);
+        QCOMPARE(count(db, QStringLiteral(R"(SELECT COUNT(DISTINCT "killmailId") FROM killmails)")), total);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            count(db, QStringLiteral("SELECT COUNT(*) FROM jobs WHERE queue = 'killmail' AND state IN (0, 1, 3)")),
+            qint64(0), 60000);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM jobs WHERE queue = 'killmail' AND state = 4")),
+                 qint64(0));
+        QTRY_COMPARE_WITH_TIMEOUT(fetch(run.metrics.resolved(QUrl(QStringLiteral("/healthz")))).status, 200, 60000);
+        QVERIFY(fetch(run.metrics.resolved(QUrl(QStringLiteral("/metrics"))))
+                    .body.contains("killmail_console_database_up 1"));
+        QCOMPARE(run.engine.state(), QProcess::Running);
+        ::kill(pid_t(run.engine.processId()), SIGTERM);
+        QVERIFY(run.engine.waitForFinished(60000));
+        QCOMPARE(run.engine.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(run.engine.exitCode(), 0);
+        QCOMPARE(runTool(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                         {QStringLiteral("debug:check-data"), QStringLiteral("--database"), db.urlText()}),
+                 0);
+    }
+
+    void requirePostgres()
+    {
+        if (m_backend != Backend::Postgres) {
+            QSKIP("a PostgreSQL outage");
+        }
+    }
+    /// A small tmpfs for the SQLite file, so that a test can fill it or make it read-only.
+    void requireSqliteMount(QTemporaryDir& mountPoint, const QString& size)
+    {
+        if (m_backend != Backend::Sqlite) {
+            QSKIP("an SQLite outage");
+        }
+        if (::geteuid() != 0) {
+            QSKIP("mounting a small tmpfs needs root");
+        }
+        QVERIFY(mountPoint.isValid());
+        const QByteArray options = QByteArrayLiteral("size=") + size.toLatin1();
+        QVERIFY2(::mount("tmpfs", mountPoint.path().toLocal8Bit().constData(), "tmpfs", 0, options.constData()) == 0,
+                 strerror(errno));
+        m_mounted = mountPoint.path();
+    }
+    void remount(unsigned long flags)
+    {
+        QVERIFY2(::mount("tmpfs", m_mounted.toLocal8Bit().constData(), "tmpfs", MS_REMOUNT | flags, nullptr) == 0,
+                 strerror(errno));
+    }
+
+    Backend m_backend;
+    QTemporaryDir m_clusterDir;
+    QString m_mounted;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (m_backend == Backend::Postgres) {
+            cluster(QStringLiteral("start"));
+            qputenv("KILLMAIL_TEST_POSTGRES_URL_FILE", QFile::encodeName(m_clusterDir.filePath(QStringLiteral("url"))));
+        }
+    }
+    void cleanup()
+    {
+        if (!m_mounted.isEmpty()) {
+            ::umount2(m_mounted.toLocal8Bit().constData(), MNT_DETACH);
+            m_mounted.clear();
+        }
+        if (m_backend == Backend::Postgres && !QFile::exists(m_clusterDir.filePath(QStringLiteral("url")))) {
+            return;
+        }
+        if (m_backend == Backend::Postgres) {
+            runTool(qEnvironmentVariable("KILLMAIL_PG_CLUSTER_SCRIPT"),
+                    {QStringLiteral("resume"), m_clusterDir.path()}); // a failed test may have left it halted
+        }
+    }
+    void cleanupTestCase()
+    {
+        if (m_backend == Backend::Postgres) {
+            cluster(QStringLiteral("stop"));
+        }
+    }
+
+    void postgresStoppedAndStartedAgain()
+    {
+        requirePostgres();
+        test::TestDatabase db(m_backend);
+        Run run;
+        run.publish(40ms);
+        startEngine(run, db.urlText());
+        QTRY_VERIFY_WITH_TIMEOUT(storedKills(db) >= 20, 120000);
+        cluster(QStringLiteral("halt"));
+        expectReportedOutage(run, QString());
+        QTest::qWait(30000); // kills go on being published meanwhile
+        QCOMPARE(run.engine.state(), QProcess::Running);
+        cluster(QStringLiteral("resume"));
+        expectEverythingStoredOnce(run, db);
+    }
+
+    void postgresBackendsTerminated()
+    {
+        requirePostgres();
+        test::TestDatabase db(m_backend);
+        Run run;
+        run.publish(30ms);
+        startEngine(run, db.urlText());
+        QTRY_VERIFY_WITH_TIMEOUT(storedKills(db) >= 10, 120000);
+        for (int round = 0; round < 6 && !run.allPublished(); ++round) {
+            Database admin(*DatabaseUrl::parse(test::TestDatabase::postgresAdminUrl(), nullptr));
+            const qint64 terminated =
+                admin
+                    .scalar(QStringLiteral("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                                           "datname = current_database() OR datname = ?"),
+                            {db.url().database})
+                    .toLongLong();
+            QVERIFY(terminated > 0);
+            QTest::qWait(1000);
+        }
+        expectEverythingStoredOnce(run, db);
+    }
+
+    void postgresUnreachableAtStart()
+    {
+        requirePostgres();
+        test::TestDatabase db(m_backend);
+        Run run;
+        cluster(QStringLiteral("halt"));
+        run.publish(20ms);
+        startEngine(run, db.urlText());
+        expectReportedOutage(run, QStringLiteral("127.0.0.1"));
+        QTest::qWait(3000);
+        cluster(QStringLiteral("resume"));
+        expectEverythingStoredOnce(run, db);
+    }
+
+    void sqliteFileSystemFull()
+    {
+        QTemporaryDir mountPoint;
+        requireSqliteMount(mountPoint, QStringLiteral("8m"));
+        const QString file = mountPoint.filePath(QStringLiteral("killmails.db"));
+        test::TestDatabase db(m_backend, file);
+        Run run;
+        run.publish(30ms);
+        startEngine(run, db.urlText());
+        QTRY_VERIFY_WITH_TIMEOUT(storedKills(db) >= 10, 120000);
+        // Fill what is left of the file system.
+        QFile filler(mountPoint.filePath(QStringLiteral("filler")));
+        QVERIFY(filler.open(QIODevice::WriteOnly));
+        const QByteArray block(64 * 1024, '\0');
+        while (filler.write(block) == block.size() && filler.flush()) {
+        }
+        filler.close();
+        expectReportedOutage(run, QStringLiteral("full"));
+        QTest::qWait(5000);
+        QVERIFY(filler.remove());
+        expectEverythingStoredOnce(run, db);
+    }
+
+    void sqliteFileSystemReadOnly()
+    {
+        QTemporaryDir mountPoint;
+        requireSqliteMount(mountPoint, QStringLiteral("64m"));
+        test::TestDatabase db(m_backend, mountPoint.filePath(QStringLiteral("killmails.db")));
+        Run run;
+        run.publish(30ms);
+        startEngine(run, db.urlText());
+        QTRY_VERIFY_WITH_TIMEOUT(storedKills(db) >= 10, 120000);
+        remount(MS_RDONLY);
+        expectReportedOutage(run, QStringLiteral("read"));
+        QTest::qWait(5000);
+        remount(0);
+        expectEverythingStoredOnce(run, db);
+    }
+
+    void sqliteLockedByAnotherProcess()
+    {
+        if (m_backend != Backend::Sqlite) {
+            QSKIP("an SQLite lock");
+        }
+        test::TestDatabase db(m_backend);
+        Run run;
+        run.publish(30ms);
+        startEngine(run, db.urlText());
+        QTRY_VERIFY_WITH_TIMEOUT(storedKills(db) >= 10, 120000);
+        {
+            Database locker(db.url());
+            locker.exec(QStringLiteral("BEGIN EXCLUSIVE"));
+            expectReportedOutage(run, QStringLiteral("locked"));
+            QTest::qWait(5000);
+            locker.exec(QStringLiteral("COMMIT"));
+        }
+        expectEverythingStoredOnce(run, db);
+    }
+};
+
+int main(int argc, char** argv)
+{
+    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
+    QCoreApplication app(argc, argv);
+    OutageTest test(backend);
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_outage.moc"
