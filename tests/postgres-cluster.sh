@@ -27,10 +27,12 @@ start)
   as_owner "$bindir/initdb" -D "$cluster/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$cluster/initdb.log" 2>&1 \
     || { cat "$cluster/initdb.log" >&2; exit 1; }
   port=""
-  for candidate in $(seq 55432 55532); do
+  # In random order: a halted cluster keeps its port for its resume, and another cluster started meanwhile (tests
+  # running side by side) should not take it.
+  for candidate in $(shuf -i 55432-56431); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
   done
-  [ -n "$port" ] || { echo "postgres-cluster.sh: no free port in 55432-55532" >&2; exit 1; }
+  [ -n "$port" ] || { echo "postgres-cluster.sh: no free port in 55432-56431" >&2; exit 1; }
   echo "$port" >"$dir/port"
   "$0" resume "$dir"
   echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"

@@ -60,8 +60,6 @@ int BackfillCommand::run(const QCommandLineParser& parser, Context& context)
         meter.setTotal(status.total);
         progress.update(meter.snapshot(status.received, status.done));
     });
-    QObject::connect(&host, &SourceHost::failed,
-                     [&context, this](const QString& error) { context.err << name() << ": " << error << "\n"; });
 
     // Once the backfill has handed everything over, the workers run until the killmail queue is drained.
     QTimer drainCheck;

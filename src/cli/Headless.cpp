@@ -3,9 +3,6 @@
 #include "SignalWatcher.h"
 
 #include "runtime/Engine.h"
-#include "storage/Database.h"
-#include "storage/Schema.h"
-#include "storage/StorageError.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -61,13 +58,6 @@ private:
 int runHeadless(const Configuration& configuration)
 {
     const DatabaseUrl& url = configuration.database;
-    try {
-        Database database(url);
-        Migrator(database).migrate();
-    } catch (const StorageError& error) {
-        QTextStream(stderr) << "cannot start: " << error.message() << "\n";
-        return 1;
-    }
     Engine engine(url, configuration.engine);
     int exitCode = 0;
     QObject::connect(&engine, &Engine::failed, [&exitCode](const QString& error) {

@@ -3,8 +3,6 @@
 #include "net/ReplyText.h"
 
 #include <QCoroNetworkReply>
-#include <QCoroSignal>
-#include <QCoroTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -135,6 +133,7 @@ QCoro::Task<EsiReply> EsiClient::post(QString path, QByteArray jsonBody)
 void EsiClient::abortAll()
 {
     m_aborted = true;
+    m_waker.wakeAll();
     Q_EMIT aborted();
 }
 
@@ -153,11 +152,7 @@ QCoro::Task<std::optional<EsiRateLimits::Reservation>> EsiClient::admission(QStr
             }
             co_return reservation;
         }
-        QTimer wake;
-        wake.setSingleShot(true);
-        connect(this, &EsiClient::aborted, &wake, [&wake] { wake.start(0); });
-        wake.start(reservation.wait);
-        co_await qCoro(&wake, &QTimer::timeout);
+        co_await m_waker.sleep(reservation.wait);
     }
     co_return std::nullopt;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "async/Waker.h"
 #include "esi/EsiRateLimits.h"
 #include "esi/EsiSettings.h"
 
@@ -109,6 +110,7 @@ private:
     std::shared_ptr<EsiRateLimits> m_limits;
     QNetworkAccessManager* m_network;
     std::unique_ptr<EtagCache> m_etags;
+    Waker m_waker{this};
     bool m_aborted = false;
 };
 

@@ -63,7 +63,8 @@ HttpClient::HttpClient(HttpSettings settings, QObject* parent)
     , m_settings(std::move(settings))
     , m_network(new QNetworkAccessManager(this))
 {
-    m_network->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+    m_network->setRedirectPolicy(m_settings.followRedirects ? QNetworkRequest::NoLessSafeRedirectPolicy
+                                                            : QNetworkRequest::ManualRedirectPolicy);
 }
 
 HttpClient::~HttpClient() = default;
@@ -82,9 +83,20 @@ QCoro::Task<HttpReply> HttpClient::download(QUrl url, QString filePath)
 
 void HttpClient::abortAll() { Q_EMIT aborted(); }
 
+void HttpClient::shutDown()
+{
+    m_shutDown = true;
+    abortAll();
+}
+
 QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray body, QString filePath)
 {
     const QString route = QStringLiteral("%1 %2").arg(QString::fromLatin1(method), url.toDisplayString());
+    if (m_shutDown) {
+        HttpReply refused;
+        refused.error = QStringLiteral("%1: aborted").arg(route);
+        co_return refused;
+    }
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::UserAgentHeader, m_settings.userAgent);
     request.setRawHeader("Accept", "application/json, */*");
@@ -139,6 +151,9 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
 
     result.status = started->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.retryAfter = EsiRateLimits::parseRetryAfter(started->rawHeader("Retry-After"));
+    if (result.status >= 300 && result.status < 400) {
+        result.redirect = url.resolved(started->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
+    }
     const bool readable = !aborted && !timedOut && started->isOpen();
     if (readable && file) {
         const QByteArray rest = started->readAll();

@@ -20,6 +20,8 @@ struct HttpSettings {
     QString userAgent;
     /// No answer (or no progress of a download) within this long is a timeout.
     std::chrono::milliseconds timeout{30000};
+    /// False: a 3xx comes back as it is, with its target in HttpReply::redirect, for the caller to follow.
+    bool followRedirects = true;
 };
 
 /// One answer, or why there is none.
@@ -33,6 +35,8 @@ struct HttpReply {
     std::optional<std::chrono::seconds> retryAfter;
     /// Bytes written, for a download().
     qint64 downloaded = 0;
+    /// Where a 3xx answer points, when the client does not follow redirects itself.
+    QUrl redirect;
 
     [[nodiscard]] bool ok() const { return error.isEmpty() && status >= 200 && status < 300; }
     /// Worth asking again: no answer, a cut-off body, 408, 420, 429 or 5xx.
@@ -61,6 +65,8 @@ public:
 
     /// Ends every request in progress at once (status 0, error "aborted"); later requests run normally.
     void abortAll();
+    /// Ends every request in progress and answers later ones at once the same way: its owner is stopping.
+    void shutDown();
 
     [[nodiscard]] const HttpSettings& settings() const { return m_settings; }
 
@@ -72,6 +78,7 @@ private:
 
     HttpSettings m_settings;
     QNetworkAccessManager* m_network;
+    bool m_shutDown = false;
 };
 
 /// `base` with `path` appended to its path ("https://host/a" + "b/c.json" -> "https://host/a/b/c.json").

@@ -71,8 +71,6 @@ void QueueWorkers::addRunner(const QString& queue, RunnerSettings settings, Queu
     connect(runner, &QueueRunner::stopped, thread, &QThread::quit, Qt::DirectConnection);
     connect(runner, &QueueRunner::settled, this,
             [this, queue](const RunnerCounters& counters) { m_counters.insert(queue, counters); });
-    connect(runner, &QueueRunner::failed, this, &QueueWorkers::failed);
-    connect(runner, &QueueRunner::failed, thread, &QThread::quit, Qt::DirectConnection);
     connect(thread, &QThread::finished, this, &QueueWorkers::onRunnerStopped);
     m_counters.insert(queue, {});
     ++m_running;

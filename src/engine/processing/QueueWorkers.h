@@ -56,8 +56,6 @@ public:
 
 Q_SIGNALS:
     void stopped();
-    /// A runner could not start (its database is unreachable).
-    void failed(const QString& error);
 
 private:
     struct Worker {

@@ -83,6 +83,9 @@ QueueRunner::~QueueRunner() = default;
 
 void QueueRunner::start()
 {
+    if (m_stopping) {
+        return;
+    }
     try {
         m_database = std::make_unique<Database>(m_url);
         m_queue = std::make_unique<JobQueue>(*m_database, m_queueSettings);
@@ -92,10 +95,17 @@ void QueueRunner::start()
         }
         m_handler = m_handlerFactory(*m_database);
     } catch (const StorageError& error) {
+        m_handler.reset();
+        m_queue.reset();
         m_database.reset();
-        Q_EMIT failed(error.message());
+        using namespace std::chrono_literals;
+        m_errorBackoff = std::clamp(m_errorBackoff * 2, std::chrono::milliseconds(1s), std::chrono::milliseconds(30s));
+        qCWarning(lcRunner).noquote() << m_queueName << "cannot open the database:" << error.message()
+                                      << "; trying again in" << m_errorBackoff.count() << "ms";
+        QTimer::singleShot(m_errorBackoff, this, &QueueRunner::start);
         return;
     }
+    m_errorBackoff = {};
     listenForNotifications();
     m_pollTimer.start(m_runnerSettings.pollInterval);
     // Leases are renewed well before they lapse, however short they are set.
@@ -251,7 +261,9 @@ void QueueRunner::onStorageError(const QString& what, const std::exception& erro
         listenForNotifications();
     }
     m_errorBackoff = std::clamp(m_errorBackoff * 2, std::chrono::milliseconds(250), std::chrono::milliseconds(30s));
-    m_retryTimer.start(m_errorBackoff);
+    if (!m_stopping) { // a stopping runner gives its jobs back instead of retrying
+        m_retryTimer.start(m_errorBackoff);
+    }
 }
 
 void QueueRunner::housekeeping()

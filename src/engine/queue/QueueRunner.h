@@ -46,7 +46,7 @@ public:
     [[nodiscard]] const QString& workerName() const { return m_workerName; }
     [[nodiscard]] RunnerCounters counters() const { return m_counters; }
 
-    /// In the runner's thread: connects and starts working. Emits failed() when it cannot connect.
+    /// In the runner's thread: connects and starts working; while the database refuses, tries again with backoff.
     Q_INVOKABLE void start();
     /// In the runner's thread: stops claiming, lets running jobs finish (stopGrace), settles them, gives back the
     /// rest, closes the connection, then emits stopped().
@@ -57,7 +57,6 @@ public:
 Q_SIGNALS:
     void started();
     void stopped();
-    void failed(const QString& error);
     /// A batch was settled.
     void settled(const km::RunnerCounters& totals);
 

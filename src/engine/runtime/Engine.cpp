@@ -1,6 +1,7 @@
 #include "runtime/Engine.h"
 
 #include "monitoring/MetricsServer.h"
+#include "runtime/DatabaseWaiter.h"
 #include "runtime/QueueProbe.h"
 #include "storage/Maintenance.h"
 
@@ -28,14 +29,6 @@ Engine::Engine(DatabaseUrl url, EngineSettings settings, QObject* parent)
     alert.threshold = m_settings.monitoring.failureAlertThreshold;
     m_monitor = std::make_unique<EngineMonitor>(*m_workers, *m_sources, alert);
     m_maintenanceThread.setObjectName(QStringLiteral("maintenance"));
-    connect(m_workers.get(), &QueueWorkers::failed, this, [this](const QString& error) {
-        Q_EMIT failed(QStringLiteral("the queue workers cannot run: ") + error);
-        stop();
-    });
-    connect(m_sources.get(), &SourceHost::failed, this, [this](const QString& error) {
-        Q_EMIT failed(QStringLiteral("the sources cannot run: ") + error);
-        stop();
-    });
     connect(m_sources.get(), &SourceHost::stopped, this, [this] {
         if (m_stopping) {
             m_workers->stop();
@@ -55,8 +48,7 @@ Engine::~Engine()
     m_sources.reset();
     m_workers.reset();
     if (m_maintenanceThread.isRunning()) {
-        QMetaObject::invokeMethod(m_probe, &QueueProbe::stop, Qt::BlockingQueuedConnection);
-        m_maintenanceThread.quit();
+        stopMaintenanceThread();
         m_maintenanceThread.wait();
     }
 }
@@ -75,25 +67,54 @@ bool Engine::start(QString& error)
         }
         qCInfo(lcEngine).noquote() << "metrics at" << m_metrics->url().toString() + QStringLiteral("/metrics");
     }
+    m_waiter = new DatabaseWaiter(m_url);
+    m_waiter->moveToThread(&m_maintenanceThread);
+    connect(&m_maintenanceThread, &QThread::finished, m_waiter, &QObject::deleteLater);
+    connect(m_waiter, &DatabaseWaiter::unavailable, this,
+            [this](const QString& problem, std::chrono::milliseconds retryIn) {
+                qCWarning(lcEngine).noquote() << "waiting for the database:" << problem << "; trying again in"
+                                              << QString::number(double(retryIn.count()) / 1000.0, 'f', 1) << "s";
+                m_monitor->setDatabaseProblem(problem);
+            });
+    connect(m_waiter, &DatabaseWaiter::ready, this, &Engine::startWorking);
+    connect(m_waiter, &DatabaseWaiter::failed, this, [this](const QString& problem) {
+        Q_EMIT failed(problem);
+        stop();
+    });
+    connect(&m_maintenanceThread, &QThread::finished, this, [this] {
+        if (m_stopping) {
+            m_metrics.reset();
+            Q_EMIT stopped();
+        }
+    });
+    m_maintenanceThread.start();
+    QMetaObject::invokeMethod(m_waiter, &DatabaseWaiter::start);
+    m_monitor->start(std::chrono::seconds(5));
+    return true;
+}
 
+void Engine::startWorking()
+{
+    if (m_stopping) {
+        return;
+    }
+    m_monitor->setDatabaseProblem({});
     m_maintenance = new Maintenance(m_url, m_settings, m_workers->esiLimits());
     m_probe = new QueueProbe(m_url, probeInterval);
     m_maintenance->moveToThread(&m_maintenanceThread);
     m_probe->moveToThread(&m_maintenanceThread);
     connect(&m_maintenanceThread, &QThread::finished, m_maintenance, &QObject::deleteLater);
     connect(&m_maintenanceThread, &QThread::finished, m_probe, &QObject::deleteLater);
+    // Direct: the thread quits from within itself once the maintenance's coroutines have returned.
+    connect(m_maintenance, &Maintenance::stopped, &m_maintenanceThread, &QThread::quit, Qt::DirectConnection);
     connect(m_maintenance, &Maintenance::pricesChanged, m_workers.get(), &QueueWorkers::dropPriceCaches);
     connect(m_probe, &QueueProbe::sampled, m_monitor.get(), &EngineMonitor::setBacklog);
     connect(m_probe, &QueueProbe::databaseProblem, m_monitor.get(), &EngineMonitor::setDatabaseProblem);
     connect(m_monitor.get(), &EngineMonitor::engineStatusChanged, m_probe, &QueueProbe::setEngineStatus);
-    m_maintenanceThread.start();
     QMetaObject::invokeMethod(m_maintenance, &Maintenance::start);
     QMetaObject::invokeMethod(m_probe, &QueueProbe::start);
-
     m_workers->start();
     m_sources->start();
-    m_monitor->start(std::chrono::seconds(5));
-    return true;
 }
 
 void Engine::stop()
@@ -112,16 +133,33 @@ void Engine::stop()
 
 void Engine::finish()
 {
-    if (m_maintenanceThread.isRunning()) {
+    if (!m_maintenanceThread.isRunning()) {
+        m_metrics.reset();
+        Q_EMIT stopped();
+        return;
+    }
+    if (m_probe) {
         SourceStatus last = m_monitor->engineStatus();
         last.state = SourceState::Stopped;
         QMetaObject::invokeMethod(m_probe, [probe = m_probe, last] { probe->setEngineStatus(last); });
-        QMetaObject::invokeMethod(m_probe, &QueueProbe::stop, Qt::BlockingQueuedConnection);
-        m_maintenanceThread.quit();
-        m_maintenanceThread.wait();
     }
-    m_metrics.reset();
-    Q_EMIT stopped();
+    stopMaintenanceThread(); // stopped() follows when the thread has finished
+}
+
+void Engine::stopMaintenanceThread()
+{
+    QMetaObject::invokeMethod(
+        m_waiter, [waiter = m_waiter, probe = m_probe, maintenance = m_maintenance, thread = &m_maintenanceThread] {
+            waiter->stop();
+            if (probe) {
+                probe->stop();
+            }
+            if (maintenance) {
+                maintenance->stop();
+            } else {
+                thread->quit();
+            }
+        });
 }
 
 QUrl Engine::metricsUrl() const { return m_metrics ? m_metrics->url() : QUrl(); }

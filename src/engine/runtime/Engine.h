@@ -13,6 +13,7 @@
 
 namespace km {
 
+class DatabaseWaiter;
 class MetricsServer;
 class Maintenance;
 class QueueProbe;
@@ -28,7 +29,11 @@ public:
     Engine(DatabaseUrl url, EngineSettings settings, QObject* parent = nullptr);
     ~Engine() override;
 
-    /// Starts everything; false with `error` set when the metrics endpoint cannot listen.
+    /**
+     * Starts the monitoring, then waits for the database (reporting why it cannot be reached, on /healthz too) and
+     * brings its schema up to date before the workers and sources start; false with `error` set when the metrics
+     * endpoint cannot listen.
+     */
     bool start(QString& error);
     /// Stops the sources first (no new jobs), then lets the workers finish or give back their jobs; stopped() follows.
     void stop();
@@ -44,11 +49,15 @@ public:
 
 Q_SIGNALS:
     void stopped();
-    /// A part could not run (the database is unreachable): the engine stops.
+    /// The database's schema cannot be brought up to date: the engine stops.
     void failed(const QString& error);
 
 private:
+    void startWorking();
     void finish();
+    /// Stops the waiter, the probe (saving the last status) and the maintenance, which quits their thread once its
+    /// price refresh has returned.
+    void stopMaintenanceThread();
 
     DatabaseUrl m_url;
     EngineSettings m_settings;
@@ -57,6 +66,7 @@ private:
     std::unique_ptr<EngineMonitor> m_monitor;
     std::unique_ptr<MetricsServer> m_metrics;
     QThread m_maintenanceThread;
+    DatabaseWaiter* m_waiter = nullptr;
     Maintenance* m_maintenance = nullptr;
     QueueProbe* m_probe = nullptr;
     bool m_stopping = false;

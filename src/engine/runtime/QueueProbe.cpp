@@ -10,6 +10,7 @@ namespace km {
 QueueProbe::QueueProbe(DatabaseUrl url, std::chrono::milliseconds interval, QObject* parent)
     : QObject(parent)
     , m_url(std::move(url))
+    , m_interval(interval)
     , m_timer(this)
 {
     qRegisterMetaType<std::vector<km::QueueStats>>();
@@ -56,11 +57,14 @@ void QueueProbe::probe()
         }
         Q_EMIT sampled(stats);
         Q_EMIT databaseProblem({});
+        m_timer.setInterval(m_interval);
     } catch (const StorageError& error) {
         if (m_database && !m_database->reconnectIfLost()) {
             m_database.reset();
         }
         Q_EMIT databaseProblem(error.message());
+        // Looked at often while it lasts, so that /healthz says at once when the database is back.
+        m_timer.setInterval(std::min(m_interval, std::chrono::milliseconds(problemInterval)));
     }
 }
 

@@ -31,6 +31,9 @@ public:
     /// The engine status to save next (set from any thread through a queued call).
     void setEngineStatus(const km::SourceStatus& status);
 
+    /// How often the database is tried while it does not answer.
+    static constexpr std::chrono::seconds problemInterval{1};
+
 Q_SIGNALS:
     void sampled(const std::vector<km::QueueStats>& stats);
     /// The database did not answer; empty when it did again.
@@ -40,6 +43,7 @@ private:
     void probe();
 
     DatabaseUrl m_url;
+    std::chrono::milliseconds m_interval;
     std::unique_ptr<Database> m_database;
     QTimer m_timer;
     SourceStatus m_engineStatus;

@@ -98,7 +98,7 @@ QCoro::Task<> EveKillBackfill::run()
             }
             const std::chrono::milliseconds wait = std::max<std::chrono::milliseconds>(
                 reply.retryAfter.value_or(std::chrono::seconds(0)), m_backoff.next());
-            if (!co_await backOff(wait, reply.error)) {
+            if (const bool going = co_await backOff(wait, reply.error); !going) {
                 break;
             }
             continue;
@@ -110,7 +110,7 @@ QCoro::Task<> EveKillBackfill::run()
                 recordError(unfinished + problem);
                 co_return;
             }
-            if (!co_await backOff(m_backoff.next(), problem)) {
+            if (const bool going = co_await backOff(m_backoff.next(), problem); !going) {
                 break;
             }
             continue;
@@ -118,7 +118,7 @@ QCoro::Task<> EveKillBackfill::run()
         malformed = 0;
         if (!deliver(page->killmails, cursorText(fingerprint, skip + page->size))) {
             const QString waiting = QStringLiteral("the page after the first %1 killmail(s) waits for the database");
-            if (!co_await backOff(m_backoff.next(), waiting.arg(skip))) {
+            if (const bool going = co_await backOff(m_backoff.next(), waiting.arg(skip)); !going) {
                 break;
             }
             continue;

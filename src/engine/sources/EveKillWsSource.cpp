@@ -88,7 +88,7 @@ QCoro::Task<> EveKillWsSource::run()
         if (stopping()) {
             break;
         }
-        if (!co_await backOff(m_reconnectBackoff.next(), reason)) {
+        if (const bool going = co_await backOff(m_reconnectBackoff.next(), reason); !going) {
             break;
         }
     }

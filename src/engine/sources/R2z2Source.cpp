@@ -158,7 +158,7 @@ QCoro::Task<> R2z2Source::run()
         recordError(QStringLiteral("cannot start: ") + problem);
         co_return;
     }
-    if (co_await findStart()) {
+    if (const bool found = co_await findStart(); found) {
         showPosition();
         repairInBackground();
         while (!stopping()) {
@@ -192,7 +192,7 @@ QCoro::Task<bool> R2z2Source::findStart()
             R2z2Cursor start;
             start.sequence = *published - 1;
             start.seenUntil = QDateTime::currentDateTimeUtc();
-            if (!co_await deliverSurely({}, start.toJson())) {
+            if (const bool delivered = co_await deliverSurely({}, start.toJson()); !delivered) {
                 break;
             }
             m_cursor = start;
@@ -264,7 +264,8 @@ QCoro::Task<std::optional<qint64>> R2z2Source::publishedSequence()
     const std::optional<QJsonDocument> document = reply.json(what, problem);
     const QJsonValue sequence = document ? document->object().value(QLatin1StringView("sequence")) : QJsonValue();
     if (!isPositiveInteger(sequence)) {
-        co_await backOff(m_backoff.next(), document ? what + QStringLiteral(": expected {\"sequence\": N}") : problem);
+        const QString reason = document ? what + QStringLiteral(": expected {\"sequence\": N}") : problem;
+        co_await backOff(m_backoff.next(), reason);
         co_return std::nullopt;
     }
     co_return sequence.toInteger();
@@ -306,7 +307,7 @@ QCoro::Task<> R2z2Source::handOver(const R2z2Record& record)
         next.seenUntil = record.killmailTime;
     }
     const std::vector<KillmailJob> jobs{record.job};
-    if (!co_await deliverSurely(jobs, next.toJson())) {
+    if (const bool delivered = co_await deliverSurely(jobs, next.toJson()); !delivered) {
         co_return; // stopped: neither queued nor passed, so asked for again after a restart
     }
     // Only the feed's part: the repair may have moved on meanwhile.
@@ -342,7 +343,7 @@ QCoro::Task<bool> R2z2Source::skipTo(qint64 sequence, R2z2Cursor::Days repair)
     R2z2Cursor next = m_cursor;
     next.sequence = sequence;
     next.addRepair(repair.next, repair.last);
-    if (!co_await deliverSurely({}, next.toJson())) {
+    if (const bool delivered = co_await deliverSurely({}, next.toJson()); !delivered) {
         co_return false;
     }
     m_cursor.sequence = sequence;
@@ -409,7 +410,7 @@ QCoro::Task<bool> R2z2Source::repairDay(QDate day)
     }
     R2z2Cursor next = m_cursor;
     next.repaired(day);
-    if (!co_await deliverSurely({}, next.toJson())) {
+    if (const bool delivered = co_await deliverSurely({}, next.toJson()); !delivered) {
         co_return false;
     }
     m_cursor.repaired(day);

@@ -13,9 +13,12 @@ namespace {
 
 using std::chrono::milliseconds;
 
-HttpSettings withTimeout(HttpSettings settings, milliseconds timeout)
+/// The poll's own client: a longer timeout (the server holds a quiet poll for ttw seconds), and redirects left to the
+/// source, which follows each to its object surely before it polls again.
+HttpSettings pollSettings(HttpSettings settings, milliseconds timeout)
 {
     settings.timeout = timeout;
+    settings.followRedirects = false;
     return settings;
 }
 
@@ -105,7 +108,7 @@ QString RedisqSettings::problem() const
 RedisqSource::RedisqSource(RedisqSettings settings, SourceContext context, QObject* parent)
     : Source(sourceName, context, parent)
     , m_settings(std::move(settings))
-    , m_http(new HttpClient(withTimeout(context.http.settings(), m_settings.requestTimeout), this))
+    , m_http(new HttpClient(pollSettings(context.http.settings(), m_settings.requestTimeout), this))
     , m_backoff(m_settings.backoffInitial, m_settings.backoffMax)
 {
     m_settings.queueId = m_settings.queueId.trimmed();
@@ -126,11 +129,42 @@ QCoro::Task<> RedisqSource::run()
         }
         m_sinceLastPoll.start();
         HttpReply reply = co_await m_http->get(listenUrl());
+        if (reply.redirect.isValid()) {
+            reply = co_await fetchObject(reply.redirect);
+        }
         if (stopping()) {
             break;
         }
         co_await handle(std::move(reply));
     }
+}
+
+QCoro::Task<HttpReply> RedisqSource::fetchObject(QUrl object)
+{
+    // The server handed this queue a kill and will not hand it again: ask for it until it comes, it is gone (a 4xx
+    // other than 408/429) or the source stops.
+    for (;;) {
+        const bool going = co_await waitForTurn();
+        if (!going) {
+            break;
+        }
+        m_sinceLastPoll.start();
+        HttpReply reply = co_await m_http->get(object);
+        if (stopping()) {
+            break;
+        }
+        if (reply.ok() || !reply.transient()) {
+            co_return reply;
+        }
+        const milliseconds wait = reply.status == 429 && reply.retryAfter ? *reply.retryAfter : m_backoff.next();
+        if (const bool going = co_await backOff(wait, reply.error + QStringLiteral(" (asking for the kill again)"));
+            !going) {
+            break;
+        }
+    }
+    recordError(
+        QStringLiteral("the kill at %1 was not fetched before the source stopped").arg(object.toDisplayString()));
+    co_return HttpReply{};
 }
 
 QCoro::Task<bool> RedisqSource::waitForTurn()

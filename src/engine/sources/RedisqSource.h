@@ -34,7 +34,8 @@ struct RedisqSettings {
 };
 
 /**
- * The RedisQ live feed: long-polls `listen.php` (one request in flight, following the redirect to `object.php`)
+ * The RedisQ live feed: long-polls `listen.php` (one request in flight; the redirect to `object.php` is followed
+ * before the next poll, and asked for again until it answers: the server hands each kill to a queue only once)
  * and queues each kill at HIGH priority as it arrives, with its ESI body when the package embeds it (older
  * servers) or by ID and hash for the processor to fetch from ESI. Failures are reported and retried with
  * backoff, forever; a malformed package cannot be asked for again, so it is reported and counted.
@@ -53,6 +54,8 @@ private:
     // The coroutines take their arguments by value: a reference could outlive what it names while they wait.
     /// False when asked to stop while keeping the polls apart.
     QCoro::Task<bool> waitForTurn();
+    /// The redirect's target, the package the poll was given; status 0 when the source stopped first.
+    QCoro::Task<HttpReply> fetchObject(QUrl object);
     QCoro::Task<> handle(HttpReply reply);
     QCoro::Task<> receive(QJsonValue package);
     /// Retries while the database refuses; the kill is gone from the server, so giving up would lose it.

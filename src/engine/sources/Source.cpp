@@ -5,9 +5,7 @@
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 
-#include <QCoroSignal>
 #include <QLoggingCategory>
-#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcSources, "killmail.sources", QtInfoMsg)
 
@@ -29,6 +27,7 @@ void Source::start()
     }
     m_running = true;
     m_stopping = false;
+    m_waker.rearm();
     runToEnd();
 }
 
@@ -38,6 +37,7 @@ void Source::stop()
         return;
     }
     m_stopping = true;
+    m_waker.wakeAll();
     Q_EMIT stopRequested();
     m_context.http.abortAll();
 }
@@ -52,7 +52,9 @@ QCoro::Task<> Source::runToEnd()
     }
     m_status.backoffUntil = {};
     publish();
-    Q_EMIT stopped();
+    // From the event loop: run() may have returned within stop() (an aborted request resumes it at once), and what
+    // stopped() sets off may destroy this source.
+    QMetaObject::invokeMethod(this, &Source::stopped, Qt::QueuedConnection);
 }
 
 QCoro::Task<bool> Source::pause(std::chrono::milliseconds duration)
@@ -60,11 +62,7 @@ QCoro::Task<bool> Source::pause(std::chrono::milliseconds duration)
     if (m_stopping) {
         co_return false;
     }
-    QTimer wake;
-    wake.setSingleShot(true);
-    connect(this, &Source::stopRequested, &wake, [&wake] { wake.start(0); });
-    wake.start(duration);
-    co_await qCoro(&wake, &QTimer::timeout);
+    co_await m_waker.sleep(duration);
     co_return !m_stopping;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "async/Waker.h"
 #include "queue/KillmailJobs.h"
 #include "sources/Backoff.h"
 #include "sources/SourceStatus.h"
@@ -81,6 +82,7 @@ private:
     void publish();
 
     SourceContext m_context;
+    Waker m_waker{this};
     Backoff m_databaseBackoff{std::chrono::seconds(1), std::chrono::minutes(1)};
     SourceStatus m_status;
     bool m_running = false;

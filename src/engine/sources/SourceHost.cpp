@@ -24,20 +24,43 @@ public:
         connect(&m_saveTimer, &QTimer::timeout, this, &Worker::saveStatuses);
     }
 
-    /// False with `error` set when the database cannot be opened.
-    bool open(QString& error)
+    /// Opens the connection and starts the sources, or (the database refusing) tries again with a growing wait.
+    void openAndStart(const std::vector<SourceFactory>& factories)
     {
+        if (m_stopRequested) {
+            return;
+        }
         try {
             m_database = std::make_unique<Database>(m_url);
             m_sink = std::make_unique<KillmailSink>(*m_database);
-        } catch (const StorageError& storageError) {
-            error = storageError.message();
-            return false;
+        } catch (const StorageError& error) {
+            m_sink.reset();
+            m_database.reset();
+            const std::chrono::milliseconds wait = m_openBackoff.next();
+            qCWarning(lcSources).noquote() << "cannot open the database for the sources:" << error.message()
+                                           << "; trying again in" << wait.count() << "ms";
+            QTimer::singleShot(wait, this, [this, factories] { openAndStart(factories); });
+            return;
         }
         m_client = std::make_unique<HttpClient>(m_http);
-        return true;
+        for (const SourceFactory& factory : factories) {
+            add(factory);
+        }
+        startAll();
     }
 
+    void stopAll()
+    {
+        m_stopRequested = true;
+        if (m_sources.empty()) { // still waiting for the database
+            finish();
+        }
+        for (const auto& source : m_sources) {
+            source->stop();
+        }
+    }
+
+private:
     void add(const SourceFactory& factory)
     {
         std::unique_ptr<Source> source = factory(SourceContext{*m_sink, *m_client});
@@ -63,13 +86,6 @@ public:
         }
     }
 
-    void stopAll()
-    {
-        for (const auto& source : m_sources) {
-            source->stop();
-        }
-    }
-
 Q_SIGNALS:
     void statusChanged(const km::SourceStatus& status);
     void finished();
@@ -78,12 +94,17 @@ private:
     void sourceStopped()
     {
         if (--m_running == 0) {
-            finish();
+            // Later, from the event loop: the last source may have stopped within stopAll()'s loop.
+            QMetaObject::invokeMethod(this, &Worker::finish, Qt::QueuedConnection);
         }
     }
 
     void finish()
     {
+        if (m_finished) {
+            return;
+        }
+        m_finished = true;
         m_saveTimer.stop();
         saveStatuses();
         m_sources.clear();
@@ -118,7 +139,10 @@ private:
     QMap<QString, SourceStatus> m_latest;
     QSet<QString> m_unsaved;
     QTimer m_saveTimer;
+    Backoff m_openBackoff{std::chrono::seconds(1), std::chrono::seconds(30)};
     int m_running = 0;
+    bool m_stopRequested = false;
+    bool m_finished = false;
 };
 
 SourceHost::SourceHost(DatabaseUrl url, HttpSettings http, std::vector<SourceFactory> factories, QObject* parent)
@@ -134,7 +158,7 @@ SourceHost::SourceHost(DatabaseUrl url, HttpSettings http, std::vector<SourceFac
 SourceHost::~SourceHost()
 {
     if (m_thread.isRunning()) {
-        QMetaObject::invokeMethod(m_worker, &Worker::stopAll, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_worker.get(), &Worker::stopAll, Qt::QueuedConnection);
         // The worker quits the thread once every source has ended.
         m_thread.wait();
     }
@@ -145,40 +169,30 @@ void SourceHost::start()
     if (m_thread.isRunning()) {
         return;
     }
-    m_worker = new Worker(m_url, m_http);
+    // Deleted here, after its thread has ended, never while a queued call may still be on its way to it.
+    m_worker = std::make_unique<Worker>(m_url, m_http);
     m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &Worker::statusChanged, this, [this](const SourceStatus& status) {
+    connect(m_worker.get(), &Worker::statusChanged, this, [this](const SourceStatus& status) {
         m_statuses.insert(status.name, status);
         Q_EMIT statusChanged(status);
     });
-    connect(m_worker, &Worker::finished, this, [this] {
+    connect(m_worker.get(), &Worker::finished, this, [this] {
         m_thread.quit();
         m_thread.wait();
-        m_worker = nullptr;
+        m_worker.reset();
         Q_EMIT stopped();
     });
     // The thread quits itself as soon as the sources are done, even when the owner is blocked in its destructor.
-    connect(m_worker, &Worker::finished, &m_thread, &QThread::quit, Qt::DirectConnection);
+    connect(m_worker.get(), &Worker::finished, &m_thread, &QThread::quit, Qt::DirectConnection);
     m_thread.start();
-    QMetaObject::invokeMethod(m_worker, [this, worker = m_worker] {
-        QString error;
-        if (!worker->open(error)) {
-            QMetaObject::invokeMethod(this, [this, error] { Q_EMIT failed(error); });
-            worker->startAll(); // no sources: finishes at once
-            return;
-        }
-        for (const SourceFactory& factory : m_factories) {
-            worker->add(factory);
-        }
-        worker->startAll();
-    });
+    QMetaObject::invokeMethod(m_worker.get(),
+                              [worker = m_worker.get(), factories = m_factories] { worker->openAndStart(factories); });
 }
 
 void SourceHost::stop()
 {
     if (m_worker) {
-        QMetaObject::invokeMethod(m_worker, &Worker::stopAll, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_worker.get(), &Worker::stopAll, Qt::QueuedConnection);
     }
 }
 

@@ -44,8 +44,6 @@ Q_SIGNALS:
     void statusChanged(const km::SourceStatus& status);
     /// Every source has ended (by itself or after stop()).
     void stopped();
-    /// The sources could not start (their database is unreachable).
-    void failed(const QString& error);
 
 private:
     class Worker;
@@ -54,7 +52,7 @@ private:
     HttpSettings m_http;
     std::vector<SourceFactory> m_factories;
     QThread m_thread;
-    Worker* m_worker = nullptr;
+    std::unique_ptr<Worker> m_worker;
     QMap<QString, SourceStatus> m_statuses;
 };
 

@@ -31,7 +31,8 @@ void SourceStateStore::saveStatus(const SourceStatus& status)
 QList<SavedSourceStatus> SourceStateStore::statuses()
 {
     QSqlQuery query = m_database.exec(
-        QStringLiteral(R"(SELECT "status", "updatedAt" FROM source_state WHERE "status" IS NOT NULL ORDER BY "source")"),
+        QStringLiteral(
+            R"(SELECT "status", "updatedAt" FROM source_state WHERE "status" IS NOT NULL ORDER BY "source")"),
         {}, "read the sources' status");
     QList<SavedSourceStatus> all;
     while (query.next()) {
@@ -47,10 +48,12 @@ QList<SavedSourceStatus> SourceStateStore::statuses()
 void SourceStateStore::upsert(const QString& source, const char* column, const QString& value)
 {
     const QString name = QString::fromLatin1(column);
-    m_database.exec(QStringLiteral(R"(INSERT INTO source_state ("source", "%1", "updatedAt") VALUES (?, ?, ?) )"
-                                   R"(ON CONFLICT ("source") DO UPDATE SET "%1" = excluded."%1", "updatedAt" = excluded."updatedAt")")
-                        .arg(name),
-                    {source, value, QDateTime::currentMSecsSinceEpoch()}, "save a source's state");
+    m_database.exec(
+        QStringLiteral(
+            R"(INSERT INTO source_state ("source", "%1", "updatedAt") VALUES (?, ?, ?) )"
+            R"(ON CONFLICT ("source") DO UPDATE SET "%1" = excluded."%1", "updatedAt" = excluded."updatedAt")")
+            .arg(name),
+        {source, value, QDateTime::currentMSecsSinceEpoch()}, "save a source's state");
 }
 
 } // namespace km

@@ -214,7 +214,7 @@ QCoro::Task<std::optional<Answer>> ZkbHistorySource::askPatiently(Ask ask)
             break;
         }
         const milliseconds wait = how.retryAfter ? milliseconds(*how.retryAfter) : backoff.next();
-        if (!co_await backOff(wait, how.error)) {
+        if (const bool going = co_await backOff(wait, how.error); !going) {
             break;
         }
     }
@@ -239,7 +239,7 @@ QCoro::Task<ZkbHistorySource::DayOutcome> ZkbHistorySource::handOverDay(QDate da
                         .arg(fetched->rejected.size() - reportedRejections)
                         .arg(ZkbHistory::dayKey(day)));
     }
-    if (!co_await handOverChunks(fetched->killmails)) {
+    if (const bool handedOver = co_await handOverChunks(fetched->killmails); !handedOver) {
         co_return DayOutcome::Stopped;
     }
     co_return fetched->rejected.isEmpty() ? DayOutcome::HandedOver : DayOutcome::Incomplete;
@@ -260,7 +260,7 @@ QCoro::Task<bool> ZkbHistorySource::handOverChunks(const std::vector<KillmailJob
     const std::size_t chunkSize = std::size_t(m_settings.chunkSize);
     for (std::size_t start = 0; start < killmails.size(); start += chunkSize) {
         // Lets stop() and the other coroutines of this thread in between chunks.
-        if (!co_await pause(milliseconds(0))) {
+        if (const bool going = co_await pause(milliseconds(0)); !going) {
             co_return false;
         }
         const auto first = killmails.begin() + std::ptrdiff_t(start);
@@ -296,7 +296,7 @@ QCoro::Task<bool> ZkbHistorySource::deliverSurely(const std::vector<KillmailJob>
 {
     while (!deliver(killmails, cursor)) { // deliver() reported why
         setState(SourceState::BackingOff);
-        if (!co_await pause(m_databaseBackoff.next())) {
+        if (const bool going = co_await pause(m_databaseBackoff.next()); !going) {
             co_return false;
         }
     }

@@ -102,6 +102,11 @@ void Database::configurePostgres()
         throw StorageError(
             QStringLiteral("cannot connect to %1: %2").arg(m_url.redacted(), describe(m_db.lastError())));
     }
+    configurePostgresSession();
+}
+
+void Database::configurePostgresSession()
+{
     exec(QStringLiteral("SET client_min_messages = warning"), {}, "quiet notices");
     exec(QStringLiteral("SET TIME ZONE 'UTC'"), {}, "use UTC");
 }
@@ -167,14 +172,38 @@ void Database::commit()
     exec(QStringLiteral("COMMIT"), {}, "commit");
 }
 
-bool Database::reconnectIfLost()
+bool Database::reconnectIfLost() noexcept
 {
-    if (m_url.backend != Backend::Postgres || PQstatus(postgresHandle()) == CONNECTION_OK) {
+    if (m_url.backend != Backend::Postgres || connectionAlive()) {
         return false;
     }
-    PQreset(postgresHandle());
+    // A new connection rather than PQreset() under Qt's feet: Qt then drops its notification socket with the old
+    // one, and the caller subscribes again on the new one.
     m_inTransaction = false;
+    m_db.close();
+    if (!m_db.open()) {
+        return false;
+    }
+    try {
+        configurePostgresSession();
+    } catch (const StorageError&) {
+        m_db.close();
+        return false;
+    }
     return true;
+}
+
+bool Database::connectionAlive()
+{
+    if (!m_db.isOpen()) {
+        return false;
+    }
+    const QVariant handle = m_db.driver()->handle();
+    if (qstrcmp(handle.typeName(), "pg_conn*") != 0) {
+        return false;
+    }
+    pg_conn* connection = *static_cast<pg_conn* const*>(handle.constData());
+    return connection != nullptr && PQstatus(connection) == CONNECTION_OK;
 }
 
 void Database::rollback()

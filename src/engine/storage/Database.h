@@ -44,13 +44,19 @@ public:
     void commit();
     void rollback();
     [[nodiscard]] bool inTransaction() const { return m_inTransaction; }
-    /// After a failure: re-establishes a PostgreSQL connection the server dropped. True when it was lost.
-    bool reconnectIfLost();
+    /**
+     * After a failure: when the server dropped this PostgreSQL connection, opens a new one. True when a new one is
+     * open (subscriptions to notifications must be made again); false when none was lost or the server still
+     * refuses (call again later). Never throws.
+     */
+    bool reconnectIfLost() noexcept;
 
 private:
     void configureSqlite();
     void enableWriteAheadLog();
     void configurePostgres();
+    void configurePostgresSession();
+    bool connectionAlive();
 
     DatabaseUrl m_url;
     QString m_connectionName;

@@ -64,6 +64,18 @@ void Maintenance::start()
     m_timer.start();
 }
 
+void Maintenance::stop()
+{
+    m_stopping = true;
+    m_timer.stop();
+    if (!m_refreshing) {
+        Q_EMIT stopped();
+        return;
+    }
+    m_http->shutDown();
+    m_esi->abortAll();
+}
+
 void Maintenance::runOnce()
 {
     try {
@@ -89,17 +101,24 @@ QCoro::Task<> Maintenance::refreshPrices()
         Database database(m_url);
         const PriceMaintenanceReport report =
             co_await refreshPricesAndTypes(database, *m_http, *m_esi, m_settings.sources.eveRefUrl);
-        for (const QString& line : report.lines) {
-            qCInfo(lcMaintenance).noquote() << line;
-        }
-        for (const QString& error : report.errors) {
-            qCWarning(lcMaintenance).noquote() << "price refresh:" << error;
+        if (m_stopping) {
+            qCInfo(lcMaintenance) << "price refresh interrupted by the stop; the next start refreshes again";
+        } else {
+            for (const QString& line : report.lines) {
+                qCInfo(lcMaintenance).noquote() << line;
+            }
+            for (const QString& error : report.errors) {
+                qCWarning(lcMaintenance).noquote() << "price refresh:" << error;
+            }
         }
         Q_EMIT pricesChanged();
     } catch (const StorageError& error) {
         qCWarning(lcMaintenance) << "price refresh failed:" << error.message();
     }
     m_refreshing = false;
+    if (m_stopping) {
+        Q_EMIT stopped();
+    }
 }
 
 } // namespace km

@@ -46,8 +46,11 @@ public:
     void start();
     /// One round of maintenance now; a refusing database is logged as a warning and tried again tomorrow.
     void runOnce();
+    /// No more rounds; a price refresh in progress is interrupted. stopped() follows once it has returned.
+    void stop();
 
 Q_SIGNALS:
+    void stopped();
     /// Prices were added or changed: price caches must be dropped.
     void pricesChanged();
 
@@ -61,6 +64,7 @@ private:
     std::unique_ptr<EsiClient> m_esi;
     QTimer m_timer;
     bool m_refreshing = false;
+    bool m_stopping = false;
 };
 
 } // namespace km

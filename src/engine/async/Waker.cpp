@@ -1,0 +1,33 @@
+#include "async/Waker.h"
+
+#include <QTimer>
+
+namespace km {
+
+Waker::Waker(QObject* parent)
+    : QObject(parent)
+{
+}
+
+void Waker::wakeAll()
+{
+    m_awake = true;
+    Q_EMIT wakingAll();
+}
+
+void Waker::schedule(std::chrono::milliseconds duration, std::coroutine_handle<> coroutine)
+{
+    auto* timer = new QTimer(this);
+    timer->setSingleShot(true);
+    ++m_sleeping;
+    connect(timer, &QTimer::timeout, this, [this, timer, coroutine] {
+        timer->disconnect();
+        timer->deleteLater();
+        --m_sleeping;
+        coroutine.resume();
+    });
+    connect(this, &Waker::wakingAll, timer, [timer] { timer->start(0); });
+    timer->start(duration);
+}
+
+} // namespace km
