@@ -3,6 +3,7 @@
 #include "monitoring/MetricsServer.h"
 #include "runtime/QueueProbe.h"
 #include "storage/Maintenance.h"
+#include "storage/WalCheckpointer.h"
 
 #include <QLoggingCategory>
 
@@ -90,6 +91,7 @@ bool Engine::start(QString& error)
     QMetaObject::invokeMethod(m_maintenance, &Maintenance::start);
     QMetaObject::invokeMethod(m_probe, &QueueProbe::start);
 
+    m_checkpointer = std::make_unique<WalCheckpointer>(m_url);
     m_workers->start();
     m_sources->start();
     m_monitor->start(std::chrono::seconds(5));
@@ -120,6 +122,7 @@ void Engine::finish()
         m_maintenanceThread.quit();
         m_maintenanceThread.wait();
     }
+    m_checkpointer.reset();
     m_metrics.reset();
     Q_EMIT stopped();
 }

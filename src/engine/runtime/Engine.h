@@ -16,6 +16,7 @@ namespace km {
 class MetricsServer;
 class Maintenance;
 class QueueProbe;
+class WalCheckpointer;
 
 /**
  * The whole ingestion server: the live sources (SourceHost), the queue workers, the daily maintenance and the
@@ -59,6 +60,7 @@ private:
     QThread m_maintenanceThread;
     Maintenance* m_maintenance = nullptr;
     QueueProbe* m_probe = nullptr;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
     bool m_stopping = false;
 };
 
