@@ -28,7 +28,7 @@ namespace {
 
 /// What the write-ahead log may grow to under a steady feed: the checkpointer's limit and what a busy second adds
 /// before it looks again, with room for a slow machine; checkpointed only by SQLite itself, it passed 60 MB here.
-constexpr qint64 maxWriteAheadLog = 16 * 1024 * 1024;
+constexpr qint64 maxWriteAheadLog = qint64(16) * 1024 * 1024;
 
 } // namespace
 

@@ -26,7 +26,7 @@ public:
     /// Often enough that a burst of writes (a backfill, a feed catching up) adds little before the next look.
     static constexpr std::chrono::milliseconds interval{250};
     /// SQLite's own default checkpoint interval (1000 pages of 4 KiB), rounded up.
-    static constexpr qint64 limit = 4 * 1024 * 1024;
+    static constexpr qint64 limit = qint64(4) * 1024 * 1024;
 
 private:
     QThread m_thread;
