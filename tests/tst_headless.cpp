@@ -1,5 +1,6 @@
 // --headless: migrates, creates the coming months' partitions, serves /metrics and /healthz, reports to `status`,
 // and stops cleanly on SIGTERM; and the settings' precedence: flags, then environment, then the config file.
+#include "ConsoleRun.h"
 #include "TestDatabase.h"
 
 #include "storage/PartitionManager.h"
@@ -19,6 +20,7 @@
 #include <csignal>
 
 using namespace km;
+using test::runConsole;
 
 class TestHeadless : public QObject {
     Q_OBJECT
@@ -31,24 +33,7 @@ public:
 private:
     Backend m_backend;
 
-    struct Run {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
-
-    static Run runConsole(const QStringList& arguments,
-                          const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
-    {
-        QProcess process;
-        process.setProcessEnvironment(environment);
-        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), arguments);
-        if (!process.waitForFinished(30000)) {
-            process.kill();
-            process.waitForFinished();
-        }
-        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-    }
+    using Run = test::ConsoleRun;
 
     /// A port nothing listens on now.
     static quint16 freePort()
@@ -148,11 +133,9 @@ private Q_SLOTS:
     void settingsComeFromFlagsThenEnvironmentThenConfigFile()
     {
         QTemporaryDir dir;
-        const QString config = dir.filePath(QStringLiteral("killmail-console.conf"));
-        QFile file(config);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("[r2z2]\nurl = http://from-file:1\n[sources]\nlive = r2z2, ekws\n[workers]\nconcurrency = 7\n");
-        file.close();
+        const QString config = test::writeConfigFile(
+            dir, "[r2z2]\nurl = http://from-file:1\n[sources]\nlive = r2z2, ekws\n[workers]\nconcurrency = 7\n");
+        QVERIFY(!config.isEmpty());
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.remove(QStringLiteral("KILLMAIL_SOURCES"));
         environment.remove(QStringLiteral("KILLMAIL_ESI_URL"));

@@ -1,5 +1,8 @@
 #include "EngineOptions.h"
 
+#include "sources/EveKillWsSource.h"
+
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QStandardPaths>
 
@@ -54,6 +57,20 @@ QStringList readList(const QString& text)
         }
     }
     return items;
+}
+
+/// A control character (a line break, a tab, an escape) would end a header line in the User-Agent or a line of
+/// `config:show`: no setting has a use for one.
+std::optional<QString> controlCharacterProblem(const QString& text)
+{
+    for (const QChar character : text) {
+        if (character.category() == QChar::Other_Control || character == QChar::LineSeparator
+            || character == QChar::ParagraphSeparator) {
+            return QCoreApplication::translate("EngineOptions", "the value holds the control character U+%1")
+                .arg(QString::number(character.unicode(), 16).toUpper().rightJustified(4, QLatin1Char('0')));
+        }
+    }
+    return std::nullopt;
 }
 
 Apply url(QUrl SourceSettings::*member, QStringList schemes = {QStringLiteral("http"), QStringLiteral("https")})
@@ -163,6 +180,11 @@ std::vector<EngineOptions::Setting> allSettings()
           sources.live.join(QLatin1Char(',')),
           [](const QString& text, Configuration& c) -> std::optional<QString> {
               QStringList live = readList(text);
+              if (live.isEmpty()) {
+                  return QCoreApplication::translate("EngineOptions",
+                                                     "'%1' names no live feed (say none to switch them off)")
+                      .arg(text);
+              }
               if (live == QStringList{QStringLiteral("none")}) {
                   live.clear();
               }
@@ -201,7 +223,14 @@ std::vector<EngineOptions::Setting> allSettings()
                          "region:ID); none: every killmail"),
           {},
           [](const QString& text, Configuration& c) -> std::optional<QString> {
-              c.engine.sources.ekwsTopics = readList(text);
+              QStringList topics = readList(text);
+              if (topics == QStringList{QStringLiteral("none")}) {
+                  topics.clear();
+              }
+              if (const QString problem = EveKillWsSource::topicsProblem(topics); !problem.isEmpty()) {
+                  return problem;
+              }
+              c.engine.sources.ekwsTopics = topics;
               return std::nullopt;
           }},
         S{QStringLiteral("history/url"), QStringLiteral("history-url"), "KILLMAIL_HISTORY_URL", QStringLiteral("url"),
@@ -370,7 +399,11 @@ std::optional<Configuration> EngineOptions::read(const QList<const QCommandLineP
             configuration.sources.append({setting.key, setting.defaultText, QStringLiteral("default")});
             continue;
         }
-        if (const std::optional<QString> problem = setting.apply(text, configuration)) {
+        std::optional<QString> problem = controlCharacterProblem(text);
+        if (!problem) {
+            problem = setting.apply(text, configuration);
+        }
+        if (problem) {
             error = QStringLiteral("%1: %2").arg(origin, *problem);
             return std::nullopt;
         }

@@ -4,6 +4,7 @@
 #include "runtime/DatabaseWaiter.h"
 #include "runtime/QueueProbe.h"
 #include "storage/Maintenance.h"
+#include "storage/WalCheckpointer.h"
 
 #include <QLoggingCategory>
 
@@ -83,6 +84,7 @@ bool Engine::start(QString& error)
     });
     connect(&m_maintenanceThread, &QThread::finished, this, [this] {
         if (m_stopping) {
+            m_checkpointer.reset();
             m_metrics.reset();
             Q_EMIT stopped();
         }
@@ -113,6 +115,7 @@ void Engine::startWorking()
     connect(m_monitor.get(), &EngineMonitor::engineStatusChanged, m_probe, &QueueProbe::setEngineStatus);
     QMetaObject::invokeMethod(m_maintenance, &Maintenance::start);
     QMetaObject::invokeMethod(m_probe, &QueueProbe::start);
+    m_checkpointer = std::make_unique<WalCheckpointer>(m_url);
     m_workers->start();
     m_sources->start();
 }

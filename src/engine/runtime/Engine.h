@@ -17,6 +17,7 @@ class DatabaseWaiter;
 class MetricsServer;
 class Maintenance;
 class QueueProbe;
+class WalCheckpointer;
 
 /**
  * The whole ingestion server: the live sources (SourceHost), the queue workers, the daily maintenance and the
@@ -69,6 +70,7 @@ private:
     DatabaseWaiter* m_waiter = nullptr;
     Maintenance* m_maintenance = nullptr;
     QueueProbe* m_probe = nullptr;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
     bool m_stopping = false;
 };
 

@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <QAtomicInteger>
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -97,10 +98,18 @@ void Database::configurePostgres()
     m_db.setUserName(m_url.user);
     m_db.setPassword(m_url.password);
     m_db.setDatabaseName(m_url.database);
-    m_db.setConnectOptions(m_url.options);
+    m_db.setConnectOptions(m_url.connectOptions());
     if (!m_db.open()) {
-        throw StorageError(
-            QStringLiteral("cannot connect to %1: %2").arg(m_url.redacted(), describe(m_db.lastError())));
+        const QString problem = describe(m_db.lastError());
+        if (problem.contains(QLatin1StringView("timeout expired"))) {
+            throw StorageError(QCoreApplication::translate("Database",
+                                                           "cannot connect to %1: the server at %2:%3 did not answer "
+                                                           "within %4 s (the URL's ?connect_timeout=N sets how long)")
+                                   .arg(m_url.redacted(), m_url.host)
+                                   .arg(m_url.port)
+                                   .arg(m_url.connectTimeout()));
+        }
+        throw StorageError(QStringLiteral("cannot connect to %1: %2").arg(m_url.redacted(), problem));
     }
     configurePostgresSession();
 }

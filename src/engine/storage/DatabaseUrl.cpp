@@ -1,5 +1,6 @@
 #include "storage/DatabaseUrl.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
 #include <QUrl>
@@ -43,10 +44,57 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
     }
     QStringList options;
     for (const auto& [key, value] : QUrlQuery(parsed).queryItems(QUrl::FullyDecoded)) {
+        bool seconds = false;
+        if (key == QLatin1StringView("connect_timeout") && (value.toInt(&seconds) < 0 || !seconds)) {
+            return fail(QCoreApplication::translate("DatabaseUrl",
+                                                    "database URL '%1': connect_timeout '%2' is not a whole number "
+                                                    "of seconds (0 waits forever)")
+                            .arg(parsed.toString(QUrl::RemovePassword), value));
+        }
         options << key + u'=' + value;
     }
     url.options = options.join(u';');
     return url;
+}
+
+QList<std::pair<QString, QString>> DatabaseUrl::postgresDefaults()
+{
+    return {
+        {QStringLiteral("connect_timeout"), QString::number(defaultConnectTimeout)},
+        {QStringLiteral("keepalives"), QStringLiteral("1")},
+        {QStringLiteral("keepalives_idle"), QStringLiteral("30")},
+        {QStringLiteral("keepalives_interval"), QStringLiteral("10")},
+        {QStringLiteral("keepalives_count"), QStringLiteral("3")},
+        {QStringLiteral("tcp_user_timeout"), QStringLiteral("60000")},
+    };
+}
+
+QString DatabaseUrl::connectOptions() const
+{
+    QStringList merged = options.isEmpty() ? QStringList() : options.split(u';');
+    for (const auto& [key, value] : postgresDefaults()) {
+        if (!optionValue(key)) {
+            merged << key + u'=' + value;
+        }
+    }
+    return merged.join(u';');
+}
+
+int DatabaseUrl::connectTimeout() const
+{
+    const std::optional<QString> seconds = optionValue(QStringLiteral("connect_timeout"));
+    return seconds ? seconds->toInt() : defaultConnectTimeout;
+}
+
+std::optional<QString> DatabaseUrl::optionValue(const QString& key) const
+{
+    const QString prefix = key + u'=';
+    for (const QString& option : options.split(u';', Qt::SkipEmptyParts)) {
+        if (option.startsWith(prefix)) {
+            return option.mid(prefix.size());
+        }
+    }
+    return std::nullopt;
 }
 
 QString DatabaseUrl::defaultUrl()
