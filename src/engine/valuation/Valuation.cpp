@@ -1,8 +1,5 @@
 #include "valuation/Valuation.h"
 
-#include "staticdata/StaticData.h"
-#include "valuation/EveIds.h"
-#include "valuation/FixedPrices.h"
 
 #include <algorithm>
 #include <cmath>
@@ -27,8 +24,7 @@ bool isFittingFlag(int flag)
 } // namespace
 
 Valuator::Valuator(const StaticData& staticData, PriceSource& prices)
-    : m_staticData(staticData)
-    , m_prices(prices)
+    : m_pricer(staticData, prices)
 {
 }
 
@@ -37,18 +33,14 @@ double Valuator::roundToCents(double value) { return std::round(value * 100.0) /
 double Valuator::unitPrice(int typeId, int flag, int singleton, UnixTime time, std::vector<int>& unpriced)
 {
     if (singleton == singletonBlueprintCopy || (typeId == typeGenolutionImplant && flag == flagImplantGenolution)
-        || flag == flagFrigateEscapeBay || m_staticData.categoryOf(typeId) == eve::categorySkin) {
+            || flag == flagFrigateEscapeBay) {
         return fixedLowPrice;
     }
-    if (const auto fixed = zkillboardFixedPrice(typeId, time, m_staticData)) {
-        return *fixed;
-    }
-    const auto price = m_prices.unitPrice(typeId, time);
-    if (!price) {
+    const UnitPrice price = m_pricer.price(typeId, PriceMoment::ofKill(time));
+    if (price.unknown) {
         unpriced.push_back(typeId);
-        return 0;
     }
-    return *price;
+    return price.isk;
 }
 
 double Valuator::itemValue(const Item& item, UnixTime time, std::vector<int>& unpriced)
