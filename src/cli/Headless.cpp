@@ -61,6 +61,7 @@ private:
 int runHeadless(const Configuration& configuration)
 {
     const DatabaseUrl& url = configuration.database;
+    useConfiguredDataFolder(configuration);
     try {
         Database database(url);
         Migrator(database).migrate();

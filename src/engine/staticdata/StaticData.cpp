@@ -63,10 +63,14 @@ bool holdsEveryTable(const QString& directory)
 
 const QStringList& StaticData::tableFiles()
 {
-    static const QStringList files{QStringLiteral("types.csv"),         QStringLiteral("groups.csv"),
-                                   QStringLiteral("categories.csv"),    QStringLiteral("solar_systems.csv"),
-                                   QStringLiteral("regions.csv"),       QStringLiteral("flags.csv"),
-                                   QStringLiteral("npc_corporations.csv"), QStringLiteral("factions.csv"),
+    static const QStringList files{QStringLiteral("types.csv"),
+                                   QStringLiteral("groups.csv"),
+                                   QStringLiteral("categories.csv"),
+                                   QStringLiteral("solar_systems.csv"),
+                                   QStringLiteral("regions.csv"),
+                                   QStringLiteral("flags.csv"),
+                                   QStringLiteral("npc_corporations.csv"),
+                                   QStringLiteral("factions.csv"),
                                    QStringLiteral("blueprint_materials.csv")};
     return files;
 }
@@ -90,18 +94,23 @@ QString StaticData::dataFolder()
 const StaticData& StaticData::bundled()
 {
     static const StaticData data = [] {
-        const QString folder = dataFolder();
-        const QString refreshed = folder + QStringLiteral("/sde");
-        StaticData loaded = load(holdsEveryTable(refreshed) ? refreshed : QStringLiteral(":/sde"));
         QStringList problems;
-        loaded.setHandSetPrices(HandSetPrices::load(QStringLiteral(":/prices/hand_set_prices.csv"),
-                                                    folder + QStringLiteral("/hand_set_prices.csv"), problems));
+        StaticData loaded = ofDataFolder(dataFolder(), problems);
         for (const QString& problem : problems) {
             qCCritical(lcStaticData).noquote() << "hand-set prices:" << problem;
         }
         qCDebug(lcStaticData) << "static data from" << loaded.source();
         return loaded;
     }();
+    return data;
+}
+
+StaticData StaticData::ofDataFolder(const QString& folder, QStringList& problems)
+{
+    const QString refreshed = folder + QStringLiteral("/sde");
+    StaticData data = load(holdsEveryTable(refreshed) ? refreshed : QStringLiteral(":/sde"));
+    data.setHandSetPrices(HandSetPrices::load(QStringLiteral(":/prices/hand_set_prices.csv"),
+                                              folder + QStringLiteral("/hand_set_prices.csv"), problems));
     return data;
 }
 

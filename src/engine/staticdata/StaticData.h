@@ -49,6 +49,8 @@ public:
      * hand_set_prices.csv over them when there is one.
      */
     static const StaticData& bundled();
+    /// What bundled() loads for a data folder; `problems` gets each reason the hand-set price override is not used.
+    static StaticData ofDataFolder(const QString& folder, QStringList& problems);
     /// The data folder bundled() reads; call before its first use (the default: dataFolder()'s default).
     static void useDataFolder(const QString& folder);
     /// The data folder in use: by default the user's data location's killmail-console folder.
