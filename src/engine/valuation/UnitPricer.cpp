@@ -74,16 +74,19 @@ UnitPrice UnitPricer::buildPrice(int typeId, QDate day)
     }
     m_building.insert(typeId);
     const PriceMoment materialsMoment = PriceMoment::ofDay(day);
-    double total = 0;
+    UnitPrice built;
     for (const BlueprintMaterial& material : blueprint->materials) {
         if (material.typeId == typeId) {
             continue;
         }
         const double quantity = std::max(1.0, std::ceil(materialShare * double(material.quantity)));
-        total += price(material.typeId, materialsMoment).isk * quantity;
+        const UnitPrice materialPrice = price(material.typeId, materialsMoment);
+        built.isk += materialPrice.isk * quantity;
+        built.unknown = built.unknown || materialPrice.unknown;
     }
     m_building.remove(typeId);
-    return {total / double(std::max<qint64>(1, blueprint->productQuantity))};
+    built.isk /= double(std::max<qint64>(1, blueprint->productQuantity));
+    return built;
 }
 
 } // namespace km

@@ -10,7 +10,8 @@ namespace km {
 class PriceSource;
 class StaticData;
 
-/// A unit price, and whether nothing at all was known of the type (no market history and no blueprint).
+/// A unit price, and whether it rests on a type of which nothing was known (no market history and no blueprint):
+/// the type itself, or a material of its build at any depth.
 struct UnitPrice {
     double isk = 0;
     bool unknown = false;

@@ -1,6 +1,5 @@
 #include "valuation/Valuation.h"
 
-
 #include <algorithm>
 #include <cmath>
 
@@ -33,7 +32,7 @@ double Valuator::roundToCents(double value) { return std::round(value * 100.0) /
 double Valuator::unitPrice(int typeId, int flag, int singleton, UnixTime time, std::vector<int>& unpriced)
 {
     if (singleton == singletonBlueprintCopy || (typeId == typeGenolutionImplant && flag == flagImplantGenolution)
-            || flag == flagFrigateEscapeBay) {
+        || flag == flagFrigateEscapeBay) {
         return fixedLowPrice;
     }
     const UnitPrice price = m_pricer.price(typeId, PriceMoment::ofKill(time));

@@ -23,8 +23,8 @@ struct KillValues {
     double droppedValue = 0;
     double fittedValue = 0;
     double totalValue = 0;
-    /// How many distinct types (ship included) had neither market history nor a blueprint, and so were valued at
-    /// zKillboard's floor of 0.01 ISK: such a kill is worth revaluing later.
+    /// How many distinct types (ship included) had neither market history nor a blueprint, or were built from
+    /// such a material, and so were valued with zKillboard's floor of 0.01 ISK: such a kill is worth revaluing.
     int unpricedTypes = 0;
 };
 
