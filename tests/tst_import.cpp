@@ -155,6 +155,49 @@ private Q_SLOTS:
         QCOMPARE(fittedCompared, 1); // 134435757, a capsule with implants in 2026
     }
 
+    void changedHandSetPricesAreFoundAndRevalued()
+    {
+        test::TestDatabase db(m_backend);
+        QCOMPARE(runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))}).exitCode,
+                 0);
+        QVERIFY(runCli(db, {QStringLiteral("db:partitions"), QStringLiteral("--create-ahead"), QStringLiteral("2")})
+                    .exitCode
+                == 0);
+        const auto capsuleTotals = [&db] {
+            return db.database()
+                .scalar(QStringLiteral("SELECT SUM(\"totalValue\") FROM killmails WHERE \"victimShipTypeId\" = 670"),
+                        {}, "sum capsule values")
+                .toDouble();
+        };
+        const double before = capsuleTotals();
+        const qint64 capsules =
+            db.database()
+                .scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"victimShipTypeId\" = 670"), {}, "count")
+                .toLongLong();
+        QVERIFY(capsules >= 20);
+
+        // An operator's override of a bundled row: capsules (group 29) now 25,000 ISK.
+        QTemporaryDir dataFolder;
+        writeFile(dataFolder.filePath(QStringLiteral("hand_set_prices.csv")),
+                  "scope,id,price,from,until,name\ngroup,29,25000,,,Capsules\n");
+        const QStringList withOverride{QStringLiteral("--data-folder"), dataFolder.path()};
+        const CliResult check = runCli(db, QStringList{QStringLiteral("debug:check-data")} + withOverride);
+        QCOMPARE(check.exitCode, 1);
+        QVERIFY2(
+            check.out.contains(
+                QStringLiteral("PROBLEM killmails whose stored flags or values disagree with a recomputation: %1\n")
+                    .arg(capsules)),
+            qPrintable(check.out));
+        QCOMPARE(runCli(db, {QStringLiteral("debug:check-data")}).exitCode, 0); // the bundled rules: nothing moved
+
+        const CliResult revalue = runCli(db, QStringList{QStringLiteral("prices:revalue")} + withOverride);
+        QCOMPARE(revalue.exitCode, 0);
+        QVERIFY2(revalue.out.contains(QStringLiteral("killmails changed: %1").arg(capsules)), qPrintable(revalue.out));
+        QCOMPARE(capsuleTotals(), before + double(capsules) * 15'000);
+        const CliResult clean = runCli(db, QStringList{QStringLiteral("debug:check-data")} + withOverride);
+        QVERIFY2(clean.exitCode == 0, qPrintable(clean.out + clean.err));
+    }
+
     void importsEveRefArchivesAndReportsBadMembers()
     {
         test::TestDatabase db(m_backend);
