@@ -404,6 +404,23 @@ private Q_SLOTS:
         QCOMPARE(pricer.price(1, moment).isk, 9 * 21.0);
     }
 
+    void buildPricesAreRememberedUntilPricesChange()
+    {
+        QTemporaryDir dir;
+        const StaticData data = madeUpData(dir);
+        TablePrices prices;
+        prices.prices = {{2, 7}};
+        UnitPricer pricer(data, prices);
+        const PriceMoment moment = PriceMoment::ofKill(at("2026-08-06T12:00:00Z"));
+        QCOMPARE(pricer.price(3, moment).isk, 21.0);
+        prices.prices[2] = 8;
+        prices.asked.clear();
+        QCOMPARE(pricer.price(3, moment).isk, 21.0); // remembered: the materials are not asked again
+        QVERIFY(!prices.asked.contains(2));
+        pricer.forgetBuilds();
+        QCOMPARE(pricer.price(3, moment).isk, 24.0);
+    }
+
     void gantryIsPricedFromItsParts()
     {
         TablePrices prices;

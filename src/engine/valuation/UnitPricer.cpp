@@ -19,6 +19,8 @@ constexpr int typeGantry = 3962;
 constexpr std::array<int, 4> gantryParts{2867, 2871, 2876, 2872}; // node, module, mainframe, core
 constexpr double gantryPartCount = 8;
 constexpr double materialShare = 0.9;
+/// Above this many remembered build prices they are all forgotten: a long import stays bounded.
+constexpr qsizetype maxRememberedBuilds = 100'000;
 
 } // namespace
 
@@ -72,10 +74,27 @@ UnitPrice UnitPricer::buildPrice(int typeId, QDate day)
     if ((type && type->name.contains(QLatin1StringView(" SKIN "))) || !blueprint || m_building.contains(typeId)) {
         return {floorPrice, !blueprint};
     }
+    if (!m_building.isEmpty()) {
+        return computeBuildPrice(typeId, *blueprint, day);
+    }
+    const quint64 key = (quint64(quint32(typeId)) << 32) | quint32(day.toJulianDay());
+    if (const auto known = m_builds.constFind(key); known != m_builds.constEnd()) {
+        return *known;
+    }
+    if (m_builds.size() >= maxRememberedBuilds) {
+        m_builds.clear();
+    }
+    const UnitPrice built = computeBuildPrice(typeId, *blueprint, day);
+    m_builds.insert(key, built);
+    return built;
+}
+
+UnitPrice UnitPricer::computeBuildPrice(int typeId, const Blueprint& blueprint, QDate day)
+{
     m_building.insert(typeId);
     const PriceMoment materialsMoment = PriceMoment::ofDay(day);
     UnitPrice built;
-    for (const BlueprintMaterial& material : blueprint->materials) {
+    for (const BlueprintMaterial& material : blueprint.materials) {
         if (material.typeId == typeId) {
             continue;
         }
@@ -85,7 +104,7 @@ UnitPrice UnitPricer::buildPrice(int typeId, QDate day)
         built.unknown = built.unknown || materialPrice.unknown;
     }
     m_building.remove(typeId);
-    built.isk /= double(std::max<qint64>(1, blueprint->productQuantity));
+    built.isk /= double(std::max<qint64>(1, blueprint.productQuantity));
     return built;
 }
 

@@ -3,10 +3,12 @@
 #include "prices/PriceMoment.h"
 
 #include <QDate>
+#include <QHash>
 #include <QSet>
 
 namespace km {
 
+struct Blueprint;
 class PriceSource;
 class StaticData;
 
@@ -39,12 +41,19 @@ public:
     [[nodiscard]] UnitPrice price(int typeId, const PriceMoment& moment);
     /// The build price of the type for `day`: its materials priced as of that day alone.
     [[nodiscard]] UnitPrice buildPrice(int typeId, QDate day);
+    /// Forgets the build prices computed so far: call when the price source's prices changed.
+    void forgetBuilds() { m_builds.clear(); }
 
 private:
     const StaticData& m_staticData;
     PriceSource& m_prices;
+    [[nodiscard]] UnitPrice computeBuildPrice(int typeId, const Blueprint& blueprint, QDate day);
+
     /// Types whose build price is being computed, outermost first: a material among them is a loop.
     QSet<int> m_building;
+    /// Build prices by type and day, of builds asked for from outside a build (whose result no loop can change):
+    /// the same hulls and modules come back kill after kill.
+    QHash<quint64, UnitPrice> m_builds;
 };
 
 } // namespace km

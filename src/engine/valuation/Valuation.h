@@ -37,6 +37,8 @@ public:
     [[nodiscard]] KillValues value(const Killmail& killmail);
 
     static double roundToCents(double value);
+    /// Forgets what was computed from the price source's prices: call when they changed.
+    void forgetPrices() { m_pricer.forgetBuilds(); }
 
 private:
     double unitPrice(int typeId, int flag, int singleton, UnixTime time, std::vector<int>& unpriced);
