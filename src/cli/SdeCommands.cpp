@@ -13,6 +13,12 @@ int SdeRefreshCommand::run(const QCommandLineParser& /*parser*/, Context& contex
 {
     HttpClient http(publicHttpSettings(context.settings));
     SdeRefresher refresher(http, context.settings.staticData.sdeUrl, StaticData::dataFolder());
+    context.out << QCoreApplication::translate(
+                       "SdeRefreshCommand",
+                       "Downloading the SDE build that %1/latest.jsonl names (a large download) "
+                       "and converting it...\n")
+                       .arg(context.settings.staticData.sdeUrl.toString(QUrl::StripTrailingSlash));
+    context.out.flush();
     const SdeRefreshReport report = QCoro::waitFor(refresher.refresh());
     for (const QString& error : report.errors) {
         context.err << name() << ": " << error << "\n";
