@@ -177,8 +177,8 @@ private:
     {
         const QJsonObject manufacturing =
             blueprint[QLatin1StringView("activities")][QLatin1StringView("manufacturing")].toObject();
-        for (const QJsonValue& product : manufacturing[QLatin1StringView("products")].toArray()) {
-            for (const QJsonValue& material : manufacturing[QLatin1StringView("materials")].toArray()) {
+        for (const QJsonValue product : manufacturing[QLatin1StringView("products")].toArray()) {
+            for (const QJsonValue material : manufacturing[QLatin1StringView("materials")].toArray()) {
                 table("blueprint_materials.csv")
                     .add({blueprintId, number(product[QLatin1StringView("typeID")]),
                           number(product[QLatin1StringView("quantity")]), number(material[QLatin1StringView("typeID")]),
