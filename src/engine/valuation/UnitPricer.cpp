@@ -11,7 +11,6 @@
 namespace km {
 namespace {
 
-constexpr double floorPrice = 0.01;
 /// A titan's or supercarrier's build price counts above this; below, the market decides.
 constexpr double minimumHullBuildPrice = 1;
 constexpr int typeCustomsOfficeGantry = 2233;

@@ -36,6 +36,9 @@ struct UnitPrice {
  */
 class UnitPricer {
 public:
+    /// zKillboard's price of what has no price: SKINs, blueprint copies, types without history or blueprint.
+    static constexpr double floorPrice = 0.01;
+
     UnitPricer(const StaticData& staticData, PriceSource& prices);
 
     [[nodiscard]] UnitPrice price(int typeId, const PriceMoment& moment);

@@ -6,7 +6,6 @@
 namespace km {
 namespace {
 
-constexpr double fixedLowPrice = 0.01;
 constexpr int flagImplantGenolution = 89;
 constexpr int typeGenolutionImplant = 33329;
 constexpr int flagFrigateEscapeBay = 179;
@@ -33,7 +32,7 @@ double Valuator::unitPrice(int typeId, int flag, int singleton, UnixTime time, s
 {
     if (singleton == singletonBlueprintCopy || (typeId == typeGenolutionImplant && flag == flagImplantGenolution)
         || flag == flagFrigateEscapeBay) {
-        return fixedLowPrice;
+        return UnitPricer::floorPrice;
     }
     const UnitPrice price = m_pricer.price(typeId, PriceMoment::ofKill(time));
     if (price.unknown) {
