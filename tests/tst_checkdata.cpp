@@ -18,9 +18,7 @@ namespace {
 /// A database holding every fixture, valued at the (empty) prices table's prices, with this month's partitions.
 void fill(test::TestDatabase& db)
 {
-    class NoPrices final : public PriceSource {
-        std::optional<double> unitPrice(int, UnixTime) override { return std::nullopt; }
-    } prices;
+    test::NoPrices prices;
     std::vector<ValuedKillmail> batch;
     for (const Killmail& killmail : test::allFixtureKillmails()) {
         batch.push_back(test::valued(killmail, prices));

@@ -9,6 +9,7 @@
 #include "staticdata/StaticData.h"
 #include "storage/Schema.h"
 #include "storage/StorageError.h"
+#include "valuation/Valuation.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -104,19 +105,29 @@ private Q_SLOTS:
         QVERIFY(clean.out.contains(QStringLiteral("no problems found")));
     }
 
-    void storedFlagsAreZkillboards()
+    void storedFlagsAndValuesAreZkillboards()
     {
         test::TestDatabase db(m_backend);
         QCOMPARE(runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))}).exitCode,
                  0);
-        QSqlQuery query = db.database().exec(
-            QStringLiteral("SELECT \"killmailId\", \"isNPC\", \"isSolo\", \"isAwoxing\" FROM killmails"));
+        QSqlQuery query =
+            db.database().exec(QStringLiteral("SELECT \"killmailId\", \"isNPC\", \"isSolo\", \"isAwoxing\", "
+                                              "\"totalValue\", \"fittedValue\" FROM killmails"));
+        test::NoPrices noHistory; // the prices table is empty
+        test::FixedPrices someHistory;
         int compared = 0;
+        int totalsCompared = 0;
+        int fittedCompared = 0;
         while (query.next()) {
             QFile file(test::dataPath(QStringLiteral("killmails/%1.json").arg(query.value(0).toLongLong())));
             QVERIFY(file.open(QIODevice::ReadOnly));
             const auto outcomes = KillmailParser::parseDocument(file.readAll(), file.fileName());
-            const auto& zkb = std::get<ParsedKillmail>(outcomes.front()).zkb;
+            const ParsedKillmail& parsed = std::get<ParsedKillmail>(outcomes.front());
+            // The import valued the kill by the rules, with no market history at all.
+            const KillValues rules = Valuator(StaticData::bundled(), noHistory).value(parsed.killmail);
+            QCOMPARE(query.value(4).toDouble(), rules.totalValue);
+            QCOMPARE(query.value(5).toDouble(), rules.fittedValue);
+            const auto& zkb = parsed.zkb;
             if (!zkb) {
                 continue;
             }
@@ -124,8 +135,67 @@ private Q_SLOTS:
             QCOMPARE(query.value(2).toBool(), zkb->solo);
             QCOMPARE(query.value(3).toBool(), zkb->awox);
             ++compared;
+            // A value the market does not move (hand-set prices and fixed overrides alone: a capsule is 10,000)
+            // is zKillboard's whatever its prices were.
+            const KillValues otherMarket = Valuator(StaticData::bundled(), someHistory).value(parsed.killmail);
+            if (otherMarket.totalValue == rules.totalValue) {
+                QCOMPARE(query.value(4).toDouble(), zkb->totalValue);
+                ++totalsCompared;
+            }
+            // Only zKillboard's current objects (with destroyedValue) count fitted items as these rules do: the
+            // older ones keep the values of their time, when a capsule's fittedValue included its implants.
+            const bool currentRules = zkb->destroyedValue + zkb->droppedValue > 0;
+            if (currentRules && otherMarket.fittedValue == rules.fittedValue) {
+                QCOMPARE(query.value(5).toDouble(), zkb->fittedValue);
+                ++fittedCompared;
+            }
         }
         QCOMPARE(compared, 283);
+        QCOMPARE(totalsCompared, 20); // the empty capsules
+        QCOMPARE(fittedCompared, 1); // 134435757, a capsule with implants in 2026
+    }
+
+    void changedHandSetPricesAreFoundAndRevalued()
+    {
+        test::TestDatabase db(m_backend);
+        QCOMPARE(runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))}).exitCode,
+                 0);
+        QVERIFY(runCli(db, {QStringLiteral("db:partitions"), QStringLiteral("--create-ahead"), QStringLiteral("2")})
+                    .exitCode
+                == 0);
+        const auto capsuleTotals = [&db] {
+            return db.database()
+                .scalar(QStringLiteral("SELECT SUM(\"totalValue\") FROM killmails WHERE \"victimShipTypeId\" = 670"),
+                        {}, "sum capsule values")
+                .toDouble();
+        };
+        const double before = capsuleTotals();
+        const qint64 capsules =
+            db.database()
+                .scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"victimShipTypeId\" = 670"), {}, "count")
+                .toLongLong();
+        QVERIFY(capsules >= 20);
+
+        // An operator's override of a bundled row: capsules (group 29) now 25,000 ISK.
+        QTemporaryDir dataFolder;
+        writeFile(dataFolder.filePath(QStringLiteral("hand_set_prices.csv")),
+                  "scope,id,price,from,until,name\ngroup,29,25000,,,Capsules\n");
+        const QStringList withOverride{QStringLiteral("--data-folder"), dataFolder.path()};
+        const CliResult check = runCli(db, QStringList{QStringLiteral("debug:check-data")} + withOverride);
+        QCOMPARE(check.exitCode, 1);
+        QVERIFY2(
+            check.out.contains(
+                QStringLiteral("PROBLEM killmails whose stored flags or values disagree with a recomputation: %1\n")
+                    .arg(capsules)),
+            qPrintable(check.out));
+        QCOMPARE(runCli(db, {QStringLiteral("debug:check-data")}).exitCode, 0); // the bundled rules: nothing moved
+
+        const CliResult revalue = runCli(db, QStringList{QStringLiteral("prices:revalue")} + withOverride);
+        QCOMPARE(revalue.exitCode, 0);
+        QVERIFY2(revalue.out.contains(QStringLiteral("killmails changed: %1").arg(capsules)), qPrintable(revalue.out));
+        QCOMPARE(capsuleTotals(), before + double(capsules) * 15'000);
+        const CliResult clean = runCli(db, QStringList{QStringLiteral("debug:check-data")} + withOverride);
+        QVERIFY2(clean.exitCode == 0, qPrintable(clean.out + clean.err));
     }
 
     void importsEveRefArchivesAndReportsBadMembers()

@@ -222,13 +222,14 @@ void PriceRefreshTest::fetchesOnlyMissingDaysAndRevaluesTheirKillmails()
     }
     QCOMPARE(services.esi.requestsTo(QStringLiteral("/markets/prices")), 0); // the history is fresh
 
-    // The kill now has the values of the whole history (tst_prices computes them by hand), as a recomputation does.
+    // The kill now has the values of the whole history (tst_prices computes them by hand: the history's prices,
+    // then the floor and floor-priced builds of the types it lacks), as a recomputation does.
     const KillValues after = storedValues(database, nidhoggurKill);
     QVERIFY(!sameValues(after, before));
-    QCOMPARE(cents(after.destroyedValue), 199529135809);
-    QCOMPARE(cents(after.droppedValue), 8193214090);
-    QCOMPARE(cents(after.fittedValue), 195953703670);
-    QCOMPARE(cents(after.totalValue), 207722349899);
+    QCOMPARE(cents(after.destroyedValue), 199529135809 + 8531696);
+    QCOMPARE(cents(after.droppedValue), 8193214090 + 44368568);
+    QCOMPARE(cents(after.fittedValue), 195953703670 + 7740347);
+    QCOMPARE(cents(after.totalValue), 207722349899 + 52900264);
     QVERIFY(sameValues(after, recomputed(database, nidhoggur)));
     QVERIFY(sameValues(storedValues(database, earlier.killmailId), earlierBefore)); // before the new days
 

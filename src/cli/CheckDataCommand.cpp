@@ -4,6 +4,7 @@
 
 #include "checks/DataChecker.h"
 #include "staticdata/StaticData.h"
+#include "staticdata/TypeResolver.h"
 #include "storage/Database.h"
 
 namespace km::cli {
@@ -25,7 +26,9 @@ int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
         return 2;
     }
     const auto database = context.openDatabase();
-    DataChecker checker(*database, StaticData::bundled());
+    // The types resolved through ESI since the static data was built count, as they do for the processor.
+    const StaticData staticData = TypeResolver::withResolvedTypes(StaticData::bundled(), *database);
+    DataChecker checker(*database, staticData);
     ProgressPrinter progress(QStringLiteral("recomputing"), QStringLiteral("killmails"));
     std::optional<ProgressMeter> meter; // started by the first report: the structural checks come before
     checker.setProgressCallback([&](qint64 checked, qint64 total) {

@@ -12,6 +12,7 @@
 #include "PartitionsCommand.h"
 #include "PricesCommands.h"
 #include "QueueCommands.h"
+#include "SdeCommands.h"
 #include "StatusCommand.h"
 
 #include <QCoreApplication>
@@ -53,6 +54,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(std::make_unique<PricesImportCommand>());
     commands.push_back(std::make_unique<PricesRevalueCommand>());
     commands.push_back(std::make_unique<PricesRefreshCommand>());
+    commands.push_back(std::make_unique<SdeRefreshCommand>());
     commands.push_back(std::make_unique<PartitionsCommand>());
     commands.push_back(std::make_unique<CheckDataCommand>());
     for (auto& command : queueCommands()) {
@@ -114,6 +116,7 @@ int runCommand(const QStringList& arguments, const EngineOptions& engineOptions,
             err << name << ": " << settingsError << "\n";
             return 2;
         }
+        useConfiguredDataFolder(*configuration);
         Context context{configuration->database, configuration->engine, *configuration, out, err};
         try {
             return command->run(parser, context);

@@ -1,6 +1,7 @@
 #include "EngineOptions.h"
 
 #include "sources/EveKillWsSource.h"
+#include "staticdata/StaticData.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -279,10 +280,32 @@ std::vector<EngineOptions::Setting> allSettings()
           QStringLiteral("Do not refresh prices and unknown types daily"),
           QStringLiteral("true"),
           [](const QString& text, Configuration& c) { return readBool(text, c.engine.maintenance.refreshPrices); }},
+        S{QStringLiteral("data/folder"), QStringLiteral("data-folder"), "KILLMAIL_DATA_FOLDER", QStringLiteral("dir"),
+          QStringLiteral("Folder of refreshed static data (sde/, from sde:refresh) and of hand_set_prices.csv, "
+                         "which replaces bundled hand-set prices"),
+          StaticData::dataFolder(),
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              c.engine.staticData.dataFolder = text.trimmed();
+              return std::nullopt;
+          }},
+        S{QStringLiteral("sde/url"), QStringLiteral("sde-url"), "KILLMAIL_SDE_URL", QStringLiteral("url"),
+          QStringLiteral(
+              "CCP's static data export (sde:refresh reads URL/latest.jsonl, then the build's JSON Lines zip)"),
+          engine.staticData.sdeUrl.toString(),
+          [](const QString& text, Configuration& c) {
+              return readUrl(text, {QStringLiteral("http"), QStringLiteral("https")}, c.engine.staticData.sdeUrl);
+          }},
     };
 }
 
 } // namespace
+
+void useConfiguredDataFolder(const Configuration& configuration)
+{
+    if (!configuration.engine.staticData.dataFolder.isEmpty()) {
+        StaticData::useDataFolder(configuration.engine.staticData.dataFolder);
+    }
+}
 
 EngineOptions::EngineOptions()
     : m_settings(allSettings())

@@ -32,6 +32,9 @@ struct Configuration {
     QList<Source> sources;
 };
 
+/// Points StaticData::bundled() at the configured data folder: call before anything reads the static data.
+void useConfiguredDataFolder(const Configuration& configuration);
+
 /**
  * The engine's settings, each readable from a flag, an environment variable and the config file (INI: `[r2z2]`
  * `url = ...`), in that order of precedence over the defaults. One table describes every setting, so the help,

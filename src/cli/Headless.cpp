@@ -58,6 +58,7 @@ private:
 int runHeadless(const Configuration& configuration)
 {
     const DatabaseUrl& url = configuration.database;
+    useConfiguredDataFolder(configuration);
     Engine engine(url, configuration.engine);
     int exitCode = 0;
     QObject::connect(&engine, &Engine::failed, [&exitCode](const QString& error) {

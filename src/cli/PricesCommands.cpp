@@ -9,6 +9,7 @@
 #include "prices/Revaluer.h"
 #include "runtime/Engine.h"
 #include "staticdata/StaticData.h"
+#include "staticdata/TypeResolver.h"
 #include "storage/Database.h"
 #include "storage/Maintenance.h"
 #include "util/ProgressMeter.h"
@@ -82,7 +83,8 @@ int PricesRevalueCommand::run(const QCommandLineParser& parser, Context& context
     }
     const auto database = context.openDatabase();
     PriceBook prices(*database);
-    Revaluer revaluer(*database, StaticData::bundled(), prices, options);
+    const StaticData staticData = TypeResolver::withResolvedTypes(StaticData::bundled(), *database);
+    Revaluer revaluer(*database, staticData, prices, options);
     ProgressPrinter progress(QStringLiteral("revaluing"), QStringLiteral("killmails"));
     ProgressMeter meter;
     revaluer.setProgressCallback([&](qint64 done, qint64 total) {

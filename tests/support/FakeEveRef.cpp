@@ -1,5 +1,7 @@
 #include "FakeEveRef.h"
 
+#include "ArchiveWriter.h"
+
 #include "util/UtcTime.h"
 
 #include <QJsonDocument>
@@ -7,33 +9,9 @@
 #include <QMutexLocker>
 
 #include <archive.h>
-#include <archive_entry.h>
-
-#include <memory>
-#include <stdexcept>
 
 namespace km::test {
 namespace {
-
-struct WriterDeleter {
-    void operator()(archive* handle) const { archive_write_free(handle); }
-};
-struct EntryDeleter {
-    void operator()(archive_entry* entry) const { archive_entry_free(entry); }
-};
-
-la_ssize_t appendTo(archive*, void* target, const void* buffer, size_t length)
-{
-    static_cast<QByteArray*>(target)->append(static_cast<const char*>(buffer), qsizetype(length));
-    return la_ssize_t(length);
-}
-
-void check(archive* handle, int status)
-{
-    if (status != ARCHIVE_OK) {
-        throw std::runtime_error(std::string("cannot build an archive: ") + archive_error_string(handle));
-    }
-}
 
 /// The ESI body with the two fields EVE Ref adds.
 QByteArray archiveEntry(const EsiFixture& killmail)
@@ -79,27 +57,16 @@ void FakeEveRef::setDashedTotals(bool dashed)
 
 QByteArray FakeEveRef::buildArchive(const std::vector<EsiFixture>& killmails)
 {
-    QByteArray archiveBytes;
-    const std::unique_ptr<archive, WriterDeleter> writer(archive_write_new());
-    archive* handle = writer.get();
-    check(handle, archive_write_add_filter_bzip2(handle));
-    check(handle, archive_write_set_format_pax_restricted(handle));
-    check(handle, archive_write_open(handle, &archiveBytes, nullptr, appendTo, nullptr));
+    std::vector<ArchiveMember> members;
     for (const EsiFixture& killmail : killmails) {
-        const QByteArray content = archiveEntry(killmail);
-        const std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
-        archive_entry_set_pathname(entry.get(), QStringLiteral("killmails/%1.json").arg(killmail.killmailId).toUtf8());
-        archive_entry_set_filetype(entry.get(), AE_IFREG);
-        archive_entry_set_perm(entry.get(), 0644);
-        archive_entry_set_size(entry.get(), content.size());
-        archive_entry_set_mtime(entry.get(), 1704153600, 0);
-        check(handle, archive_write_header(handle, entry.get()));
-        if (archive_write_data(handle, content.constData(), size_t(content.size())) != content.size()) {
-            check(handle, ARCHIVE_FATAL);
-        }
+        members.push_back({QStringLiteral("killmails/%1.json").arg(killmail.killmailId), archiveEntry(killmail)});
     }
-    check(handle, archive_write_close(handle));
-    return archiveBytes;
+    return writeArchive(
+        [](archive* handle) {
+            const int status = archive_write_add_filter_bzip2(handle);
+            return status == ARCHIVE_OK ? archive_write_set_format_pax_restricted(handle) : status;
+        },
+        members, 1704153600);
 }
 
 QString FakeEveRef::archivePath(QDate day)

@@ -43,6 +43,12 @@ public:
     }
 };
 
+/// No market history for anything: every type is worth zKillboard's floor or its build from such materials.
+class NoPrices final : public PriceSource {
+public:
+    [[nodiscard]] std::optional<double> unitPrice(int, UnixTime) override { return std::nullopt; }
+};
+
 /// QCOMPAREs two item trees field by field, contents included.
 void compareItems(const std::vector<Item>& actual, const std::vector<Item>& expected);
 

@@ -41,12 +41,21 @@ struct MaintenanceSettings {
     bool refreshPrices = true;
 };
 
+/// Where the static data and the hand-set prices come from besides what is compiled in.
+struct StaticDataSettings {
+    /// Holds sde/ (written by sde:refresh) and hand_set_prices.csv; empty: StaticData::dataFolder()'s default.
+    QString dataFolder;
+    /// CCP's SDE export: URL/latest.jsonl and URL/eve-online-static-data-<build>-jsonl.zip.
+    QUrl sdeUrl{QStringLiteral("https://developers.eveonline.com/static-data/tranquility")};
+};
+
 /// Everything the engine runs with: defaults, then the config file, the environment and the flags.
 struct EngineSettings {
     WorkerSettings workers;
     SourceSettings sources;
     MonitoringSettings monitoring;
     MaintenanceSettings maintenance;
+    StaticDataSettings staticData;
 };
 
 } // namespace km

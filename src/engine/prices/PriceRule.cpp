@@ -1,5 +1,6 @@
 #include "prices/PriceRule.h"
 
+#include "prices/PriceMoment.h"
 #include "util/UtcTime.h"
 #include "valuation/Valuation.h"
 
@@ -52,6 +53,9 @@ std::optional<double> PriceRule::price(std::span<const DailyAverage> history, QD
     return average;
 }
 
-QDate PriceRule::priceDay(UnixTime killTime) { return utc::dateOf(killTime - zkillboardCacheDelay); }
+QDate PriceRule::priceDay(UnixTime killTime)
+{
+    return utc::dateOf(PriceMoment::ofKill(killTime).time() - zkillboardCacheDelay);
+}
 
 } // namespace km

@@ -24,7 +24,7 @@ struct DailyAverage {
  * - Sort them. With exactly 34 values drop the 2 lowest and the 2 highest; else with more than 6 drop the
  *   2 highest. Average the rest and round to cents.
  * - When `day`'s own average exists, is above 0 and is lower than that, it is the price instead.
- * - No value at all: no price (zKillboard would then try its build-cost estimate, which we do not have).
+ * - No value at all: no price (zKillboard then takes the build price, see UnitPricer).
  *
  * zKillboard bounds its walk by the number of entries it holds for the type, which depends on when it started
  * fetching them; walking back until the history is exhausted is what it does for any type with a history of
@@ -37,8 +37,8 @@ public:
     /// `history` must be sorted by date, one entry per date at most.
     [[nodiscard]] static std::optional<double> price(std::span<const DailyAverage> history, QDate day);
 
-    /// The day whose history prices a kill: zKillboard subtracts 3,601 seconds from the kill time first (its
-    /// "CREST cache" hour), so a kill in the first hour of a UTC day is priced as of the day before.
+    /// The day whose history prices a kill: zKillboard subtracts 3,601 seconds from the kill time as "Y-m-d H:i"
+    /// (its "CREST cache" hour), so a kill up to 01:00:59 UTC is priced as of the day before.
     [[nodiscard]] static QDate priceDay(UnixTime killTime);
 };
 

@@ -158,7 +158,11 @@ void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
     }
 }
 
-void KillmailProcessor::dropCaches() { m_prices->clear(); }
+void KillmailProcessor::dropCaches()
+{
+    m_prices->clear();
+    m_valuator->forgetPrices();
+}
 
 void KillmailProcessor::abort()
 {

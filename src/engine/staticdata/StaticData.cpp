@@ -2,10 +2,14 @@
 
 #include "util/Csv.h"
 
+#include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
+#include <QStandardPaths>
 
+#include <algorithm>
 #include <functional>
+#include <mutex>
 
 Q_LOGGING_CATEGORY(lcStaticData, "killmail.staticdata", QtWarningMsg)
 
@@ -44,17 +48,76 @@ void loadNames(const QString& directory, const char* file, QHash<Key, QString>& 
     });
 }
 
+std::mutex dataFolderMutex;
+QString chosenDataFolder;
+
+/// A folder of refreshed tables is used only when it holds every one of them.
+bool holdsEveryTable(const QString& directory)
+{
+    const QDir folder(directory);
+    return std::all_of(StaticData::tableFiles().cbegin(), StaticData::tableFiles().cend(),
+                       [&folder](const QString& file) { return folder.exists(file); });
+}
+
 } // namespace
+
+const QStringList& StaticData::tableFiles()
+{
+    static const QStringList files{QStringLiteral("types.csv"),
+                                   QStringLiteral("groups.csv"),
+                                   QStringLiteral("categories.csv"),
+                                   QStringLiteral("solar_systems.csv"),
+                                   QStringLiteral("regions.csv"),
+                                   QStringLiteral("flags.csv"),
+                                   QStringLiteral("npc_corporations.csv"),
+                                   QStringLiteral("factions.csv"),
+                                   QStringLiteral("blueprint_materials.csv")};
+    return files;
+}
+
+void StaticData::useDataFolder(const QString& folder)
+{
+    const std::lock_guard lock(dataFolderMutex);
+    chosenDataFolder = folder;
+}
+
+QString StaticData::dataFolder()
+{
+    const std::lock_guard lock(dataFolderMutex);
+    if (chosenDataFolder.isEmpty()) {
+        return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+            + QStringLiteral("/killmail-console");
+    }
+    return chosenDataFolder;
+}
 
 const StaticData& StaticData::bundled()
 {
-    static const StaticData data = load(QStringLiteral(":/sde"));
+    static const StaticData data = [] {
+        QStringList problems;
+        StaticData loaded = ofDataFolder(dataFolder(), problems);
+        for (const QString& problem : problems) {
+            qCCritical(lcStaticData).noquote() << "hand-set prices:" << problem;
+        }
+        qCDebug(lcStaticData) << "static data from" << loaded.source();
+        return loaded;
+    }();
+    return data;
+}
+
+StaticData StaticData::ofDataFolder(const QString& folder, QStringList& problems)
+{
+    const QString refreshed = folder + QStringLiteral("/sde");
+    StaticData data = load(holdsEveryTable(refreshed) ? refreshed : QStringLiteral(":/sde"));
+    data.setHandSetPrices(HandSetPrices::load(QStringLiteral(":/prices/hand_set_prices.csv"),
+                                              folder + QStringLiteral("/hand_set_prices.csv"), problems));
     return data;
 }
 
 StaticData StaticData::load(const QString& directory)
 {
     StaticData data;
+    data.m_source = directory;
     forEachRecord(directory, "groups.csv", 3, [&](const QList<QByteArray>& f) {
         const int groupId = f[0].toInt();
         data.m_groupCategory.insert(groupId, f[1].toInt());
@@ -75,7 +138,27 @@ StaticData StaticData::load(const QString& directory)
     loadNames(directory, "flags.csv", data.m_flagNames);
     loadNames(directory, "npc_corporations.csv", data.m_npcCorporationNames);
     loadNames(directory, "factions.csv", data.m_factionNames);
+    data.loadBlueprints(directory);
     return data;
+}
+
+void StaticData::loadBlueprints(const QString& directory)
+{
+    // zKillboard keeps one blueprint per product, the last one listed; a blueprint's materials keep their order.
+    forEachRecord(directory, "blueprint_materials.csv", 5, [&](const QList<QByteArray>& f) {
+        const int blueprintTypeId = f[0].toInt();
+        Blueprint& blueprint = m_blueprints[f[1].toInt()];
+        if (blueprint.blueprintTypeId != blueprintTypeId) {
+            blueprint = Blueprint{blueprintTypeId, f[2].toLongLong(), {}};
+        }
+        blueprint.materials.push_back({f[3].toInt(), f[4].toLongLong()});
+    });
+}
+
+const Blueprint* StaticData::blueprintProducing(int typeId) const
+{
+    const auto it = m_blueprints.constFind(typeId);
+    return it == m_blueprints.constEnd() ? nullptr : &it.value();
 }
 
 const TypeInfo* StaticData::type(int typeId) const

@@ -15,6 +15,7 @@ constexpr int groupShuttle = 31;
 constexpr int groupRookieShip = 237;
 constexpr int categoryShip = 6;
 constexpr int categoryStructure = 65;
+constexpr int categoryStructureModule = 66;
 constexpr int categorySkin = 91;
 constexpr int regionTheForge = 10000002;
 

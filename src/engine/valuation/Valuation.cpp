@@ -1,16 +1,11 @@
 #include "valuation/Valuation.h"
 
-#include "staticdata/StaticData.h"
-#include "valuation/EveIds.h"
-#include "valuation/FixedPrices.h"
-
 #include <algorithm>
 #include <cmath>
 
 namespace km {
 namespace {
 
-constexpr double fixedLowPrice = 0.01;
 constexpr int flagImplantGenolution = 89;
 constexpr int typeGenolutionImplant = 33329;
 constexpr int flagFrigateEscapeBay = 179;
@@ -27,8 +22,7 @@ bool isFittingFlag(int flag)
 } // namespace
 
 Valuator::Valuator(const StaticData& staticData, PriceSource& prices)
-    : m_staticData(staticData)
-    , m_prices(prices)
+    : m_pricer(staticData, prices)
 {
 }
 
@@ -37,18 +31,14 @@ double Valuator::roundToCents(double value) { return std::round(value * 100.0) /
 double Valuator::unitPrice(int typeId, int flag, int singleton, UnixTime time, std::vector<int>& unpriced)
 {
     if (singleton == singletonBlueprintCopy || (typeId == typeGenolutionImplant && flag == flagImplantGenolution)
-        || flag == flagFrigateEscapeBay || m_staticData.categoryOf(typeId) == eve::categorySkin) {
-        return fixedLowPrice;
+        || flag == flagFrigateEscapeBay) {
+        return UnitPricer::floorPrice;
     }
-    if (const auto fixed = zkillboardFixedPrice(typeId, time, m_staticData)) {
-        return *fixed;
-    }
-    const auto price = m_prices.unitPrice(typeId, time);
-    if (!price) {
+    const UnitPrice price = m_pricer.price(typeId, PriceMoment::ofKill(time));
+    if (price.unknown) {
         unpriced.push_back(typeId);
-        return 0;
     }
-    return *price;
+    return price.isk;
 }
 
 double Valuator::itemValue(const Item& item, UnixTime time, std::vector<int>& unpriced)

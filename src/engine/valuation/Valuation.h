@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Killmail.h"
+#include "valuation/UnitPricer.h"
 
 #include <vector>
 
@@ -22,11 +23,13 @@ struct KillValues {
     double droppedValue = 0;
     double fittedValue = 0;
     double totalValue = 0;
-    /// How many distinct types (ship included) had no price: such a kill is worth revaluing later.
+    /// How many distinct types (ship included) had neither market history nor a blueprint, or were built from
+    /// such a material, and so were valued with zKillboard's floor of 0.01 ISK: such a kill is worth revaluing.
     int unpricedTypes = 0;
 };
 
-/// zKillboard's destroyed/dropped/fitted/total values (docs: zkb-rules.md), rounded to cents.
+/// zKillboard's destroyed/dropped/fitted/total values (docs: zkb-rules.md), rounded to cents, from unit prices by
+/// zKillboard's rules (UnitPricer) after its per-item overrides (blueprint copies and a few flags: 0.01).
 class Valuator {
 public:
     Valuator(const StaticData& staticData, PriceSource& prices);
@@ -34,13 +37,14 @@ public:
     [[nodiscard]] KillValues value(const Killmail& killmail);
 
     static double roundToCents(double value);
+    /// Forgets what was computed from the price source's prices: call when they changed.
+    void forgetPrices() { m_pricer.forgetBuilds(); }
 
 private:
     double unitPrice(int typeId, int flag, int singleton, UnixTime time, std::vector<int>& unpriced);
     double itemValue(const Item& item, UnixTime time, std::vector<int>& unpriced);
 
-    const StaticData& m_staticData;
-    PriceSource& m_prices;
+    UnitPricer m_pricer;
 };
 
 } // namespace km
