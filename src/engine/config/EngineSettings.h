@@ -1,5 +1,6 @@
 #pragma once
 
+#include "feed/FeedSettings.h"
 #include "processing/QueueWorkers.h"
 
 #include <QHostAddress>
@@ -47,6 +48,7 @@ struct EngineSettings {
     SourceSettings sources;
     MonitoringSettings monitoring;
     MaintenanceSettings maintenance;
+    FeedSettings feed;
 };
 
 } // namespace km
