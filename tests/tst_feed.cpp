@@ -365,10 +365,29 @@ private Q_SLOTS:
                      expected);
         }
 
-        // A live kill after the replay is not marked.
+        // The newest kill's announcement comes after the read (stored, not yet announced): it is not sent twice. A
+        // live kill after the replay is not marked.
+        server.publish(stored(killmails.back()));
         server.publish(stored(killmails.front()));
         QTRY_COMPARE_WITH_TIMEOUT(client.ofType(QStringLiteral("killmail")).size(), 4, waitMs);
-        QVERIFY(!client.ofType(QStringLiteral("killmail")).last().contains(QLatin1StringView("replay")));
+        const QJsonObject live = client.ofType(QStringLiteral("killmail")).last();
+        QVERIFY(!live.contains(QLatin1StringView("replay")));
+        QCOMPARE(live.value(QLatin1StringView("data")).toObject().value(QLatin1StringView("killmailId")).toInteger(),
+                 killmails.front().killmailId);
+
+        // Nor is it kept twice among the recent kills.
+        FeedWebSocket later(endpoint(server, QStringLiteral("/killmails"), QStringLiteral("topics=all&replay=2")));
+        QTRY_COMPARE_WITH_TIMEOUT(later.ofType(QStringLiteral("killmail")).size(), 2, waitMs);
+        const auto idOf = [](const QJsonObject& message) {
+            return message.value(QLatin1StringView("data"))
+                .toObject()
+                .value(QLatin1StringView("killmailId"))
+                .toInteger();
+        };
+        QCOMPARE(idOf(later.ofType(QStringLiteral("killmail"))[0]), killmails[killmails.size() - 2].killmailId);
+        QCOMPARE(idOf(later.ofType(QStringLiteral("killmail"))[1]), killmails.back().killmailId);
+        QTest::qWait(100);
+        QCOMPARE(client.ofType(QStringLiteral("killmail")).size(), 4);
     }
 
     void anAccessTokenIsRequiredWhenSet()

@@ -57,6 +57,9 @@ void FeedClient::setReplayWanted(int count) { m_replayWanted = std::clamp(count,
 
 void FeedClient::offer(const FeedKill& kill)
 {
+    if (m_replayed.remove(kill.killmailId)) {
+        return; // read from the database and replayed while its announcement was on its way
+    }
     if (std::any_of(m_topics.cbegin(), m_topics.cend(), [&kill](const FeedTopic& t) { return t.matches(kill); })) {
         enqueue(messageFor(kill, false));
     }
@@ -64,7 +67,9 @@ void FeedClient::offer(const FeedKill& kill)
 
 void FeedClient::replay(const std::vector<FeedKillPtr>& kills)
 {
+    m_replayed.clear();
     for (const FeedKillPtr& kill : kills) {
+        m_replayed.insert(kill->killmailId);
         enqueue(messageFor(*kill, true));
     }
 }

@@ -6,6 +6,7 @@
 
 #include <QDeadlineTimer>
 #include <QObject>
+#include <QSet>
 
 #include <deque>
 #include <functional>
@@ -86,6 +87,8 @@ private:
     std::vector<FeedTopic> m_topics;
     QStringList m_topicNames;
     std::deque<QByteArray> m_queue;
+    /// The kills of the last replay: one still announced after it is not sent again.
+    QSet<KillmailId> m_replayed;
     QDeadlineTimer m_silence;
     int m_replayWanted = 0;
     bool m_closed = false;

@@ -21,6 +21,11 @@ RecentKills::RecentKills(FeedKillBuilder& builder, std::function<Database*()> da
 
 void RecentKills::add(FeedKillPtr kill)
 {
+    // Read from the database already when it was stored before that read and announced after it.
+    if (std::any_of(m_kills.cbegin(), m_kills.cend(),
+                    [&kill](const FeedKillPtr& known) { return known->killmailId == kill->killmailId; })) {
+        return;
+    }
     m_kills.push_back(std::move(kill));
     while (qsizetype(m_kills.size()) > capacity) {
         m_kills.pop_front();
