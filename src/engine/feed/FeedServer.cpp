@@ -68,6 +68,7 @@ FeedServer::FeedServer(FeedSettings settings, std::optional<DatabaseUrl> databas
     , m_recent(m_builder, [this] { return this->database(); })
     , m_server(new QTcpServer(this))
     , m_webSockets(new QWebSocketServer(QStringLiteral("killmail-console"), QWebSocketServer::NonSecureMode, this))
+    , m_pingTimer(this) // a child, so that it moves to the feed's thread with the server
 {
     connect(m_server, &QTcpServer::newConnection, this, &FeedServer::accept);
     connect(m_webSockets, &QWebSocketServer::newConnection, this, &FeedServer::acceptWebSocket);
