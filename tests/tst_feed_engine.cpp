@@ -25,6 +25,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <tuple>
 
 using namespace km;
 using test::FeedWebSocket;
@@ -226,6 +227,41 @@ private:
     Backend m_backend;
 
 private Q_SLOTS:
+    void settingsComeFromTheConfigFileAndATokenIsRequiredOffLoopback()
+    {
+        test::TestDatabase db(m_backend);
+        QTemporaryDir dir;
+        const QString config = dir.filePath(QStringLiteral("feed.conf"));
+        QFile file(config);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[feed]\naddress = 0.0.0.0\nport = 18765\ntoken = s3cret-token\n");
+        file.close();
+        const auto run = [&](const QStringList& arguments, const QString& token) {
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.remove(QStringLiteral("KILLMAIL_FEED_PORT"));
+            environment.insert(QStringLiteral("KILLMAIL_DATABASE_URL"), db.urlText());
+            environment.insert(QStringLiteral("KILLMAIL_CONFIG"), config);
+            environment.insert(QStringLiteral("KILLMAIL_FEED_TOKEN"), token);
+            QProcess process;
+            process.setProcessEnvironment(environment);
+            process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), arguments);
+            process.waitForFinished(waitMs);
+            return std::tuple(process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError());
+        };
+        const auto [shown, out, showErrors] = run({QStringLiteral("config:show")}, QStringLiteral("from-environment"));
+        QCOMPARE(shown, 0);
+        QVERIFY2(out.contains("[feed]\naddress = 0.0.0.0  ; " + config.toUtf8() + ": feed/address\n"), out.constData());
+        QVERIFY(out.contains("port = 18765  ; " + config.toUtf8() + ": feed/port\n"));
+        QVERIFY(out.contains("token = (set)  ; KILLMAIL_FEED_TOKEN\n"));
+        QVERIFY(!out.contains("from-environment") && !out.contains("s3cret"));
+
+        // Off loopback without a token the engine does not start, and says why.
+        const auto [code, ignored, errors] =
+            run({QStringLiteral("--headless"), QStringLiteral("--feed-port"), QString::number(freePort())}, QString());
+        QVERIFY(code != 0);
+        QVERIFY2(errors.contains("without an access token: set --feed-token"), errors.constData());
+    }
+
     void headlessEngineFeedsItsClientsAndStopsCleanlyOnSigterm()
     {
         test::TestDatabase db(m_backend);
@@ -395,6 +431,24 @@ private Q_SLOTS:
                 .toLongLong(),
             next.killmailId, waitMs);
         QCOMPARE(browser.evaluate(QStringLiteral("document.querySelectorAll('li.kill').length")).toInt(), 2);
+
+        // The page at / builds an overlay URL from its form.
+        browser.command(QStringLiteral("Page.navigate"),
+                        {{QStringLiteral("url"), engine->url(QStringLiteral("/")).toString()}});
+        QTRY_VERIFY_WITH_TIMEOUT(browser
+                                     .evaluate(QStringLiteral("location.pathname === '/' && document.readyState === "
+                                                              "'complete' && !!document.getElementById('builder')"))
+                                     .toBool(),
+                                 waitMs);
+        const QString built =
+            browser
+                .evaluate(QStringLiteral("(() => { const form = document.getElementById('builder'); form.min.value = "
+                                         "'250m'; form.layout.value = 'horizontal'; form.dispatchEvent(new "
+                                         "Event('input')); return document.getElementById('url').value; })()"))
+                .toString();
+        QCOMPARE(
+            built,
+            engine->url(QStringLiteral("/overlay"), QStringLiteral("min=250m&layout=horizontal&replay=5")).toString());
         QVERIFY(engine->terminate());
     }
 };
