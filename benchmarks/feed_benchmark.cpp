@@ -282,12 +282,11 @@ double ingestionRate(const DatabaseUrl& url, FeedHost& feed, KillSupply& supply,
     StoredTimes times;
     supply.queue(count);
     const qint64 start = nowNs();
-    qint64 end = start;
-    {
+    const qint64 end = [&] {
         Ingestion ingestion(url, feed, times);
         bench::waitUntil([&] { return ingestion.stored() >= count; }, 30min);
-        end = nowNs();
-    }
+        return nowNs();
+    }();
     bench::printRate(label, count, "killmails", bench::secondsOf(end - start));
     return count / bench::secondsOf(end - start);
 }

@@ -14,9 +14,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
@@ -79,22 +76,6 @@ private:
             }
         }
         return killmails.front();
-    }
-
-    static QByteArray get(const QUrl& url, int* status = nullptr)
-    {
-        QNetworkAccessManager network;
-        QNetworkReply* reply = network.get(QNetworkRequest(url));
-        QSignalSpy finished(reply, &QNetworkReply::finished);
-        if (!finished.wait(waitMs)) {
-            return {};
-        }
-        if (status) {
-            *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        }
-        const QByteArray body = reply->readAll();
-        reply->deleteLater();
-        return body;
     }
 
 private Q_SLOTS:
@@ -301,7 +282,7 @@ private Q_SLOTS:
         bad.setPath(QStringLiteral("/events"));
         bad.setQuery(QStringLiteral("topics=all,sometimes"));
         int status = 0;
-        const QByteArray answer = get(bad, &status);
+        const QByteArray answer = test::httpGet(bad, &status);
         QCOMPARE(status, 400);
         QVERIFY2(answer.contains("Invalid topics: sometimes"), answer.constData());
 
@@ -400,7 +381,7 @@ private Q_SLOTS:
         events.setPath(QStringLiteral("/events"));
         events.setQuery(QStringLiteral("topics=all"));
         int status = 0;
-        get(events, &status);
+        test::httpGet(events, &status);
         QCOMPARE(status, 401);
     }
 
@@ -581,16 +562,16 @@ private Q_SLOTS:
         QUrl url = server.url();
         url.setPath(QStringLiteral("/health"));
         int status = 0;
-        const QJsonObject health = QJsonDocument::fromJson(get(url, &status)).object();
+        const QJsonObject health = QJsonDocument::fromJson(test::httpGet(url, &status)).object();
         QCOMPARE(status, 200);
         QCOMPARE(health.value(QLatin1StringView("clients")).toInt(), 1);
         url.setPath(QStringLiteral("/overlay"));
-        QVERIFY(get(url, &status).contains("overlay.js"));
+        QVERIFY(test::httpGet(url, &status).contains("overlay.js"));
         QCOMPARE(status, 200);
         url.setPath(QStringLiteral("/"));
-        QVERIFY(get(url, &status).contains("Build an overlay URL"));
+        QVERIFY(test::httpGet(url, &status).contains("Build an overlay URL"));
         url.setPath(QStringLiteral("/nothing-here"));
-        get(url, &status);
+        test::httpGet(url, &status);
         QCOMPARE(status, 404);
 
         // A message above the size limit closes the connection (1009) instead of being buffered.

@@ -15,8 +15,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -40,20 +38,6 @@ quint16 freePort()
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
     return probe.serverPort();
-}
-
-QByteArray get(const QUrl& url, int* status = nullptr)
-{
-    QNetworkAccessManager network;
-    QNetworkReply* reply = network.get(QNetworkRequest(url));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(waitMs);
-    if (status) {
-        *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    }
-    const QByteArray body = reply->readAll();
-    reply->deleteLater();
-    return body;
 }
 
 /// `killmail-console --headless` following the fake R2Z2, with its live feed (and /metrics) on the given ports.
@@ -99,7 +83,7 @@ public:
     [[nodiscard]] int clients() const
     {
         int status = 0;
-        const QByteArray body = get(url(QStringLiteral("/health")), &status);
+        const QByteArray body = test::httpGet(url(QStringLiteral("/health")), &status);
         return status == 200 ? QJsonDocument::fromJson(body).object().value(QLatin1StringView("clients")).toInt() : -1;
     }
     /// SIGTERM, as a service manager stops it; true when it exited by itself with 0.
@@ -158,8 +142,9 @@ public:
         }
         const int port = portFile.readLine().trimmed().toInt();
         const QJsonArray targets =
-            QJsonDocument::fromJson(get(QUrl(QStringLiteral("http://127.0.0.1:%1/json/list").arg(port)))).array();
-        for (const QJsonValue& target : targets) {
+            QJsonDocument::fromJson(test::httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/json/list").arg(port))))
+                .array();
+        for (const auto& target : targets) {
             const QJsonObject page = target.toObject();
             if (page.value(QLatin1StringView("type")).toString() == QLatin1StringView("page")
                 && page.value(QLatin1StringView("url")).toString().startsWith(pageUrlPrefix)) {
@@ -327,7 +312,7 @@ private Q_SLOTS:
 
         QUrl metrics(QStringLiteral("http://127.0.0.1/metrics"));
         metrics.setPort(metricsPort);
-        const QByteArray page = get(metrics);
+        const QByteArray page = test::httpGet(metrics);
         QVERIFY2(page.contains("\nkillmail_console_feed_clients 4\n"), page.constData());
         QVERIFY2(page.contains("killmail_console_feed_clients_dropped_total{reason=\"slow\"} 0\n"), page.constData());
 

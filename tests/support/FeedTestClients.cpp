@@ -2,7 +2,12 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
 #include <QtEndian>
+
+#include <memory>
 
 namespace km::test {
 
@@ -39,6 +44,18 @@ QList<QJsonObject> FeedWebSocket::ofType(const QString& type) const
         }
     }
     return found;
+}
+
+QByteArray httpGet(const QUrl& url, int* status)
+{
+    QNetworkAccessManager network;
+    std::unique_ptr<QNetworkReply> reply(network.get(QNetworkRequest(url)));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    finished.wait(60000);
+    if (status) {
+        *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    }
+    return reply->readAll();
 }
 
 QJsonObject subscribeMessage(const QStringList& topics, int replay)

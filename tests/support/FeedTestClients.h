@@ -31,6 +31,9 @@ private:
     void listen();
 };
 
+/// A GET's body, and its HTTP status in `status` (0 when no answer came).
+QByteArray httpGet(const QUrl& url, int* status = nullptr);
+
 /// `{"type":"subscribe","topics":[...]}`, with `"replay":N` when asked.
 QJsonObject subscribeMessage(const QStringList& topics, int replay = 0);
 

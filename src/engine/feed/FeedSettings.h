@@ -20,12 +20,12 @@ struct FeedSettings {
     /// Messages waiting for a client; one more closes it with 1013 (it fell behind).
     int queueLimit = 256;
     /// A message a client sends, and a request head, longer than this is refused.
-    qsizetype maxIncomingBytes = 16 * 1024;
+    qsizetype maxIncomingBytes = 16LL * 1024;
     /// Protocol pings (and SSE heartbeats) this often; a client silent for `silenceLimit` is dropped.
     std::chrono::milliseconds pingInterval{30000};
     std::chrono::milliseconds silenceLimit{60000};
     /// Bytes handed to a client's socket and not yet sent, beyond which its messages wait in its queue.
-    qint64 socketBacklogBytes = 256 * 1024;
+    qint64 socketBacklogBytes = 256LL * 1024;
     /// At most this many recent kills replayed on connect.
     int maxReplay = 100;
 };
