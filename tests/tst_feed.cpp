@@ -3,6 +3,7 @@
 #include "FeedTestClients.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
+#include "feed/FeedHost.h"
 #include "feed/FeedKillBuilder.h"
 #include "feed/FeedServer.h"
 #include "feed/FeedTopic.h"
@@ -181,6 +182,24 @@ private Q_SLOTS:
         client.send({{QStringLiteral("type"), QStringLiteral("ping")}});
         QTRY_COMPARE_WITH_TIMEOUT(client.ofType(QStringLiteral("pong")).size(), 1, waitMs);
 
+        // Malformed messages are answered with an error naming what was wrong; the client stays, its topics too.
+        client.socket.sendTextMessage(QStringLiteral("{\"type\": \"subscribe\""));
+        client.socket.sendTextMessage(QStringLiteral("[1, 2]"));
+        client.send({{QStringLiteral("type"), QStringLiteral("dance")}});
+        client.send(
+            {{QStringLiteral("type"), QStringLiteral("subscribe")}, {QStringLiteral("topics"), QStringLiteral("all")}});
+        client.socket.sendBinaryMessage("\x00\x01");
+        QTRY_COMPARE_WITH_TIMEOUT(client.ofType(QStringLiteral("error")).size(), 5, waitMs);
+        QStringList errors;
+        for (const QJsonObject& message : client.ofType(QStringLiteral("error")).mid(1)) {
+            errors << message.value(QLatin1StringView("message")).toString();
+        }
+        QCOMPARE(errors,
+                 (QStringList{QStringLiteral("Malformed JSON message"), QStringLiteral("Malformed JSON message"),
+                              QStringLiteral("Unknown message type 'dance' (subscribe, unsubscribe, ping)"),
+                              QStringLiteral("No topics given")}));
+        QVERIFY(client.connected());
+
         // Both remaining topics match the kill in The Forge: it comes once. The other one matches only isk:0.
         server.publish(stored(inForge));
         QTRY_COMPARE_WITH_TIMEOUT(client.ofType(QStringLiteral("killmail")).size(), 1, waitMs);
@@ -224,7 +243,7 @@ private Q_SLOTS:
             many << QStringLiteral("system:%1").arg(30000000 + i);
         }
         client.send(test::subscribeMessage(many));
-        QTRY_COMPARE_WITH_TIMEOUT(client.ofType(QStringLiteral("error")).size(), 2, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(client.ofType(QStringLiteral("error")).size(), 6, waitMs);
         QVERIFY(client.ofType(QStringLiteral("error"))
                     .last()
                     .value(QLatin1StringView("message"))
@@ -523,24 +542,28 @@ private Q_SLOTS:
 
     void aSilentClientIsDroppedAndALiveOneKept()
     {
+        // On its own thread, as in the engine: the pings come from that thread's timer.
         FeedSettings settings = quickSettings();
         settings.pingInterval = std::chrono::milliseconds(100);
         settings.silenceLimit = std::chrono::milliseconds(400);
-        auto counters = std::make_shared<FeedCounters>();
-        FeedServer server(settings, std::nullopt, counters);
+        FeedHost host(settings, std::nullopt);
         QString error;
-        QVERIFY2(server.listen(error), qPrintable(error));
-        FeedWebSocket alive(endpoint(server, QStringLiteral("/killmails"))); // QWebSocket answers pings by itself
+        QVERIFY2(host.start(error), qPrintable(error));
+        QUrl url = host.url();
+        url.setScheme(QStringLiteral("ws"));
+        url.setPath(QStringLiteral("/killmails"));
+        FeedWebSocket alive(url); // QWebSocket answers pings by itself
 
         // A peer that completes the handshake and then never answers anything.
-        RawWebSocket silent(server.port(), "/ws", RawWebSocket::Reading::Frames);
-        QTRY_COMPARE_WITH_TIMEOUT(server.clientCount(), 2, waitMs);
-        QTRY_COMPARE_WITH_TIMEOUT(counters->droppedSilent.load(), 1, waitMs);
+        RawWebSocket silent(quint16(host.url().port()), "/ws", RawWebSocket::Reading::Frames);
+        QTRY_COMPARE_WITH_TIMEOUT(host.counters().clients.load(), 2, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(host.counters().droppedSilent.load(), 1, waitMs);
         QTRY_VERIFY_WITH_TIMEOUT(silent.socket.state() == QAbstractSocket::UnconnectedState, waitMs);
         QCOMPARE(silent.closeFrame()->code, 1001);
+        QCOMPARE(silent.closeFrame()->reason, QByteArray("no pong for too long"));
         QTest::qWait(1000);
         QVERIFY(alive.connected());
-        QCOMPARE(server.clientCount(), 1);
+        QCOMPARE(host.counters().clients.load(), 1);
     }
 
     void healthPagesAndLimits()
