@@ -9,6 +9,8 @@
 #include "feed/FeedTopic.h"
 #include "processing/StoredKillmail.h"
 #include "staticdata/StaticData.h"
+#include "storage/Database.h"
+#include "storage/Schema.h"
 #include "util/UtcTime.h"
 
 #include <QCoreApplication>
@@ -16,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -370,6 +373,54 @@ private Q_SLOTS:
         QCOMPARE(idOf(later.ofType(QStringLiteral("killmail"))[1]), killmails.back().killmailId);
         QTest::qWait(100);
         QCOMPARE(client.ofType(QStringLiteral("killmail")).size(), 4);
+    }
+
+    void namesComeOnceTheDatabaseCanBeOpened()
+    {
+        // The database's folder cannot be made at first (a file stands where it goes), later it can.
+        QTemporaryDir dir;
+        const QString blocker = dir.filePath(QStringLiteral("data"));
+        QFile file(blocker);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        DatabaseUrl url;
+        url.sqlitePath = blocker + QStringLiteral("/feed.db");
+        FeedSettings settings = quickSettings();
+        settings.databaseRetry = std::chrono::milliseconds(200);
+        FeedServer server(settings, url, std::make_shared<FeedCounters>());
+        QString error;
+        QVERIFY2(server.listen(error), qPrintable(error));
+        FeedWebSocket client(endpoint(server, QStringLiteral("/killmails"), QStringLiteral("topics=all")));
+        QTRY_COMPARE_WITH_TIMEOUT(server.clientCount(), 1, waitMs);
+        const std::vector<Killmail> killmails = test::allFixtureKillmails();
+        const Killmail& killmail = *std::find_if(killmails.cbegin(), killmails.cend(),
+                                                 [](const Killmail& k) { return k.victim.characterId.has_value(); });
+        const auto victimName = [&] {
+            server.publish(stored(killmail));
+            QTest::qWait(50);
+            const QList<QJsonObject> kills = client.ofType(QStringLiteral("killmail"));
+            return kills.isEmpty() ? QJsonValue(QStringLiteral("(none came)"))
+                                   : kills.last()
+                                         .value(QLatin1StringView("data"))
+                                         .toObject()
+                                         .value(QLatin1StringView("victim"))
+                                         .toObject()
+                                         .value(QLatin1StringView("character"))
+                                         .toObject()
+                                         .value(QLatin1StringView("name"));
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(victimName().isNull(), waitMs); // the kill comes, without the name
+
+        QVERIFY(QFile::remove(blocker));
+        {
+            Database database(url);
+            Migrator(database).migrate();
+            database.exec(
+                QStringLiteral(R"(INSERT INTO characters ("characterId", name, "updatedAt") VALUES (?, ?, ?))"),
+                {qint64(*killmail.victim.characterId), QStringLiteral("Pilot After The Outage"),
+                 QString::fromLatin1(utc::toSqlTimestamp(QDateTime::currentSecsSinceEpoch()))});
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(victimName().toString(), QStringLiteral("Pilot After The Outage"), waitMs);
     }
 
     void anAccessTokenIsRequiredWhenSet()

@@ -131,13 +131,13 @@ QUrl FeedServer::url() const
 
 Database* FeedServer::database()
 {
-    if (!m_database && m_databaseUrl && !m_databaseFailed) {
+    if (!m_database && m_databaseUrl && m_databaseRetry.hasExpired()) {
         try {
             m_database = std::make_unique<Database>(*m_databaseUrl);
         } catch (const StorageError& error) {
-            // Names stay null and no recent kills are sent; the feed itself goes on.
-            qCWarning(lcFeed).noquote() << "the live feed runs without the database:" << error.what();
-            m_databaseFailed = true;
+            // Until it opens, names stay null and no recent kills are sent; the feed itself goes on.
+            qCWarning(lcFeed).noquote() << "the live feed runs without the database for now:" << error.what();
+            m_databaseRetry.setRemainingTime(m_settings.databaseRetry);
         }
     }
     return m_database.get();

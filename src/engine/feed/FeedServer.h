@@ -7,6 +7,7 @@
 #include "processing/StoredKillmail.h"
 #include "storage/DatabaseUrl.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QObject>
 #include <QTimer>
@@ -30,7 +31,7 @@ class FeedClient;
  *
  * It works on the thread it lives on (see FeedHost) and owns every socket it accepts: close() ends them all,
  * before the server goes. The database (names of characters, corporations and alliances; recent kills) is opened
- * on that thread when first needed; without it names are null and no recent kills are sent.
+ * on that thread when first needed; while it cannot be, names are null and no recent kills are sent.
  */
 class FeedServer : public QObject {
     Q_OBJECT
@@ -81,7 +82,8 @@ private:
     FeedSettings m_settings;
     std::optional<DatabaseUrl> m_databaseUrl;
     std::unique_ptr<Database> m_database;
-    bool m_databaseFailed = false;
+    /// When the database may be tried again after it could not be opened (expired: at once).
+    QDeadlineTimer m_databaseRetry;
     std::shared_ptr<FeedCounters> m_counters;
     FeedKillBuilder m_builder;
     RecentKills m_recent;

@@ -28,6 +28,8 @@ struct FeedSettings {
     qint64 socketBacklogBytes = 256LL * 1024;
     /// At most this many recent kills replayed on connect.
     int maxReplay = 100;
+    /// How long after failing to open the database the feed tries again.
+    std::chrono::milliseconds databaseRetry{30000};
 };
 
 [[nodiscard]] inline bool needsToken(const QHostAddress& address) { return !address.isLoopback(); }
