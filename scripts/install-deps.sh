@@ -17,6 +17,8 @@ packages=(
   postgresql
   # code style, static analysis, test and benchmark libraries
   clang-format clang-tidy libgtest-dev libbenchmark-dev
+  # the live feed's overlay is tested in a real headless browser
+  chromium
 )
 
 missing=()

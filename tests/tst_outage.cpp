@@ -70,6 +70,19 @@ int runTool(const QString& program, const QStringList& arguments)
 
 } // namespace
 
+// In the test function itself: QSKIP only leaves the function it is written in.
+#define REQUIRE_POSTGRES()                                                                                             \
+    if (m_backend != Backend::Postgres) {                                                                              \
+        QSKIP("a PostgreSQL outage");                                                                                  \
+    }
+#define REQUIRE_SQLITE_MOUNT()                                                                                         \
+    if (m_backend != Backend::Sqlite) {                                                                                \
+        QSKIP("an SQLite outage");                                                                                     \
+    }                                                                                                                  \
+    if (::geteuid() != 0) {                                                                                            \
+        QSKIP("mounting a small tmpfs needs root");                                                                    \
+    }
+
 class OutageTest : public QObject {
     Q_OBJECT
 public:
@@ -175,21 +188,9 @@ private:
                  0);
     }
 
-    void requirePostgres()
-    {
-        if (m_backend != Backend::Postgres) {
-            QSKIP("a PostgreSQL outage");
-        }
-    }
     /// A small tmpfs for the SQLite file, so that a test can fill it or make it read-only.
-    void requireSqliteMount(QTemporaryDir& mountPoint, const QString& size)
+    void mountTmpfs(QTemporaryDir& mountPoint, const QString& size)
     {
-        if (m_backend != Backend::Sqlite) {
-            QSKIP("an SQLite outage");
-        }
-        if (::geteuid() != 0) {
-            QSKIP("mounting a small tmpfs needs root");
-        }
         QVERIFY(mountPoint.isValid());
         const QByteArray options = QByteArrayLiteral("size=") + size.toLatin1();
         QVERIFY2(::mount("tmpfs", mountPoint.path().toLocal8Bit().constData(), "tmpfs", 0, options.constData()) == 0,
@@ -237,7 +238,7 @@ private Q_SLOTS:
 
     void postgresStoppedAndStartedAgain()
     {
-        requirePostgres();
+        REQUIRE_POSTGRES();
         test::TestDatabase db(m_backend);
         Run run;
         run.publish(40ms);
@@ -253,7 +254,7 @@ private Q_SLOTS:
 
     void postgresBackendsTerminated()
     {
-        requirePostgres();
+        REQUIRE_POSTGRES();
         test::TestDatabase db(m_backend);
         Run run;
         run.publish(30ms);
@@ -276,7 +277,7 @@ private Q_SLOTS:
 
     void postgresUnreachableAtStart()
     {
-        requirePostgres();
+        REQUIRE_POSTGRES();
         test::TestDatabase db(m_backend);
         Run run;
         cluster(QStringLiteral("halt"));
@@ -291,7 +292,11 @@ private Q_SLOTS:
     void sqliteFileSystemFull()
     {
         QTemporaryDir mountPoint;
-        requireSqliteMount(mountPoint, QStringLiteral("8m"));
+        REQUIRE_SQLITE_MOUNT();
+        mountTmpfs(mountPoint, QStringLiteral("8m"));
+        if (QTest::currentTestFailed()) {
+            return;
+        }
         const QString file = mountPoint.filePath(QStringLiteral("killmails.db"));
         test::TestDatabase db(m_backend, file);
         Run run;
@@ -314,7 +319,11 @@ private Q_SLOTS:
     void sqliteFileSystemReadOnly()
     {
         QTemporaryDir mountPoint;
-        requireSqliteMount(mountPoint, QStringLiteral("64m"));
+        REQUIRE_SQLITE_MOUNT();
+        mountTmpfs(mountPoint, QStringLiteral("64m"));
+        if (QTest::currentTestFailed()) {
+            return;
+        }
         test::TestDatabase db(m_backend, mountPoint.filePath(QStringLiteral("killmails.db")));
         Run run;
         run.publish(30ms);

@@ -24,8 +24,12 @@ int ConfigCommand::run(const QCommandLineParser& parser, Context& context)
             context.out << (section.isEmpty() ? "[" : "\n[") << group << "]\n";
             section = group;
         }
-        const QString value =
-            setting.key == QLatin1StringView("database/url") ? context.databaseUrl.redacted() : setting.value;
+        QString value = setting.value;
+        if (setting.key == QLatin1StringView("database/url")) {
+            value = context.databaseUrl.redacted();
+        } else if (setting.key == QLatin1StringView("feed/token") && !value.isEmpty()) {
+            value = QStringLiteral("(set)");
+        }
         context.out << setting.key.section(QLatin1Char('/'), 1) << " = " << value << "  ; " << setting.origin << "\n";
     }
     return 0;

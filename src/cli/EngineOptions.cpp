@@ -273,6 +273,38 @@ std::vector<EngineOptions::Setting> allSettings()
               c.engine.monitoring.failureAlertThreshold = percent / 100.0;
               return problem;
           }},
+        S{QStringLiteral("feed/address"), QStringLiteral("feed-address"), "KILLMAIL_FEED_ADDRESS",
+          QStringLiteral("address"),
+          QStringLiteral(
+              "Address the live feed (WebSocket, /events, /overlay) listens on; off loopback it needs a token"),
+          QStringLiteral("127.0.0.1"),
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              const QHostAddress address(text.trimmed());
+              if (address.isNull()) {
+                  return QStringLiteral("'%1' is not an IP address").arg(text);
+              }
+              c.engine.feed.address = address;
+              return std::nullopt;
+          }},
+        S{QStringLiteral("feed/port"), QStringLiteral("feed-port"), "KILLMAIL_FEED_PORT", QStringLiteral("port"),
+          QStringLiteral("Port of the live feed; 0 switches it off"), QStringLiteral("8765"),
+          [](const QString& text, Configuration& c) {
+              int port = 0;
+              auto problem = readNumber(text, 0, 65535, port);
+              c.engine.feed.port = quint16(port);
+              return problem;
+          }},
+        S{QStringLiteral("feed/token"),
+          QStringLiteral("feed-token"),
+          "KILLMAIL_FEED_TOKEN",
+          QStringLiteral("token"),
+          QStringLiteral("Access token the live feed's clients give (?token= or Authorization: Bearer); required when "
+                         "it listens off loopback"),
+          {},
+          [](const QString& text, Configuration& c) -> std::optional<QString> {
+              c.engine.feed.token = text.trimmed();
+              return std::nullopt;
+          }},
         S{QStringLiteral("maintenance/refresh-prices"),
           QStringLiteral("no-price-refresh"),
           "KILLMAIL_REFRESH_PRICES",

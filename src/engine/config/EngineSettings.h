@@ -1,5 +1,6 @@
 #pragma once
 
+#include "feed/FeedSettings.h"
 #include "processing/QueueWorkers.h"
 
 #include <QHostAddress>
@@ -56,6 +57,7 @@ struct EngineSettings {
     MonitoringSettings monitoring;
     MaintenanceSettings maintenance;
     StaticDataSettings staticData;
+    FeedSettings feed;
 };
 
 } // namespace km

@@ -30,6 +30,7 @@ StoredKillmail StoredKillmail::from(const ValuedKillmail& valued, const StaticDa
     stored.victimShipTypeId = killmail.victim.shipTypeId;
     stored.attackerCount = int(killmail.attackers.size());
     stored.source = source;
+    stored.valued = std::make_shared<const ValuedKillmail>(valued);
     return stored;
 }
 

@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 namespace km {
 
 struct ValuedKillmail;
@@ -33,6 +35,8 @@ struct StoredKillmail {
     int attackerCount = 0;
     /// Where the kill came from ("r2z2", "ekws", "cli", ...).
     QString source;
+    /// The whole killmail as stored, for the live feed's self-contained messages (shared, never changed).
+    std::shared_ptr<const ValuedKillmail> valued;
 
     static StoredKillmail from(const ValuedKillmail& valued, const StaticData& staticData, const QString& source);
 };

@@ -1,5 +1,7 @@
 #include "runtime/Engine.h"
 
+#include "feed/FeedHost.h"
+#include "feed/FeedServer.h"
 #include "monitoring/MetricsServer.h"
 #include "runtime/DatabaseWaiter.h"
 #include "runtime/QueueProbe.h"
@@ -61,12 +63,23 @@ bool Engine::start(QString& error)
         metrics.address = m_settings.monitoring.address;
         metrics.port = m_settings.monitoring.port;
         m_metrics = std::make_unique<MetricsServer>(
-            metrics, [this] { return m_monitor->metricsText(); }, [this] { return m_monitor->health(); });
+            metrics,
+            [this] { return m_monitor->metricsText() + (m_feed ? m_feed->counters().metricsText() : QByteArray()); },
+            [this] { return m_monitor->health(); });
         if (!m_metrics->listen(error)) {
             m_metrics.reset();
             return false;
         }
         qCInfo(lcEngine).noquote() << "metrics at" << m_metrics->url().toString() + QStringLiteral("/metrics");
+    }
+    if (m_settings.feed.port != 0) {
+        m_feed = std::make_unique<FeedHost>(m_settings.feed, m_url);
+        if (!m_feed->start(error)) {
+            m_feed.reset();
+            return false;
+        }
+        connect(&m_workers->announcer(), &KillmailAnnouncer::stored, m_feed->server(), &FeedServer::publish);
+        qCInfo(lcEngine).noquote() << "live feed at" << m_feed->url().toString();
     }
     m_waiter = new DatabaseWaiter(m_url);
     m_waiter->moveToThread(&m_maintenanceThread);
@@ -86,6 +99,7 @@ bool Engine::start(QString& error)
         if (m_stopping) {
             m_checkpointer.reset();
             m_metrics.reset();
+            m_feed.reset();
             Q_EMIT stopped();
         }
     });
@@ -138,6 +152,7 @@ void Engine::finish()
 {
     if (!m_maintenanceThread.isRunning()) {
         m_metrics.reset();
+        m_feed.reset();
         Q_EMIT stopped();
         return;
     }
@@ -166,5 +181,7 @@ void Engine::stopMaintenanceThread()
 }
 
 QUrl Engine::metricsUrl() const { return m_metrics ? m_metrics->url() : QUrl(); }
+
+QUrl Engine::feedUrl() const { return m_feed ? m_feed->url() : QUrl(); }
 
 } // namespace km

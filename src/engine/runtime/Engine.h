@@ -14,6 +14,7 @@
 namespace km {
 
 class DatabaseWaiter;
+class FeedHost;
 class MetricsServer;
 class Maintenance;
 class QueueProbe;
@@ -44,6 +45,8 @@ public:
     [[nodiscard]] EngineMonitor& monitor() { return *m_monitor; }
     /// The /metrics endpoint's URL; empty when it is off.
     [[nodiscard]] QUrl metricsUrl() const;
+    /// The live feed's URL; empty when it is off.
+    [[nodiscard]] QUrl feedUrl() const;
 
     /// How often the backlog is read and the engine's status saved.
     static constexpr std::chrono::seconds probeInterval{15};
@@ -66,6 +69,7 @@ private:
     std::unique_ptr<SourceHost> m_sources;
     std::unique_ptr<EngineMonitor> m_monitor;
     std::unique_ptr<MetricsServer> m_metrics;
+    std::unique_ptr<FeedHost> m_feed;
     QThread m_maintenanceThread;
     DatabaseWaiter* m_waiter = nullptr;
     Maintenance* m_maintenance = nullptr;
