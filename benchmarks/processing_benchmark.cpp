@@ -96,8 +96,6 @@ Progress runWorkers(const DatabaseUrl& url, const WorkerSettings& settings, qint
         progress.lastStoredNs = clock.nsecsElapsed();
     });
     QObject::connect(&workers, &QueueWorkers::stopped, &workers, [&] { stopped = true; });
-    QObject::connect(&workers, &QueueWorkers::failed, &workers,
-                     [](const QString& error) { std::fprintf(stderr, "workers failed: %s\n", qPrintable(error)); });
     QTimer ticker;
     ticker.setTimerType(Qt::PreciseTimer);
     if (onTick) {

@@ -14,6 +14,7 @@ release | asan) ;;
   ;;
 esac
 
+scripts/check-coroutines.sh
 scripts/install-deps.sh
 scripts/build.sh "$preset"
 

@@ -4,6 +4,7 @@
 // (/healthz 503 with the reason, /metrics database_up 0), keep its position, resume by itself, store every kill
 // exactly once and stop cleanly afterwards. PostgreSQL runs on a cluster of this suite's own, so stopping it
 // disturbs no other suite.
+#include "FakeRedisq.h"
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
@@ -13,6 +14,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -121,6 +123,8 @@ private:
         QTimer publisher;
         QProcess engine;
         QUrl metrics;
+        /// Keeps the engine's output for the test to read rather than passing it on.
+        bool captureOutput = false;
 
         /// Publishes the next kill every `interval`, from the second on (the first is out before the engine starts).
         void publish(std::chrono::milliseconds interval)
@@ -136,19 +140,28 @@ private:
         [[nodiscard]] bool allPublished() const { return published == fixtures.size(); }
     };
 
-    void startEngine(Run& run, const QString& databaseUrl)
+    /// Runs the engine on `databaseUrl` with R2Z2 (the run's fake), or with the live feeds `sources` names.
+    void startEngine(Run& run, const QString& databaseUrl, const QMap<QString, QString>& settings = {},
+                     QStringList sources = {})
     {
+        if (sources.isEmpty()) {
+            sources = {QStringLiteral("--sources"), QStringLiteral("r2z2"), QStringLiteral("--r2z2-url"),
+                       run.zkillboardThread.fake().url().toString()};
+        }
         run.metrics = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(freePort()));
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("KILLMAIL_ENTITY_UPDATES"), QStringLiteral("false"));
         environment.insert(QStringLiteral("KILLMAIL_REFRESH_PRICES"), QStringLiteral("false"));
+        for (auto setting = settings.cbegin(); setting != settings.cend(); ++setting) {
+            environment.insert(setting.key(), setting.value());
+        }
         run.engine.setProcessEnvironment(environment);
-        run.engine.setProcessChannelMode(QProcess::ForwardedChannels);
+        run.engine.setProcessChannelMode(run.captureOutput ? QProcess::MergedChannels : QProcess::ForwardedChannels);
         run.engine.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
-                         {QStringLiteral("--headless"), QStringLiteral("--database"), databaseUrl,
-                          QStringLiteral("--sources"), QStringLiteral("r2z2"), QStringLiteral("--r2z2-url"),
-                          run.zkillboardThread.fake().url().toString(), QStringLiteral("--metrics-port"),
-                          QString::number(run.metrics.port()), QStringLiteral("--job-lease"), QStringLiteral("5")});
+                         QStringList{QStringLiteral("--headless"), QStringLiteral("--database"), databaseUrl,
+                                     QStringLiteral("--metrics-port"), QString::number(run.metrics.port()),
+                                     QStringLiteral("--job-lease"), QStringLiteral("5")}
+                             + sources);
         QVERIFY(run.engine.waitForStarted());
     }
 
@@ -208,6 +221,68 @@ private:
     QString m_mounted;
 
 private Q_SLOTS:
+    void redisqStoppedOnAnEmptyQueue()
+    {
+        // Every kill handed over, the server answering {"package": null}: SIGTERM ends the process cleanly (it used
+        // to crash in the source host, the last source stopping within the loop that stopped them).
+        test::TestDatabase db(m_backend);
+        test::FakeThread<test::FakeRedisq> redisq;
+        const QString queueId = QStringLiteral("outage-test");
+        const std::vector<test::EsiFixture> kills = test::allEsiFixtures();
+        constexpr int rounds = 4;
+        constexpr int killsPerRound = 5;
+        for (int round = 0; round < rounds; ++round) {
+            for (int kill = 0; kill < killsPerRound; ++kill) {
+                redisq.fake().push(queueId, test::FakeRedisq::packageWithKillmail(
+                                                kills[std::size_t(round * killsPerRound + kill)]));
+            }
+            Run run;
+            run.captureOutput = true;
+            startEngine(run, db.urlText(), {},
+                        {QStringLiteral("--sources"), QStringLiteral("redisq"), QStringLiteral("--redisq-url"),
+                         redisq.fake().url().toString(), QStringLiteral("--redisq-id"), queueId});
+            QTRY_COMPARE_WITH_TIMEOUT(storedKills(db), qint64((round + 1) * killsPerRound), 60000);
+            QTest::qWait(1500); // a few empty answers
+            QCOMPARE(::kill(pid_t(run.engine.processId()), SIGTERM), 0);
+            QVERIFY(run.engine.waitForFinished(60000));
+            QVERIFY2(run.engine.exitStatus() == QProcess::NormalExit && run.engine.exitCode() == 0,
+                     run.engine.readAll().constData());
+        }
+    }
+
+    void stoppedAtManyPoints()
+    {
+        // SIGTERM while the engine starts (connects, migrates, opens its threads), while its price refresh awaits an
+        // EVE Ref and an ESI that accept connections and never answer, and while kills flow: every time the process
+        // ends by itself, cleanly, without Qt's warnings about objects torn down under their threads.
+        test::TestDatabase db(m_backend);
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        const QString silentUrl = QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort());
+        const QMap<QString, QString> settings{{QStringLiteral("KILLMAIL_REFRESH_PRICES"), QStringLiteral("true")},
+                                              {QStringLiteral("KILLMAIL_ESI_URL"), silentUrl},
+                                              {QStringLiteral("KILLMAIL_EVEREF_URL"), silentUrl}};
+        for (const int delayMs : {0, 15, 40, 80, 150, 300, 600, 1200, 2500, 5000}) {
+            Run run;
+            run.captureOutput = true;
+            run.publish(20ms);
+            startEngine(run, db.urlText(), settings);
+            QTest::qWait(delayMs);
+            QCOMPARE(::kill(pid_t(run.engine.processId()), SIGTERM), 0);
+            QVERIFY2(run.engine.waitForFinished(60000), qPrintable(QStringLiteral("stopped after %1 ms").arg(delayMs)));
+            const QByteArray output = run.engine.readAll();
+            QVERIFY2(run.engine.exitStatus() == QProcess::NormalExit && run.engine.exitCode() == 0,
+                     qPrintable(QStringLiteral("stopped after %1 ms: exit %2\n%3")
+                                    .arg(delayMs)
+                                    .arg(run.engine.exitCode())
+                                    .arg(QString::fromUtf8(output))));
+            QVERIFY2(!output.contains("another thread") && !output.contains("QObject::"), output.constData());
+        }
+        QCOMPARE(runTool(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                         {QStringLiteral("debug:check-data"), QStringLiteral("--database"), db.urlText()}),
+                 0);
+    }
+
     void initTestCase()
     {
         if (m_backend == Backend::Postgres) {

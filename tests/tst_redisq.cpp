@@ -259,9 +259,9 @@ private Q_SLOTS:
         QTest::newRow("empty body") << listenPath << answer(200, {}) << QStringLiteral("empty body") << false << 1;
         QTest::newRow("not a RedisQ answer")
             << listenPath << answer(200, R"({"packages": []})") << QStringLiteral("not a RedisQ answer") << false << 1;
-        // The server took the package off the queue before the object was lost: the next one still comes.
+        // The server took the package off the queue and will not hand it again: the object is asked for again.
         QTest::newRow("truncated object")
-            << objectPath << answer(200, package, Answer::Truncate) << QStringLiteral("cut off") << true << 1;
+            << objectPath << answer(200, package, Answer::Truncate) << QStringLiteral("cut off") << false << 1;
         QTest::newRow("object gone") << objectPath << answer(404, test::FakeRedisq::errorBody(QStringLiteral("gone")))
                                      << QStringLiteral("404 Not Found (gone)") << true << 1;
     }
@@ -416,6 +416,51 @@ private Q_SLOTS:
         QCOMPARE(fake.overlappingPolls(), 0);
     }
 
+    void everyRedirectIsFollowedBeforeTheNextPoll()
+    {
+        // The server hands a queue each kill once, behind a redirect. Held answers make a poll and its object
+        // together take longer than the request timeout, each alone less: the object must still be fetched (it was
+        // lost when the client followed redirects itself, under one timeout), and never beside a new poll.
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        fake.holdAnswers(700ms);
+        const auto kills = fixtures(6);
+        for (const auto& kill : kills) {
+            fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kill));
+        }
+        Harness harness(*m_db, redisq);
+        harness.source.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(harness.jobs(), qint64(kills.size()), 30000);
+        harness.stop();
+        QCOMPARE(fake.requestsTo(objectPath), int(kills.size()));
+        QCOMPARE(fake.overlappingPolls(), 0);
+        QVERIFY2(harness.errors().isEmpty(), qPrintable(harness.errors().join(QLatin1Char('\n'))));
+    }
+
+    void aFailedObjectIsAskedForAgain()
+    {
+        test::FakeRedisq fake;
+        const RedisqSettings redisq = settings(fake);
+        fake.script(objectPath, Answer{503, {}, {}, Answer::Normal});
+        fake.script(objectPath, Answer{200, {}, {}, Answer::Hang});
+        fake.script(objectPath, Answer{200, "{\"package\": {", {}, Answer::Truncate});
+        const auto kills = fixtures(2);
+        for (const auto& kill : kills) {
+            fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kill));
+        }
+        Harness harness(*m_db, redisq);
+        harness.source.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(harness.jobs(), qint64(kills.size()), 30000);
+        harness.stop();
+        for (const auto& kill : kills) {
+            verifyQueuedAsReference(*m_db, kill);
+        }
+        QCOMPARE(harness.errors().size(), 3);
+        QVERIFY(harness.errors().front().contains(QLatin1StringView("asking for the kill again")));
+    }
+
     void theFakeRefusesASecondPollInFlight()
     {
         test::FakeRedisq fake;
@@ -428,7 +473,8 @@ private Q_SLOTS:
             co_await QCoro::sleepFor(50ms);
             const HttpReply second = co_await http.get(url);
             KM_CO_COMPARE(second.status, 429);
-            KM_CO_COMPARE((co_await first).status, 200);
+            const HttpReply firstReply = co_await first;
+            KM_CO_COMPARE(firstReply.status, 200);
         };
         KM_CO_RUN(both());
         QCOMPARE(fake.overlappingPolls(), 1);

@@ -142,13 +142,8 @@ QCoro::Task<> RedisqSource::run()
 QCoro::Task<HttpReply> RedisqSource::fetchObject(QUrl object)
 {
     // The server handed this queue a kill and will not hand it again: ask for it until it comes, it is gone (a 4xx
-    // other than 408/429) or the source stops.
-    for (;;) {
-        const bool going = co_await waitForTurn();
-        if (!going) {
-            break;
-        }
-        m_sinceLastPoll.start();
+    // other than 408/429) or the source stops. At once, as part of the poll; again only after a backoff.
+    while (!stopping()) {
         HttpReply reply = co_await m_http->get(object);
         if (stopping()) {
             break;
@@ -157,8 +152,8 @@ QCoro::Task<HttpReply> RedisqSource::fetchObject(QUrl object)
             co_return reply;
         }
         const milliseconds wait = reply.status == 429 && reply.retryAfter ? *reply.retryAfter : m_backoff.next();
-        if (const bool going = co_await backOff(wait, reply.error + QStringLiteral(" (asking for the kill again)"));
-            !going) {
+        const QString reason = reply.error + QStringLiteral(" (asking for the kill again)");
+        if (const bool going = co_await backOff(wait, reason); !going) {
             break;
         }
     }

@@ -90,6 +90,13 @@ UnitPrice UnitPricer::buildPrice(int typeId, QDate day)
 
 UnitPrice UnitPricer::computeBuildPrice(int typeId, const Blueprint& blueprint, QDate day)
 {
+    // Left again however this ends: a material's price may throw (the database went away), and a type left marked
+    // as being built would be priced at the floor from then on.
+    struct Building {
+        QSet<int>& types;
+        int typeId;
+        ~Building() { types.remove(typeId); }
+    } building{m_building, typeId};
     m_building.insert(typeId);
     const PriceMoment materialsMoment = PriceMoment::ofDay(day);
     UnitPrice built;
@@ -102,7 +109,6 @@ UnitPrice UnitPricer::computeBuildPrice(int typeId, const Blueprint& blueprint, 
         built.isk += materialPrice.isk * quantity;
         built.unknown = built.unknown || materialPrice.unknown;
     }
-    m_building.remove(typeId);
     built.isk /= double(std::max<qint64>(1, blueprint.productQuantity));
     return built;
 }
