@@ -2,8 +2,10 @@
 
 #include "util/UtcTime.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRegularExpression>
 
 #include <simdjson.h>
 
@@ -335,6 +337,22 @@ std::vector<Attacker> parseAttackers(const FieldReader& body)
     return attackers;
 }
 
+/// Tranquility opened on 2003-05-06; a killmail dated before it, or beyond tomorrow, was made up (and PostgreSQL
+/// cannot even look prices up for years such as 0001 or 9999).
+constexpr UnixTime eveOnlineOpened = 1052179200; // 2003-05-06T00:00:00Z
+constexpr UnixTime oneDay = 86400;
+
+void requirePlausibleTime(std::int64_t killmailId, const QString& text, UnixTime time)
+{
+    const QString subject = QStringLiteral("killmail %1: killmail_time %2").arg(killmailId).arg(text.left(40));
+    if (time < eveOnlineOpened) {
+        throw FieldError((subject + QStringLiteral(" is before EVE Online opened (2003-05-06)")).toStdString());
+    }
+    if (time > QDateTime::currentSecsSinceEpoch() + oneDay) {
+        throw FieldError((subject + QStringLiteral(" is more than a day in the future")).toStdString());
+    }
+}
+
 void requireValidHash(const QString& hash, const QString& field)
 {
     if (!hash.isEmpty() && !KillmailParser::isValidHash(hash)) {
@@ -358,6 +376,7 @@ Killmail parseBody(simdjson::dom::object body, const QString& hash)
         reader.fail("killmail_time", QStringLiteral("'%1' is not an ISO 8601 UTC time").arg(time.left(40)));
     }
     killmail.killmailTime = *parsedTime;
+    requirePlausibleTime(killmail.killmailId, time, killmail.killmailTime);
     killmail.solarSystemId = reader.requiredInt32("solar_system_id");
     killmail.moonId = reader.optionalInteger("moon_id");
     killmail.warId = reader.optionalInteger("war_id");
@@ -547,6 +566,20 @@ void parseHistoryDay(const simdjson::dom::object& day, const QString& origin, st
 /// Why `json` is not JSON. Qt's parser names the byte where it went wrong, which simdjson does not.
 QString malformedJson(QByteArrayView json, simdjson::error_code code)
 {
+    if (code == simdjson::NUMBER_ERROR) { // valid JSON, but a number no 64-bit integer holds: name its field
+        static const QRegularExpression bigNumber(QStringLiteral(R"re("([^"]{1,64})"\s*:\s*(-?[0-9]{19,}))re"));
+        auto matches = bigNumber.globalMatch(QString::fromUtf8(json));
+        while (matches.hasNext()) {
+            const QRegularExpressionMatch match = matches.next();
+            bool fits = false;
+            (void)(match.captured(2).startsWith(u'-') ? match.captured(2).toLongLong(&fits)
+                                                      : qint64(match.captured(2).toULongLong(&fits)));
+            if (!fits) {
+                return QStringLiteral("%1: expected an integer, got %2")
+                    .arg(match.captured(1), match.captured(2).left(40));
+            }
+        }
+    }
     QJsonParseError error{};
     QJsonDocument::fromJson(json.toByteArray(), &error);
     if (error.error != QJsonParseError::NoError) {
