@@ -13,6 +13,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -207,9 +208,8 @@ private Q_SLOTS:
     void aDatabaseFailureStopsCleanlyAndARerunFillsTheGap()
     {
         test::TestDatabase db(m_backend);
-        Database& database = db.database();
-        // Fail the write of the batch holding killmail 119689329, as a full disk would.
-        db.failInserts(QStringLiteral("items"), QStringLiteral("NEW.\"killmailId\" = 119689329"),
+        // Every killmail after the first 100 fails to be written, as on a disk that has filled up.
+        db.failInserts(QStringLiteral("killmails"), QStringLiteral("(SELECT COUNT(*) FROM killmails) >= 100"),
                        QStringLiteral("disk full (simulated)"));
         const QString folder = test::dataPath(QStringLiteral("killmails"));
         const CliResult failed = runCli(
@@ -218,22 +218,97 @@ private Q_SLOTS:
         QVERIFY2(failed.out.contains(QStringLiteral("stopped by a database error")), qPrintable(failed.out));
         QVERIFY(failed.out.contains(QStringLiteral("disk full (simulated)")));
         const qint64 partial = db.rowCount(QStringLiteral("killmails"));
-        QVERIFY(partial < 294);
-        QCOMPARE(
-            database.scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" = 119689329")).toInt(),
-            0);
+        QVERIFY(partial >= 100 && partial < 294);
         // Nothing half-written: every stored killmail has its attackers, and no row is orphaned.
         const CliResult check = runCli(db, {QStringLiteral("debug:check-data"), QStringLiteral("--no-recompute")});
         QVERIFY2(!check.out.contains(QStringLiteral("without attackers"))
                      && !check.out.contains(QStringLiteral("is missing")),
                  qPrintable(check.out));
 
-        db.allowInserts(QStringLiteral("items"));
+        db.allowInserts(QStringLiteral("killmails"));
         const CliResult rerun = runCli(db, {QStringLiteral("import:killmails"), folder});
         QCOMPARE(rerun.exitCode, 0);
         QVERIFY2(rerun.out.contains(QStringLiteral("stored: %1 killmails").arg(294 - partial)), qPrintable(rerun.out));
         QVERIFY(rerun.out.contains(QStringLiteral("duplicates: %1").arg(partial)));
         QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
+    }
+
+    void oneBadKillmailIsRefusedAloneAndTheRestIsStored()
+    {
+        test::TestDatabase db(m_backend);
+        // The database refuses one killmail of a batch; the parser refuses one dated before EVE Online opened.
+        db.failInserts(QStringLiteral("items"), QStringLiteral("NEW.\"killmailId\" = 119689329"),
+                       QStringLiteral("poison (simulated)"));
+        QTemporaryDir folder;
+        QFile good(test::dataPath(QStringLiteral("killmails/39077457.json")));
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        QJsonObject ancient = QJsonDocument::fromJson(good.readAll()).object();
+        ancient.insert(QStringLiteral("killmail_id"), 7);
+        ancient.insert(QStringLiteral("killmail_time"), QStringLiteral("0001-01-01T00:00:00Z"));
+        const QString ancientPath = folder.filePath(QStringLiteral("ancient.json"));
+        writeFile(ancientPath, QJsonDocument(ancient).toJson());
+
+        const CliResult result =
+            runCli(db,
+                   {QStringLiteral("import:killmails"), QStringLiteral("--batch-size"), QStringLiteral("50"),
+                    test::dataPath(QStringLiteral("killmails")), ancientPath});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("stored: 293 killmails")), qPrintable(result.out));
+        QVERIFY(result.out.contains(QStringLiteral("rejected: 2")));
+        QVERIFY(result.out.contains(QStringLiteral("killmail 119689329: ")));
+        QVERIFY(result.out.contains(QStringLiteral("poison (simulated)")));
+        QVERIFY(result.out.contains(QStringLiteral("ancient.json: killmail 7: killmail_time 0001-01-01T00:00:00Z is "
+                                                   "before EVE Online opened")));
+        QVERIFY(!result.out.contains(QStringLiteral("stopped by a database error")));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 293);
+
+        db.allowInserts(QStringLiteral("items"));
+        const CliResult rerun =
+            runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))});
+        QCOMPARE(rerun.exitCode, 0);
+        QVERIFY2(rerun.out.contains(QStringLiteral("stored: 1 killmails")), qPrintable(rerun.out));
+    }
+
+    void valuesBeyondWhatIsStoredAreRefusedTheSameOnBothDatabases()
+    {
+        test::TestDatabase db(m_backend);
+        // A price of 10^9 ISK for a module the fixture carries, on the days before its loss (2014-05-25).
+        for (const char* day : {"2014-05-20", "2014-05-21", "2014-05-22", "2014-05-23", "2014-05-24"}) {
+            db.database().exec(QStringLiteral("INSERT INTO prices (\"typeId\", \"regionId\", \"date\", \"average\") "
+                                              "VALUES (3170, 10000002, ?, 1000000000)"),
+                               {QString::fromLatin1(day)});
+        }
+        QFile file(test::dataPath(QStringLiteral("killmails/39077457.json")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject original = QJsonDocument::fromJson(file.readAll()).object();
+        QTemporaryDir folder;
+        // 9.5 million of them are worth 9.5e15 ISK, stored as such; 10^9 of them (10^18 ISK) are refused.
+        const auto withQuantity = [&](int id, qint64 quantity) {
+            QJsonObject killmail = original;
+            killmail.insert(QStringLiteral("killmail_id"), id);
+            killmail.remove(QStringLiteral("zkb"));
+            QJsonObject victim = killmail.value(QStringLiteral("victim")).toObject();
+            victim.insert(QStringLiteral("items"),
+                          QJsonArray{QJsonObject{{QStringLiteral("item_type_id"), 3170},
+                                                 {QStringLiteral("singleton"), 0},
+                                                 {QStringLiteral("flag"), 5},
+                                                 {QStringLiteral("quantity_destroyed"), quantity}}});
+            killmail.insert(QStringLiteral("victim"), victim);
+            writeFile(folder.filePath(QStringLiteral("%1.json").arg(id)), QJsonDocument(killmail).toJson());
+        };
+        withQuantity(1001, 9500000);
+        withQuantity(1002, 1000000000);
+
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), folder.path()});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("stored: 1 killmails")), qPrintable(result.out));
+        QVERIFY2(result.out.contains(QStringLiteral("killmail 1002: totalValue 1e+18 ISK is outside what is stored")),
+                 qPrintable(result.out));
+        const double stored =
+            db.database()
+                .scalar(QStringLiteral("SELECT \"totalValue\" FROM killmails WHERE \"killmailId\" = 1001"))
+                .toDouble();
+        QVERIFY2(stored >= 9.5e15 && stored < 9.6e15, qPrintable(QString::number(stored, 'f', 2)));
     }
 
     void importerReportsProgressAndRows()

@@ -292,6 +292,32 @@ private Q_SLOTS:
         stopWorkers(workers);
     }
 
+    void aKillmailTheDatabaseRefusesFailsAloneAndTheRestIsStored()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const auto fixtures = serveAndQueue(db, esi, 10, true);
+        const KillmailId poison = fixtures[3].killmailId;
+        db.failInserts(QStringLiteral("attackers"), QStringLiteral("NEW.\"killmailId\" = %1").arg(poison),
+                       QStringLiteral("poison (simulated)"));
+        WorkerSettings noEntities = settings(esi);
+        noEntities.entityUpdates = false;
+        QueueWorkers workers(db.url(), noEntities);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(fixtures.size() - 1), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).failed, qint64(1), 20000);
+        const FailedJob failed = QueueAdmin(db.database()).failed(KillmailJobs::queueName, 1).front();
+        QCOMPARE(failed.dedupKey, QString::number(poison));
+        QVERIFY2(failed.lastError.contains(QStringLiteral("poison (simulated)")), qPrintable(failed.lastError));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(fixtures.size() - 1));
+        QCOMPARE(
+            db.database()
+                .scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" = ?"), {qint64(poison)})
+                .toInt(),
+            0);
+        stopWorkers(workers);
+    }
+
     void aBodyArrivingForAQueuedKillmailSavesTheEsiCall()
     {
         test::TestDatabase db(m_backend);

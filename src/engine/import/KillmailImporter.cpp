@@ -101,6 +101,7 @@ public:
             m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
         }
         static_cast<BatchWriterTotals&>(m_report) = m_writers.totals();
+        m_report.rejected.insert(m_report.rejected.end(), m_report.refused.begin(), m_report.refused.end());
         queueReferences();
         m_report.seconds = m_meter.snapshot(0, 0).elapsedSeconds;
         return m_report;

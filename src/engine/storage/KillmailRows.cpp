@@ -1,9 +1,11 @@
 #include "storage/KillmailRows.h"
 
 #include "staticdata/StaticData.h"
+#include "storage/RefusedKillmails.h"
 #include "util/UtcTime.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace km::rows {
 namespace {
@@ -13,6 +15,19 @@ FieldValue optionalValue(const std::optional<std::int64_t>& value) { return valu
 FieldValue optionalValue(const std::optional<int>& value)
 {
     return value ? FieldValue(std::int64_t(*value)) : FieldValue();
+}
+
+/// A value as storage takes it, or the killmail refused: the same on both databases.
+Money checkedMoney(const Killmail& killmail, const char* column, double value)
+{
+    if (!std::isfinite(value) || value < 0 || value > maxIskAmount) {
+        throw KillmailRefusal(QStringLiteral("killmail %1: %2 %3 ISK is outside what is stored (0 to %4 ISK)")
+                                  .arg(killmail.killmailId)
+                                  .arg(QString::fromLatin1(column))
+                                  .arg(value, 0, 'g', 6)
+                                  .arg(maxIskAmount, 0, 'g', 6));
+    }
+    return Money{value};
 }
 
 } // namespace
@@ -35,10 +50,10 @@ KillmailRow killmailRow(const ValuedKillmail& valued, const StaticData& staticDa
         system ? FieldValue(system->security) : FieldValue(),
         optionalValue(km.moonId),
         optionalValue(km.warId),
-        Money{valued.values.totalValue},
-        Money{valued.values.destroyedValue},
-        Money{valued.values.droppedValue},
-        Money{valued.values.fittedValue},
+        checkedMoney(km, "totalValue", valued.values.totalValue),
+        checkedMoney(km, "destroyedValue", valued.values.destroyedValue),
+        checkedMoney(km, "droppedValue", valued.values.droppedValue),
+        checkedMoney(km, "fittedValue", valued.values.fittedValue),
         std::int64_t(valued.values.unpricedTypes),
         optionalValue(victim.characterId),
         optionalValue(victim.corporationId),

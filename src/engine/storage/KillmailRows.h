@@ -9,6 +9,7 @@
 
 #include <array>
 #include <functional>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct ValuedKillmail {
 };
 
 /// The killmails of a batch, as PriceSource::prepare() takes them.
-inline std::vector<const Killmail*> killmailsOf(const std::vector<ValuedKillmail>& batch)
+inline std::vector<const Killmail*> killmailsOf(std::span<const ValuedKillmail> batch)
 {
     std::vector<const Killmail*> killmails;
     killmails.reserve(batch.size());
