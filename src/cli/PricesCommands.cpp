@@ -53,6 +53,7 @@ int PricesImportCommand::run(const QCommandLineParser& parser, Context& context)
 
     context.out << "files imported: " << result.files << " of " << files.size() << "\n"
                 << "rows imported: " << number(result.rowsImported) << "\n"
+                << "rows already stored as they are: " << number(result.rowsUnchanged) << "\n"
                 << "rows of other regions skipped: " << number(result.rowsSkipped) << "\n"
                 << "bad rows: " << number(result.badRowCount) << "\n";
     for (const PriceImportProblem& problem : result.badRows) {
