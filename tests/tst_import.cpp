@@ -24,6 +24,8 @@
 
 #include <memory>
 #include <mutex>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace km;
 
@@ -203,6 +205,71 @@ private Q_SLOTS:
         QCOMPARE(again.exitCode, 0);
         QVERIFY2(again.out.contains(QStringLiteral("0 of 1 (already stored: 0, already queued: 1)")),
                  qPrintable(again.out));
+    }
+
+    void decompressionBombsAreRefusedByName()
+    {
+        test::TestDatabase db(m_backend);
+        QTemporaryDir folder;
+        QVERIFY(QFile::copy(test::dataPath(QStringLiteral("killmails/39077457.json")),
+                            folder.filePath(QStringLiteral("39077457.json"))));
+        // 80 MiB of zeros: an archive member of a few KB compressed, and a gzip file of the same.
+        QProcess shell;
+        shell.setWorkingDirectory(folder.path());
+        shell.start(
+            QStringLiteral("sh"),
+            {QStringLiteral("-ec"),
+             QStringLiteral("head -c 80M /dev/zero > zeros.json; tar -cjf bomb.tar.bz2 zeros.json 39077457.json; "
+                            "gzip -c zeros.json > zeros.json.gz; rm zeros.json 39077457.json")});
+        QVERIFY(shell.waitForFinished(120000));
+        QCOMPARE(shell.exitCode(), 0);
+
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), folder.path()});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("bomb.tar.bz2:zeros.json: larger than 64 MiB once decompressed")),
+                 qPrintable(result.out));
+        QVERIFY(result.out.contains(QStringLiteral("zeros.json.gz: larger than 64 MiB once decompressed")));
+        QVERIFY(result.out.contains(QStringLiteral("rejected: 2")));
+        // The archive's member after the bomb is still read.
+        QVERIFY(result.out.contains(QStringLiteral("stored: 1 killmails")));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 1);
+    }
+
+    void inputsThatCannotBeReadAreNamed()
+    {
+        test::TestDatabase db(m_backend);
+        QTemporaryDir folder;
+        QVERIFY(QFile::copy(test::dataPath(QStringLiteral("killmails/39077457.json")),
+                            folder.filePath(QStringLiteral("a-good.json"))));
+        QVERIFY(::mkfifo(QFile::encodeName(folder.filePath(QStringLiteral("pipe.json"))).constData(), 0600) == 0);
+        QVERIFY(
+            QFile::link(folder.filePath(QStringLiteral("gone.json")), folder.filePath(QStringLiteral("link.json"))));
+        QVERIFY(QDir(folder.path()).mkdir(QStringLiteral("locked")));
+        writeFile(folder.filePath(QStringLiteral("locked/inside.json")), "{}");
+        writeFile(folder.filePath(QStringLiteral("secret.json")), "{}");
+        const bool permissionsApply = ::geteuid() != 0; // root reads everything
+        QVERIFY(QFile::setPermissions(folder.filePath(QStringLiteral("locked")), {}));
+        QVERIFY(QFile::setPermissions(folder.filePath(QStringLiteral("secret.json")), {}));
+
+        const CliResult result = runCli(db,
+                                        {QStringLiteral("import:killmails"), folder.path(),
+                                         folder.filePath(QStringLiteral("pipe.json")), QStringLiteral("/dev/null")});
+        QFile::setPermissions(folder.filePath(QStringLiteral("locked")),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.out.contains(QStringLiteral("stored: 1 killmails")));
+        QVERIFY2(result.out.contains(QStringLiteral("rejected: 6")), qPrintable(result.out)); // "{}" when root reads
+        const QString pipe = folder.filePath(QStringLiteral("pipe.json")) + QStringLiteral(": not a regular file");
+        QCOMPARE(result.out.count(pipe), 2); // found in the folder, and named directly
+        QVERIFY2(result.out.contains(QStringLiteral("/dev/null: not a regular file")), qPrintable(result.out));
+        QVERIFY(
+            result.out.contains(folder.filePath(QStringLiteral("link.json")) + QStringLiteral(": a link to nothing")));
+        if (permissionsApply) {
+            QVERIFY(result.out.contains(folder.filePath(QStringLiteral("locked"))
+                                        + QStringLiteral(": the folder cannot be read")));
+            QVERIFY(result.out.contains(folder.filePath(QStringLiteral("secret.json"))
+                                        + QStringLiteral(": the file cannot be read")));
+        }
     }
 
     void aDatabaseFailureStopsCleanlyAndARerunFillsTheGap()

@@ -77,14 +77,15 @@ public:
             if (m_stopped) {
                 break;
             }
-            const QString failure = readImportInput(
+            const std::vector<ImportFailure> failures = readImportInput(
                 input, [this](ImportDocument&& document) { addDocument(std::move(document)); },
                 [this](qint64 bytes) {
                     m_currentInputBytes = bytes;
                     reportProgress(false);
                 });
-            if (!failure.isEmpty()) {
-                m_report.rejected.push_back({input.path, failure});
+            for (const ImportFailure& failure : failures) {
+                qCWarning(lcImport).noquote() << "not read:" << failure.where << "-" << failure.reason;
+                m_report.rejected.push_back(failure);
             }
             m_finishedBytes += input.size;
             m_currentInputBytes = 0;
@@ -163,8 +164,10 @@ private:
     void addDocument(ImportDocument&& document)
     {
         ++m_report.documents;
+        m_chunkBytes += document.json.size();
         m_chunk.push_back(std::move(document));
-        if (qsizetype(m_chunk.size()) >= m_options.documentsPerChunk) {
+        // Bounded in bytes too, so that large documents (up to maxImportDocumentBytes each) do not pile up.
+        if (qsizetype(m_chunk.size()) >= m_options.documentsPerChunk || m_chunkBytes >= maxImportDocumentBytes) {
             dispatchChunk();
         }
     }
@@ -181,6 +184,7 @@ private:
                 return parseAndFlag(document, *classifier);
             });
         m_chunk.clear();
+        m_chunkBytes = 0;
         consumeInFlight();
         m_inFlight = next;
     }
@@ -244,6 +248,7 @@ private:
     qint64 m_currentInputBytes = 0;
     bool m_stopped = false;
     std::vector<ImportDocument> m_chunk;
+    qint64 m_chunkBytes = 0;
     QFuture<ParsedDocumentPtr> m_inFlight;
     std::vector<ValuedKillmail> m_pending;
     ImportReport m_report;
