@@ -207,6 +207,23 @@ private Q_SLOTS:
                  qPrintable(again.out));
     }
 
+    void aKillmailWithoutVictimButWithAHashIsQueuedAndSaidSo()
+    {
+        test::TestDatabase db(m_backend);
+        QFile good(test::dataPath(QStringLiteral("killmails/39077457.json")));
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        QJsonObject noVictim = QJsonDocument::fromJson(good.readAll()).object();
+        noVictim.remove(QStringLiteral("victim"));
+        QTemporaryDir folder;
+        writeFile(folder.filePath(QStringLiteral("no-victim.json")), QJsonDocument(noVictim).toJson());
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), folder.path()});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.contains(QStringLiteral("queued for an ESI fetch by the engine (--headless): 1 of 1")),
+                 qPrintable(result.out));
+        QVERIFY(result.out.contains(QStringLiteral("with a killmail body that was not stored as given: 1")));
+        QVERIFY(result.out.contains(QStringLiteral("no-victim.json: killmail 39077457: the killmail has no victim")));
+    }
+
     void decompressionBombsAreRefusedByName()
     {
         test::TestDatabase db(m_backend);

@@ -12,6 +12,16 @@ namespace {
 
 constexpr qsizetype maxListedRejections = 50;
 
+void printListed(const std::vector<ImportFailure>& listed, QTextStream& out)
+{
+    for (qsizetype i = 0; i < qsizetype(listed.size()) && i < maxListedRejections; ++i) {
+        out << "  " << listed[i].where << ": " << listed[i].reason << "\n";
+    }
+    if (qsizetype(listed.size()) > maxListedRejections) {
+        out << "  ... and " << (qsizetype(listed.size()) - maxListedRejections) << " more (see the log)\n";
+    }
+}
+
 void printReport(const ImportReport& report, QTextStream& out)
 {
     const QLocale locale(QLocale::English);
@@ -25,13 +35,12 @@ void printReport(const ImportReport& report, QTextStream& out)
             << " (already stored: " << locale.toString(report.referencesAlreadyStored)
             << ", already queued: " << locale.toString(report.referencesAlreadyQueued) << ")\n";
     }
+    if (!report.incompleteBodies.empty()) {
+        out << "of them, with a killmail body that was not stored as given: " << report.incompleteBodies.size() << "\n";
+        printListed(report.incompleteBodies, out);
+    }
     out << "rejected: " << report.rejected.size() << "\n";
-    for (qsizetype i = 0; i < qsizetype(report.rejected.size()) && i < maxListedRejections; ++i) {
-        out << "  " << report.rejected[i].where << ": " << report.rejected[i].reason << "\n";
-    }
-    if (qsizetype(report.rejected.size()) > maxListedRejections) {
-        out << "  ... and " << (qsizetype(report.rejected.size()) - maxListedRejections) << " more (see the log)\n";
-    }
+    printListed(report.rejected, out);
     if (report.indexSeconds > 0) {
         out << QStringLiteral("indexes built after the load into an empty database: %1 s\n")
                    .arg(report.indexSeconds, 0, 'f', 1);

@@ -25,6 +25,7 @@ struct ParsedDocument {
     std::vector<ValuedKillmail> killmails;
     std::vector<ImportFailure> rejected;
     std::vector<KillmailReference> references;
+    std::vector<ImportFailure> incompleteBodies;
 };
 
 /// Shared so the pool's results reach the writer without copying every killmail.
@@ -40,6 +41,11 @@ ParsedDocumentPtr parseAndFlag(const ImportDocument& document, const FlagClassif
             valued.flags = classifier.classify(valued.killmail);
             parsed.killmails.push_back(std::move(valued));
         } else if (auto* reference = std::get_if<KillmailReference>(&outcome)) {
+            if (!reference->bodyIgnored.isEmpty()) {
+                parsed.incompleteBodies.push_back(
+                    {document.origin,
+                     QStringLiteral("killmail %1: %2").arg(reference->killmailId).arg(reference->bodyIgnored)});
+            }
             parsed.references.push_back(std::move(*reference));
         } else {
             const auto& error = std::get<ParseError>(outcome);
@@ -203,6 +209,8 @@ private:
                 m_report.rejected.push_back(failure);
             }
             m_report.referencesOnly += qint64(parsed.references.size());
+            m_report.incompleteBodies.insert(m_report.incompleteBodies.end(), parsed.incompleteBodies.begin(),
+                                             parsed.incompleteBodies.end());
             for (KillmailReference& reference : parsed.references) {
                 m_references.push_back(
                     {reference.killmailId, std::move(reference.hash), QStringLiteral("import"), {}, Priority::Normal});

@@ -24,6 +24,8 @@ struct ImportReport : BatchWriterTotals {
     qint64 referencesQueued = 0;
     qint64 referencesAlreadyStored = 0;
     qint64 referencesAlreadyQueued = 0;
+    /// References that came with a killmail body the import could not store (no victim): where and why.
+    std::vector<ImportFailure> incompleteBodies;
     /// Everything refused, each with where and why: malformed JSON, missing fields, unreadable files.
     std::vector<ImportFailure> rejected;
     double seconds = 0;

@@ -443,7 +443,16 @@ ParseOutcome withBody(simdjson::dom::object body, const QString& hash, const QSt
     return parsed;
 }
 
-ParseOutcome referenceOf(std::int64_t id, const QString& hash, const QString& idField, const QString& hashField)
+/// A note when `object`, taken as a reference, carried killmail fields without `victim`: that body is not stored.
+QString incompleteBodyOf(const simdjson::dom::object& object)
+{
+    const bool hasBody = contains(object, "killmail_time") || contains(object, "attackers");
+    return hasBody ? QStringLiteral("the killmail has no victim, so it is queued by ID and hash for ESI's whole copy")
+                   : QString();
+}
+
+ParseOutcome referenceOf(std::int64_t id, const QString& hash, const QString& idField, const QString& hashField,
+                         const QString& bodyIgnored = {})
 {
     if (id <= 0) {
         throw FieldError(QStringLiteral("%1: must be a positive killmail id").arg(idField).toStdString());
@@ -452,7 +461,7 @@ ParseOutcome referenceOf(std::int64_t id, const QString& hash, const QString& id
         throw FieldError(QStringLiteral("%1: required field is missing").arg(hashField).toStdString());
     }
     requireValidHash(hash, hashField);
-    return KillmailReference{id, hash};
+    return KillmailReference{id, hash, bodyIgnored};
 }
 
 std::optional<simdjson::dom::object> optionalObject(const simdjson::dom::object& object, std::string_view field)
@@ -499,12 +508,12 @@ ParseOutcome parseShape(simdjson::dom::object object)
         }
         const FieldReader reader(object, topLevel); // EVE-KILL document
         return referenceOf(reader.requiredInteger("killmail_id"), hash, QStringLiteral("killmail_id"),
-                           QStringLiteral("killmail_hash"));
+                           QStringLiteral("killmail_hash"), incompleteBodyOf(object));
     }
     if (zkb && !contains(object, "victim") && contains(object, "killmail_id")) {
         const FieldReader reader(object, topLevel); // zKillboard API list entry without the ESI body
         return referenceOf(reader.requiredInteger("killmail_id"), zkbHash, QStringLiteral("killmail_id"),
-                           QStringLiteral("zkb.hash"));
+                           QStringLiteral("zkb.hash"), incompleteBodyOf(object));
     }
     return withBody(object, zkbHash, QStringLiteral("zkb.hash"), zkb); // zKillboard API object or bare ESI body
 }
