@@ -514,6 +514,45 @@ private Q_SLOTS:
         QCOMPARE(indexDefinitions(db), schemaIndexes);
     }
 
+    void aRerunWaitsForTheIndexBuildsOfAnInterruptedImport()
+    {
+        if (m_backend != Backend::Postgres) {
+            QSKIP("SQLite builds its indexes in the importing process itself");
+        }
+        test::TestDatabase db(m_backend);
+        const QStringList schemaIndexes = indexDefinitions(db);
+        QVERIFY(BulkLoadIndexes(db.database()).dropIfEmpty());
+        // An import killed during its index builds: the server goes on building one (here left uncommitted).
+        Database orphan(db.url());
+        orphan.exec(QStringLiteral("SELECT pg_advisory_lock_shared(7243004)"));
+        orphan.exec(QStringLiteral("BEGIN"));
+        orphan.exec(
+            QStringLiteral("CREATE INDEX IF NOT EXISTS \"attackers_character\" ON \"attackers\" (\"characterId\")"));
+
+        QString failure;
+        const DatabaseUrl url = db.url();
+        std::unique_ptr<QThread> rerun(QThread::create([&] {
+            try {
+                Database connection(url);
+                BulkLoadIndexes(connection).restore();
+            } catch (const StorageError& error) {
+                failure = error.message();
+            }
+        }));
+        rerun->start();
+        QTRY_VERIFY_WITH_TIMEOUT(db.database()
+                                         .scalar(QStringLiteral("SELECT COUNT(*) FROM pg_stat_activity WHERE "
+                                                                "wait_event_type = 'Lock' AND wait_event = 'advisory'"))
+                                         .toInt()
+                                     == 1,
+                                 60000);
+        orphan.exec(QStringLiteral("COMMIT"));
+        orphan.exec(QStringLiteral("SELECT pg_advisory_unlock_shared(7243004)"));
+        QVERIFY(rerun->wait(60000));
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+        QCOMPARE(indexDefinitions(db), schemaIndexes);
+    }
+
     void emptyCommandLineIsAUsageError()
     {
         test::TestDatabase db(m_backend);
