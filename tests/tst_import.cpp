@@ -22,6 +22,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <csignal>
 #include <memory>
 #include <mutex>
 #include <sys/stat.h>
@@ -512,6 +513,41 @@ private Q_SLOTS:
         QVERIFY(first->wait(60000) && second->wait(60000));
         QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
         QCOMPARE(indexDefinitions(db), schemaIndexes);
+    }
+
+    void anInterruptedImportSaysWhatItStoredAndARerunResumes()
+    {
+        test::TestDatabase db(m_backend);
+        db.database(); // migrated
+        const QString folder = test::dataPath(QStringLiteral("killmails"));
+        // The fixtures many times over: long enough to be interrupted once its progress shows.
+        QStringList arguments{QStringLiteral("--database"), db.urlText(), QStringLiteral("import:killmails")};
+        for (int i = 0; i < 500; ++i) {
+            arguments << folder;
+        }
+        QProcess process;
+        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), arguments);
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError()).contains("importing:"), 60000);
+        QCOMPARE(::kill(pid_t(process.processId()), SIGINT), 0);
+        QVERIFY(process.waitForFinished(120000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 130);
+        QVERIFY2(out.contains(QStringLiteral("interrupted: what is listed above as stored is kept; run the same "
+                                             "import again to resume")),
+                 qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("stored: %1 killmails").arg(db.rowCount(QStringLiteral("killmails")))),
+                 qPrintable(out));
+
+        const CliResult rerun = runCli(db, {QStringLiteral("import:killmails"), folder});
+        QCOMPARE(rerun.exitCode, 0);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
+        QVERIFY(BulkLoadIndexes(db.database()).missing().isEmpty()); // left to the rerun by the interrupted load
+        const CliResult check = runCli(db, {QStringLiteral("debug:check-data"), QStringLiteral("--no-recompute")});
+        QVERIFY2(!check.out.contains(QStringLiteral("without attackers"))
+                     && !check.out.contains(QStringLiteral("is missing")),
+                 qPrintable(check.out));
     }
 
     void aRerunWaitsForTheIndexBuildsOfAnInterruptedImport()

@@ -78,7 +78,7 @@ EntryRead readEntry(archive* handle, archive_entry* entry, QByteArray& content)
 }
 
 std::vector<ImportFailure> readWithLibarchive(const ImportInput& input,
-                                              const std::function<void(ImportDocument&&)>& document,
+                                              const std::function<bool(ImportDocument&&)>& document,
                                               const std::function<void(qint64)>& progress)
 {
     ArchivePtr handle(archive_read_new());
@@ -116,7 +116,9 @@ std::vector<ImportFailure> readWithLibarchive(const ImportInput& input,
             }
             continue; // the next members are still read; skipping this one keeps none of it
         }
-        document(ImportDocument{origin, std::move(content)});
+        if (!document(ImportDocument{origin, std::move(content)})) {
+            return failures;
+        }
         progress(archive_filter_bytes(handle.get(), -1));
     }
     if (status != ARCHIVE_EOF) {
@@ -186,7 +188,7 @@ std::vector<ImportInput> collectImportInputs(const QStringList& paths, std::vect
 }
 
 std::vector<ImportFailure> readImportInput(const ImportInput& input,
-                                           const std::function<void(ImportDocument&&)>& document,
+                                           const std::function<bool(ImportDocument&&)>& document,
                                            const std::function<void(qint64)>& progress)
 {
     if (input.kind != ImportInput::Kind::Json) {

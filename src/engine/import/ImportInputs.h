@@ -41,12 +41,13 @@ constexpr qint64 maxImportDocumentBytes = 64 << 20;
 std::vector<ImportInput> collectImportInputs(const QStringList& paths, std::vector<ImportFailure>& failures);
 
 /**
- * Reads the documents of one input, calling `document` for each and `progress` with the input bytes consumed
- * so far. Archive members that are not .json files are skipped. Returns what could not be read, each named: the
- * input, or one member of an archive (a member larger than maxImportDocumentBytes; the others are still read).
+ * Reads the documents of one input, calling `document` for each (it returns false to stop reading) and
+ * `progress` with the input bytes consumed so far. Archive members that are not .json files are skipped. Returns what
+ * could not be read, each named: the input, or one member of an archive (a member larger than maxImportDocumentBytes;
+ * the others are still read).
  */
 std::vector<ImportFailure> readImportInput(const ImportInput& input,
-                                           const std::function<void(ImportDocument&&)>& document,
+                                           const std::function<bool(ImportDocument&&)>& document,
                                            const std::function<void(qint64 bytesRead)>& progress);
 
 } // namespace km

@@ -80,11 +80,15 @@ public:
         m_meter.setTotal(totalBytes);
         m_report.inputs = qint64(inputs.size());
         for (const ImportInput& input : inputs) {
-            if (m_stopped) {
+            if (m_stopped || interrupted()) {
                 break;
             }
             const std::vector<ImportFailure> failures = readImportInput(
-                input, [this](ImportDocument&& document) { addDocument(std::move(document)); },
+                input,
+                [this](ImportDocument&& document) {
+                    addDocument(std::move(document));
+                    return !interrupted();
+                },
                 [this](qint64 bytes) {
                     m_currentInputBytes = bytes;
                     reportProgress(false);
@@ -101,20 +105,20 @@ public:
         submitPending();
         m_writers.finish();
         reportProgress(true);
-        if (m_bulkIndexes) {
-            QElapsedTimer clock;
-            clock.start();
-            buildIndexes();
-            m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
-        }
         static_cast<BatchWriterTotals&>(m_report) = m_writers.totals();
         m_report.rejected.insert(m_report.rejected.end(), m_report.refused.begin(), m_report.refused.end());
+        m_report.interrupted = interrupted();
+        if (m_bulkIndexes && !m_report.interrupted) { // else the next run (any command) builds them
+            buildIndexesReporting();
+        }
         queueReferences();
         m_report.seconds = m_meter.snapshot(0, 0).elapsedSeconds;
         return m_report;
     }
 
 private:
+    [[nodiscard]] bool interrupted() const { return m_options.interrupt && m_options.interrupt->load(); }
+
     /// The killmails known only by id and hash go to the processor, which fetches them from ESI.
     void queueReferences()
     {
@@ -130,6 +134,23 @@ private:
             m_report.referencesAlreadyQueued = queued.alreadyQueued;
         } catch (const StorageError& error) {
             m_report.storageError = error.message();
+        }
+    }
+
+    /// A failure (a full disk, say) is reported with the rest: the killmails are stored, and every start of the
+    /// program builds the indexes that are missing.
+    void buildIndexesReporting()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        try {
+            buildIndexes();
+            m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
+        } catch (const StorageError& error) {
+            qCCritical(lcImport).noquote() << "building the indexes failed:" << error.message();
+            if (m_report.storageError.isEmpty()) {
+                m_report.storageError = QStringLiteral("building the indexes after the load: %1").arg(error.message());
+            }
         }
     }
 

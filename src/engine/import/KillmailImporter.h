@@ -7,6 +7,7 @@
 
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -31,8 +32,10 @@ struct ImportReport : BatchWriterTotals {
     double seconds = 0;
     /// Time spent building the indexes after an initial load into an empty SQLite database (0 otherwise).
     double indexSeconds = 0;
+    /// Stopped by Options::interrupt before every input was read.
+    bool interrupted = false;
 
-    [[nodiscard]] bool clean() const { return rejected.empty() && storageError.isEmpty(); }
+    [[nodiscard]] bool clean() const { return rejected.empty() && storageError.isEmpty() && !interrupted; }
 };
 
 /**
@@ -49,6 +52,9 @@ public:
         int documentsPerChunk = 500;
         /// Writer threads (connections); 0 picks one for SQLite and two for PostgreSQL.
         int writers = 0;
+        /// Set (from a signal handler, say) to stop reading: what was read is stored, indexes are left to the next
+        /// run, and the report says the import was interrupted.
+        const std::atomic<bool>* interrupt = nullptr;
     };
 
     KillmailImporter(DatabaseUrl url, const StaticData& staticData);
