@@ -111,6 +111,7 @@ private Q_SLOTS:
     void storedItemsAreNestedAsParsed();
 
     void revaluerUpdatesOnlyChangedKillmails();
+    void revaluerKeepsValuesThatCannotBeStored();
     void commandsReportUsageErrors();
     void commandsImportAndRevalue();
 
@@ -463,6 +464,27 @@ void TestPrices::storedItemsAreNestedAsParsed()
     // Without a time range too.
     QCOMPARE(StoredItemLoader(database).load({nidhoggurKill}).value(nidhoggurKill).size(),
              killmail.victim.items.size());
+}
+
+void TestPrices::revaluerKeepsValuesThatCannotBeStored()
+{
+    TestDatabase db(m_backend);
+    Database& database = db.database();
+    const Killmail killmail = test::fixtureKillmail(39077457); // lost 2014-05-25 in a ship of type 593
+    store(database, {killmail});
+    // Two prices just within what is taken, whose sum is not.
+    database.exec(QStringLiteral(R"(INSERT INTO prices ("typeId", "regionId", "date", "average") VALUES
+(593, ?, '2014-05-24', 9e15), (3170, ?, '2014-05-24', 9e15))"),
+                  {forge, forge});
+    PriceBook prices(database);
+    const RevalueResult result = Revaluer(database, StaticData::bundled(), prices).run();
+    QCOMPARE(result.examined, 1);
+    QCOMPARE(result.changed, 0);
+    QCOMPARE(result.refused.size(), 1);
+    QVERIFY2(result.refused.front().startsWith(QStringLiteral("killmail 39077457: totalValue "))
+                 && result.refused.front().contains(QStringLiteral("ISK is outside what is stored")),
+             qPrintable(result.refused.front()));
+    QCOMPARE(storedValues(database, 39077457).totalValue, 0.0);
 }
 
 void TestPrices::revaluerUpdatesOnlyChangedKillmails()

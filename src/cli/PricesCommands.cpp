@@ -94,7 +94,13 @@ int PricesRevalueCommand::run(const QCommandLineParser& parser, Context& context
     progress.finish();
     context.out << "killmails examined: " << number(result.examined) << "\n"
                 << "killmails changed: " << number(result.changed) << "\n";
-    return 0;
+    if (!result.refused.isEmpty()) {
+        context.out << "killmails kept at their old values: " << result.refused.size() << "\n";
+        for (const QString& reason : result.refused.first(std::min<qsizetype>(result.refused.size(), 50))) {
+            context.out << "  " << reason << "\n";
+        }
+    }
+    return result.refused.isEmpty() ? 0 : 1;
 }
 
 int PricesRefreshCommand::run(const QCommandLineParser& /*parser*/, Context& context)

@@ -17,23 +17,32 @@ FieldValue optionalValue(const std::optional<int>& value)
     return value ? FieldValue(std::int64_t(*value)) : FieldValue();
 }
 
-/// A value as storage takes it, or the killmail refused: the same on both databases.
-Money checkedMoney(const Killmail& killmail, const char* column, double value)
-{
-    if (!std::isfinite(value) || value < 0 || value > maxIskAmount) {
-        throw KillmailRefusal(QStringLiteral("killmail %1: %2 %3 ISK is outside what is stored (0 to %4 ISK)")
-                                  .arg(killmail.killmailId)
-                                  .arg(QString::fromLatin1(column))
-                                  .arg(value, 0, 'g', 6)
-                                  .arg(maxIskAmount, 0, 'g', 6));
-    }
-    return Money{value};
-}
-
 } // namespace
+
+QString unstorableValues(KillmailId killmailId, const KillValues& values)
+{
+    const std::pair<const char*, double> columns[]{{"totalValue", values.totalValue},
+                                                   {"destroyedValue", values.destroyedValue},
+                                                   {"droppedValue", values.droppedValue},
+                                                   {"fittedValue", values.fittedValue}};
+    for (const auto& [column, value] : columns) {
+        if (!std::isfinite(value) || value < 0 || value > maxIskAmount) {
+            return QStringLiteral("killmail %1: %2 %3 ISK is outside what is stored (0 to %4 ISK)")
+                .arg(killmailId)
+                .arg(QString::fromLatin1(column))
+                .arg(value, 0, 'g', 6)
+                .arg(maxIskAmount, 0, 'g', 6);
+        }
+    }
+    return {};
+}
 
 KillmailRow killmailRow(const ValuedKillmail& valued, const StaticData& staticData)
 {
+    // The same on both databases: PostgreSQL's NUMERIC would take some of these, SQLite's REAL all of them.
+    if (const QString reason = unstorableValues(valued.killmail.killmailId, valued.values); !reason.isEmpty()) {
+        throw KillmailRefusal(reason);
+    }
     const Killmail& km = valued.killmail;
     const Victim& victim = km.victim;
     const SolarSystemInfo* system = staticData.solarSystem(km.solarSystemId);
@@ -50,10 +59,10 @@ KillmailRow killmailRow(const ValuedKillmail& valued, const StaticData& staticDa
         system ? FieldValue(system->security) : FieldValue(),
         optionalValue(km.moonId),
         optionalValue(km.warId),
-        checkedMoney(km, "totalValue", valued.values.totalValue),
-        checkedMoney(km, "destroyedValue", valued.values.destroyedValue),
-        checkedMoney(km, "droppedValue", valued.values.droppedValue),
-        checkedMoney(km, "fittedValue", valued.values.fittedValue),
+        Money{valued.values.totalValue},
+        Money{valued.values.destroyedValue},
+        Money{valued.values.droppedValue},
+        Money{valued.values.fittedValue},
         std::int64_t(valued.values.unpricedTypes),
         optionalValue(victim.characterId),
         optionalValue(victim.corporationId),

@@ -101,6 +101,9 @@ ItemRow itemRow(const Killmail& killmail, const QByteArray& time, const Item& it
 /// items in that order from 0, and top-level items have no parent position.
 void forEachItem(const std::vector<Item>& items,
                  const std::function<void(const Item&, std::size_t, std::optional<std::size_t>)>& visit);
+/// Why a killmail's values cannot be stored (negative, not finite, or beyond maxIskAmount); empty when they can.
+QString unstorableValues(KillmailId killmailId, const KillValues& values);
+
 /// Every item of a killmail, nested ones included.
 qsizetype itemCount(const Killmail& killmail);
 /// Type IDs of the killmail (ships, weapons, items) that the static data does not know.
