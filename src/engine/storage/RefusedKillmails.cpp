@@ -1,12 +1,16 @@
 #include "storage/RefusedKillmails.h"
 
 #include "storage/Database.h"
+#include "storage/PgResult.h"
 #include "storage/StorageError.h"
 
 #include <QLoggingCategory>
+#include <QRegularExpression>
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <array>
 #include <optional>
 
 Q_LOGGING_CATEGORY(lcRefused, "killmail.storage.refused", QtInfoMsg)
@@ -31,6 +35,26 @@ void trySavepoint(Database& database, const std::function<void()>& attempt)
         throw;
     }
     database.exec(QStringLiteral("RELEASE SAVEPOINT refusal_isolation"), {}, "release a savepoint");
+}
+
+/**
+ * Whether an error is the database's as a whole rather than a killmail's. Statements run through Database::exec
+ * throw a plain StorageError carrying SQLite's message or PostgreSQL's SQLSTATE in parentheses, so those are read.
+ */
+bool databaseWide(Database& database, const StorageError& error)
+{
+    if (dynamic_cast<const DatabaseUnavailable*>(&error) || connectionLost(database)) {
+        return true;
+    }
+    const QString message = error.message();
+    static const QRegularExpression sqlState(QStringLiteral("\\(([0-9A-Z]{5})\\)\\s*$"));
+    if (const QRegularExpressionMatch match = sqlState.match(message); match.hasMatch()) {
+        return pg::isDatabaseWide(match.captured(1).toLatin1());
+    }
+    constexpr std::array sqliteFaults{"database is locked", "database table is locked", "disk is full",
+                                      "readonly database",  "disk I/O error",           "unable to open database"};
+    return std::any_of(sqliteFaults.begin(), sqliteFaults.end(),
+                       [&](const char* fault) { return message.contains(QLatin1StringView(fault)); });
 }
 
 } // namespace
@@ -64,7 +88,8 @@ std::vector<RefusedKillmail> isolateRefusedKillmails(Database& database, std::sp
             return {{batch.front().killmail.killmailId, refusal.message()}};
         }
     } catch (const StorageError& error) {
-        if (batch.size() == 1 || connectionLost(database)) {
+        // No killmail's fault: trying them one at a time would only wait on the database once each.
+        if (batch.size() == 1 || databaseWide(database, error)) {
             throw;
         }
         qCInfo(lcRefused).noquote() << "a batch of" << batch.size()
@@ -78,7 +103,7 @@ std::vector<RefusedKillmail> isolateRefusedKillmails(Database& database, std::sp
         } catch (const KillmailRefusal& refusal) {
             refused.push_back({batch[i].killmail.killmailId, refusal.message()});
         } catch (const StorageError& error) {
-            if (connectionLost(database)) {
+            if (databaseWide(database, error)) {
                 throw;
             }
             refused.push_back({batch[i].killmail.killmailId, error.message()});

@@ -28,11 +28,11 @@ public:
 
 /**
  * Runs `attempt` on a whole batch so that one bad killmail cannot hold up the rest. When the batch fails for a
- * reason other than a lost connection, its killmails are tried one at a time and those that fail alone are
- * returned with their reason; the others are done. A KillmailRefusal is always the killmail's own. Inside an open
- * transaction each try is a savepoint, so a failed one leaves nothing behind and the transaction goes on. When none of
- * several killmails succeeds alone for a reason of the database's (a full disk, a read-only database) or the connection
- * was lost, the fault is not a killmail's: the batch's StorageError is thrown.
+ * reason that may be a killmail's, its killmails are tried one at a time and those that fail alone are returned
+ * with their reason; the others are done. A KillmailRefusal is always the killmail's own. Inside an open
+ * transaction each try is a savepoint, so a failed one leaves nothing behind and the transaction goes on. A failure
+ * of the database as a whole (DatabaseUnavailable: busy, full, read-only, a lost connection) is thrown at once, and
+ * so is the error when none of several killmails succeeds alone: no killmail is blamed for the database's fault.
  */
 std::vector<RefusedKillmail> isolateRefusedKillmails(Database& database, std::span<ValuedKillmail> batch,
                                                      const std::function<void(std::span<ValuedKillmail>)>& attempt);
