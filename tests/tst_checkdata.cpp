@@ -9,6 +9,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QSet>
 #include <QTest>
 
 using namespace km;
@@ -116,6 +117,28 @@ private Q_SLOTS:
         DataChecker::Options recent;
         recent.recomputeSince = QDate(2015, 1, 1); // both damaged kills are older (2010 and 2014)
         QVERIFY(!find(DataChecker(database, StaticData::bundled()).run(recent), QStringLiteral("recomputation")));
+    }
+
+    void findsNegativeAndAbsurdValuesAndPrices()
+    {
+        test::TestDatabase db(m_backend);
+        fill(db);
+        Database& database = db.database();
+        database.exec(QStringLiteral("UPDATE killmails SET \"totalValue\" = -5 WHERE \"killmailId\" = 39077457"));
+        database.exec(QStringLiteral("UPDATE killmails SET \"droppedValue\" = 1e17 WHERE \"killmailId\" = 10622653"));
+        database.exec(QStringLiteral("INSERT INTO prices (\"typeId\", \"regionId\", \"date\", \"average\") VALUES "
+                                     "(34, 10000002, '2024-07-20', -1), (35, 10000002, '2024-07-20', 5)"));
+        DataChecker::Options noRecompute;
+        noRecompute.recompute = false;
+        const QList<DataProblem> problems = DataChecker(database, StaticData::bundled()).run(noRecompute);
+        const DataProblem* values = find(problems, QStringLiteral("negative or absurd value"));
+        QVERIFY(values);
+        QCOMPARE(values->count, 2);
+        QCOMPARE(QSet<QString>(values->examples.begin(), values->examples.end()),
+                 (QSet<QString>{QStringLiteral("39077457"), QStringLiteral("10622653")}));
+        const DataProblem* prices = find(problems, QStringLiteral("prices that are negative or absurd"));
+        QVERIFY(prices);
+        QCOMPARE(prices->examples, QStringList{QStringLiteral("34")});
     }
 
     void findsMissingPartitions()

@@ -405,8 +405,10 @@ private Q_SLOTS:
         test::TestDatabase db(m_backend);
         test::FakeEveRef fake;
         fake.addKillmails(m_fixtures);
-        const KillmailId refused = m_days.value(april6).front().killmailId;
-        db.failInserts(QStringLiteral("killmails"), QStringLiteral("NEW.\"killmailId\" = %1").arg(refused),
+        // Every killmail of one day is refused, as by a full disk (one refused alone would be that killmail's fault,
+        // reported as a rejection while the rest is stored).
+        db.failInserts(QStringLiteral("killmails"),
+                       QStringLiteral("NEW.\"killmailTime\" >= '2010-04-06' AND NEW.\"killmailTime\" < '2010-04-07'"),
                        QStringLiteral("disk full"));
         BackfillRun run(db, settings(fake, april1, april12));
         int refusals = 0;

@@ -14,6 +14,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -22,8 +23,11 @@
 #include <QTest>
 #include <QThread>
 
+#include <csignal>
 #include <memory>
 #include <mutex>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace km;
 
@@ -274,12 +278,93 @@ private Q_SLOTS:
                  qPrintable(again.out));
     }
 
+    void aKillmailWithoutVictimButWithAHashIsQueuedAndSaidSo()
+    {
+        test::TestDatabase db(m_backend);
+        QFile good(test::dataPath(QStringLiteral("killmails/39077457.json")));
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        QJsonObject noVictim = QJsonDocument::fromJson(good.readAll()).object();
+        noVictim.remove(QStringLiteral("victim"));
+        QTemporaryDir folder;
+        writeFile(folder.filePath(QStringLiteral("no-victim.json")), QJsonDocument(noVictim).toJson());
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), folder.path()});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.contains(QStringLiteral("queued for an ESI fetch by the engine (--headless): 1 of 1")),
+                 qPrintable(result.out));
+        QVERIFY(result.out.contains(QStringLiteral("with a killmail body that was not stored as given: 1")));
+        QVERIFY(result.out.contains(QStringLiteral("no-victim.json: killmail 39077457: the killmail has no victim")));
+    }
+
+    void decompressionBombsAreRefusedByName()
+    {
+        test::TestDatabase db(m_backend);
+        QTemporaryDir folder;
+        QVERIFY(QFile::copy(test::dataPath(QStringLiteral("killmails/39077457.json")),
+                            folder.filePath(QStringLiteral("39077457.json"))));
+        // 80 MiB of zeros: an archive member of a few KB compressed, and a gzip file of the same.
+        QProcess shell;
+        shell.setWorkingDirectory(folder.path());
+        shell.start(
+            QStringLiteral("sh"),
+            {QStringLiteral("-ec"),
+             QStringLiteral("head -c 80M /dev/zero > zeros.json; tar -cjf bomb.tar.bz2 zeros.json 39077457.json; "
+                            "gzip -c zeros.json > zeros.json.gz; rm zeros.json 39077457.json")});
+        QVERIFY(shell.waitForFinished(120000));
+        QCOMPARE(shell.exitCode(), 0);
+
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), folder.path()});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("bomb.tar.bz2:zeros.json: larger than 64 MiB once decompressed")),
+                 qPrintable(result.out));
+        QVERIFY(result.out.contains(QStringLiteral("zeros.json.gz: larger than 64 MiB once decompressed")));
+        QVERIFY(result.out.contains(QStringLiteral("rejected: 2")));
+        // The archive's member after the bomb is still read.
+        QVERIFY(result.out.contains(QStringLiteral("stored: 1 killmails")));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 1);
+    }
+
+    void inputsThatCannotBeReadAreNamed()
+    {
+        test::TestDatabase db(m_backend);
+        QTemporaryDir folder;
+        QVERIFY(QFile::copy(test::dataPath(QStringLiteral("killmails/39077457.json")),
+                            folder.filePath(QStringLiteral("a-good.json"))));
+        QVERIFY(::mkfifo(QFile::encodeName(folder.filePath(QStringLiteral("pipe.json"))).constData(), 0600) == 0);
+        QVERIFY(
+            QFile::link(folder.filePath(QStringLiteral("gone.json")), folder.filePath(QStringLiteral("link.json"))));
+        QVERIFY(QDir(folder.path()).mkdir(QStringLiteral("locked")));
+        writeFile(folder.filePath(QStringLiteral("locked/inside.json")), "{}");
+        writeFile(folder.filePath(QStringLiteral("secret.json")), "{}");
+        const bool permissionsApply = ::geteuid() != 0; // root reads everything
+        QVERIFY(QFile::setPermissions(folder.filePath(QStringLiteral("locked")), {}));
+        QVERIFY(QFile::setPermissions(folder.filePath(QStringLiteral("secret.json")), {}));
+
+        const CliResult result = runCli(db,
+                                        {QStringLiteral("import:killmails"), folder.path(),
+                                         folder.filePath(QStringLiteral("pipe.json")), QStringLiteral("/dev/null")});
+        QFile::setPermissions(folder.filePath(QStringLiteral("locked")),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.out.contains(QStringLiteral("stored: 1 killmails")));
+        QVERIFY2(result.out.contains(QStringLiteral("rejected: 6")), qPrintable(result.out)); // "{}" when root reads
+        const QString pipe = folder.filePath(QStringLiteral("pipe.json")) + QStringLiteral(": not a regular file");
+        QCOMPARE(result.out.count(pipe), 2); // found in the folder, and named directly
+        QVERIFY2(result.out.contains(QStringLiteral("/dev/null: not a regular file")), qPrintable(result.out));
+        QVERIFY(
+            result.out.contains(folder.filePath(QStringLiteral("link.json")) + QStringLiteral(": a link to nothing")));
+        if (permissionsApply) {
+            QVERIFY(result.out.contains(folder.filePath(QStringLiteral("locked"))
+                                        + QStringLiteral(": the folder cannot be read")));
+            QVERIFY(result.out.contains(folder.filePath(QStringLiteral("secret.json"))
+                                        + QStringLiteral(": the file cannot be read")));
+        }
+    }
+
     void aDatabaseFailureStopsCleanlyAndARerunFillsTheGap()
     {
         test::TestDatabase db(m_backend);
-        Database& database = db.database();
-        // Fail the write of the batch holding killmail 119689329, as a full disk would.
-        db.failInserts(QStringLiteral("items"), QStringLiteral("NEW.\"killmailId\" = 119689329"),
+        // Every killmail after the first 100 fails to be written, as on a disk that has filled up.
+        db.failInserts(QStringLiteral("killmails"), QStringLiteral("(SELECT COUNT(*) FROM killmails) >= 100"),
                        QStringLiteral("disk full (simulated)"));
         const QString folder = test::dataPath(QStringLiteral("killmails"));
         const CliResult failed = runCli(
@@ -288,22 +373,97 @@ private Q_SLOTS:
         QVERIFY2(failed.out.contains(QStringLiteral("stopped by a database error")), qPrintable(failed.out));
         QVERIFY(failed.out.contains(QStringLiteral("disk full (simulated)")));
         const qint64 partial = db.rowCount(QStringLiteral("killmails"));
-        QVERIFY(partial < 294);
-        QCOMPARE(
-            database.scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" = 119689329")).toInt(),
-            0);
+        QVERIFY(partial >= 100 && partial < 294);
         // Nothing half-written: every stored killmail has its attackers, and no row is orphaned.
         const CliResult check = runCli(db, {QStringLiteral("debug:check-data"), QStringLiteral("--no-recompute")});
         QVERIFY2(!check.out.contains(QStringLiteral("without attackers"))
                      && !check.out.contains(QStringLiteral("is missing")),
                  qPrintable(check.out));
 
-        db.allowInserts(QStringLiteral("items"));
+        db.allowInserts(QStringLiteral("killmails"));
         const CliResult rerun = runCli(db, {QStringLiteral("import:killmails"), folder});
         QCOMPARE(rerun.exitCode, 0);
         QVERIFY2(rerun.out.contains(QStringLiteral("stored: %1 killmails").arg(294 - partial)), qPrintable(rerun.out));
         QVERIFY(rerun.out.contains(QStringLiteral("duplicates: %1").arg(partial)));
         QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
+    }
+
+    void oneBadKillmailIsRefusedAloneAndTheRestIsStored()
+    {
+        test::TestDatabase db(m_backend);
+        // The database refuses one killmail of a batch; the parser refuses one dated before EVE Online opened.
+        db.failInserts(QStringLiteral("items"), QStringLiteral("NEW.\"killmailId\" = 119689329"),
+                       QStringLiteral("poison (simulated)"));
+        QTemporaryDir folder;
+        QFile good(test::dataPath(QStringLiteral("killmails/39077457.json")));
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        QJsonObject ancient = QJsonDocument::fromJson(good.readAll()).object();
+        ancient.insert(QStringLiteral("killmail_id"), 7);
+        ancient.insert(QStringLiteral("killmail_time"), QStringLiteral("0001-01-01T00:00:00Z"));
+        const QString ancientPath = folder.filePath(QStringLiteral("ancient.json"));
+        writeFile(ancientPath, QJsonDocument(ancient).toJson());
+
+        const CliResult result =
+            runCli(db,
+                   {QStringLiteral("import:killmails"), QStringLiteral("--batch-size"), QStringLiteral("50"),
+                    test::dataPath(QStringLiteral("killmails")), ancientPath});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("stored: 293 killmails")), qPrintable(result.out));
+        QVERIFY(result.out.contains(QStringLiteral("rejected: 2")));
+        QVERIFY(result.out.contains(QStringLiteral("killmail 119689329: ")));
+        QVERIFY(result.out.contains(QStringLiteral("poison (simulated)")));
+        QVERIFY(result.out.contains(QStringLiteral("ancient.json: killmail 7: killmail_time 0001-01-01T00:00:00Z is "
+                                                   "before EVE Online opened")));
+        QVERIFY(!result.out.contains(QStringLiteral("stopped by a database error")));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 293);
+
+        db.allowInserts(QStringLiteral("items"));
+        const CliResult rerun =
+            runCli(db, {QStringLiteral("import:killmails"), test::dataPath(QStringLiteral("killmails"))});
+        QCOMPARE(rerun.exitCode, 0);
+        QVERIFY2(rerun.out.contains(QStringLiteral("stored: 1 killmails")), qPrintable(rerun.out));
+    }
+
+    void valuesBeyondWhatIsStoredAreRefusedTheSameOnBothDatabases()
+    {
+        test::TestDatabase db(m_backend);
+        // A price of 10^9 ISK for a module the fixture carries, on the days before its loss (2014-05-25).
+        for (const char* day : {"2014-05-20", "2014-05-21", "2014-05-22", "2014-05-23", "2014-05-24"}) {
+            db.database().exec(QStringLiteral("INSERT INTO prices (\"typeId\", \"regionId\", \"date\", \"average\") "
+                                              "VALUES (3170, 10000002, ?, 1000000000)"),
+                               {QString::fromLatin1(day)});
+        }
+        QFile file(test::dataPath(QStringLiteral("killmails/39077457.json")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject original = QJsonDocument::fromJson(file.readAll()).object();
+        QTemporaryDir folder;
+        // 9.5 million of them are worth 9.5e15 ISK, stored as such; 10^9 of them (10^18 ISK) are refused.
+        const auto withQuantity = [&](int id, qint64 quantity) {
+            QJsonObject killmail = original;
+            killmail.insert(QStringLiteral("killmail_id"), id);
+            killmail.remove(QStringLiteral("zkb"));
+            QJsonObject victim = killmail.value(QStringLiteral("victim")).toObject();
+            victim.insert(QStringLiteral("items"),
+                          QJsonArray{QJsonObject{{QStringLiteral("item_type_id"), 3170},
+                                                 {QStringLiteral("singleton"), 0},
+                                                 {QStringLiteral("flag"), 5},
+                                                 {QStringLiteral("quantity_destroyed"), quantity}}});
+            killmail.insert(QStringLiteral("victim"), victim);
+            writeFile(folder.filePath(QStringLiteral("%1.json").arg(id)), QJsonDocument(killmail).toJson());
+        };
+        withQuantity(1001, 9500000);
+        withQuantity(1002, 1000000000);
+
+        const CliResult result = runCli(db, {QStringLiteral("import:killmails"), folder.path()});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("stored: 1 killmails")), qPrintable(result.out));
+        QVERIFY2(result.out.contains(QStringLiteral("killmail 1002: totalValue 1e+18 ISK is outside what is stored")),
+                 qPrintable(result.out));
+        const double stored =
+            db.database()
+                .scalar(QStringLiteral("SELECT \"totalValue\" FROM killmails WHERE \"killmailId\" = 1001"))
+                .toDouble();
+        QVERIFY2(stored >= 9.5e15 && stored < 9.6e15, qPrintable(QString::number(stored, 'f', 2)));
     }
 
     void importerReportsProgressAndRows()
@@ -422,6 +582,80 @@ private Q_SLOTS:
         second->start();
         QVERIFY(first->wait(60000) && second->wait(60000));
         QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
+        QCOMPARE(indexDefinitions(db), schemaIndexes);
+    }
+
+    void anInterruptedImportSaysWhatItStoredAndARerunResumes()
+    {
+        test::TestDatabase db(m_backend);
+        db.database(); // migrated
+        const QString folder = test::dataPath(QStringLiteral("killmails"));
+        // The fixtures many times over: long enough to be interrupted once its progress shows.
+        QStringList arguments{QStringLiteral("--database"), db.urlText(), QStringLiteral("import:killmails")};
+        for (int i = 0; i < 500; ++i) {
+            arguments << folder;
+        }
+        QProcess process;
+        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), arguments);
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError()).contains("importing:"), 60000);
+        QCOMPARE(::kill(pid_t(process.processId()), SIGINT), 0);
+        QVERIFY(process.waitForFinished(120000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 130);
+        QVERIFY2(out.contains(QStringLiteral("interrupted: what is listed above as stored is kept; run the same "
+                                             "import again to resume")),
+                 qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("stored: %1 killmails").arg(db.rowCount(QStringLiteral("killmails")))),
+                 qPrintable(out));
+
+        const CliResult rerun = runCli(db, {QStringLiteral("import:killmails"), folder});
+        QCOMPARE(rerun.exitCode, 0);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 294);
+        QVERIFY(BulkLoadIndexes(db.database()).missing().isEmpty()); // left to the rerun by the interrupted load
+        const CliResult check = runCli(db, {QStringLiteral("debug:check-data"), QStringLiteral("--no-recompute")});
+        QVERIFY2(!check.out.contains(QStringLiteral("without attackers"))
+                     && !check.out.contains(QStringLiteral("is missing")),
+                 qPrintable(check.out));
+    }
+
+    void aRerunWaitsForTheIndexBuildsOfAnInterruptedImport()
+    {
+        if (m_backend != Backend::Postgres) {
+            QSKIP("SQLite builds its indexes in the importing process itself");
+        }
+        test::TestDatabase db(m_backend);
+        const QStringList schemaIndexes = indexDefinitions(db);
+        QVERIFY(BulkLoadIndexes(db.database()).dropIfEmpty());
+        // An import killed during its index builds: the server goes on building one (here left uncommitted).
+        Database orphan(db.url());
+        orphan.exec(QStringLiteral("SELECT pg_advisory_lock_shared(7243004)"));
+        orphan.exec(QStringLiteral("BEGIN"));
+        orphan.exec(
+            QStringLiteral("CREATE INDEX IF NOT EXISTS \"attackers_character\" ON \"attackers\" (\"characterId\")"));
+
+        QString failure;
+        const DatabaseUrl url = db.url();
+        std::unique_ptr<QThread> rerun(QThread::create([&] {
+            try {
+                Database connection(url);
+                BulkLoadIndexes(connection).restore();
+            } catch (const StorageError& error) {
+                failure = error.message();
+            }
+        }));
+        rerun->start();
+        QTRY_VERIFY_WITH_TIMEOUT(db.database()
+                                         .scalar(QStringLiteral("SELECT COUNT(*) FROM pg_stat_activity WHERE "
+                                                                "wait_event_type = 'Lock' AND wait_event = 'advisory'"))
+                                         .toInt()
+                                     == 1,
+                                 60000);
+        orphan.exec(QStringLiteral("COMMIT"));
+        orphan.exec(QStringLiteral("SELECT pg_advisory_unlock_shared(7243004)"));
+        QVERIFY(rerun->wait(60000));
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
         QCOMPARE(indexDefinitions(db), schemaIndexes);
     }
 

@@ -216,6 +216,14 @@ private Q_SLOTS:
                                       << "killmail_time: required field is missing";
         QTest::newRow("bad time") << "badtime"
                                   << "killmail_time: '2024-13-45T00:00:00Z' is not an ISO 8601";
+        QTest::newRow("year 1") << "time:0001-01-01T00:00:00Z"
+                                << "killmail 39077457: killmail_time 0001-01-01T00:00:00Z is before EVE Online opened "
+                                   "(2003-05-06)";
+        QTest::newRow("year 9999") << "time:9999-12-31T23:59:59Z"
+                                   << "killmail 39077457: killmail_time 9999-12-31T23:59:59Z is more than a day in the "
+                                      "future";
+        QTest::newRow("the day before launch") << "time:2003-05-05T23:59:59Z"
+                                               << "killmail 39077457: killmail_time 2003-05-05T23:59:59Z is before";
         QTest::newRow("missing victim") << "remove:victim"
                                         << "victim: required field is missing";
         QTest::newRow("no attackers") << "emptyattackers"
@@ -243,6 +251,8 @@ private Q_SLOTS:
             object.remove(mutation.mid(7));
         } else if (mutation.startsWith(QStringLiteral("string:"))) {
             object.insert(mutation.mid(7), QStringLiteral("39077457"));
+        } else if (mutation.startsWith(QStringLiteral("time:"))) {
+            object.insert(QStringLiteral("killmail_time"), mutation.mid(5));
         } else if (mutation == QStringLiteral("badtime")) {
             object.insert(QStringLiteral("killmail_time"), QStringLiteral("2024-13-45T00:00:00Z"));
         } else if (mutation == QStringLiteral("emptyattackers")) {
@@ -271,6 +281,30 @@ private Q_SLOTS:
         }
         const QString error = errorOf(toJson(object));
         QVERIFY2(error.startsWith(QStringLiteral("bad.json: ") + expected), qPrintable(error));
+    }
+
+    void idsBeyondAnyIntegerNameTheirField_data()
+    {
+        QTest::addColumn<QByteArray>("id");
+        QTest::newRow("2^63") << QByteArray("9223372036854775808");
+        QTest::newRow("2^64") << QByteArray("18446744073709551616");
+        QTest::newRow("1e30") << QByteArray("1000000000000000000000000000000");
+    }
+
+    void idsBeyondAnyIntegerNameTheirField()
+    {
+        QFETCH(QByteArray, id);
+        QByteArray json = toJson(esiBodyOf(QStringLiteral("39077457.json")));
+        QVERIFY(json.contains("\"killmail_id\":39077457"));
+        json.replace("\"killmail_id\":39077457", "\"killmail_id\":" + id);
+        const QString error = errorOf(json);
+        QVERIFY2(error.startsWith(QStringLiteral("bad.json: killmail_id: ")), qPrintable(error));
+        QByteArray character = toJson(esiBodyOf(QStringLiteral("39077457.json")));
+        const qsizetype at = character.indexOf("\"character_id\":");
+        QVERIFY(at > 0);
+        character.insert(at + 15, id + ",\"x\":");
+        const QString nested = errorOf(character);
+        QVERIFY2(nested.contains(QStringLiteral("character_id")), qPrintable(nested));
     }
 
     void survivesMangledInput()

@@ -13,6 +13,7 @@
 
 #include <QCoreApplication>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -101,6 +102,8 @@ private Q_SLOTS:
     void reimportIsIdempotentAndUpdates();
     void reportsBadRowsWithLines();
     void rejectsHeaderWithoutRequiredColumn();
+    void refusesPricesNoMarketHasAndNamesTheirRows();
+    void anEmptyFileSaysSo();
     void reportsMissingAndCorruptFilesAndGoesOn();
 
     void priceBookReadsRuleFromDatabase();
@@ -108,6 +111,7 @@ private Q_SLOTS:
     void storedItemsAreNestedAsParsed();
 
     void revaluerUpdatesOnlyChangedKillmails();
+    void revaluerKeepsValuesThatCannotBeStored();
     void commandsReportUsageErrors();
     void commandsImportAndRevalue();
 
@@ -228,7 +232,7 @@ void TestPrices::importsBzip2Csv()
             .toDouble(),
         9999999999.0);
     // The same rows as the plain file: importing that one too changes nothing.
-    QCOMPARE(importPrices(database, {historyCsv}).rowsImported, forgeRows);
+    QCOMPARE(importPrices(database, {historyCsv}).rowsImported, 0);
     QCOMPARE(priceRows(database), forgeRows);
 }
 
@@ -257,7 +261,8 @@ void TestPrices::reimportIsIdempotentAndUpdates()
     Database& database = db.database();
     QCOMPARE(importPrices(database, {historyCsv}).rowsImported, forgeRows);
     const PriceImportResult again = importPrices(database, {historyCsv});
-    QCOMPARE(again.rowsImported, forgeRows);
+    QCOMPARE(again.rowsImported, 0);
+    QCOMPARE(again.rowsUnchanged, forgeRows);
     QCOMPARE(priceRows(database), forgeRows);
 
     // Columns in another order; one stored row changes, one is new.
@@ -322,6 +327,49 @@ void TestPrices::rejectsHeaderWithoutRequiredColumn()
     QVERIFY2(message.contains(QLatin1StringView("missing-column.csv")), qPrintable(message));
     QVERIFY2(message.contains(QLatin1StringView("'type_id'")), qPrintable(message));
     QCOMPARE(priceRows(database), 0);
+}
+
+void TestPrices::refusesPricesNoMarketHasAndNamesTheirRows()
+{
+    TestDatabase db(m_backend);
+    Database& database = db.database();
+    QTemporaryDir folder;
+    const QString path = folder.filePath(QStringLiteral("market-history-absurd.csv"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("average,date,highest,lowest,region_id,type_id\n"
+               "5.5,2024-07-20,5.8,5.2,10000002,34\n"
+               "-5,2024-07-21,5.8,5.2,10000002,34\n"
+               "inf,2024-07-22,5.8,5.2,10000002,34\n"
+               "nan,2024-07-23,5.8,5.2,10000002,34\n"
+               "1e17,2024-07-24,5.8,5.2,10000002,34\n"
+               "5.5,2024-07-25,1e300,5.2,10000002,34\n");
+    file.close();
+    const PriceImportResult result = PriceHistoryImporter(database).importFiles({path});
+    QCOMPARE(result.rowsImported, 1);
+    QCOMPARE(result.badRowCount, 5);
+    const QStringList expected{QStringLiteral("market-history-absurd.csv:3: average -5 is not a price"),
+                               QStringLiteral("market-history-absurd.csv:4: average 'inf' is not a number"),
+                               QStringLiteral("market-history-absurd.csv:5: average 'nan' is not a number"),
+                               QStringLiteral("market-history-absurd.csv:6: average 1e+17 is not a price"),
+                               QStringLiteral("market-history-absurd.csv:7: highest 1e+300 is not a price")};
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QVERIFY2(result.badRows[i].toString().contains(expected[i]), qPrintable(result.badRows[i].toString()));
+    }
+    QCOMPARE(priceRows(database), 1);
+}
+
+void TestPrices::anEmptyFileSaysSo()
+{
+    TestDatabase db(m_backend);
+    QTemporaryDir folder;
+    const QString path = folder.filePath(QStringLiteral("market-history-empty.csv"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    const PriceImportResult result = PriceHistoryImporter(db.database()).importFiles({path});
+    QCOMPARE(result.failedFiles.size(), 1);
+    QCOMPARE(result.failedFiles.front().reason, QStringLiteral("the file is empty"));
 }
 
 void TestPrices::reportsMissingAndCorruptFilesAndGoesOn()
@@ -420,6 +468,27 @@ void TestPrices::storedItemsAreNestedAsParsed()
     // Without a time range too.
     QCOMPARE(StoredItemLoader(database).load({nidhoggurKill}).value(nidhoggurKill).size(),
              killmail.victim.items.size());
+}
+
+void TestPrices::revaluerKeepsValuesThatCannotBeStored()
+{
+    TestDatabase db(m_backend);
+    Database& database = db.database();
+    const Killmail killmail = test::fixtureKillmail(39077457); // lost 2014-05-25 in a ship of type 593
+    store(database, {killmail});
+    // Two prices just within what is taken, whose sum is not.
+    database.exec(QStringLiteral(R"(INSERT INTO prices ("typeId", "regionId", "date", "average") VALUES
+(593, ?, '2014-05-24', 9e15), (3170, ?, '2014-05-24', 9e15))"),
+                  {forge, forge});
+    PriceBook prices(database);
+    const RevalueResult result = Revaluer(database, StaticData::bundled(), prices).run();
+    QCOMPARE(result.examined, 1);
+    QCOMPARE(result.changed, 0);
+    QCOMPARE(result.refused.size(), 1);
+    QVERIFY2(result.refused.front().startsWith(QStringLiteral("killmail 39077457: totalValue "))
+                 && result.refused.front().contains(QStringLiteral("ISK is outside what is stored")),
+             qPrintable(result.refused.front()));
+    QCOMPARE(storedValues(database, 39077457).totalValue, 0.0);
 }
 
 void TestPrices::revaluerUpdatesOnlyChangedKillmails()

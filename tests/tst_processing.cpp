@@ -292,6 +292,58 @@ private Q_SLOTS:
         stopWorkers(workers);
     }
 
+    void aKillmailTheDatabaseRefusesFailsAloneAndTheRestIsStored()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const auto fixtures = serveAndQueue(db, esi, 10, true);
+        const KillmailId poison = fixtures[3].killmailId;
+        db.failInserts(QStringLiteral("attackers"), QStringLiteral("NEW.\"killmailId\" = %1").arg(poison),
+                       QStringLiteral("poison (simulated)"));
+        WorkerSettings noEntities = settings(esi);
+        noEntities.entityUpdates = false;
+        QueueWorkers workers(db.url(), noEntities);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(fixtures.size() - 1), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).failed, qint64(1), 20000);
+        const FailedJob failed = QueueAdmin(db.database()).failed(KillmailJobs::queueName, 1).front();
+        QCOMPARE(failed.dedupKey, QString::number(poison));
+        QVERIFY2(failed.lastError.contains(QStringLiteral("poison (simulated)")), qPrintable(failed.lastError));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(fixtures.size() - 1));
+        QCOMPARE(
+            db.database()
+                .scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE \"killmailId\" = ?"), {qint64(poison)})
+                .toInt(),
+            0);
+        stopWorkers(workers);
+    }
+
+    void aKillmailDatedBeforeEveOnlineFailsAloneWithItsReason()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        const auto fixtures = serveAndQueue(db, esi, 3, true);
+        const test::EsiFixture poisoned = test::allEsiFixtures().back();
+        QByteArray body = poisoned.body;
+        const qsizetype at = body.indexOf("\"killmail_time\"");
+        QVERIFY(at >= 0);
+        body.replace(body.indexOf('"', at + 16) + 1, 20, "0001-01-01T00:00:00Z");
+        JobQueue queue(db.database());
+        KillmailJobs(db.database(), queue)
+            .enqueue({{poisoned.killmailId, poisoned.hash, QStringLiteral("test"), body, Priority::High}});
+        WorkerSettings noEntities = settings(esi);
+        noEntities.entityUpdates = false;
+        QueueWorkers workers(db.url(), noEntities);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).failed, qint64(1), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(fixtures.size()), 20000);
+        const QString error = QueueAdmin(db.database()).failed(KillmailJobs::queueName, 1).front().lastError;
+        QVERIFY2(error.contains(QStringLiteral("killmail_time 0001-01-01T00:00:00Z is before EVE Online opened")),
+                 qPrintable(error));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(fixtures.size()));
+        stopWorkers(workers);
+    }
+
     void aBodyArrivingForAQueuedKillmailSavesTheEsiCall()
     {
         test::TestDatabase db(m_backend);

@@ -7,6 +7,7 @@
 #include "storage/KillmailReader.h"
 #include "storage/KillmailWriter.h"
 #include "storage/PartitionManager.h"
+#include "storage/RefusedKillmails.h"
 #include "storage/Schema.h"
 #include "storage/StorageError.h"
 #include "util/UtcTime.h"
@@ -203,6 +204,25 @@ private Q_SLOTS:
         // The same writer recovers once the cause is gone.
         batch.back().killmail.victim.items.pop_back();
         QCOMPARE(writer->write(batch).stored, 294);
+    }
+
+    void aFailureOfTheWholeDatabaseIsNotBlamedOnAKillmail()
+    {
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        database.exec(m_backend == Backend::Postgres ? QStringLiteral("SET default_transaction_read_only = on")
+                                                     : QStringLiteral("PRAGMA query_only = 1"));
+        std::vector<ValuedKillmail> batch = valuedFixtures();
+        batch.resize(10);
+        const auto writer = KillmailWriter::create(database, StaticData::bundled());
+        int attempts = 0;
+        // A read-only database refuses every killmail alike: the batch fails once, none is tried alone.
+        QVERIFY_THROWS_EXCEPTION(StorageError,
+                                 isolateRefusedKillmails(database, batch, [&](std::span<ValuedKillmail> part) {
+                                     ++attempts;
+                                     writer->write(std::vector<ValuedKillmail>(part.begin(), part.end()));
+                                 }));
+        QCOMPARE(attempts, 1);
     }
 
     void unknownTypesAreRecorded()

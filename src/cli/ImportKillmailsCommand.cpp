@@ -7,10 +7,62 @@
 
 #include <QLocale>
 
+#include <csignal>
+#include <unistd.h>
+
 namespace km::cli {
 namespace {
 
 constexpr qsizetype maxListedRejections = 50;
+
+/// While alive, the first SIGINT or SIGTERM asks the import to stop after what it has read; a second one ends
+/// the process at once (the handler resets itself).
+class InterruptRequest {
+public:
+    InterruptRequest()
+    {
+        struct sigaction action { };
+        action.sa_handler = &InterruptRequest::handle;
+        action.sa_flags = SA_RESETHAND;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(SIGINT, &action, &m_previousInt);
+        ::sigaction(SIGTERM, &action, &m_previousTerm);
+    }
+    ~InterruptRequest()
+    {
+        ::sigaction(SIGINT, &m_previousInt, nullptr);
+        ::sigaction(SIGTERM, &m_previousTerm, nullptr);
+    }
+    InterruptRequest(const InterruptRequest&) = delete;
+    InterruptRequest& operator=(const InterruptRequest&) = delete;
+
+    [[nodiscard]] static const std::atomic<bool>* flag() { return &s_requested; }
+
+private:
+    static void handle(int /*signal*/)
+    {
+        s_requested = true;
+        constexpr char message[] = "\nstopping: storing what was read (interrupt again to quit at once)\n";
+        [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message, sizeof message - 1);
+    }
+
+    static inline std::atomic<bool> s_requested = false;
+    struct sigaction m_previousInt { };
+    struct sigaction m_previousTerm { };
+};
+
+/// The exit status of an import stopped by an interrupt, as a shell reports one killed by SIGINT.
+constexpr int interruptedStatus = 130;
+
+void printListed(const std::vector<ImportFailure>& listed, QTextStream& out)
+{
+    for (qsizetype i = 0; i < qsizetype(listed.size()) && i < maxListedRejections; ++i) {
+        out << "  " << listed[i].where << ": " << listed[i].reason << "\n";
+    }
+    if (qsizetype(listed.size()) > maxListedRejections) {
+        out << "  ... and " << (qsizetype(listed.size()) - maxListedRejections) << " more (see the log)\n";
+    }
+}
 
 void printReport(const ImportReport& report, QTextStream& out)
 {
@@ -25,13 +77,12 @@ void printReport(const ImportReport& report, QTextStream& out)
             << " (already stored: " << locale.toString(report.referencesAlreadyStored)
             << ", already queued: " << locale.toString(report.referencesAlreadyQueued) << ")\n";
     }
+    if (!report.incompleteBodies.empty()) {
+        out << "of them, with a killmail body that was not stored as given: " << report.incompleteBodies.size() << "\n";
+        printListed(report.incompleteBodies, out);
+    }
     out << "rejected: " << report.rejected.size() << "\n";
-    for (qsizetype i = 0; i < qsizetype(report.rejected.size()) && i < maxListedRejections; ++i) {
-        out << "  " << report.rejected[i].where << ": " << report.rejected[i].reason << "\n";
-    }
-    if (qsizetype(report.rejected.size()) > maxListedRejections) {
-        out << "  ... and " << (qsizetype(report.rejected.size()) - maxListedRejections) << " more (see the log)\n";
-    }
+    printListed(report.rejected, out);
     if (report.indexSeconds > 0) {
         out << QStringLiteral("indexes built after the load into an empty database: %1 s\n")
                    .arg(report.indexSeconds, 0, 'f', 1);
@@ -40,6 +91,10 @@ void printReport(const ImportReport& report, QTextStream& out)
     out << QStringLiteral("time: %1 s, %2 killmails/s\n")
                .arg(report.seconds, 0, 'f', 1)
                .arg(locale.toString(qint64(rate)));
+    if (report.interrupted) {
+        out << "interrupted: what is listed above as stored is kept; run the same import again to resume (what is "
+               "stored already is skipped as duplicates)\n";
+    }
     if (!report.storageError.isEmpty()) {
         out << "stopped by a database error: " << report.storageError
             << "\nwhat was stored before it is kept; run the same import again to continue.\n";
@@ -89,12 +144,17 @@ int ImportKillmailsCommand::run(const QCommandLineParser& parser, Context& conte
     KillmailImporter::Options options;
     options.batchSize = batchSize;
     options.writers = writers;
+    const InterruptRequest interrupt;
+    options.interrupt = InterruptRequest::flag();
     KillmailImporter importer(context.databaseUrl, StaticData::bundled(), options);
     ProgressPrinter progress(QStringLiteral("importing"), QStringLiteral("killmails"));
     importer.setProgressCallback([&progress](const ProgressSnapshot& snapshot) { progress.update(snapshot); });
     const ImportReport report = importer.importPaths(paths);
     progress.finish();
     printReport(report, context.out);
+    if (report.interrupted) {
+        return interruptedStatus;
+    }
     return report.clean() ? 0 : 1;
 }
 

@@ -54,6 +54,7 @@ int PricesImportCommand::run(const QCommandLineParser& parser, Context& context)
 
     context.out << "files imported: " << result.files << " of " << files.size() << "\n"
                 << "rows imported: " << number(result.rowsImported) << "\n"
+                << "rows already stored as they are: " << number(result.rowsUnchanged) << "\n"
                 << "rows of other regions skipped: " << number(result.rowsSkipped) << "\n"
                 << "bad rows: " << number(result.badRowCount) << "\n";
     for (const PriceImportProblem& problem : result.badRows) {
@@ -95,7 +96,13 @@ int PricesRevalueCommand::run(const QCommandLineParser& parser, Context& context
     progress.finish();
     context.out << "killmails examined: " << number(result.examined) << "\n"
                 << "killmails changed: " << number(result.changed) << "\n";
-    return 0;
+    if (!result.refused.isEmpty()) {
+        context.out << "killmails kept at their old values: " << result.refused.size() << "\n";
+        for (const QString& reason : result.refused.first(std::min<qsizetype>(result.refused.size(), 50))) {
+            context.out << "  " << reason << "\n";
+        }
+    }
+    return result.refused.isEmpty() ? 0 : 1;
 }
 
 int PricesRefreshCommand::run(const QCommandLineParser& /*parser*/, Context& context)

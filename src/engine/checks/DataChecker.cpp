@@ -2,6 +2,7 @@
 
 #include "prices/PriceBook.h"
 #include "storage/Database.h"
+#include "storage/FieldValue.h"
 #include "storage/KillmailReader.h"
 #include "storage/PartitionManager.h"
 #include "storage/Schema.h"
@@ -83,6 +84,21 @@ QList<DataProblem> DataChecker::run(const Options& options)
             "FROM killmails k JOIN (SELECT \"killmailId\", COUNT(*) AS n FROM attackers GROUP BY \"killmailId\") a "
             "ON a.\"killmailId\" = k.\"killmailId\" WHERE k.\"attackerCount\" <> a.n"),
         QStringLiteral("k.\"killmailId\""), QString());
+    const auto outOfRange = [](const QString& column) {
+        return QStringLiteral("%1 < 0 OR %1 > %2").arg(column).arg(maxIskAmount, 0, 'f', 0);
+    };
+    QStringList valueChecks;
+    for (const char* column : {"totalValue", "destroyedValue", "droppedValue", "fittedValue"}) {
+        valueChecks << outOfRange(QStringLiteral("k.\"%1\"").arg(QLatin1StringView(column)));
+    }
+    countRows(QStringLiteral("killmails with a negative or absurd value"),
+              QStringLiteral("FROM killmails k WHERE ") + valueChecks.join(QStringLiteral(" OR ")),
+              QStringLiteral("k.\"killmailId\""),
+              QStringLiteral("values are 0 to 10^16 ISK: correct the prices behind them, then run prices:revalue"));
+    countRows(QStringLiteral("prices that are negative or absurd"),
+              QStringLiteral("FROM prices p WHERE ") + outOfRange(QStringLiteral("p.\"average\"")),
+              QStringLiteral("p.\"typeId\""),
+              QStringLiteral("no market has them: delete them and import the days again"));
     if (m_database.backend() == Backend::Postgres) {
         countRows(QStringLiteral("registered killmail IDs without a killmail"),
                   QStringLiteral("FROM killmail_ids r WHERE NOT EXISTS (SELECT 1 FROM killmails k WHERE "

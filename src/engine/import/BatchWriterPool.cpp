@@ -3,6 +3,7 @@
 #include "prices/PriceBook.h"
 #include "storage/Database.h"
 #include "storage/KillmailWriter.h"
+#include "storage/RefusedKillmails.h"
 #include "storage/StorageError.h"
 #include "valuation/Valuation.h"
 
@@ -57,6 +58,16 @@ BatchWriterTotals BatchWriterPool::totals() const
     return m_totals;
 }
 
+void BatchWriterPool::refuse(std::size_t batchSize, const std::vector<RefusedKillmail>& refused)
+{
+    const std::lock_guard lock(m_mutex);
+    m_totals.killmails += qint64(batchSize);
+    for (const RefusedKillmail& killmail : refused) {
+        qCWarning(lcWriters).noquote() << "refused:" << killmail.reason;
+        m_totals.refused.push_back({QStringLiteral("killmail %1").arg(killmail.killmailId), killmail.reason});
+    }
+}
+
 void BatchWriterPool::account(const std::vector<ValuedKillmail>& batch, const std::vector<KillmailId>& storedIds,
                               int duplicates)
 {
@@ -70,7 +81,6 @@ void BatchWriterPool::account(const std::vector<ValuedKillmail>& batch, const st
         }
     }
     const std::lock_guard lock(m_mutex);
-    m_totals.killmails += qint64(batch.size());
     m_totals.stored += qint64(storedIds.size());
     m_totals.duplicates += duplicates;
     m_totals.attackerRows += attackers;
@@ -98,12 +108,18 @@ void BatchWriterPool::run()
                 m_queue.pop_front();
             }
             m_changed.notify_all();
-            prices.prepare(killmailsOf(batch));
-            for (ValuedKillmail& valued : batch) {
-                valued.values = valuator.value(valued.killmail);
-            }
-            const WriteResult result = writer->write(batch);
-            account(batch, result.storedIds, result.duplicates);
+            const std::vector<RefusedKillmail> refused =
+                isolateRefusedKillmails(database, batch, [&](std::span<ValuedKillmail> part) {
+                    prices.prepare(killmailsOf(part));
+                    for (ValuedKillmail& valued : part) {
+                        valued.values = valuator.value(valued.killmail);
+                    }
+                    withBatchOf(batch, part, [&](const std::vector<ValuedKillmail>& written) {
+                        const WriteResult result = writer->write(written);
+                        account(written, result.storedIds, result.duplicates);
+                    });
+                });
+            refuse(batch.size(), refused);
         }
     } catch (const StorageError& error) {
         qCCritical(lcWriters).noquote() << "import stopped:" << error.message();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "import/ImportInputs.h"
 #include "storage/DatabaseUrl.h"
 #include "storage/KillmailRows.h"
 
@@ -15,6 +16,7 @@
 namespace km {
 
 class StaticData;
+struct RefusedKillmail;
 
 /// What the writers have done so far.
 struct BatchWriterTotals {
@@ -23,6 +25,8 @@ struct BatchWriterTotals {
     qint64 duplicates = 0;
     qint64 attackerRows = 0;
     qint64 itemRows = 0;
+    /// Killmails the database would not take, each alone (the rest of its batch is stored): where and why.
+    std::vector<ImportFailure> refused;
     /// The first database error; once set, the writers take no more batches. What was committed before stays.
     QString storageError;
 };
@@ -48,6 +52,7 @@ public:
 
 private:
     void run();
+    void refuse(std::size_t batchSize, const std::vector<RefusedKillmail>& refused);
     void account(const std::vector<ValuedKillmail>& batch, const std::vector<KillmailId>& storedIds, int duplicates);
 
     DatabaseUrl m_url;

@@ -29,17 +29,25 @@ struct ImportFailure {
     QString reason;
 };
 
+/// The most one document (a file, or one member of an archive) may hold once decompressed: a real killmail is
+/// under a few MB, so anything larger is refused unread rather than held in memory (a decompression bomb).
+constexpr qint64 maxImportDocumentBytes = 64 << 20;
+
 /**
  * Expands command-line paths into inputs: files as given, folders recursively (only .json, .json.bz2,
- * .json.gz and archives: .tar, .tar.bz2, .tbz2, .tar.gz, .tgz, .tar.xz, .zip), in a stable order.
+ * .json.gz and archives: .tar, .tar.bz2, .tbz2, .tar.gz, .tgz, .tar.xz, .zip), in a stable order. What cannot
+ * be read (a folder or file without permission, a broken link, a device or pipe) is added to `failures` by name.
  */
 std::vector<ImportInput> collectImportInputs(const QStringList& paths, std::vector<ImportFailure>& failures);
 
 /**
- * Reads the documents of one input, calling `document` for each and `progress` with the input bytes consumed
- * so far. Archive members that are not .json files are skipped. Returns a failure reason, or an empty string.
+ * Reads the documents of one input, calling `document` for each (it returns false to stop reading) and
+ * `progress` with the input bytes consumed so far. Archive members that are not .json files are skipped. Returns what
+ * could not be read, each named: the input, or one member of an archive (a member larger than maxImportDocumentBytes;
+ * the others are still read).
  */
-QString readImportInput(const ImportInput& input, const std::function<void(ImportDocument&&)>& document,
-                        const std::function<void(qint64 bytesRead)>& progress);
+std::vector<ImportFailure> readImportInput(const ImportInput& input,
+                                           const std::function<bool(ImportDocument&&)>& document,
+                                           const std::function<void(qint64 bytesRead)>& progress);
 
 } // namespace km

@@ -25,6 +25,7 @@ struct ParsedDocument {
     std::vector<ValuedKillmail> killmails;
     std::vector<ImportFailure> rejected;
     std::vector<KillmailReference> references;
+    std::vector<ImportFailure> incompleteBodies;
 };
 
 /// Shared so the pool's results reach the writer without copying every killmail.
@@ -40,6 +41,11 @@ ParsedDocumentPtr parseAndFlag(const ImportDocument& document, const FlagClassif
             valued.flags = classifier.classify(valued.killmail);
             parsed.killmails.push_back(std::move(valued));
         } else if (auto* reference = std::get_if<KillmailReference>(&outcome)) {
+            if (!reference->bodyIgnored.isEmpty()) {
+                parsed.incompleteBodies.push_back(
+                    {document.origin,
+                     QStringLiteral("killmail %1: %2").arg(reference->killmailId).arg(reference->bodyIgnored)});
+            }
             parsed.references.push_back(std::move(*reference));
         } else {
             const auto& error = std::get<ParseError>(outcome);
@@ -74,17 +80,22 @@ public:
         m_meter.setTotal(totalBytes);
         m_report.inputs = qint64(inputs.size());
         for (const ImportInput& input : inputs) {
-            if (m_stopped) {
+            if (m_stopped || interrupted()) {
                 break;
             }
-            const QString failure = readImportInput(
-                input, [this](ImportDocument&& document) { addDocument(std::move(document)); },
+            const std::vector<ImportFailure> failures = readImportInput(
+                input,
+                [this](ImportDocument&& document) {
+                    addDocument(std::move(document));
+                    return !interrupted();
+                },
                 [this](qint64 bytes) {
                     m_currentInputBytes = bytes;
                     reportProgress(false);
                 });
-            if (!failure.isEmpty()) {
-                m_report.rejected.push_back({input.path, failure});
+            for (const ImportFailure& failure : failures) {
+                qCWarning(lcImport).noquote() << "not read:" << failure.where << "-" << failure.reason;
+                m_report.rejected.push_back(failure);
             }
             m_finishedBytes += input.size;
             m_currentInputBytes = 0;
@@ -94,19 +105,20 @@ public:
         submitPending();
         m_writers.finish();
         reportProgress(true);
-        if (m_bulkIndexes) {
-            QElapsedTimer clock;
-            clock.start();
-            buildIndexes();
-            m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
-        }
         static_cast<BatchWriterTotals&>(m_report) = m_writers.totals();
+        m_report.rejected.insert(m_report.rejected.end(), m_report.refused.begin(), m_report.refused.end());
+        m_report.interrupted = interrupted();
+        if (m_bulkIndexes && !m_report.interrupted) { // else the next run (any command) builds them
+            buildIndexesReporting();
+        }
         queueReferences();
         m_report.seconds = m_meter.snapshot(0, 0).elapsedSeconds;
         return m_report;
     }
 
 private:
+    [[nodiscard]] bool interrupted() const { return m_options.interrupt && m_options.interrupt->load(); }
+
     /// The killmails known only by id and hash go to the processor, which fetches them from ESI.
     void queueReferences()
     {
@@ -122,6 +134,23 @@ private:
             m_report.referencesAlreadyQueued = queued.alreadyQueued;
         } catch (const StorageError& error) {
             m_report.storageError = error.message();
+        }
+    }
+
+    /// A failure (a full disk, say) is reported with the rest: the killmails are stored, and every start of the
+    /// program builds the indexes that are missing.
+    void buildIndexesReporting()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        try {
+            buildIndexes();
+            m_report.indexSeconds = double(clock.nsecsElapsed()) / 1e9;
+        } catch (const StorageError& error) {
+            qCCritical(lcImport).noquote() << "building the indexes failed:" << error.message();
+            if (m_report.storageError.isEmpty()) {
+                m_report.storageError = QStringLiteral("building the indexes after the load: %1").arg(error.message());
+            }
         }
     }
 
@@ -162,8 +191,10 @@ private:
     void addDocument(ImportDocument&& document)
     {
         ++m_report.documents;
+        m_chunkBytes += document.json.size();
         m_chunk.push_back(std::move(document));
-        if (qsizetype(m_chunk.size()) >= m_options.documentsPerChunk) {
+        // Bounded in bytes too, so that large documents (up to maxImportDocumentBytes each) do not pile up.
+        if (qsizetype(m_chunk.size()) >= m_options.documentsPerChunk || m_chunkBytes >= maxImportDocumentBytes) {
             dispatchChunk();
         }
     }
@@ -180,6 +211,7 @@ private:
                 return parseAndFlag(document, *classifier);
             });
         m_chunk.clear();
+        m_chunkBytes = 0;
         consumeInFlight();
         m_inFlight = next;
     }
@@ -198,6 +230,8 @@ private:
                 m_report.rejected.push_back(failure);
             }
             m_report.referencesOnly += qint64(parsed.references.size());
+            m_report.incompleteBodies.insert(m_report.incompleteBodies.end(), parsed.incompleteBodies.begin(),
+                                             parsed.incompleteBodies.end());
             for (KillmailReference& reference : parsed.references) {
                 m_references.push_back(
                     {reference.killmailId, std::move(reference.hash), QStringLiteral("import"), {}, Priority::Normal});
@@ -243,6 +277,7 @@ private:
     qint64 m_currentInputBytes = 0;
     bool m_stopped = false;
     std::vector<ImportDocument> m_chunk;
+    qint64 m_chunkBytes = 0;
     QFuture<ParsedDocumentPtr> m_inFlight;
     std::vector<ValuedKillmail> m_pending;
     ImportReport m_report;

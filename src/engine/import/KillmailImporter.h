@@ -7,6 +7,7 @@
 
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -24,13 +25,17 @@ struct ImportReport : BatchWriterTotals {
     qint64 referencesQueued = 0;
     qint64 referencesAlreadyStored = 0;
     qint64 referencesAlreadyQueued = 0;
+    /// References that came with a killmail body the import could not store (no victim): where and why.
+    std::vector<ImportFailure> incompleteBodies;
     /// Everything refused, each with where and why: malformed JSON, missing fields, unreadable files.
     std::vector<ImportFailure> rejected;
     double seconds = 0;
     /// Time spent building the indexes after an initial load into an empty SQLite database (0 otherwise).
     double indexSeconds = 0;
+    /// Stopped by Options::interrupt before every input was read.
+    bool interrupted = false;
 
-    [[nodiscard]] bool clean() const { return rejected.empty() && storageError.isEmpty(); }
+    [[nodiscard]] bool clean() const { return rejected.empty() && storageError.isEmpty() && !interrupted; }
 };
 
 /**
@@ -47,6 +52,9 @@ public:
         int documentsPerChunk = 500;
         /// Writer threads (connections); 0 picks one for SQLite and two for PostgreSQL.
         int writers = 0;
+        /// Set (from a signal handler, say) to stop reading: what was read is stored, indexes are left to the next
+        /// run, and the report says the import was interrupted.
+        const std::atomic<bool>* interrupt = nullptr;
     };
 
     KillmailImporter(DatabaseUrl url, const StaticData& staticData);

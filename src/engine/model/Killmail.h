@@ -80,6 +80,8 @@ struct Killmail {
 struct KillmailReference {
     KillmailId killmailId = 0;
     QString hash;
+    /// Why a body that came with it was not used (a killmail without its victim); empty for a plain reference.
+    QString bodyIgnored = {};
 };
 
 /// zKillboard's own verdict, when the source shipped a `zkb` block: the reference answers for our rules.

@@ -2,8 +2,10 @@
 
 #include "util/UtcTime.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRegularExpression>
 
 #include <simdjson.h>
 
@@ -335,6 +337,22 @@ std::vector<Attacker> parseAttackers(const FieldReader& body)
     return attackers;
 }
 
+/// Tranquility opened on 2003-05-06; a killmail dated before it, or beyond tomorrow, was made up (and PostgreSQL
+/// cannot even look prices up for years such as 0001 or 9999).
+constexpr UnixTime eveOnlineOpened = 1052179200; // 2003-05-06T00:00:00Z
+constexpr UnixTime oneDay = 86400;
+
+void requirePlausibleTime(std::int64_t killmailId, const QString& text, UnixTime time)
+{
+    const QString subject = QStringLiteral("killmail %1: killmail_time %2").arg(killmailId).arg(text.left(40));
+    if (time < eveOnlineOpened) {
+        throw FieldError((subject + QStringLiteral(" is before EVE Online opened (2003-05-06)")).toStdString());
+    }
+    if (time > QDateTime::currentSecsSinceEpoch() + oneDay) {
+        throw FieldError((subject + QStringLiteral(" is more than a day in the future")).toStdString());
+    }
+}
+
 void requireValidHash(const QString& hash, const QString& field)
 {
     if (!hash.isEmpty() && !KillmailParser::isValidHash(hash)) {
@@ -358,6 +376,7 @@ Killmail parseBody(simdjson::dom::object body, const QString& hash)
         reader.fail("killmail_time", QStringLiteral("'%1' is not an ISO 8601 UTC time").arg(time.left(40)));
     }
     killmail.killmailTime = *parsedTime;
+    requirePlausibleTime(killmail.killmailId, time, killmail.killmailTime);
     killmail.solarSystemId = reader.requiredInt32("solar_system_id");
     killmail.moonId = reader.optionalInteger("moon_id");
     killmail.warId = reader.optionalInteger("war_id");
@@ -424,7 +443,16 @@ ParseOutcome withBody(simdjson::dom::object body, const QString& hash, const QSt
     return parsed;
 }
 
-ParseOutcome referenceOf(std::int64_t id, const QString& hash, const QString& idField, const QString& hashField)
+/// A note when `object`, taken as a reference, carried killmail fields without `victim`: that body is not stored.
+QString incompleteBodyOf(const simdjson::dom::object& object)
+{
+    const bool hasBody = contains(object, "killmail_time") || contains(object, "attackers");
+    return hasBody ? QStringLiteral("the killmail has no victim, so it is queued by ID and hash for ESI's whole copy")
+                   : QString();
+}
+
+ParseOutcome referenceOf(std::int64_t id, const QString& hash, const QString& idField, const QString& hashField,
+                         const QString& bodyIgnored = {})
 {
     if (id <= 0) {
         throw FieldError(QStringLiteral("%1: must be a positive killmail id").arg(idField).toStdString());
@@ -433,7 +461,7 @@ ParseOutcome referenceOf(std::int64_t id, const QString& hash, const QString& id
         throw FieldError(QStringLiteral("%1: required field is missing").arg(hashField).toStdString());
     }
     requireValidHash(hash, hashField);
-    return KillmailReference{id, hash};
+    return KillmailReference{id, hash, bodyIgnored};
 }
 
 std::optional<simdjson::dom::object> optionalObject(const simdjson::dom::object& object, std::string_view field)
@@ -480,12 +508,12 @@ ParseOutcome parseShape(simdjson::dom::object object)
         }
         const FieldReader reader(object, topLevel); // EVE-KILL document
         return referenceOf(reader.requiredInteger("killmail_id"), hash, QStringLiteral("killmail_id"),
-                           QStringLiteral("killmail_hash"));
+                           QStringLiteral("killmail_hash"), incompleteBodyOf(object));
     }
     if (zkb && !contains(object, "victim") && contains(object, "killmail_id")) {
         const FieldReader reader(object, topLevel); // zKillboard API list entry without the ESI body
         return referenceOf(reader.requiredInteger("killmail_id"), zkbHash, QStringLiteral("killmail_id"),
-                           QStringLiteral("zkb.hash"));
+                           QStringLiteral("zkb.hash"), incompleteBodyOf(object));
     }
     return withBody(object, zkbHash, QStringLiteral("zkb.hash"), zkb); // zKillboard API object or bare ESI body
 }
@@ -547,6 +575,20 @@ void parseHistoryDay(const simdjson::dom::object& day, const QString& origin, st
 /// Why `json` is not JSON. Qt's parser names the byte where it went wrong, which simdjson does not.
 QString malformedJson(QByteArrayView json, simdjson::error_code code)
 {
+    if (code == simdjson::NUMBER_ERROR) { // valid JSON, but a number no 64-bit integer holds: name its field
+        static const QRegularExpression bigNumber(QStringLiteral(R"re("([^"]{1,64})"\s*:\s*(-?[0-9]{19,}))re"));
+        auto matches = bigNumber.globalMatch(QString::fromUtf8(json));
+        while (matches.hasNext()) {
+            const QRegularExpressionMatch match = matches.next();
+            bool fits = false;
+            (void)(match.captured(2).startsWith(u'-') ? match.captured(2).toLongLong(&fits)
+                                                      : qint64(match.captured(2).toULongLong(&fits)));
+            if (!fits) {
+                return QStringLiteral("%1: expected an integer, got %2")
+                    .arg(match.captured(1), match.captured(2).left(40));
+            }
+        }
+    }
     QJsonParseError error{};
     QJsonDocument::fromJson(json.toByteArray(), &error);
     if (error.error != QJsonParseError::NoError) {

@@ -1,6 +1,7 @@
 #include "prices/PriceHistoryImporter.h"
 
 #include "storage/Database.h"
+#include "storage/FieldValue.h"
 #include "storage/PgResult.h"
 #include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
@@ -13,6 +14,7 @@
 #include <QLoggingCategory>
 
 #include <archive.h>
+#include <sqlite3.h>
 
 #include <charconv>
 #include <cmath>
@@ -46,6 +48,9 @@ public:
         }
         if (!info.isFile() || !info.isReadable()) {
             throw FileProblem(QStringLiteral("not a readable file"));
+        }
+        if (info.size() == 0) { // libarchive would call it an unrecognized archive format
+            throw FileProblem(QStringLiteral("the file is empty"));
         }
         archive_read_support_filter_all(m_archive.get());
         archive_read_support_format_raw(m_archive.get());
@@ -238,6 +243,16 @@ public:
             || !optional(c.volume, "volume", row.volume, reason)) {
             return false;
         }
+        for (const auto& [price, name] : {std::pair{std::optional(row.average), "average"},
+                                          std::pair{row.highest, "highest"}, std::pair{row.lowest, "lowest"}}) {
+            if (price && (*price < 0 || *price > maxIskAmount)) {
+                reason = QStringLiteral("%1 %2 is not a price (0 to %3 ISK)")
+                             .arg(QLatin1StringView(name))
+                             .arg(*price, 0, 'g', 6)
+                             .arg(maxIskAmount, 0, 'g', 6);
+                return false;
+            }
+        }
         row.date = m_fields[c.date];
         if (row.date.size() != 10 || !utc::fromSqlTimestamp(QString::fromLatin1(row.date))) {
             reason = QStringLiteral("date '%1' is not a YYYY-MM-DD date").arg(QString::fromUtf8(row.date.left(40)));
@@ -257,7 +272,8 @@ public:
     virtual ~PriceRowSink() = default;
     virtual void begin() = 0;
     virtual void add(const PriceRow& row) = 0;
-    virtual void finish() = 0;
+    /// How many rows were new or changed a stored one: a row already stored as it is counts for nothing.
+    virtual qint64 finish() = 0;
 };
 
 /// COPY into a temporary table, then one upsert; the last row of a file wins for a repeated key.
@@ -297,10 +313,10 @@ public:
         }
     }
 
-    void finish() override
+    qint64 finish() override
     {
         flush();
-        pg::exec(
+        const pg::Result stored = pg::exec(
             m_database.postgresHandle(),
             R"(INSERT INTO prices ("typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume")
 SELECT DISTINCT ON ("typeId", "regionId", "date") "typeId", "regionId", "date", "average", "highest", "lowest", "orderCount", "volume"
@@ -311,6 +327,7 @@ ON CONFLICT ("typeId", "regionId", "date") DO UPDATE SET
 WHERE (prices."average", prices."highest", prices."lowest", prices."orderCount", prices."volume")
   IS DISTINCT FROM (EXCLUDED."average", EXCLUDED."highest", EXCLUDED."lowest", EXCLUDED."orderCount", EXCLUDED."volume"))",
             {}, "store prices");
+        return QByteArray(PQcmdTuples(stored.get())).toLongLong();
     }
 
 private:
@@ -336,12 +353,13 @@ private:
 class SqlitePriceSink final : public PriceRowSink {
 public:
     explicit SqlitePriceSink(Database& database)
-        : m_upsert(database.sqliteHandle(), upsert)
+        : m_connection(database.sqliteHandle())
+        , m_upsert(m_connection, upsert)
     {
     }
 
-    void begin() override { }
-    void finish() override { }
+    void begin() override { m_changed = 0; }
+    qint64 finish() override { return m_changed; }
 
     void add(const PriceRow& row) override
     {
@@ -355,6 +373,7 @@ public:
         m_upsert.bind(7, optional(row.orderCount));
         m_upsert.bind(8, optional(row.volume));
         m_upsert.execute("store prices");
+        m_changed += sqlite3_changes(m_connection);
     }
 
 private:
@@ -367,12 +386,15 @@ ON CONFLICT ("typeId", "regionId", "date") DO UPDATE SET
 WHERE "average" IS NOT excluded."average" OR "highest" IS NOT excluded."highest" OR "lowest" IS NOT excluded."lowest"
    OR "orderCount" IS NOT excluded."orderCount" OR "volume" IS NOT excluded."volume")";
 
+    sqlite3* m_connection;
     SqliteStatement m_upsert;
+    qint64 m_changed = 0;
 };
 
 /// What one file contributed, added to the result only once the file is committed.
 struct FileCounts {
     qint64 rows = 0;
+    qint64 changed = 0;
     qint64 skipped = 0;
     qint64 bad = 0;
     QList<PriceImportProblem> badRows;
@@ -452,17 +474,18 @@ void PriceHistoryImporter::importFile(const QString& path, PriceImportResult& re
             sink->add(row);
             ++counts.rows;
         }
-        sink->finish();
+        counts.changed = sink->finish();
         transaction.commit();
     } catch (const FileProblem& problem) {
         qCWarning(lcPriceImport) << "cannot import" << path << ":" << problem.what();
         result.failedFiles << PriceImportProblem{path, 0, QString::fromStdString(problem.what())};
         return;
     }
-    qCInfo(lcPriceImport) << "imported" << counts.rows << "prices from" << path << "skipped" << counts.skipped
-                          << "of other regions," << counts.bad << "bad";
+    qCInfo(lcPriceImport) << "imported" << counts.changed << "of" << counts.rows << "prices from" << path << "skipped"
+                          << counts.skipped << "of other regions," << counts.bad << "bad";
     ++result.files;
-    result.rowsImported += counts.rows;
+    result.rowsImported += counts.changed;
+    result.rowsUnchanged += counts.rows - counts.changed;
     result.rowsSkipped += counts.skipped;
     result.badRowCount += counts.bad;
     result.badRows << counts.badRows;

@@ -22,7 +22,10 @@ struct PriceImportProblem {
 struct PriceImportResult {
     /// Files imported completely (a file with bad rows still counts: its good rows are in).
     int files = 0;
+    /// Rows that were new or changed a stored price.
     qint64 rowsImported = 0;
+    /// Rows already stored as they are (an import run again), or repeated within a file.
+    qint64 rowsUnchanged = 0;
     /// Rows of regions that are not kept.
     qint64 rowsSkipped = 0;
     qint64 badRowCount = 0;

@@ -2,6 +2,7 @@
 
 #include "storage/Database.h"
 #include "storage/KillmailReader.h"
+#include "storage/KillmailRows.h"
 #include "storage/PgResult.h"
 #include "storage/StorageError.h"
 #include "storage/StoredItems.h"
@@ -172,7 +173,10 @@ RevalueResult Revaluer::run()
         std::vector<Revalued> changed;
         for (const StoredKill& kill : kills) {
             const KillValues values = valuator.value(kill.killmail);
-            if (!sameValues(values, kill.stored)) {
+            if (const QString reason = rows::unstorableValues(kill.killmail.killmailId, values); !reason.isEmpty()) {
+                qCWarning(lcRevalue).noquote() << "not revalued:" << reason;
+                result.refused << reason;
+            } else if (!sameValues(values, kill.stored)) {
                 changed.push_back({&kill, values});
             }
         }

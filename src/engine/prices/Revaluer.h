@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDate>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -15,6 +16,8 @@ struct RevalueResult {
     qint64 examined = 0;
     /// Killmails whose stored values (or count of unpriced types) differed and were rewritten.
     qint64 changed = 0;
+    /// Killmails whose new values could not be stored (beyond what storage takes), each with why; kept as they were.
+    QStringList refused;
 };
 
 /**

@@ -8,6 +8,7 @@
 #include "staticdata/StaticData.h"
 #include "storage/Database.h"
 #include "storage/KillmailWriter.h"
+#include "storage/RefusedKillmails.h"
 #include "valuation/Flags.h"
 #include "valuation/Valuation.h"
 
@@ -94,33 +95,41 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
 void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
 {
     // Prices are looked up for the whole batch at once, as the importer does: one query per window of days.
-    std::vector<Output*> outputs;
-    std::vector<const Killmail*> killmails;
+    m_batch.clear();
+    m_batchJobs.clear();
     for (const FinishedJob& job : finished) {
-        const auto output = m_outputs.find(job.job.id);
-        if (job.result.outcome == JobResult::Outcome::Completed && output != m_outputs.end()) {
-            outputs.push_back(&*output);
-            killmails.push_back(&output->valued.killmail);
+        const auto output = m_outputs.constFind(job.job.id);
+        if (job.result.outcome == JobResult::Outcome::Completed && output != m_outputs.cend()) {
+            m_batchJobs.insert(output->valued.killmail.killmailId, job.job.id);
+            m_batch.push_back(output->valued);
         }
     }
-    m_prices->prepare(killmails);
-    m_batch.clear();
-    m_batch.reserve(outputs.size());
-    for (Output* output : outputs) {
-        output->valued.values = m_valuator->value(output->valued.killmail);
-        m_batch.push_back(output->valued);
+    failRefused(finished, isolateRefusedKillmails(m_database, m_batch, [this](std::span<ValuedKillmail> part) {
+                    m_prices->prepare(killmailsOf(part));
+                    for (ValuedKillmail& valued : part) {
+                        valued.values = m_valuator->value(valued.killmail);
+                    }
+                    withBatchOf(m_batch, part,
+                                [this](const std::vector<ValuedKillmail>& batch) { m_writer->prepare(batch); });
+                }));
+    for (const ValuedKillmail& valued : m_batch) { // announced with its values once committed
+        m_outputs[m_batchJobs.value(valued.killmail.killmailId)].valued.values = valued.values;
     }
-    m_writer->prepare(m_batch);
 }
 
-void KillmailProcessor::commit(std::vector<FinishedJob>& /*finished*/, JobQueue& queue)
+void KillmailProcessor::commit(std::vector<FinishedJob>& finished, JobQueue& queue)
 {
     m_storedInLastCommit.clear();
     if (m_batch.empty()) {
         return;
     }
-    const WriteResult written = m_writer->write(m_batch);
-    m_storedInLastCommit = QSet<KillmailId>(written.storedIds.begin(), written.storedIds.end());
+    failRefused(finished, isolateRefusedKillmails(m_database, m_batch, [this](std::span<ValuedKillmail> part) {
+                    withBatchOf(m_batch, part, [this](const std::vector<ValuedKillmail>& batch) {
+                        const WriteResult written = m_writer->write(batch);
+                        m_storedInLastCommit.unite(
+                            QSet<KillmailId>(written.storedIds.begin(), written.storedIds.end()));
+                    });
+                }));
     std::vector<const Killmail*> stored;
     for (const ValuedKillmail& valued : m_batch) {
         if (m_storedInLastCommit.contains(valued.killmail.killmailId)) {
@@ -128,6 +137,22 @@ void KillmailProcessor::commit(std::vector<FinishedJob>& /*finished*/, JobQueue&
         }
     }
     EntityJobs(m_database, queue, m_entitySettings).enqueueFor(stored);
+}
+
+void KillmailProcessor::failRefused(std::vector<FinishedJob>& finished, const std::vector<RefusedKillmail>& refused)
+{
+    for (const RefusedKillmail& killmail : refused) {
+        const qint64 jobId = m_batchJobs.value(killmail.killmailId);
+        for (FinishedJob& job : finished) {
+            if (job.job.id == jobId) {
+                ++m_counters.rejected;
+                job.result = JobResult::fail(jobId, killmail.reason);
+            }
+        }
+        m_outputs.remove(jobId);
+        std::erase_if(m_batch,
+                      [&](const ValuedKillmail& valued) { return valued.killmail.killmailId == killmail.killmailId; });
+    }
 }
 
 void KillmailProcessor::committed(const std::vector<FinishedJob>& finished)

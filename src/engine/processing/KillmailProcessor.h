@@ -16,6 +16,7 @@ class FlagClassifier;
 class KillmailAnnouncer;
 class KillmailWriter;
 class PriceBook;
+struct RefusedKillmail;
 class StaticData;
 class Valuator;
 
@@ -56,6 +57,8 @@ private:
         QString source;
     };
     JobResult accept(const Job& job, const QByteArray& body, const QString& hash, const QString& source);
+    /// Fails the jobs of killmails the database would not take (each alone), so the rest of the batch goes on.
+    void failRefused(std::vector<FinishedJob>& finished, const std::vector<RefusedKillmail>& refused);
 
     Database& m_database;
     const StaticData& m_staticData;
@@ -69,6 +72,8 @@ private:
     QHash<qint64, Output> m_outputs;
     /// The completed jobs' killmails, valued by prepareCommit() for the commit that follows it.
     std::vector<ValuedKillmail> m_batch;
+    /// The job of each killmail in m_batch.
+    QHash<KillmailId, qint64> m_batchJobs;
     QSet<KillmailId> m_storedInLastCommit;
     ProcessorCounters m_counters;
     bool m_aborting = false;

@@ -1,9 +1,11 @@
 #include "storage/KillmailRows.h"
 
 #include "staticdata/StaticData.h"
+#include "storage/RefusedKillmails.h"
 #include "util/UtcTime.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace km::rows {
 namespace {
@@ -17,8 +19,30 @@ FieldValue optionalValue(const std::optional<int>& value)
 
 } // namespace
 
+QString unstorableValues(KillmailId killmailId, const KillValues& values)
+{
+    const std::pair<const char*, double> columns[]{{"totalValue", values.totalValue},
+                                                   {"destroyedValue", values.destroyedValue},
+                                                   {"droppedValue", values.droppedValue},
+                                                   {"fittedValue", values.fittedValue}};
+    for (const auto& [column, value] : columns) {
+        if (!std::isfinite(value) || value < 0 || value > maxIskAmount) {
+            return QStringLiteral("killmail %1: %2 %3 ISK is outside what is stored (0 to %4 ISK)")
+                .arg(killmailId)
+                .arg(QString::fromLatin1(column))
+                .arg(value, 0, 'g', 6)
+                .arg(maxIskAmount, 0, 'g', 6);
+        }
+    }
+    return {};
+}
+
 KillmailRow killmailRow(const ValuedKillmail& valued, const StaticData& staticData)
 {
+    // The same on both databases: PostgreSQL's NUMERIC would take some of these, SQLite's REAL all of them.
+    if (const QString reason = unstorableValues(valued.killmail.killmailId, valued.values); !reason.isEmpty()) {
+        throw KillmailRefusal(reason);
+    }
     const Killmail& km = valued.killmail;
     const Victim& victim = km.victim;
     const SolarSystemInfo* system = staticData.solarSystem(km.solarSystemId);

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <functional>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct ValuedKillmail {
 };
 
 /// The killmails of a batch, as PriceSource::prepare() takes them.
-inline std::vector<const Killmail*> killmailsOf(const std::vector<ValuedKillmail>& batch)
+inline std::vector<const Killmail*> killmailsOf(std::span<const ValuedKillmail> batch)
 {
     std::vector<const Killmail*> killmails;
     killmails.reserve(batch.size());
@@ -100,6 +101,9 @@ ItemRow itemRow(const Killmail& killmail, const QByteArray& time, const Item& it
 /// items in that order from 0, and top-level items have no parent position.
 void forEachItem(const std::vector<Item>& items,
                  const std::function<void(const Item&, std::size_t, std::optional<std::size_t>)>& visit);
+/// Why a killmail's values cannot be stored (negative, not finite, or beyond maxIskAmount); empty when they can.
+QString unstorableValues(KillmailId killmailId, const KillValues& values);
+
 /// Every item of a killmail, nested ones included.
 qsizetype itemCount(const Killmail& killmail);
 /// Type IDs of the killmail (ships, weapons, items) that the static data does not know.

@@ -140,11 +140,21 @@ void BinaryCopyBuffer::addInt64(std::int64_t value)
 }
 
 /// NUMERIC(20,2): base-10000 digits, most significant first; `weight` is the power of 10000 of the first one.
+/// Whole ISK and cents are split before rounding: cents of 9.2e16 ISK and more do not fit 64 bits.
 void BinaryCopyBuffer::addNumeric(double value)
 {
-    const std::int64_t cents = std::llround(value * 100);
-    std::uint64_t whole = std::uint64_t(std::llabs(cents)) / 100;
-    const int fraction = int(std::llabs(cents) % 100);
+    constexpr double numericLimit = 1e18; // NUMERIC(20,2) holds 18 digits before the point
+    if (!std::isfinite(value) || std::fabs(value) >= numericLimit) {
+        throw StorageError(QStringLiteral("COPY: %1 does not fit NUMERIC(20,2)").arg(value, 0, 'g', 17));
+    }
+    const double magnitude = std::fabs(value);
+    auto whole = std::uint64_t(magnitude);
+    auto fraction = int(std::llround((magnitude - double(whole)) * 100));
+    if (fraction == 100) {
+        ++whole;
+        fraction = 0;
+    }
+    const bool negative = value < 0 && (whole != 0 || fraction != 0);
     std::vector<std::int16_t> digits;
     for (; whole > 0; whole /= 10000) {
         digits.insert(digits.begin(), std::int16_t(whole % 10000));
@@ -156,7 +166,7 @@ void BinaryCopyBuffer::addNumeric(double value)
     addInt32(std::int32_t(8 + 2 * digits.size()));
     addInt16(std::int16_t(digits.size()));
     addInt16(digits.empty() ? 0 : weight);
-    addInt16(cents < 0 ? std::int16_t(0x4000) : std::int16_t(0));
+    addInt16(negative ? std::int16_t(0x4000) : std::int16_t(0));
     addInt16(2); // display scale: two decimals
     for (const std::int16_t digit : digits) {
         addInt16(digit);

@@ -11,13 +11,25 @@
 namespace km::pg {
 namespace {
 
-[[noreturn]] void fail(PGconn* connection, const char* what, const char* detail = nullptr)
+[[noreturn]] void fail(PGconn* connection, const char* what, const PGresult* result = nullptr)
 {
-    const QString message = QString::fromUtf8(detail ? detail : PQerrorMessage(connection)).trimmed();
-    throw StorageError(QStringLiteral("database error while trying to %1: %2").arg(QString::fromUtf8(what), message));
+    const QString message =
+        QString::fromUtf8(result ? PQresultErrorMessage(result) : PQerrorMessage(connection)).trimmed();
+    const QString text = QStringLiteral("database error while trying to %1: %2").arg(QString::fromUtf8(what), message);
+    if (PQstatus(connection) != CONNECTION_OK
+        || (result && isDatabaseWide(PQresultErrorField(result, PG_DIAG_SQLSTATE)))) {
+        throw DatabaseUnavailable(text);
+    }
+    throw StorageError(text);
 }
 
 } // namespace
+
+bool isDatabaseWide(QByteArrayView sqlState)
+{
+    return sqlState.startsWith("08") || sqlState.startsWith("40") || sqlState.startsWith("53")
+        || sqlState.startsWith("57") || sqlState.startsWith("58") || sqlState == "25006";
+}
 
 Result exec(PGconn* connection, const QByteArray& sql, const QList<QByteArray>& parameters, const char* what)
 {
@@ -30,7 +42,7 @@ Result exec(PGconn* connection, const QByteArray& sql, const QList<QByteArray>& 
         PQexecParams(connection, sql.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
     const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        fail(connection, what, result ? PQresultErrorMessage(result.get()) : nullptr);
+        fail(connection, what, result.get());
     }
     return result;
 }
@@ -39,7 +51,7 @@ void copyIn(PGconn* connection, const QByteArray& copyStatement, const QByteArra
 {
     Result start(PQexec(connection, copyStatement.constData()));
     if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
-        fail(connection, what, start ? PQresultErrorMessage(start.get()) : nullptr);
+        fail(connection, what, start.get());
     }
     constexpr qsizetype chunk = 1 << 20;
     for (qsizetype offset = 0; offset < data.size(); offset += chunk) {
@@ -51,16 +63,14 @@ void copyIn(PGconn* connection, const QByteArray& copyStatement, const QByteArra
     if (PQputCopyEnd(connection, nullptr) != 1) {
         fail(connection, what);
     }
-    bool failed = false;
-    QByteArray detail;
+    Result failure;
     while (Result result{PQgetResult(connection)}) {
         if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-            failed = true;
-            detail = PQresultErrorMessage(result.get());
+            failure = std::move(result);
         }
     }
-    if (failed) {
-        fail(connection, what, detail.constData());
+    if (failure) {
+        fail(connection, what, failure.get());
     }
 }
 

@@ -14,6 +14,10 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
+/// True for an SQLSTATE of the server as a whole: connection (08), transaction rollback such as a deadlock (40),
+/// insufficient resources such as a full disk (53), operator intervention (57), system error (58), read-only (25006).
+bool isDatabaseWide(QByteArrayView sqlState);
+
 /// Runs a statement with text parameters; throws StorageError naming `what` unless it succeeded.
 Result exec(PGconn* connection, const QByteArray& sql, const QList<QByteArray>& parameters, const char* what);
 /// Streams `data` (in the format the statement names) into `COPY ... FROM STDIN`.

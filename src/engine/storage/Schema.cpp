@@ -486,7 +486,15 @@ void BulkLoadIndexes::prepareConnection(Database& database)
 void BulkLoadIndexes::build(Database& database, const QString& statement)
 {
     qCInfo(lcSchema).noquote() << "building:" << statement;
+    if (database.backend() == Backend::Postgres) { // held until the build ends, even when its client is gone
+        database.exec(QStringLiteral("SELECT pg_advisory_lock_shared(%1)").arg(buildingLockKey), {},
+                      "announce an index build");
+    }
     database.exec(statement, {}, "build an index");
+    if (database.backend() == Backend::Postgres) {
+        database.exec(QStringLiteral("SELECT pg_advisory_unlock_shared(%1)").arg(buildingLockKey), {},
+                      "end an index build");
+    }
 }
 
 BulkLoadIndexes::RestoreLock::RestoreLock(Database& database)
@@ -494,6 +502,12 @@ BulkLoadIndexes::RestoreLock::RestoreLock(Database& database)
 {
     if (m_database.backend() == Backend::Postgres) {
         m_database.exec(QStringLiteral("SELECT pg_advisory_lock(7243003)"), {}, "lock index restoring");
+        // The server goes on with the builds of an import that was interrupted (Ctrl-C) until each is done: wait
+        // for them, so that missing() does not list an index being built and a rerun does not build it twice.
+        m_database.exec(QStringLiteral("SELECT pg_advisory_lock(%1)").arg(buildingLockKey), {},
+                        "wait for index builds of an interrupted import");
+        m_database.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(buildingLockKey), {},
+                        "wait for index builds of an interrupted import");
     }
 }
 

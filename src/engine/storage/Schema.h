@@ -109,6 +109,9 @@ public:
     };
 
 private:
+    /// Held (shared) by every index build on PostgreSQL while it runs.
+    static constexpr int buildingLockKey = 7243004;
+
     Database& m_database;
 };
 

@@ -79,8 +79,19 @@ QByteArrayView SqliteStatement::columnText(int column) const
 
 void SqliteStatement::fail(const char* what) const
 {
-    throw StorageError(QStringLiteral("database error while trying to %1: %2")
-                           .arg(QString::fromUtf8(what), QString::fromUtf8(sqlite3_errmsg(m_connection))));
+    const QString message = QStringLiteral("database error while trying to %1: %2")
+                                .arg(QString::fromUtf8(what), QString::fromUtf8(sqlite3_errmsg(m_connection)));
+    switch (sqlite3_errcode(m_connection)) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL: throw DatabaseUnavailable(message);
+    default: throw StorageError(message);
+    }
 }
 
 } // namespace km

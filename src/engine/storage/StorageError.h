@@ -17,4 +17,11 @@ public:
     [[nodiscard]] QString message() const { return QString::fromStdString(what()); }
 };
 
+/// A failure of the database as a whole (busy, full, read-only, out of resources, unreachable), not of the rows
+/// written: no one killmail is to blame, and the same write may succeed later.
+class DatabaseUnavailable : public StorageError {
+public:
+    using StorageError::StorageError;
+};
+
 } // namespace km
