@@ -43,6 +43,7 @@ halt)
   ;;
 resume)
   cluster=$(cat "$dir/cluster")
+  if as_owner "$bindir/pg_ctl" -D "$cluster/data" status >/dev/null 2>&1; then exit 0; fi # running already
   as_owner "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
     -o "-p $(cat "$dir/port") -k $cluster -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c max_wal_size=4GB" \
     start >/dev/null || { cat "$cluster/server.log" >&2; exit 1; }

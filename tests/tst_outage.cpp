@@ -233,8 +233,8 @@ private Q_SLOTS:
         constexpr int killsPerRound = 5;
         for (int round = 0; round < rounds; ++round) {
             for (int kill = 0; kill < killsPerRound; ++kill) {
-                redisq.fake().push(queueId, test::FakeRedisq::packageWithKillmail(
-                                                kills[std::size_t(round * killsPerRound + kill)]));
+                redisq.fake().push(
+                    queueId, test::FakeRedisq::packageWithKillmail(kills[std::size_t(round * killsPerRound + kill)]));
             }
             Run run;
             run.captureOutput = true;
@@ -252,9 +252,9 @@ private Q_SLOTS:
 
     void stoppedAtManyPoints()
     {
-        // SIGTERM while the engine starts (connects, migrates, opens its threads), while its price refresh awaits an
-        // EVE Ref and an ESI that accept connections and never answer, and while kills flow: every time the process
-        // ends by itself, cleanly, without Qt's warnings about objects torn down under their threads.
+        // SIGTERM while the engine starts (waits for the database, migrates, opens its threads), while its price
+        // refresh awaits an EVE Ref and an ESI that accept connections and never answer, and while kills flow: every
+        // time the process ends by itself, cleanly, without Qt's warnings about objects torn down under their threads.
         test::TestDatabase db(m_backend);
         QTcpServer silent;
         QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
@@ -267,6 +267,9 @@ private Q_SLOTS:
             run.captureOutput = true;
             run.publish(20ms);
             startEngine(run, db.urlText(), settings);
+            // From the moment it serves /healthz (before it has its database): a signal before that finds the
+            // process still loading, when the system's default (ending it) is all there is.
+            QTRY_VERIFY_WITH_TIMEOUT(fetch(run.metrics.resolved(QUrl(QStringLiteral("/healthz")))).status != 0, 60000);
             QTest::qWait(delayMs);
             QCOMPARE(::kill(pid_t(run.engine.processId()), SIGTERM), 0);
             QVERIFY2(run.engine.waitForFinished(60000), qPrintable(QStringLiteral("stopped after %1 ms").arg(delayMs)));
@@ -382,8 +385,7 @@ private Q_SLOTS:
         QFile filler(mountPoint.filePath(QStringLiteral("filler")));
         QVERIFY(filler.open(QIODevice::WriteOnly));
         const QByteArray block(64 * 1024, '\0');
-        while (filler.write(block) == block.size() && filler.flush()) {
-        }
+        while (filler.write(block) == block.size() && filler.flush()) { }
         filler.close();
         expectReportedOutage(run, QStringLiteral("full"));
         QTest::qWait(5000);
