@@ -104,6 +104,16 @@ std::vector<test::EsiFixture> fixtures(std::size_t count)
     return all;
 }
 
+/// Queues `count` real kills as current packages (without the killmail) on `queueId`, and returns them.
+std::vector<test::EsiFixture> pushReferences(test::FakeRedisq& fake, const QString& queueId, std::size_t count)
+{
+    std::vector<test::EsiFixture> kills = fixtures(count);
+    for (const auto& kill : kills) {
+        fake.push(queueId, test::FakeRedisq::packageWithoutKillmail(kill));
+    }
+    return kills;
+}
+
 QJsonObject withKillId(const test::EsiFixture& fixture, const QJsonValue& killId)
 {
     QJsonObject package = test::FakeRedisq::packageWithoutKillmail(fixture);
@@ -424,10 +434,7 @@ private Q_SLOTS:
         test::FakeRedisq fake;
         const RedisqSettings redisq = settings(fake);
         fake.holdAnswers(700ms);
-        const auto kills = fixtures(6);
-        for (const auto& kill : kills) {
-            fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kill));
-        }
+        const auto kills = pushReferences(fake, redisq.queueId, 6);
         Harness harness(*m_db, redisq);
         harness.source.start();
 
@@ -445,10 +452,7 @@ private Q_SLOTS:
         fake.script(objectPath, Answer{503, {}, {}, Answer::Normal});
         fake.script(objectPath, Answer{200, {}, {}, Answer::Hang});
         fake.script(objectPath, Answer{200, "{\"package\": {", {}, Answer::Truncate});
-        const auto kills = fixtures(2);
-        for (const auto& kill : kills) {
-            fake.push(redisq.queueId, test::FakeRedisq::packageWithoutKillmail(kill));
-        }
+        const auto kills = pushReferences(fake, redisq.queueId, 2);
         Harness harness(*m_db, redisq);
         harness.source.start();
 

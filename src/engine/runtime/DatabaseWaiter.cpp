@@ -26,19 +26,26 @@ void DatabaseWaiter::attempt()
     std::unique_ptr<Database> database;
     try {
         database = std::make_unique<Database>(m_url);
-    } catch (const StorageError& error) {
-        const std::chrono::milliseconds wait = m_backoff.next();
-        Q_EMIT unavailable(error.message(), wait);
-        m_retry.start(wait);
-        return;
-    }
-    try {
         Migrator(*database).migrate();
+    } catch (const DatabaseUnavailable& error) {
+        retryLater(error.message());
+        return;
     } catch (const StorageError& error) {
+        if (!database) { // could not connect or open the file
+            retryLater(error.message());
+            return;
+        }
         Q_EMIT failed(QStringLiteral("cannot bring the database's schema up to date: ") + error.message());
         return;
     }
     Q_EMIT ready();
+}
+
+void DatabaseWaiter::retryLater(const QString& problem)
+{
+    const std::chrono::milliseconds wait = m_backoff.next();
+    Q_EMIT unavailable(problem, wait);
+    m_retry.start(wait);
 }
 
 } // namespace km

@@ -32,6 +32,7 @@ Q_SIGNALS:
 
 private:
     void attempt();
+    void retryLater(const QString& problem);
 
     DatabaseUrl m_url;
     Backoff m_backoff{std::chrono::seconds(1), std::chrono::seconds(30)};

@@ -1,10 +1,12 @@
 #include "storage/Database.h"
 
+#include "storage/PgResult.h"
 #include "storage/StorageError.h"
 
 #include <libpq-fe.h>
 
 #include <QAtomicInteger>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -12,6 +14,8 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QThread>
+#include <algorithm>
+#include <array>
 
 namespace km {
 namespace {
@@ -138,6 +142,20 @@ sqlite3* Database::sqliteHandle()
     return *static_cast<sqlite3* const*>(handle.constData());
 }
 
+bool Database::failedAsAWhole(const QSqlError& error)
+{
+    if (!m_db.isOpen()) {
+        return true;
+    }
+    if (m_url.backend == Backend::Postgres) {
+        return !connectionAlive() || pg::isDatabaseWide(error.nativeErrorCode().toLatin1());
+    }
+    // SQLite's primary result codes: busy, locked, no memory, read-only, I/O error, full, cannot open, protocol.
+    constexpr std::array wholeDatabase{5, 6, 7, 8, 10, 13, 14, 15};
+    const int code = error.nativeErrorCode().toInt() & 0xff;
+    return std::find(wholeDatabase.begin(), wholeDatabase.end(), code) != wholeDatabase.end();
+}
+
 QSqlQuery Database::exec(const QString& statement, const QVariantList& bindings, const char* what)
 {
     QSqlQuery query(m_db);
@@ -156,8 +174,12 @@ QSqlQuery Database::exec(const QString& statement, const QVariantList& bindings,
     }
     if (!ok) {
         const QString purpose = what ? QString::fromUtf8(what) : statement.simplified().left(120);
-        throw StorageError(
-            QStringLiteral("database error while trying to %1: %2").arg(purpose, describe(query.lastError())));
+        const QString message =
+            QStringLiteral("database error while trying to %1: %2").arg(purpose, describe(query.lastError()));
+        if (failedAsAWhole(query.lastError())) {
+            throw DatabaseUnavailable(message);
+        }
+        throw StorageError(message);
     }
     return query;
 }

@@ -6,6 +6,7 @@
 #include <QSqlQuery>
 #include <QVariantList>
 
+class QSqlError;
 struct pg_conn;
 struct sqlite3;
 
@@ -14,7 +15,8 @@ namespace km {
 /**
  * One open connection, owned by the thread that created it (Qt's SQL connections are per thread).
  * Each instance registers its own uniquely named QSqlDatabase and removes it when destroyed.
- * Every failure is thrown as StorageError naming what was being done.
+ * Every failure is thrown as StorageError naming what was being done; DatabaseUnavailable when the database as a
+ * whole failed (unreachable, busy, locked, full, read-only), so that the same statement may succeed later.
  */
 class Database {
 public:
@@ -57,6 +59,8 @@ private:
     void configurePostgres();
     void configurePostgresSession();
     bool connectionAlive();
+    /// Whether a failed statement failed for the database as a whole (DatabaseUnavailable), not for its rows.
+    bool failedAsAWhole(const QSqlError& error);
 
     DatabaseUrl m_url;
     QString m_connectionName;

@@ -1,16 +1,12 @@
 #include "storage/RefusedKillmails.h"
 
 #include "storage/Database.h"
-#include "storage/PgResult.h"
 #include "storage/StorageError.h"
 
 #include <QLoggingCategory>
-#include <QRegularExpression>
 
 #include <libpq-fe.h>
 
-#include <algorithm>
-#include <array>
 #include <optional>
 
 Q_LOGGING_CATEGORY(lcRefused, "killmail.storage.refused", QtInfoMsg)
@@ -37,24 +33,10 @@ void trySavepoint(Database& database, const std::function<void()>& attempt)
     database.exec(QStringLiteral("RELEASE SAVEPOINT refusal_isolation"), {}, "release a savepoint");
 }
 
-/**
- * Whether an error is the database's as a whole rather than a killmail's. Statements run through Database::exec
- * throw a plain StorageError carrying SQLite's message or PostgreSQL's SQLSTATE in parentheses, so those are read.
- */
+/// Whether an error is the database's as a whole rather than a killmail's.
 bool databaseWide(Database& database, const StorageError& error)
 {
-    if (dynamic_cast<const DatabaseUnavailable*>(&error) || connectionLost(database)) {
-        return true;
-    }
-    const QString message = error.message();
-    static const QRegularExpression sqlState(QStringLiteral("\\(([0-9A-Z]{5})\\)\\s*$"));
-    if (const QRegularExpressionMatch match = sqlState.match(message); match.hasMatch()) {
-        return pg::isDatabaseWide(match.captured(1).toLatin1());
-    }
-    constexpr std::array sqliteFaults{"database is locked", "database table is locked", "disk is full",
-                                      "readonly database",  "disk I/O error",           "unable to open database"};
-    return std::any_of(sqliteFaults.begin(), sqliteFaults.end(),
-                       [&](const char* fault) { return message.contains(QLatin1StringView(fault)); });
+    return dynamic_cast<const DatabaseUnavailable*>(&error) != nullptr || connectionLost(database);
 }
 
 } // namespace
