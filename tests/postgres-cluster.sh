@@ -26,15 +26,18 @@ start)
   if [ "$(id -u)" = 0 ]; then chown postgres: "$cluster"; fi
   as_owner "$bindir/initdb" -D "$cluster/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$cluster/initdb.log" 2>&1 \
     || { cat "$cluster/initdb.log" >&2; exit 1; }
-  port=""
   # In random order: a halted cluster keeps its port for its resume, and another cluster started meanwhile (tests
-  # running side by side) should not take it.
-  for candidate in $(shuf -i 55432-56431); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+  # running side by side) should not take it. A port no one listens on may still be bound by a client's socket
+  # (the range overlaps the ephemeral ports), so the next one is tried when the server cannot bind it.
+  port=""
+  for candidate in $(shuf -i 55432-56431 -n 200); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then continue; fi
+    echo "$candidate" >"$dir/port"
+    rm -f "$cluster/server.log"
+    if "$0" resume "$dir" 2>"$cluster/resume.err"; then port=$candidate; break; fi
+    grep -q "could not bind\|could not create any TCP/IP sockets" "$cluster/server.log" || { cat "$cluster/resume.err" >&2; exit 1; }
   done
   [ -n "$port" ] || { echo "postgres-cluster.sh: no free port in 55432-56431" >&2; exit 1; }
-  echo "$port" >"$dir/port"
-  "$0" resume "$dir"
   echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
   echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') running on port $port ($cluster)"
   ;;

@@ -112,7 +112,11 @@ RedisqSource::RedisqSource(RedisqSettings settings, SourceContext context, QObje
     , m_backoff(m_settings.backoffInitial, m_settings.backoffMax)
 {
     m_settings.queueId = m_settings.queueId.trimmed();
-    connect(this, &Source::stopRequested, m_http, &HttpClient::abortAll);
+    connect(this, &Source::stopRequested, m_http, [this] {
+        if (m_polling) {
+            m_http->abortAll();
+        }
+    });
 }
 
 QCoro::Task<> RedisqSource::run()
@@ -128,38 +132,36 @@ QCoro::Task<> RedisqSource::run()
             break;
         }
         m_sinceLastPoll.start();
+        m_polling = true; // only a poll is cut short by stop(): the object it leads to holds a kill
         HttpReply reply = co_await m_http->get(listenUrl());
+        m_polling = false;
         if (reply.redirect.isValid()) {
             reply = co_await fetchObject(reply.redirect);
         }
-        if (stopping()) {
+        if (stopping() && !reply.ok()) {
             break;
         }
-        co_await handle(std::move(reply));
+        co_await handle(std::move(reply)); // what the poll was given is queued even while stopping
     }
 }
 
 QCoro::Task<HttpReply> RedisqSource::fetchObject(QUrl object)
 {
-    // The server handed this queue a kill and will not hand it again: ask for it until it comes, it is gone (a 4xx
-    // other than 408/429) or the source stops. At once, as part of the poll; again only after a backoff.
-    while (!stopping()) {
+    // The server handed this queue a kill and will not hand it again: ask for it until it comes or is gone (a 4xx
+    // other than 408/429); a stop ends only the waits between tries.
+    for (;;) {
         HttpReply reply = co_await m_http->get(object);
-        if (stopping()) {
-            break;
-        }
         if (reply.ok() || !reply.transient()) {
             co_return reply;
         }
         const milliseconds wait = reply.status == 429 && reply.retryAfter ? *reply.retryAfter : m_backoff.next();
         const QString reason = reply.error + QStringLiteral(" (asking for the kill again)");
         if (const bool going = co_await backOff(wait, reason); !going) {
-            break;
+            recordError(QStringLiteral("the kill at %1 was not fetched before the source stopped")
+                            .arg(object.toDisplayString()));
+            co_return reply;
         }
     }
-    recordError(
-        QStringLiteral("the kill at %1 was not fetched before the source stopped").arg(object.toDisplayString()));
-    co_return HttpReply{};
 }
 
 QCoro::Task<bool> RedisqSource::waitForTurn()

@@ -68,6 +68,7 @@ private:
     HttpClient* m_http;
     Backoff m_backoff;
     QElapsedTimer m_sinceLastPoll;
+    bool m_polling = false;
 };
 
 } // namespace km
