@@ -4,6 +4,8 @@
 
 #include "import/KillmailImporter.h"
 #include "staticdata/StaticData.h"
+#include "staticdata/TypeResolver.h"
+#include "storage/Database.h"
 
 #include <QLocale>
 
@@ -146,7 +148,9 @@ int ImportKillmailsCommand::run(const QCommandLineParser& parser, Context& conte
     options.writers = writers;
     const InterruptRequest interrupt;
     options.interrupt = InterruptRequest::flag();
-    KillmailImporter importer(context.databaseUrl, StaticData::bundled(), options);
+    // The types resolved through ESI too, as the processor, revaluation and check-data value with them.
+    const StaticData staticData = TypeResolver::withResolvedTypes(StaticData::bundled(), *context.openDatabase());
+    KillmailImporter importer(context.databaseUrl, staticData, options);
     ProgressPrinter progress(QStringLiteral("importing"), QStringLiteral("killmails"));
     importer.setProgressCallback([&progress](const ProgressSnapshot& snapshot) { progress.update(snapshot); });
     const ImportReport report = importer.importPaths(paths);

@@ -3,6 +3,7 @@
 #include "net/HttpClient.h"
 #include "sources/KillmailSink.h"
 #include "staticdata/StaticData.h"
+#include "staticdata/TypeResolver.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 #include "util/UtcTime.h"
@@ -317,7 +318,16 @@ QCoro::Task<EveRefBackfill::Outcome> EveRefBackfill::importFile(QString path, QS
 
 ImportReport EveRefBackfill::runImporter(const QString& path, const QString& label)
 {
-    KillmailImporter importer(context().sink.database().url(), StaticData::bundled(), m_settings.import);
+    // The types resolved through ESI too, as the processor, revaluation and check-data value with them.
+    std::optional<StaticData> staticData;
+    try {
+        staticData.emplace(TypeResolver::withResolvedTypes(StaticData::bundled(), context().sink.database()));
+    } catch (const StorageError& error) {
+        ImportReport refused;
+        refused.storageError = error.message();
+        return refused;
+    }
+    KillmailImporter importer(context().sink.database().url(), *staticData, m_settings.import);
     importer.setProgressCallback([this, &label](const ProgressSnapshot& progress) {
         setDetail(QStringLiteral("%1: %2").arg(label, progress.describe(QStringLiteral("killmails"))));
     });

@@ -23,8 +23,15 @@ QCoro::Task<PriceMaintenanceReport> refreshPricesAndTypes(Database& database, Ht
     PriceMaintenanceReport report;
     PriceRefresher::Settings settings;
     settings.everefUrl = joinUrl(eveRefUrl, QStringLiteral("market-history"));
-    const PriceRefreshReport prices =
-        co_await PriceRefresher(database, http, esi, StaticData::bundled(), settings).refresh();
+    // The revaluation after new prices values with the types resolved through ESI too, as the processor does.
+    std::optional<StaticData> staticData;
+    try {
+        staticData.emplace(TypeResolver::withResolvedTypes(StaticData::bundled(), database));
+    } catch (const StorageError& error) {
+        report.errors << QStringLiteral("cannot read the types resolved through ESI: ") + error.message();
+        co_return report;
+    }
+    const PriceRefreshReport prices = co_await PriceRefresher(database, http, esi, *staticData, settings).refresh();
     report.lines << QStringLiteral("prices: %1 day(s) fetched, %2 rows; %3 ESI estimate(s); %4 of %5 killmail(s) "
                                    "revalued")
                         .arg(prices.daysFetched.size())
