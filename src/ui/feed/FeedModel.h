@@ -1,0 +1,93 @@
+#pragma once
+
+#include "processing/StoredKillmail.h"
+
+#include <QAbstractTableModel>
+#include <QTimer>
+
+#include <chrono>
+#include <deque>
+
+namespace km {
+class StaticData;
+}
+
+namespace km::ui {
+
+/**
+ * The live feed: the last `limit` killmails the engine stored, newest on top. Kills are taken one by one from
+ * the engine's announcements and inserted in batches (one beginInsertRows per batchInterval), so a backfill storing
+ * hundreds of kills a second costs the view one insertion a quarter second. While paused, kills wait (the newest
+ * `limit` of them) and are inserted on resume.
+ */
+class FeedModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time, Ship, Victim, System, Value, Flags, Source, ColumnCount };
+    enum Role {
+        /// The value a column sorts by (times and amounts as numbers, flags as a bit mask).
+        SortRole = Qt::UserRole + 1,
+        /// Ship, group, victim, system, region, source and killmail ID together, for text filters.
+        SearchTextRole,
+        /// The total value in ISK (every column).
+        TotalValueRole,
+        /// KillFlag bits (every column).
+        FlagsRole,
+        KillmailIdRole,
+    };
+    enum KillFlag { Solo = 1, Npc = 2, Awox = 4 };
+    Q_DECLARE_FLAGS(KillFlags, KillFlag)
+
+    static constexpr std::chrono::milliseconds batchInterval{250};
+    static constexpr int defaultLimit = 2000;
+
+    explicit FeedModel(const StaticData& staticData, int limit = defaultLimit, QObject* parent = nullptr);
+
+    [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    /// The stored killmail shown in `row`.
+    [[nodiscard]] const StoredKillmail& killmail(int row) const;
+    /// Kills announced but not inserted yet (the next batch, or those held while paused).
+    [[nodiscard]] int pendingCount() const { return int(m_pending.size()); }
+    [[nodiscard]] bool isPaused() const { return m_paused; }
+
+public Q_SLOTS:
+    void add(const km::StoredKillmail& killmail);
+    void setPaused(bool paused);
+
+Q_SIGNALS:
+    void pausedChanged(bool paused);
+
+private:
+    struct Row {
+        StoredKillmail kill;
+        QString time;
+        QString ship;
+        QString shipGroup;
+        QString victim;
+        QString system;
+        QString region;
+        QString flags;
+        KillFlags flagBits;
+    };
+    [[nodiscard]] Row describe(const StoredKillmail& killmail) const;
+    [[nodiscard]] QVariant display(const Row& row, int column) const;
+    [[nodiscard]] QVariant sortValue(const Row& row, int column) const;
+    void insertPending();
+
+    const StaticData& m_staticData;
+    int m_limit;
+    bool m_paused = false;
+    /// Newest first, as shown.
+    std::deque<Row> m_rows;
+    /// Oldest first, as announced.
+    std::deque<StoredKillmail> m_pending;
+    QTimer m_batchTimer;
+};
+
+} // namespace km::ui
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(km::ui::FeedModel::KillFlags)

@@ -1,0 +1,99 @@
+#include "health/HealthView.h"
+
+#include "health/QueueModel.h"
+#include "health/SourceModel.h"
+#include "runtime/Engine.h"
+
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace km::ui {
+
+HealthView::HealthView(Engine& engine, QWidget* parent)
+    : QWidget(parent)
+    , m_engine(engine)
+    , m_queues(new QueueModel(this))
+    , m_sources(new SourceModel([&engine](const QString& source) { return engine.monitor().sourceRate(source); }, this))
+    , m_rate(new QLabel(this))
+    , m_alert(new QLabel(this))
+    , m_database(new QLabel(this))
+{
+    m_alert->setWordWrap(true);
+    m_alert->setStyleSheet(QStringLiteral("QLabel { background: #b3261e; color: white; padding: 6px; "
+                                          "font-weight: bold; }"));
+    m_alert->hide();
+    m_database->setWordWrap(true);
+    m_database->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* summary = new QHBoxLayout;
+    summary->addWidget(m_rate);
+    summary->addStretch();
+    summary->addWidget(m_database);
+
+    auto* queues = new QGroupBox(tr("Queues"), this);
+    auto* queuesLayout = new QVBoxLayout(queues);
+    queuesLayout->addWidget(tableOf(m_queues, queues));
+    auto* sources = new QGroupBox(tr("Sources"), this);
+    auto* sourcesLayout = new QVBoxLayout(sources);
+    sourcesLayout->addWidget(tableOf(m_sources, sources));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_alert);
+    layout->addLayout(summary);
+    layout->addWidget(queues);
+    layout->addWidget(sources);
+
+    EngineMonitor& monitor = engine.monitor();
+    connect(&monitor, &EngineMonitor::backlogChanged, m_queues, &QueueModel::setBacklog);
+    connect(&monitor, &EngineMonitor::engineStatusChanged, this, &HealthView::showSample);
+    connect(&monitor, &EngineMonitor::databaseProblemChanged, this, &HealthView::showDatabaseProblem);
+    connect(&engine.sources(), &SourceHost::statusChanged, m_sources, &SourceModel::setStatus);
+
+    m_queues->setBacklog(monitor.backlog());
+    for (const SourceStatus& status : engine.sources().statuses()) {
+        m_sources->setStatus(status);
+    }
+    showSample();
+    showDatabaseProblem(monitor.databaseProblem());
+}
+
+QTableView* HealthView::tableOf(QAbstractItemModel* model, QWidget* parent)
+{
+    auto* sorted = new QSortFilterProxyModel(parent);
+    sorted->setSourceModel(model);
+    sorted->setSortRole(QueueModel::SortRole);
+    auto* table = new QTableView(parent);
+    table->setModel(sorted);
+    table->setSortingEnabled(true);
+    table->sortByColumn(0, Qt::AscendingOrder);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    return table;
+}
+
+void HealthView::showSample()
+{
+    const EngineMonitor& monitor = m_engine.monitor();
+    m_queues->setCounters(m_engine.workers().counters());
+    m_sources->refreshRates();
+    m_rate->setText(tr("%1 killmails/s over the last minute, failure rate %2%")
+                        .arg(monitor.ingestionRate(), 0, 'f', 2)
+                        .arg(monitor.alert().rate() * 100.0, 0, 'f', 1));
+    m_alert->setVisible(monitor.alert().alerting());
+    m_alert->setText(tr("Failure alert: %1").arg(monitor.alert().reason()));
+}
+
+void HealthView::showDatabaseProblem(const QString& problem)
+{
+    m_database->setText(problem.isEmpty() ? tr("Database: connected")
+                                          : tr("<b>Database unavailable:</b> %1").arg(problem.toHtmlEscaped()));
+}
+
+} // namespace km::ui
