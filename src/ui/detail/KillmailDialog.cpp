@@ -1,6 +1,8 @@
 #include "detail/KillmailDialog.h"
 
 #include "common/Isk.h"
+#include "common/Names.h"
+#include "detail/AttackerModel.h"
 #include "feed/FeedKillBuilder.h"
 #include "staticdata/StaticData.h"
 #include "storage/KillmailRows.h"
@@ -13,8 +15,11 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
 #include <QTabWidget>
-#include <QTreeWidget>
+#include <QTableView>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include <map>
@@ -22,20 +27,12 @@
 namespace km::ui {
 namespace {
 
-QTreeWidget* treeWith(const QStringList& headers, QWidget* parent)
-{
-    auto* tree = new QTreeWidget(parent);
-    tree->setHeaderLabels(headers);
-    tree->setSortingEnabled(false);
-    tree->setAlternatingRowColors(true);
-    tree->setUniformRowHeights(true);
-    return tree;
-}
-
 QString iskText(double isk)
 {
     return QCoreApplication::translate("km::ui::KillmailDialog", "%L1 ISK").arg(isk, 0, 'f', 2);
 }
+
+QString quantityText(std::int64_t quantity) { return quantity ? QLocale().toString(qint64(quantity)) : QString(); }
 
 } // namespace
 
@@ -45,10 +42,8 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
     , m_summary(new QLabel(this))
     , m_values(new QLabel(this))
     , m_link(new QLabel(this))
-    , m_attackers(treeWith(
-          {tr("Attacker"), tr("Corporation"), tr("Ship"), tr("Weapon"), tr("Damage"), tr("Share"), tr("Final blow")},
-          this))
-    , m_items(treeWith({tr("Item"), tr("Destroyed"), tr("Dropped")}, this))
+    , m_attackers(new AttackerModel(killmail.valued->killmail, staticData, this))
+    , m_items(new QStandardItemModel(0, ItemColumnCount, this))
 {
     setWindowTitle(tr("Killmail %1").arg(killmail.killmailId));
     const ValuedKillmail& valued = *killmail.valued;
@@ -57,7 +52,6 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
 
     fillSummary(valued);
     fillValues(valued);
-    fillAttackers(valued.killmail);
     fillItems(valued.killmail);
     const QString url = QStringLiteral("https://zkillboard.com/kill/%1/").arg(killmail.killmailId);
     m_link->setText(QStringLiteral("<a href=\"%1\">%2</a>").arg(url, tr("Open on zKillboard")));
@@ -65,8 +59,8 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
     m_link->setToolTip(url);
 
     auto* tabs = new QTabWidget(this);
-    tabs->addTab(m_attackers, tr("Attackers (%1)").arg(valued.killmail.attackers.size()));
-    tabs->addTab(m_items, tr("Items (%1)").arg(rows::itemCount(valued.killmail)));
+    tabs->addTab(attackerTable(), tr("Attackers (%1)").arg(valued.killmail.attackers.size()));
+    tabs->addTab(itemTree(), tr("Items (%1)").arg(rows::itemCount(valued.killmail)));
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton* copy = buttons->addButton(tr("Copy as JSON"), QDialogButtonBox::ActionRole);
@@ -83,26 +77,37 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
     resize(820, 620);
 }
 
-QString KillmailDialog::typeName(int typeId) const
+QTableView* KillmailDialog::attackerTable()
 {
-    const TypeInfo* type = m_staticData.type(typeId);
-    return type ? type->name : tr("Type %1").arg(typeId);
+    auto* sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(m_attackers);
+    sorted->setSortRole(AttackerModel::SortRole);
+    auto* table = new QTableView(this);
+    table->setModel(sorted);
+    table->setSortingEnabled(true);
+    table->horizontalHeader()->setSortIndicator(-1, Qt::DescendingOrder); // as the killmail lists them
+    table->verticalHeader()->hide();
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setAlternatingRowColors(true);
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    return table;
 }
 
-QString KillmailDialog::entityText(std::optional<EntityId> character, std::optional<EntityId> corporation,
-                                   std::optional<EntityId> faction) const
+QTreeView* KillmailDialog::itemTree()
 {
-    if (character) {
-        return tr("Character %1").arg(*character);
+    auto* tree = new QTreeView(this);
+    tree->setModel(m_items);
+    tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    tree->setAlternatingRowColors(true);
+    tree->setUniformRowHeights(true);
+    for (int row = 0; row < m_items->rowCount(); ++row) {
+        tree->setFirstColumnSpanned(row, {}, true);
     }
-    if (corporation) {
-        const QString npc = m_staticData.npcCorporationName(*corporation);
-        return npc.isEmpty() ? tr("Corporation %1").arg(*corporation) : npc;
-    }
-    if (faction) {
-        return m_staticData.factionName(*faction);
-    }
-    return tr("Unknown");
+    tree->expandAll();
+    tree->header()->resizeSection(ItemName, 420);
+    return tree;
 }
 
 void KillmailDialog::fillSummary(const ValuedKillmail& valued)
@@ -127,16 +132,16 @@ void KillmailDialog::fillSummary(const ValuedKillmail& valued)
     if (valued.flags.awox) {
         flags << tr("awox");
     }
-    QString victimText = entityText(victim.characterId, victim.corporationId, victim.factionId);
+    QString victimText = entityText(m_staticData, victim.characterId, victim.corporationId, victim.factionId);
     if (victim.characterId && victim.corporationId) {
-        victimText += QStringLiteral(" · ") + entityText({}, victim.corporationId, {});
+        victimText += QStringLiteral(" · ") + entityText(m_staticData, {}, victim.corporationId, {});
     }
     if (victim.allianceId) {
         victimText += QStringLiteral(" · ") + tr("Alliance %1").arg(*victim.allianceId);
     }
     m_summary->setText(tr("<h3>%1 <small>%2</small></h3>"
                           "<p>Victim: %3<br>System: %4<br>Time: %5 UTC<br>Damage taken: %L6<br>Flags: %7</p>")
-                           .arg(typeName(victim.shipTypeId).toHtmlEscaped(),
+                           .arg(typeText(m_staticData, victim.shipTypeId).toHtmlEscaped(),
                                 group ? m_staticData.groupName(*group).toHtmlEscaped() : QString(),
                                 victimText.toHtmlEscaped(), system.toHtmlEscaped(),
                                 QDateTime::fromSecsSinceEpoch(killmail.killmailTime, Qt::UTC)
@@ -155,60 +160,33 @@ void KillmailDialog::fillValues(const ValuedKillmail& valued)
     m_values->setTextInteractionFlags(Qt::TextSelectableByMouse);
 }
 
-void KillmailDialog::fillAttackers(const Killmail& killmail)
-{
-    std::int64_t totalDamage = 0;
-    for (const Attacker& attacker : killmail.attackers) {
-        totalDamage += attacker.damageDone;
-    }
-    for (const Attacker& attacker : killmail.attackers) {
-        auto* row = new QTreeWidgetItem(m_attackers);
-        row->setText(AttackerName, entityText(attacker.characterId, {}, attacker.factionId));
-        row->setText(AttackerCorporation,
-                     attacker.corporationId ? entityText({}, attacker.corporationId, {}) : QString());
-        row->setText(AttackerShip, attacker.shipTypeId ? typeName(*attacker.shipTypeId) : QString());
-        row->setText(AttackerWeapon, attacker.weaponTypeId ? typeName(*attacker.weaponTypeId) : QString());
-        row->setText(Damage, QLocale().toString(qint64(attacker.damageDone)));
-        const double share = totalDamage > 0 ? 100.0 * double(attacker.damageDone) / double(totalDamage) : 0.0;
-        row->setText(Share, tr("%1%").arg(share, 0, 'f', 1));
-        row->setData(Share, Qt::UserRole, share);
-        row->setText(FinalBlow, attacker.finalBlow ? tr("final blow") : QString());
-        row->setTextAlignment(Damage, Qt::AlignRight | Qt::AlignVCenter);
-        row->setTextAlignment(Share, Qt::AlignRight | Qt::AlignVCenter);
-    }
-    m_attackers->header()->resizeSections(QHeaderView::ResizeToContents);
-}
-
 void KillmailDialog::fillItems(const Killmail& killmail)
 {
-    // Grouped by slot (the flag's name), slots in the order the game numbers them.
-    const std::function<void(const Item&, QTreeWidgetItem*)> addItem = [&](const Item& item, QTreeWidgetItem* parent) {
-        auto* row = new QTreeWidgetItem(parent);
-        row->setText(ItemName, typeName(item.typeId));
-        row->setText(Destroyed,
-                     item.quantityDestroyed ? QLocale().toString(qint64(item.quantityDestroyed)) : QString());
-        row->setText(Dropped, item.quantityDropped ? QLocale().toString(qint64(item.quantityDropped)) : QString());
-        row->setTextAlignment(Destroyed, Qt::AlignRight | Qt::AlignVCenter);
-        row->setTextAlignment(Dropped, Qt::AlignRight | Qt::AlignVCenter);
+    m_items->setHorizontalHeaderLabels({tr("Item"), tr("Destroyed"), tr("Dropped")});
+    const std::function<QList<QStandardItem*>(const Item&)> rowOf = [&](const Item& item) {
+        QList<QStandardItem*> row{new QStandardItem(typeText(m_staticData, item.typeId)),
+                                  new QStandardItem(quantityText(item.quantityDestroyed)),
+                                  new QStandardItem(quantityText(item.quantityDropped))};
+        row[Destroyed]->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        row[Dropped]->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         for (const Item& content : item.items) {
-            addItem(content, row);
+            row.front()->appendRow(rowOf(content));
         }
+        return row;
     };
+    // Grouped by slot (the flag's name), slots in the order the game numbers them.
     std::map<int, std::vector<const Item*>> bySlot;
     for (const Item& item : killmail.victim.items) {
         bySlot[item.flag].push_back(&item);
     }
     for (const auto& [flag, items] : bySlot) {
-        auto* slot = new QTreeWidgetItem(m_items);
         const QString name = m_staticData.flagName(flag);
-        slot->setText(ItemName, name.isEmpty() ? tr("Flag %1").arg(flag) : name);
-        slot->setFirstColumnSpanned(true);
+        auto* slot = new QStandardItem(name.isEmpty() ? tr("Flag %1").arg(flag) : name);
         for (const Item* item : items) {
-            addItem(*item, slot);
+            slot->appendRow(rowOf(*item));
         }
+        m_items->appendRow({slot, new QStandardItem, new QStandardItem});
     }
-    m_items->expandAll();
-    m_items->header()->resizeSection(ItemName, 420);
 }
 
 } // namespace km::ui

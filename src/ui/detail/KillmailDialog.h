@@ -5,7 +5,9 @@
 #include <QDialog>
 
 class QLabel;
-class QTreeWidget;
+class QStandardItemModel;
+class QTableView;
+class QTreeView;
 
 namespace km {
 class StaticData;
@@ -13,6 +15,8 @@ struct ValuedKillmail;
 } // namespace km
 
 namespace km::ui {
+
+class AttackerModel;
 
 /**
  * One killmail in full, from what the engine handed over with it (nothing is read from the database): the victim,
@@ -25,32 +29,30 @@ class KillmailDialog : public QDialog {
 public:
     KillmailDialog(const StoredKillmail& killmail, const StaticData& staticData, QWidget* parent = nullptr);
 
-    [[nodiscard]] QTreeWidget* attackers() const { return m_attackers; }
-    [[nodiscard]] QTreeWidget* items() const { return m_items; }
+    [[nodiscard]] AttackerModel* attackers() const { return m_attackers; }
+    /// The items by slot: one top-level row per slot, the items under it, their contents under them.
+    [[nodiscard]] QStandardItemModel* items() const { return m_items; }
     [[nodiscard]] QLabel* summary() const { return m_summary; }
     [[nodiscard]] QLabel* values() const { return m_values; }
     [[nodiscard]] QLabel* link() const { return m_link; }
     /// What "Copy as JSON" puts on the clipboard.
     [[nodiscard]] QByteArray json() const { return m_json; }
 
-    enum AttackerColumn { AttackerName, AttackerCorporation, AttackerShip, AttackerWeapon, Damage, Share, FinalBlow };
-    enum ItemColumn { ItemName, Destroyed, Dropped };
+    enum ItemColumn { ItemName, Destroyed, Dropped, ItemColumnCount };
 
 private:
     void fillSummary(const ValuedKillmail& valued);
     void fillValues(const ValuedKillmail& valued);
-    void fillAttackers(const Killmail& killmail);
     void fillItems(const Killmail& killmail);
-    [[nodiscard]] QString typeName(int typeId) const;
-    [[nodiscard]] QString entityText(std::optional<EntityId> character, std::optional<EntityId> corporation,
-                                     std::optional<EntityId> faction) const;
+    [[nodiscard]] QTableView* attackerTable();
+    [[nodiscard]] QTreeView* itemTree();
 
     const StaticData& m_staticData;
     QLabel* m_summary;
     QLabel* m_values;
     QLabel* m_link;
-    QTreeWidget* m_attackers;
-    QTreeWidget* m_items;
+    AttackerModel* m_attackers;
+    QStandardItemModel* m_items;
     QByteArray m_json;
 };
 

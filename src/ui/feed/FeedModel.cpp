@@ -1,6 +1,7 @@
 #include "feed/FeedModel.h"
 
 #include "common/Isk.h"
+#include "common/Names.h"
 #include "staticdata/StaticData.h"
 
 #include <QDateTime>
@@ -73,19 +74,13 @@ FeedModel::Row FeedModel::describe(const StoredKillmail& killmail) const
     row.kill = killmail;
     row.time =
         QDateTime::fromSecsSinceEpoch(killmail.killmailTime, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    if (const TypeInfo* type = m_staticData.type(killmail.victimShipTypeId)) {
-        row.ship = type->name;
-        row.shipGroup = m_staticData.groupName(type->groupId);
-    } else {
-        row.ship = tr("Type %1").arg(killmail.victimShipTypeId);
+    row.ship = typeText(m_staticData, killmail.victimShipTypeId);
+    if (const std::optional<int> group = m_staticData.groupOf(killmail.victimShipTypeId)) {
+        row.shipGroup = m_staticData.groupName(*group);
     }
-    if (killmail.victimCharacterId != 0) {
-        row.victim = tr("Character %1").arg(killmail.victimCharacterId);
-    } else if (const QString npc = m_staticData.npcCorporationName(killmail.victimCorporationId); !npc.isEmpty()) {
-        row.victim = npc;
-    } else {
-        row.victim = tr("Corporation %1").arg(killmail.victimCorporationId);
-    }
+    const auto present = [](std::int64_t id) { return id != 0 ? std::optional<EntityId>(id) : std::nullopt; };
+    row.victim =
+        entityText(m_staticData, present(killmail.victimCharacterId), present(killmail.victimCorporationId), {});
     if (const SolarSystemInfo* system = m_staticData.solarSystem(killmail.solarSystemId)) {
         row.system = system->name;
         row.region = m_staticData.regionName(system->regionId);

@@ -1,0 +1,78 @@
+#include "detail/AttackerModel.h"
+
+#include "common/Names.h"
+
+#include <QLocale>
+
+namespace km::ui {
+
+AttackerModel::AttackerModel(const Killmail& killmail, const StaticData& staticData, QObject* parent)
+    : QAbstractTableModel(parent)
+{
+    std::int64_t totalDamage = 0;
+    for (const km::Attacker& attacker : killmail.attackers) {
+        totalDamage += attacker.damageDone;
+    }
+    for (const km::Attacker& attacker : killmail.attackers) {
+        Row row;
+        row.attacker = entityText(staticData, attacker.characterId, {}, attacker.factionId);
+        row.corporation = attacker.corporationId ? entityText(staticData, {}, attacker.corporationId, {}) : QString();
+        row.ship = attacker.shipTypeId ? typeText(staticData, *attacker.shipTypeId) : QString();
+        row.weapon = attacker.weaponTypeId ? typeText(staticData, *attacker.weaponTypeId) : QString();
+        row.damage = attacker.damageDone;
+        row.share = totalDamage > 0 ? 100.0 * double(attacker.damageDone) / double(totalDamage) : 0.0;
+        row.finalBlow = attacker.finalBlow;
+        m_rows.push_back(row);
+    }
+}
+
+int AttackerModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+
+int AttackerModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant AttackerModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Row& row = m_rows.at(std::size_t(index.row()));
+    if (role == Qt::TextAlignmentRole) {
+        const bool numeric = index.column() == Damage || index.column() == Share;
+        return numeric ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    }
+    if (role != Qt::DisplayRole && role != SortRole) {
+        return {};
+    }
+    const bool display = role == Qt::DisplayRole;
+    switch (Column(index.column())) {
+    case Attacker: return row.attacker;
+    case Corporation: return row.corporation;
+    case Ship: return row.ship;
+    case Weapon: return row.weapon;
+    case Damage: return display ? QVariant(QLocale().toString(qint64(row.damage))) : QVariant(qint64(row.damage));
+    case Share: return display ? QVariant(tr("%1%").arg(row.share, 0, 'f', 1)) : QVariant(row.share);
+    case FinalBlow: return display ? QVariant(row.finalBlow ? tr("final blow") : QString()) : QVariant(row.finalBlow);
+    case ColumnCount: break;
+    }
+    return {};
+}
+
+QVariant AttackerModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (Column(section)) {
+    case Attacker: return tr("Attacker");
+    case Corporation: return tr("Corporation");
+    case Ship: return tr("Ship");
+    case Weapon: return tr("Weapon");
+    case Damage: return tr("Damage");
+    case Share: return tr("Share");
+    case FinalBlow: return tr("Final blow");
+    case ColumnCount: break;
+    }
+    return {};
+}
+
+} // namespace km::ui

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "model/Killmail.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+namespace km {
+class StaticData;
+}
+
+namespace km::ui {
+
+/// A killmail's attackers: who (IDs until names are known), their ship and weapon, damage, share, final blow.
+class AttackerModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Attacker, Corporation, Ship, Weapon, Damage, Share, FinalBlow, ColumnCount };
+    /// Numbers as numbers (damage, share in percent, final blow as a bool).
+    static constexpr int SortRole = Qt::UserRole + 1;
+
+    AttackerModel(const Killmail& killmail, const StaticData& staticData, QObject* parent = nullptr);
+
+    [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    struct Row {
+        QString attacker;
+        QString corporation;
+        QString ship;
+        QString weapon;
+        std::int64_t damage = 0;
+        double share = 0;
+        bool finalBlow = false;
+    };
+    std::vector<Row> m_rows;
+};
+
+} // namespace km::ui
