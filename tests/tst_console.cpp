@@ -1,0 +1,255 @@
+// The operator console over the real engine, in this process, following the fake R2Z2 on both databases: kills
+// appear in the feed with the values stored, the health tab follows the engine's signals, the detail view opens on
+// a stored kill, and closing the window stops the engine as SIGTERM does and remembers the window's geometry.
+#include "FakeZkillboard.h"
+#include "Fixtures.h"
+#include "TestDatabase.h"
+
+#include "MainWindow.h"
+#include "common/Isk.h"
+#include "detail/AttackerModel.h"
+#include "detail/KillmailDialog.h"
+#include "feed/FeedFilterModel.h"
+#include "feed/FeedModel.h"
+#include "feed/FeedView.h"
+#include "health/HealthView.h"
+#include "health/QueueModel.h"
+#include "health/SourceModel.h"
+#include "prices/PriceMoment.h"
+#include "queue/KillmailJobs.h"
+#include "queue/QueueAdmin.h"
+#include "runtime/Engine.h"
+#include "sources/R2z2Source.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QLabel>
+#include <QSettings>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace km;
+using namespace km::ui;
+
+namespace {
+
+constexpr int waitMs = 60000;
+constexpr int kills = 6;
+constexpr double hullPrice = 123456789.0;
+
+EngineSettings engineSettings(const QUrl& zkillboard)
+{
+    EngineSettings settings;
+    settings.sources.live = {R2z2Source::sourceName};
+    settings.sources.r2z2Url = zkillboard;
+    settings.sources.historyUrl = zkillboard;
+    settings.sources.eveRefUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
+    settings.workers.esi.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
+    settings.workers.entityUpdates = false;
+    settings.maintenance.refreshPrices = false;
+    settings.monitoring.port = 0;
+    settings.feed.port = 0;
+    return settings;
+}
+
+/// Prices the hulls of `fixtures` on their days, so that their values are well above zKillboard's floor.
+void priceHulls(Database& database, const std::vector<test::EsiFixture>& fixtures)
+{
+    for (const test::EsiFixture& fixture : fixtures) {
+        const Killmail killmail = test::fixtureKillmail(fixture.killmailId);
+        const QDate day = QDateTime::fromSecsSinceEpoch(killmail.killmailTime, Qt::UTC).date();
+        for (int before = 0; before < 3; ++before) {
+            database.exec(
+                QStringLiteral(R"(INSERT INTO prices ("typeId", "regionId", "date", average) VALUES (?, ?, ?, ?))"),
+                {killmail.victim.shipTypeId, 10000002, day.addDays(-before).toString(Qt::ISODate), hullPrice});
+        }
+    }
+}
+
+/// Kills of distinct hulls that market prices value (zKillboard sets some, capsules among them, by hand).
+std::vector<test::EsiFixture> fixturesWithMarketPricedHulls(int count)
+{
+    const StaticData& staticData = StaticData::bundled();
+    std::vector<test::EsiFixture> chosen;
+    QSet<int> hulls;
+    for (const test::EsiFixture& fixture : test::allEsiFixtures()) {
+        const Killmail killmail = test::fixtureKillmail(fixture.killmailId);
+        const int hull = killmail.victim.shipTypeId;
+        const bool handSet = staticData.handSetPrices()
+                                 .find(hull, staticData.groupOf(hull), PriceMoment::ofKill(killmail.killmailTime))
+                                 .has_value();
+        if (!handSet && staticData.type(hull) && !hulls.contains(hull)) {
+            hulls.insert(hull);
+            chosen.push_back(fixture);
+        }
+        if (int(chosen.size()) == count) {
+            break;
+        }
+    }
+    return chosen;
+}
+
+int rowOf(const QAbstractItemModel& model, const QString& name)
+{
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.index(row, 0).data().toString() == name) {
+            return row;
+        }
+    }
+    return -1;
+}
+
+QString backendName(Backend backend)
+{
+    return backend == Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
+}
+
+void saveScreenshot(QWidget& widget, const QString& name)
+{
+    const QString folder = QStringLiteral(KILLMAIL_SCREENSHOT_DIR);
+    QVERIFY(QDir().mkpath(folder));
+    QVERIFY(widget.grab().save(folder + u'/' + name + QStringLiteral(".png")));
+}
+
+} // namespace
+
+class ConsoleTest : public QObject {
+    Q_OBJECT
+public:
+    explicit ConsoleTest(Backend backend)
+        : m_backend(backend)
+    {
+    }
+
+private:
+    Backend m_backend;
+
+private Q_SLOTS:
+    void killsFromR2z2AppearInTheFeedWithTheirStoredValues()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeThread<test::FakeZkillboard> zkillboardThread;
+        test::FakeZkillboard& zkillboard = zkillboardThread.fake();
+        zkillboard.setAnnouncedSequence(96000000);
+        const std::vector<test::EsiFixture> fixtures = fixturesWithMarketPricedHulls(kills);
+        QCOMPARE(int(fixtures.size()), kills);
+        priceHulls(db.database(), fixtures);
+
+        Engine engine(db.url(), engineSettings(zkillboard.url()));
+        MainWindow window(engine, StaticData::bundled());
+        FeedModel& feed = *window.feedModel();
+        QAbstractItemModelTester feedTester(&feed, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester filterTester(window.feedView()->filterModel(),
+                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester queueTester(window.healthView()->queueModel(),
+                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester sourceTester(window.healthView()->sourceModel(),
+                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QString error;
+        QVERIFY2(engine.start(error), qPrintable(error));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        for (const test::EsiFixture& fixture : fixtures) {
+            zkillboard.publish(fixture);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(feed.rowCount(), kills, waitMs);
+        for (int row = 0; row < feed.rowCount(); ++row) {
+            const StoredKillmail& kill = feed.killmail(row);
+            const KillValues stored = test::storedValues(db.database(), kill.killmailId);
+            QVERIFY2(stored.totalValue >= hullPrice, qPrintable(QString::number(kill.killmailId)));
+            QCOMPARE(feed.index(row, FeedModel::Value).data(FeedModel::SortRole).toDouble(), stored.totalValue);
+            QCOMPARE(feed.index(row, FeedModel::Value).data().toString(), shortIsk(stored.totalValue));
+            QCOMPARE(feed.index(row, FeedModel::Source).data().toString(), R2z2Source::sourceName);
+            const Killmail killmail = test::fixtureKillmail(kill.killmailId);
+            QCOMPARE(feed.index(row, FeedModel::Ship).data().toString(),
+                     StaticData::bundled().type(killmail.victim.shipTypeId)->name);
+        }
+
+        // The health tab follows the engine's signals: the source's state and count, the queue's work, the database.
+        const SourceModel& sources = *window.healthView()->sourceModel();
+        QTRY_VERIFY_WITH_TIMEOUT(rowOf(sources, R2z2Source::sourceName) >= 0, waitMs);
+        const int r2z2 = rowOf(sources, R2z2Source::sourceName);
+        QTRY_COMPARE_WITH_TIMEOUT(sources.index(r2z2, SourceModel::Received).data(SourceModel::SortRole).toLongLong(),
+                                  qint64(kills), waitMs);
+        const QueueModel& queues = *window.healthView()->queueModel();
+        QTRY_VERIFY_WITH_TIMEOUT(rowOf(queues, KillmailJobs::queueName) >= 0, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(queues.index(rowOf(queues, KillmailJobs::queueName), QueueModel::Done)
+                                      .data(QueueModel::SortRole)
+                                      .toLongLong(),
+                                  qint64(kills), waitMs);
+        QVERIFY(window.healthView()->databaseLabel()->text().contains(QStringLiteral("connected")));
+        saveScreenshot(window, QStringLiteral("console-feed-%1").arg(backendName(m_backend)));
+        window.tabs()->setCurrentWidget(window.healthView());
+        saveScreenshot(window, QStringLiteral("console-health-%1").arg(backendName(m_backend)));
+        window.tabs()->setCurrentWidget(window.feedView());
+
+        // Enter on the selected row opens its detail view, built from what the engine handed over.
+        QTableView& table = *window.feedView()->table();
+        table.setFocus();
+        table.setCurrentIndex(table.model()->index(0, 0));
+        QTest::keyClick(&table, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(window.findChildren<KillmailDialog*>().size(), qsizetype(1), waitMs);
+        KillmailDialog& dialog = *window.findChildren<KillmailDialog*>().front();
+        const KillmailId shown = feed.killmail(0).killmailId;
+        QVERIFY(dialog.windowTitle().contains(QString::number(shown)));
+        QCOMPARE(dialog.attackers()->rowCount(), int(test::fixtureKillmail(shown).attackers.size()));
+        dialog.close();
+
+        window.close();
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineStopped(), waitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), waitMs);
+    }
+
+    void closingTheWindowStopsTheEngineAndRemembersItsGeometry()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeThread<test::FakeZkillboard> zkillboardThread;
+        test::FakeZkillboard& zkillboard = zkillboardThread.fake();
+        zkillboard.setAnnouncedSequence(96000000);
+        const QRect placed(40, 50, 900, 640);
+        {
+            Engine engine(db.url(), engineSettings(zkillboard.url()));
+            MainWindow window(engine, StaticData::bundled());
+            QString error;
+            QVERIFY2(engine.start(error), qPrintable(error));
+            window.setGeometry(placed);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            zkillboard.publish(test::allEsiFixtures().front());
+            QTRY_COMPARE_WITH_TIMEOUT(window.feedModel()->rowCount(), 1, waitMs);
+
+            QVERIFY(!window.close()); // refused until the engine has stopped
+            QVERIFY(window.isVisible());
+            QVERIFY(!window.tabs()->isEnabled());
+            QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), waitMs);
+            QVERIFY(window.engineStopped());
+        }
+        // Nothing held: the jobs in hand finished or were given back.
+        QCOMPARE(db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 1")).toLongLong(),
+                 qint64(0));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(1));
+
+        Engine engine(db.url(), engineSettings(zkillboard.url()));
+        MainWindow window(engine, StaticData::bundled());
+        QCOMPARE(window.size(), placed.size());
+    }
+};
+
+int main(int argc, char** argv)
+{
+    // The window's settings go to a folder of the test's own.
+    QTemporaryDir config;
+    qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("killmail-console-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_console"));
+    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
+    ConsoleTest test(backend);
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_console.moc"
