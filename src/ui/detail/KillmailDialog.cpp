@@ -2,6 +2,7 @@
 
 #include "common/Isk.h"
 #include "common/Names.h"
+#include "common/Tables.h"
 #include "detail/AttackerModel.h"
 #include "feed/FeedKillBuilder.h"
 #include "staticdata/StaticData.h"
@@ -15,7 +16,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -79,19 +79,8 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
 
 QTableView* KillmailDialog::attackerTable()
 {
-    auto* sorted = new QSortFilterProxyModel(this);
-    sorted->setSourceModel(m_attackers);
-    sorted->setSortRole(AttackerModel::SortRole);
-    auto* table = new QTableView(this);
-    table->setModel(sorted);
-    table->setSortingEnabled(true);
-    table->horizontalHeader()->setSortIndicator(-1, Qt::DescendingOrder); // as the killmail lists them
-    table->verticalHeader()->hide();
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setAlternatingRowColors(true);
+    QTableView* table = sortedTable(m_attackers, AttackerModel::SortRole, this);
     table->resizeColumnsToContents();
-    table->horizontalHeader()->setStretchLastSection(true);
     return table;
 }
 

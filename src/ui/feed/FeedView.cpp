@@ -1,12 +1,12 @@
 #include "feed/FeedView.h"
 
 #include "common/Isk.h"
+#include "common/Tables.h"
 #include "feed/FeedFilterModel.h"
 
 #include <QAction>
 #include <QCheckBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -47,15 +47,8 @@ FeedView::FeedView(FeedModel& model, QWidget* parent)
     bar->addWidget(m_count);
 
     m_table->setModel(m_filter);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpTable(m_table);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSortIndicator(-1, Qt::DescendingOrder); // arrival order until a column is chosen
-    m_table->setSortingEnabled(true);
     m_table->setColumnWidth(FeedModel::Time, 150);
     m_table->setColumnWidth(FeedModel::Ship, 170);
     m_table->setColumnWidth(FeedModel::Victim, 170);

@@ -1,18 +1,29 @@
 #include "health/HealthView.h"
 
+#include "common/Tables.h"
 #include "health/QueueModel.h"
 #include "health/SourceModel.h"
 #include "runtime/Engine.h"
 
 #include <QGroupBox>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace km::ui {
+namespace {
+
+/// Columns as wide as what they show: these tables have a few rows only.
+QTableView* fittedTable(QTableView* table)
+{
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    return table;
+}
+
+} // namespace
 
 HealthView::HealthView(Engine& engine, QWidget* parent)
     : QWidget(parent)
@@ -30,23 +41,21 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     m_database->setWordWrap(true);
     m_database->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto* summary = new QHBoxLayout;
-    summary->addWidget(m_rate);
-    summary->addStretch();
-    summary->addWidget(m_database);
-
     auto* queues = new QGroupBox(tr("Queues"), this);
     auto* queuesLayout = new QVBoxLayout(queues);
-    queuesLayout->addWidget(tableOf(m_queues, queues));
+    queuesLayout->addWidget(fittedTable(sortedTable(m_queues, QueueModel::SortRole, queues)));
     auto* sources = new QGroupBox(tr("Sources"), this);
     auto* sourcesLayout = new QVBoxLayout(sources);
-    sourcesLayout->addWidget(tableOf(m_sources, sources));
+    sourcesLayout->addWidget(fittedTable(sortedTable(m_sources, SourceModel::SortRole, sources)));
 
     auto* layout = new QVBoxLayout(this);
+    auto* tables = new QSplitter(Qt::Vertical, this);
+    tables->addWidget(queues);
+    tables->addWidget(sources);
     layout->addWidget(m_alert);
-    layout->addLayout(summary);
-    layout->addWidget(queues);
-    layout->addWidget(sources);
+    layout->addWidget(m_rate);
+    layout->addWidget(m_database);
+    layout->addWidget(tables, 1);
 
     EngineMonitor& monitor = engine.monitor();
     connect(&monitor, &EngineMonitor::backlogChanged, m_queues, &QueueModel::setBacklog);
@@ -60,22 +69,6 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     }
     showSample();
     showDatabaseProblem(monitor.databaseProblem());
-}
-
-QTableView* HealthView::tableOf(QAbstractItemModel* model, QWidget* parent)
-{
-    auto* sorted = new QSortFilterProxyModel(parent);
-    sorted->setSourceModel(model);
-    sorted->setSortRole(QueueModel::SortRole);
-    auto* table = new QTableView(parent);
-    table->setModel(sorted);
-    table->setSortingEnabled(true);
-    table->sortByColumn(0, Qt::AscendingOrder);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    return table;
 }
 
 void HealthView::showSample()

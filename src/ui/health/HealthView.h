@@ -2,9 +2,7 @@
 
 #include <QWidget>
 
-class QAbstractItemModel;
 class QLabel;
-class QTableView;
 
 namespace km {
 class Engine;
@@ -32,7 +30,6 @@ public:
 private:
     void showSample();
     void showDatabaseProblem(const QString& problem);
-    static QTableView* tableOf(QAbstractItemModel* model, QWidget* parent);
 
     Engine& m_engine;
     QueueModel* m_queues;
