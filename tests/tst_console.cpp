@@ -5,6 +5,7 @@
 #include "Fixtures.h"
 #include "TestDatabase.h"
 
+#include "EngineOptions.h"
 #include "MainWindow.h"
 #include "common/Isk.h"
 #include "detail/AttackerModel.h"
@@ -25,6 +26,7 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QSettings>
 #include <QTableView>
@@ -233,6 +235,8 @@ private Q_SLOTS:
                  qint64(0));
         QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(1));
 
+        // Not in the config file, whose every setting the engine checks (it refuses ones it does not know).
+        QVERIFY(!QFile::exists(cli::EngineOptions::defaultConfigFile()));
         Engine engine(db.url(), engineSettings(zkillboard.url()));
         MainWindow window(engine, StaticData::bundled());
         QCOMPARE(window.size(), placed.size());
@@ -245,8 +249,9 @@ int main(int argc, char** argv)
     QTemporaryDir config;
     qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());
     QApplication app(argc, argv);
-    QCoreApplication::setOrganizationName(QStringLiteral("killmail-console-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_console"));
+    // Named as the program names itself, so that the window's settings land where the program's would.
+    QCoreApplication::setOrganizationName(QStringLiteral("killmail-console"));
+    QCoreApplication::setApplicationName(QStringLiteral("killmail-console"));
     const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
     ConsoleTest test(backend);
     return QTest::qExec(&test, argc, argv);

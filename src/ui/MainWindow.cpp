@@ -22,6 +22,14 @@ const QString stateKey = QStringLiteral("window/state");
 const QString feedColumnsKey = QStringLiteral("window/feedColumns");
 const QString tabKey = QStringLiteral("window/tab");
 
+/// The window's layout lives in a file of its own (window.ini beside the config file): the config file holds the
+/// engine's settings only, and the engine refuses a setting it does not know.
+QSettings layoutSettings()
+{
+    return QSettings(QSettings::IniFormat, QSettings::UserScope, QCoreApplication::organizationName(),
+                     QStringLiteral("window"));
+}
+
 } // namespace
 
 MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* parent)
@@ -107,7 +115,7 @@ void MainWindow::onEngineStopped()
 
 void MainWindow::saveLayout() const
 {
-    QSettings settings;
+    QSettings settings = layoutSettings();
     settings.setValue(geometryKey, saveGeometry());
     settings.setValue(stateKey, saveState());
     settings.setValue(feedColumnsKey, m_feedView->table()->horizontalHeader()->saveState());
@@ -116,7 +124,7 @@ void MainWindow::saveLayout() const
 
 void MainWindow::restoreLayout()
 {
-    const QSettings settings;
+    const QSettings settings = layoutSettings();
     restoreGeometry(settings.value(geometryKey).toByteArray());
     restoreState(settings.value(stateKey).toByteArray());
     m_feedView->table()->horizontalHeader()->restoreState(settings.value(feedColumnsKey).toByteArray());
