@@ -1,5 +1,6 @@
 #include "common/Tables.h"
 
+#include <QCoreApplication>
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -28,6 +29,16 @@ QTableView* sortedTable(QAbstractItemModel* model, int sortRole, QWidget* parent
     table->setModel(sorted);
     setUpTable(table);
     return table;
+}
+
+QVariant columnTitle(const char* context, std::span<const char* const> titles, int section, Qt::Orientation orientation,
+                     int role)
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0
+        || std::size_t(section) >= titles.size()) {
+        return {};
+    }
+    return QCoreApplication::translate(context, titles[std::size_t(section)]);
 }
 
 } // namespace km::ui

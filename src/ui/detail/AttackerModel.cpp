@@ -1,8 +1,11 @@
 #include "detail/AttackerModel.h"
 
 #include "common/Names.h"
+#include "common/Tables.h"
 
 #include <QLocale>
+
+#include <array>
 
 namespace km::ui {
 
@@ -59,20 +62,10 @@ QVariant AttackerModel::data(const QModelIndex& index, int role) const
 
 QVariant AttackerModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
-        return {};
-    }
-    switch (Column(section)) {
-    case Attacker: return tr("Attacker");
-    case Corporation: return tr("Corporation");
-    case Ship: return tr("Ship");
-    case Weapon: return tr("Weapon");
-    case Damage: return tr("Damage");
-    case Share: return tr("Share");
-    case FinalBlow: return tr("Final blow");
-    case ColumnCount: break;
-    }
-    return {};
+    static constexpr std::array<const char*, ColumnCount> titles{
+        QT_TR_NOOP("Attacker"), QT_TR_NOOP("Corporation"), QT_TR_NOOP("Ship"),      QT_TR_NOOP("Weapon"),
+        QT_TR_NOOP("Damage"),   QT_TR_NOOP("Share"),       QT_TR_NOOP("Final blow")};
+    return columnTitle(staticMetaObject.className(), titles, section, orientation, role);
 }
 
 } // namespace km::ui

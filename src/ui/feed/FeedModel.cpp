@@ -2,9 +2,12 @@
 
 #include "common/Isk.h"
 #include "common/Names.h"
+#include "common/Tables.h"
 #include "staticdata/StaticData.h"
 
 #include <QDateTime>
+
+#include <array>
 
 namespace km::ui {
 
@@ -169,20 +172,10 @@ QVariant FeedModel::sortValue(const Row& row, int column) const
 
 QVariant FeedModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
-        return {};
-    }
-    switch (Column(section)) {
-    case Time: return tr("Time (UTC)");
-    case Ship: return tr("Ship");
-    case Victim: return tr("Victim");
-    case System: return tr("System");
-    case Value: return tr("Value");
-    case Flags: return tr("Flags");
-    case Source: return tr("Source");
-    case ColumnCount: break;
-    }
-    return {};
+    static constexpr std::array<const char*, ColumnCount> titles{
+        QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Ship"),  QT_TR_NOOP("Victim"), QT_TR_NOOP("System"),
+        QT_TR_NOOP("Value"),      QT_TR_NOOP("Flags"), QT_TR_NOOP("Source")};
+    return columnTitle(staticMetaObject.className(), titles, section, orientation, role);
 }
 
 } // namespace km::ui

@@ -1,6 +1,7 @@
 #include "health/HealthView.h"
 
 #include "common/Tables.h"
+#include "esi/EsiRateLimits.h"
 #include "health/QueueModel.h"
 #include "health/SourceModel.h"
 #include "runtime/Engine.h"
@@ -33,7 +34,9 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     , m_rate(new QLabel(this))
     , m_alert(new QLabel(this))
     , m_database(new QLabel(this))
+    , m_esi(new QLabel(this))
 {
+    m_esi->setWordWrap(true);
     m_alert->setWordWrap(true);
     m_alert->setStyleSheet(QStringLiteral("QLabel { background: #b3261e; color: white; padding: 6px; "
                                           "font-weight: bold; }"));
@@ -55,6 +58,7 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     layout->addWidget(m_alert);
     layout->addWidget(m_rate);
     layout->addWidget(m_database);
+    layout->addWidget(m_esi);
     layout->addWidget(tables, 1);
 
     EngineMonitor& monitor = engine.monitor();
@@ -79,6 +83,17 @@ void HealthView::showSample()
     m_rate->setText(tr("%1 killmails/s over the last minute, failure rate %2%")
                         .arg(monitor.ingestionRate(), 0, 'f', 2)
                         .arg(monitor.alert().rate() * 100.0, 0, 'f', 1));
+    const EsiCounters esi = m_engine.workers().esiLimits()->counters();
+    QStringList tokens;
+    for (auto group = esi.tokensLeft.cbegin(); group != esi.tokensLeft.cend(); ++group) {
+        tokens << tr("%1: %2").arg(group.key()).arg(*group);
+    }
+    m_esi->setText(tr("ESI: %L1 requests, %L2 timeouts, %L3 network errors; error limit left: %4; tokens left: %5")
+                       .arg(esi.requests)
+                       .arg(esi.timeouts)
+                       .arg(esi.networkErrors)
+                       .arg(esi.errorLimitRemain < 0 ? tr("not known yet") : QString::number(esi.errorLimitRemain))
+                       .arg(tokens.isEmpty() ? tr("none used yet") : tokens.join(QStringLiteral(", "))));
     m_alert->setVisible(monitor.alert().alerting());
     m_alert->setText(tr("Failure alert: %1").arg(monitor.alert().reason()));
 }

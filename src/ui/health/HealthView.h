@@ -26,6 +26,7 @@ public:
     [[nodiscard]] SourceModel* sourceModel() const { return m_sources; }
     [[nodiscard]] QLabel* rateLabel() const { return m_rate; }
     [[nodiscard]] QLabel* databaseLabel() const { return m_database; }
+    [[nodiscard]] QLabel* esiLabel() const { return m_esi; }
 
 private:
     void showSample();
@@ -37,6 +38,7 @@ private:
     QLabel* m_rate;
     QLabel* m_alert;
     QLabel* m_database;
+    QLabel* m_esi;
 };
 
 } // namespace km::ui

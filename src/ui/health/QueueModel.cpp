@@ -1,8 +1,11 @@
 #include "health/QueueModel.h"
 
+#include "common/Tables.h"
+
 #include <QLocale>
 
 #include <algorithm>
+#include <array>
 
 namespace km::ui {
 
@@ -95,6 +98,10 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const
 
 QVariant QueueModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    static constexpr std::array<const char*, ColumnCount> titles{
+        QT_TR_NOOP("Queue"),   QT_TR_NOOP("Waiting"), QT_TR_NOOP("Active"),
+        QT_TR_NOOP("Delayed"), QT_TR_NOOP("Failed"),  QT_TR_NOOP("Oldest waiting"),
+        QT_TR_NOOP("Done"),    QT_TR_NOOP("Retried"), QT_TR_NOOP("Failed here")};
     if (orientation != Qt::Horizontal) {
         return {};
     }
@@ -107,22 +114,7 @@ QVariant QueueModel::headerData(int section, Qt::Orientation orientation, int ro
         default: return tr("In the database, as last read");
         }
     }
-    if (role != Qt::DisplayRole) {
-        return {};
-    }
-    switch (Column(section)) {
-    case Queue: return tr("Queue");
-    case Waiting: return tr("Waiting");
-    case Active: return tr("Active");
-    case Delayed: return tr("Delayed");
-    case Failed: return tr("Failed");
-    case OldestWaiting: return tr("Oldest waiting");
-    case Done: return tr("Done");
-    case Retried: return tr("Retried");
-    case FailedHere: return tr("Failed here");
-    case ColumnCount: break;
-    }
-    return {};
+    return columnTitle(staticMetaObject.className(), titles, section, orientation, role);
 }
 
 } // namespace km::ui

@@ -1,8 +1,11 @@
 #include "health/SourceModel.h"
 
+#include "common/Tables.h"
+
 #include <QLocale>
 
 #include <algorithm>
+#include <array>
 
 namespace km::ui {
 
@@ -96,22 +99,10 @@ QVariant SourceModel::data(const QModelIndex& index, int role) const
 
 QVariant SourceModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
-        return {};
-    }
-    switch (Column(section)) {
-    case Name: return tr("Source");
-    case State: return tr("State");
-    case Rate: return tr("Rate");
-    case Received: return tr("Received");
-    case Queued: return tr("New");
-    case Errors: return tr("Errors");
-    case LastKill: return tr("Last kill");
-    case Detail: return tr("Where");
-    case LastError: return tr("Last error");
-    case ColumnCount: break;
-    }
-    return {};
+    static constexpr std::array<const char*, ColumnCount> titles{
+        QT_TR_NOOP("Source"), QT_TR_NOOP("State"),     QT_TR_NOOP("Rate"),  QT_TR_NOOP("Received"),  QT_TR_NOOP("New"),
+        QT_TR_NOOP("Errors"), QT_TR_NOOP("Last kill"), QT_TR_NOOP("Where"), QT_TR_NOOP("Last error")};
+    return columnTitle(staticMetaObject.className(), titles, section, orientation, role);
 }
 
 } // namespace km::ui
