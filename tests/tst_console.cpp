@@ -21,6 +21,7 @@
 #include "queue/QueueAdmin.h"
 #include "runtime/Engine.h"
 #include "sources/R2z2Source.h"
+#include "util/UtcTime.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -94,6 +95,23 @@ std::vector<test::EsiFixture> fixturesWithMarketPricedHulls(int count)
     return chosen;
 }
 
+void nameCharacter(Database& database, EntityId id, const QString& name)
+{
+    database.exec(QStringLiteral(R"(INSERT INTO characters ("characterId", name, "updatedAt") VALUES (?, ?, ?))"),
+                  {qint64(id), name, QString::fromLatin1(utc::toSqlTimestamp(QDateTime::currentSecsSinceEpoch()))});
+}
+
+/// The feed's row of a killmail; -1 when it is not shown.
+int feedRowOf(const FeedModel& feed, KillmailId id)
+{
+    for (int row = 0; row < feed.rowCount(); ++row) {
+        if (feed.killmail(row).killmailId == id) {
+            return row;
+        }
+    }
+    return -1;
+}
+
 int rowOf(const QAbstractItemModel& model, const QString& name)
 {
     for (int row = 0; row < model.rowCount(); ++row) {
@@ -140,9 +158,21 @@ private Q_SLOTS:
         QCOMPARE(int(fixtures.size()), kills);
         priceHulls(db.database(), fixtures);
 
+        // Victims' names: one known before its kill comes, one only after it is shown (as the entity updates do).
+        std::vector<Killmail> pilotLosses;
+        for (const test::EsiFixture& fixture : fixtures) {
+            const Killmail killmail = test::fixtureKillmail(fixture.killmailId);
+            if (killmail.victim.characterId) {
+                pilotLosses.push_back(killmail);
+            }
+        }
+        QVERIFY(pilotLosses.size() >= 2);
+        nameCharacter(db.database(), *pilotLosses[0].victim.characterId, QStringLiteral("Known Before"));
+
         Engine engine(db.url(), engineSettings(zkillboard.url()));
         MainWindow window(engine, StaticData::bundled());
         FeedModel& feed = *window.feedModel();
+        feed.setNameRetryInterval(std::chrono::milliseconds(200));
         QAbstractItemModelTester feedTester(&feed, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester filterTester(window.feedView()->filterModel(),
                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -170,6 +200,14 @@ private Q_SLOTS:
             QCOMPARE(feed.index(row, FeedModel::Ship).data().toString(),
                      StaticData::bundled().type(killmail.victim.shipTypeId)->name);
         }
+
+        const auto victimShown = [&feed](const Killmail& killmail) {
+            return feed.index(feedRowOf(feed, killmail.killmailId), FeedModel::Victim).data().toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(victimShown(pilotLosses[0]), QStringLiteral("Known Before"), waitMs);
+        QCOMPARE(victimShown(pilotLosses[1]), QStringLiteral("Character %1").arg(*pilotLosses[1].victim.characterId));
+        nameCharacter(db.database(), *pilotLosses[1].victim.characterId, QStringLiteral("Resolved Later"));
+        QTRY_COMPARE_WITH_TIMEOUT(victimShown(pilotLosses[1]), QStringLiteral("Resolved Later"), waitMs);
 
         // The health tab follows the engine's signals: the source's state and count, the queue's work, the database.
         const SourceModel& sources = *window.healthView()->sourceModel();

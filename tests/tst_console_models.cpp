@@ -136,6 +136,43 @@ private Q_SLOTS:
         }
     }
 
+    void victimsNamesReplaceTheirIdsInPlace()
+    {
+        FeedModel model(StaticData::bundled());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy wanted(&model, &FeedModel::namesWanted);
+        std::vector<StoredKillmail> pilots;
+        for (const StoredKillmail& kill : storedFixtures(40)) {
+            if (kill.victimCharacterId != 0 && pilots.size() < 3) {
+                pilots.push_back(kill);
+                model.add(kill);
+            }
+        }
+        QCOMPARE(pilots.size(), std::size_t(3));
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, waitMs);
+        QVERIFY(!wanted.isEmpty());
+        QCOMPARE(wanted.front().at(0).value<EntityKind>(), EntityKind::Character);
+        auto asked = wanted.front().at(1).value<std::vector<EntityId>>();
+        std::sort(asked.begin(), asked.end());
+        std::vector<EntityId> victims{pilots[0].victimCharacterId, pilots[1].victimCharacterId,
+                                      pilots[2].victimCharacterId};
+        std::sort(victims.begin(), victims.end());
+        victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
+        QCOMPARE(asked, victims);
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setNames(EntityKind::Character,
+                       {{pilots[1].victimCharacterId, EntityName{QStringLiteral("Pilot One"), {}}}});
+        const int row = 1; // newest on top: the second of three stays in the middle
+        QCOMPARE(model.index(row, FeedModel::Victim).data().toString(), QStringLiteral("Pilot One"));
+        QVERIFY(!changed.isEmpty());
+        QCOMPARE(changed.front().at(0).value<QModelIndex>().column(), int(FeedModel::Victim));
+        QVERIFY(model.index(row, FeedModel::Victim, {})
+                    .data(FeedModel::SearchTextRole)
+                    .toString()
+                    .contains(QStringLiteral("Pilot One")));
+    }
+
     void pauseHoldsKillsBackUntilResumed()
     {
         FeedModel model(StaticData::bundled());

@@ -5,6 +5,7 @@
 #include "feed/FeedView.h"
 #include "health/HealthView.h"
 #include "runtime/Engine.h"
+#include "runtime/NameLookup.h"
 
 #include <QCloseEvent>
 #include <QHeaderView>
@@ -36,6 +37,7 @@ MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* pa
     : QMainWindow(parent)
     , m_engine(engine)
     , m_staticData(staticData)
+    , m_names(new NameLookup(engine.databaseUrl(), this))
     , m_feedModel(new FeedModel(staticData, FeedModel::defaultLimit, this))
     , m_tabs(new QTabWidget(this))
     , m_feedView(new FeedView(*m_feedModel, m_tabs))
@@ -48,6 +50,8 @@ MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* pa
     createMenus();
 
     connect(&engine.workers().announcer(), &KillmailAnnouncer::stored, m_feedModel, &FeedModel::add);
+    connect(m_feedModel, &FeedModel::namesWanted, m_names, &NameLookup::lookup);
+    connect(m_names, &NameLookup::found, m_feedModel, &FeedModel::setNames);
     connect(m_feedView, &FeedView::killmailActivated, this, &MainWindow::showDetails);
     connect(&engine, &Engine::stopped, this, &MainWindow::onEngineStopped);
     connect(&engine, &Engine::failed, this,

@@ -6,6 +6,7 @@ class QTabWidget;
 
 namespace km {
 class Engine;
+class NameLookup;
 class StaticData;
 struct StoredKillmail;
 } // namespace km
@@ -48,6 +49,7 @@ private:
 
     Engine& m_engine;
     const StaticData& m_staticData;
+    NameLookup* m_names;
     FeedModel* m_feedModel;
     QTabWidget* m_tabs;
     FeedView* m_feedView;

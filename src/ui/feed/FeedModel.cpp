@@ -6,6 +6,7 @@
 #include "staticdata/StaticData.h"
 
 #include <QDateTime>
+#include <QSet>
 
 #include <array>
 
@@ -19,6 +20,9 @@ FeedModel::FeedModel(const StaticData& staticData, int limit, QObject* parent)
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(batchInterval);
     connect(&m_batchTimer, &QTimer::timeout, this, &FeedModel::insertPending);
+    m_nameRetryTimer.setInterval(defaultNameRetryInterval);
+    connect(&m_nameRetryTimer, &QTimer::timeout, this, &FeedModel::askForMissingNames);
+    m_nameRetryTimer.start();
 }
 
 int FeedModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
@@ -69,6 +73,67 @@ void FeedModel::insertPending()
         m_rows.resize(std::size_t(m_limit));
         endRemoveRows();
     }
+    askForMissingNames();
+}
+
+void FeedModel::askForMissingNames()
+{
+    QSet<EntityId> characters;
+    QSet<EntityId> corporations;
+    for (const Row& row : m_rows) {
+        const StoredKillmail& kill = row.kill;
+        if (kill.victimCharacterId != 0) {
+            if (!m_characterNames.contains(kill.victimCharacterId)) {
+                characters.insert(kill.victimCharacterId);
+            }
+        } else if (kill.victimCorporationId != 0 && !m_corporationNames.contains(kill.victimCorporationId)
+                   && m_staticData.npcCorporationName(kill.victimCorporationId).isEmpty()) {
+            corporations.insert(kill.victimCorporationId);
+        }
+    }
+    if (!characters.isEmpty()) {
+        Q_EMIT namesWanted(EntityKind::Character, {characters.cbegin(), characters.cend()});
+    }
+    if (!corporations.isEmpty()) {
+        Q_EMIT namesWanted(EntityKind::Corporation, {corporations.cbegin(), corporations.cend()});
+    }
+}
+
+void FeedModel::setNames(EntityKind kind, const QHash<EntityId, EntityName>& names)
+{
+    if (kind == EntityKind::Alliance) {
+        return; // not shown
+    }
+    QHash<EntityId, QString>* known = kind == EntityKind::Character ? &m_characterNames : &m_corporationNames;
+    if (known->size() > 10 * m_limit) {
+        known->clear(); // names of victims long scrolled out
+    }
+    for (auto it = names.cbegin(); it != names.cend(); ++it) {
+        known->insert(it.key(), it->name);
+    }
+    for (std::size_t position = 0; position < m_rows.size(); ++position) {
+        Row& row = m_rows[position];
+        const QString victim = victimText(row.kill);
+        if (victim != row.victim) {
+            row.victim = victim;
+            const QModelIndex changed = index(int(position), Victim);
+            Q_EMIT dataChanged(changed, changed);
+        }
+    }
+}
+
+QString FeedModel::victimText(const StoredKillmail& killmail) const
+{
+    if (const QString name = m_characterNames.value(killmail.victimCharacterId); !name.isEmpty()) {
+        return name;
+    }
+    if (killmail.victimCharacterId == 0) {
+        if (const QString name = m_corporationNames.value(killmail.victimCorporationId); !name.isEmpty()) {
+            return name;
+        }
+    }
+    const auto present = [](std::int64_t id) { return id != 0 ? std::optional<EntityId>(id) : std::nullopt; };
+    return entityText(m_staticData, present(killmail.victimCharacterId), present(killmail.victimCorporationId), {});
 }
 
 FeedModel::Row FeedModel::describe(const StoredKillmail& killmail) const
@@ -81,9 +146,7 @@ FeedModel::Row FeedModel::describe(const StoredKillmail& killmail) const
     if (const std::optional<int> group = m_staticData.groupOf(killmail.victimShipTypeId)) {
         row.shipGroup = m_staticData.groupName(*group);
     }
-    const auto present = [](std::int64_t id) { return id != 0 ? std::optional<EntityId>(id) : std::nullopt; };
-    row.victim =
-        entityText(m_staticData, present(killmail.victimCharacterId), present(killmail.victimCorporationId), {});
+    row.victim = victimText(killmail);
     if (const SolarSystemInfo* system = m_staticData.solarSystem(killmail.solarSystemId)) {
         row.system = system->name;
         row.region = m_staticData.regionName(system->regionId);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "feed/EntityNames.h"
 #include "processing/StoredKillmail.h"
 
 #include <QAbstractTableModel>
@@ -18,7 +19,8 @@ namespace km::ui {
  * The live feed: the last `limit` killmails the engine stored, newest on top. Kills are taken one by one from
  * the engine's announcements and inserted in batches (one beginInsertRows per batchInterval), so a backfill storing
  * hundreds of kills a second costs the view one insertion a quarter second. While paused, kills wait (the newest
- * `limit` of them) and are inserted on resume.
+ * `limit` of them) and are inserted on resume. Victims show as IDs until their names are found (namesWanted(), then
+ * setNames()); the names still missing are asked for again every nameRetryInterval, as the entity updates resolve them.
  */
 class FeedModel : public QAbstractTableModel {
     Q_OBJECT
@@ -40,6 +42,7 @@ public:
 
     static constexpr std::chrono::milliseconds batchInterval{250};
     static constexpr int defaultLimit = 2000;
+    static constexpr std::chrono::milliseconds defaultNameRetryInterval{15000};
 
     explicit FeedModel(const StaticData& staticData, int limit = defaultLimit, QObject* parent = nullptr);
 
@@ -53,13 +56,18 @@ public:
     /// Kills announced but not inserted yet (the next batch, or those held while paused).
     [[nodiscard]] int pendingCount() const { return int(m_pending.size()); }
     [[nodiscard]] bool isPaused() const { return m_paused; }
+    void setNameRetryInterval(std::chrono::milliseconds interval) { m_nameRetryTimer.setInterval(interval); }
 
 public Q_SLOTS:
     void add(const km::StoredKillmail& killmail);
     void setPaused(bool paused);
+    /// Names found for victims: rows showing these IDs show the names from now on.
+    void setNames(km::EntityKind kind, const QHash<km::EntityId, km::EntityName>& names);
 
 Q_SIGNALS:
     void pausedChanged(bool paused);
+    /// The victims shown whose names are not known yet.
+    void namesWanted(km::EntityKind kind, const std::vector<km::EntityId>& ids);
 
 private:
     struct Row {
@@ -74,6 +82,10 @@ private:
         KillFlags flagBits;
     };
     [[nodiscard]] Row describe(const StoredKillmail& killmail) const;
+    /// The victim as shown: the character's name, else the corporation's, else their IDs.
+    [[nodiscard]] QString victimText(const StoredKillmail& killmail) const;
+    /// Asks for the names of the victims shown that have none yet.
+    void askForMissingNames();
     [[nodiscard]] QVariant display(const Row& row, int column) const;
     [[nodiscard]] QVariant sortValue(const Row& row, int column) const;
     void insertPending();
@@ -86,6 +98,9 @@ private:
     /// Oldest first, as announced.
     std::deque<StoredKillmail> m_pending;
     QTimer m_batchTimer;
+    QTimer m_nameRetryTimer;
+    QHash<EntityId, QString> m_characterNames;
+    QHash<EntityId, QString> m_corporationNames;
 };
 
 } // namespace km::ui
