@@ -11,11 +11,12 @@ Q_LOGGING_CATEGORY(lcNameLookup, "killmail.names", QtInfoMsg)
 
 namespace km {
 
+/// Lives on the lookup's thread; announces what it found through its owner's found() (queued to the owner's thread).
 class NameLookup::Worker : public QObject {
-    Q_OBJECT
 public:
-    explicit Worker(DatabaseUrl url)
-        : m_url(std::move(url))
+    Worker(NameLookup& owner, DatabaseUrl url)
+        : m_owner(owner)
+        , m_url(std::move(url))
         , m_names([this] { return database(); })
     {
     }
@@ -30,12 +31,9 @@ public:
             }
         }
         if (!found.isEmpty()) {
-            Q_EMIT this->found(kind, found);
+            Q_EMIT m_owner.found(kind, found);
         }
     }
-
-Q_SIGNALS:
-    void found(km::EntityKind kind, const QHash<km::EntityId, km::EntityName>& names);
 
 private:
     Database* database()
@@ -50,6 +48,7 @@ private:
         return m_database.get();
     }
 
+    NameLookup& m_owner;
     DatabaseUrl m_url;
     std::unique_ptr<Database> m_database;
     EntityNames m_names;
@@ -57,26 +56,26 @@ private:
 
 NameLookup::NameLookup(DatabaseUrl url, QObject* parent)
     : QObject(parent)
-    , m_worker(new Worker(std::move(url)))
+    , m_worker(new Worker(*this, std::move(url)))
 {
     m_thread.setObjectName(QStringLiteral("names"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &Worker::found, this, &NameLookup::found);
+    connect(this, &NameLookup::lookupRequested, m_worker,
+            [worker = m_worker](EntityKind kind, const std::vector<EntityId>& ids) { worker->lookup(kind, ids); });
     m_thread.start();
 }
 
 NameLookup::~NameLookup()
 {
+    // The worker's last lookup returns before this goes: it may still announce its names through found().
     m_thread.quit();
     m_thread.wait();
 }
 
 void NameLookup::lookup(EntityKind kind, const std::vector<EntityId>& ids)
 {
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, kind, ids] { worker->lookup(kind, ids); });
+    Q_EMIT lookupRequested(kind, ids, QPrivateSignal());
 }
 
 } // namespace km
-
-#include "NameLookup.moc"

@@ -28,6 +28,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void found(km::EntityKind kind, const QHash<km::EntityId, km::EntityName>& names);
+    /// Hands a lookup to the worker's thread.
+    void lookupRequested(km::EntityKind kind, const std::vector<km::EntityId>& ids, QPrivateSignal);
 
 private:
     class Worker;

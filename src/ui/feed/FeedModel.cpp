@@ -105,7 +105,7 @@ void FeedModel::setNames(EntityKind kind, const QHash<EntityId, EntityName>& nam
         return; // not shown
     }
     QHash<EntityId, QString>* known = kind == EntityKind::Character ? &m_characterNames : &m_corporationNames;
-    if (known->size() > 10 * m_limit) {
+    if (known->size() > qsizetype(m_limit) * 10) {
         known->clear(); // names of victims long scrolled out
     }
     for (auto it = names.cbegin(); it != names.cend(); ++it) {
@@ -124,11 +124,11 @@ void FeedModel::setNames(EntityKind kind, const QHash<EntityId, EntityName>& nam
 
 QString FeedModel::victimText(const StoredKillmail& killmail) const
 {
-    if (const QString name = m_characterNames.value(killmail.victimCharacterId); !name.isEmpty()) {
+    if (QString name = m_characterNames.value(killmail.victimCharacterId); !name.isEmpty()) {
         return name;
     }
     if (killmail.victimCharacterId == 0) {
-        if (const QString name = m_corporationNames.value(killmail.victimCorporationId); !name.isEmpty()) {
+        if (QString name = m_corporationNames.value(killmail.victimCorporationId); !name.isEmpty()) {
             return name;
         }
     }
