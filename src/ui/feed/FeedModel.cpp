@@ -48,12 +48,12 @@ void FeedModel::setPaused(bool paused)
         return;
     }
     m_paused = paused;
+    Q_EMIT pausedChanged(m_paused);
     if (m_paused) {
         m_batchTimer.stop();
     } else if (!m_pending.empty()) {
         insertPending();
     }
-    Q_EMIT pausedChanged(m_paused);
 }
 
 void FeedModel::insertPending()
