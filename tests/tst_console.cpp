@@ -227,16 +227,29 @@ private Q_SLOTS:
         saveScreenshot(window, QStringLiteral("console-health-%1").arg(backendName(m_backend)));
         window.tabs()->setCurrentWidget(window.feedView());
 
-        // Enter on the selected row opens its detail view, built from what the engine handed over.
+        // Enter on the selected row opens its detail view, built from what the engine handed over, with the names the
+        // entity tables hold (looked up off the GUI thread).
+        const KillmailId shown = feed.killmail(0).killmailId;
+        const Killmail shownKillmail = test::fixtureKillmail(shown);
+        const auto named = std::find_if(
+            shownKillmail.attackers.cbegin(), shownKillmail.attackers.cend(), [&pilotLosses](const Attacker& attacker) {
+                return attacker.characterId && *attacker.characterId != *pilotLosses[0].victim.characterId
+                    && *attacker.characterId != *pilotLosses[1].victim.characterId;
+            });
+        QVERIFY(named != shownKillmail.attackers.cend());
+        nameCharacter(db.database(), *named->characterId, QStringLiteral("Named Attacker"));
         QTableView& table = *window.feedView()->table();
         table.setFocus();
         table.setCurrentIndex(table.model()->index(0, 0));
         QTest::keyClick(&table, Qt::Key_Return);
         QTRY_COMPARE_WITH_TIMEOUT(window.findChildren<KillmailDialog*>().size(), qsizetype(1), waitMs);
         KillmailDialog& dialog = *window.findChildren<KillmailDialog*>().front();
-        const KillmailId shown = feed.killmail(0).killmailId;
         QVERIFY(dialog.windowTitle().contains(QString::number(shown)));
-        QCOMPARE(dialog.attackers()->rowCount(), int(test::fixtureKillmail(shown).attackers.size()));
+        QCOMPARE(dialog.attackers()->rowCount(), int(shownKillmail.attackers.size()));
+        const int namedRow = int(named - shownKillmail.attackers.cbegin());
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.attackers()->index(namedRow, AttackerModel::Attacker).data().toString(),
+                                  QStringLiteral("Named Attacker"), waitMs);
+        saveScreenshot(dialog, QStringLiteral("console-detail-%1").arg(backendName(m_backend)));
         dialog.close();
 
         window.close();

@@ -85,7 +85,7 @@ void MainWindow::showDetails(const StoredKillmail& killmail)
     if (!killmail.valued) {
         return;
     }
-    auto* dialog = new KillmailDialog(killmail, m_staticData, this);
+    auto* dialog = new KillmailDialog(killmail, m_staticData, m_names, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }

@@ -9,8 +9,11 @@
 
 namespace km::ui {
 
-AttackerModel::AttackerModel(const Killmail& killmail, const StaticData& staticData, QObject* parent)
+AttackerModel::AttackerModel(const Killmail& killmail, const StaticData& staticData, const KnownNames& known,
+                             QObject* parent)
     : QAbstractTableModel(parent)
+    , m_staticData(staticData)
+    , m_known(known)
 {
     std::int64_t totalDamage = 0;
     for (const km::Attacker& attacker : killmail.attackers) {
@@ -18,14 +21,22 @@ AttackerModel::AttackerModel(const Killmail& killmail, const StaticData& staticD
     }
     for (const km::Attacker& attacker : killmail.attackers) {
         Row row;
-        row.attacker = entityText(staticData, attacker.characterId, {}, attacker.factionId);
-        row.corporation = attacker.corporationId ? entityText(staticData, {}, attacker.corporationId, {}) : QString();
+        row.character = attacker.characterId;
+        row.corporation = attacker.corporationId;
+        row.faction = attacker.factionId;
         row.ship = attacker.shipTypeId ? typeText(staticData, *attacker.shipTypeId) : QString();
         row.weapon = attacker.weaponTypeId ? typeText(staticData, *attacker.weaponTypeId) : QString();
         row.damage = attacker.damageDone;
         row.share = totalDamage > 0 ? 100.0 * double(attacker.damageDone) / double(totalDamage) : 0.0;
         row.finalBlow = attacker.finalBlow;
         m_rows.push_back(row);
+    }
+}
+
+void AttackerModel::namesChanged()
+{
+    if (!m_rows.empty()) {
+        Q_EMIT dataChanged(index(0, Attacker), index(rowCount() - 1, Corporation));
     }
 }
 
@@ -48,8 +59,8 @@ QVariant AttackerModel::data(const QModelIndex& index, int role) const
     }
     const bool display = role == Qt::DisplayRole;
     switch (Column(index.column())) {
-    case Attacker: return row.attacker;
-    case Corporation: return row.corporation;
+    case Attacker: return entityText(m_staticData, m_known, row.character, {}, row.faction);
+    case Corporation: return row.corporation ? entityText(m_staticData, m_known, {}, row.corporation, {}) : QString();
     case Ship: return row.ship;
     case Weapon: return row.weapon;
     case Damage: return display ? QVariant(QLocale().toString(qint64(row.damage))) : QVariant(qint64(row.damage));

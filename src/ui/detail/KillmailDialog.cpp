@@ -5,6 +5,7 @@
 #include "common/Tables.h"
 #include "detail/AttackerModel.h"
 #include "feed/FeedKillBuilder.h"
+#include "runtime/NameLookup.h"
 #include "staticdata/StaticData.h"
 #include "storage/KillmailRows.h"
 
@@ -16,6 +17,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QSet>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -36,13 +38,15 @@ QString quantityText(std::int64_t quantity) { return quantity ? QLocale().toStri
 
 } // namespace
 
-KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData& staticData, QWidget* parent)
+KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData& staticData, NameLookup* names,
+                               QWidget* parent)
     : QDialog(parent)
     , m_staticData(staticData)
+    , m_valued(killmail.valued)
     , m_summary(new QLabel(this))
     , m_values(new QLabel(this))
     , m_link(new QLabel(this))
-    , m_attackers(new AttackerModel(killmail.valued->killmail, staticData, this))
+    , m_attackers(new AttackerModel(killmail.valued->killmail, staticData, m_known, this))
     , m_items(new QStandardItemModel(0, ItemColumnCount, this))
 {
     setWindowTitle(tr("Killmail %1").arg(killmail.killmailId));
@@ -50,7 +54,7 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
     FeedKillBuilder builder(staticData, [] { return nullptr; }); // names of players stay IDs: no SQL here
     m_json = builder.build(valued)->zkillboardMessage;
 
-    fillSummary(valued);
+    fillSummary();
     fillValues(valued);
     fillItems(valued.killmail);
     const QString url = QStringLiteral("https://zkillboard.com/kill/%1/").arg(killmail.killmailId);
@@ -75,6 +79,40 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
     layout->addWidget(tabs, 1);
     layout->addWidget(buttons);
     resize(820, 620);
+    if (names) {
+        askForNames(*names);
+    }
+}
+
+void KillmailDialog::askForNames(NameLookup& names)
+{
+    const Killmail& killmail = m_valued->killmail;
+    QSet<EntityId> ids[3];
+    const auto want = [&ids](EntityKind kind, std::optional<EntityId> id) {
+        if (id) {
+            ids[int(kind)].insert(*id);
+        }
+    };
+    want(EntityKind::Character, killmail.victim.characterId);
+    want(EntityKind::Corporation, killmail.victim.corporationId);
+    want(EntityKind::Alliance, killmail.victim.allianceId);
+    for (const Attacker& attacker : killmail.attackers) {
+        want(EntityKind::Character, attacker.characterId);
+        want(EntityKind::Corporation, attacker.corporationId);
+    }
+    connect(&names, &NameLookup::found, this, &KillmailDialog::addNames);
+    for (const EntityKind kind : {EntityKind::Character, EntityKind::Corporation, EntityKind::Alliance}) {
+        if (!ids[int(kind)].isEmpty()) {
+            names.lookup(kind, {ids[int(kind)].cbegin(), ids[int(kind)].cend()});
+        }
+    }
+}
+
+void KillmailDialog::addNames(EntityKind kind, const QHash<EntityId, EntityName>& names)
+{
+    m_known.add(kind, names);
+    m_attackers->namesChanged();
+    fillSummary();
 }
 
 QTableView* KillmailDialog::attackerTable()
@@ -99,8 +137,9 @@ QTreeView* KillmailDialog::itemTree()
     return tree;
 }
 
-void KillmailDialog::fillSummary(const ValuedKillmail& valued)
+void KillmailDialog::fillSummary()
 {
+    const ValuedKillmail& valued = *m_valued;
     const Killmail& killmail = valued.killmail;
     const Victim& victim = killmail.victim;
     QString system = tr("System %1").arg(killmail.solarSystemId);
@@ -121,12 +160,12 @@ void KillmailDialog::fillSummary(const ValuedKillmail& valued)
     if (valued.flags.awox) {
         flags << tr("awox");
     }
-    QString victimText = entityText(m_staticData, victim.characterId, victim.corporationId, victim.factionId);
+    QString victimText = entityText(m_staticData, m_known, victim.characterId, victim.corporationId, victim.factionId);
     if (victim.characterId && victim.corporationId) {
-        victimText += QStringLiteral(" · ") + entityText(m_staticData, {}, victim.corporationId, {});
+        victimText += QStringLiteral(" · ") + entityText(m_staticData, m_known, {}, victim.corporationId, {});
     }
     if (victim.allianceId) {
-        victimText += QStringLiteral(" · ") + tr("Alliance %1").arg(*victim.allianceId);
+        victimText += QStringLiteral(" · ") + allianceText(m_known, *victim.allianceId);
     }
     m_summary->setText(tr("<h3>%1 <small>%2</small></h3>"
                           "<p>Victim: %3<br>System: %4<br>Time: %5 UTC<br>Damage taken: %L6<br>Flags: %7</p>")

@@ -83,10 +83,10 @@ void FeedModel::askForMissingNames()
     for (const Row& row : m_rows) {
         const StoredKillmail& kill = row.kill;
         if (kill.victimCharacterId != 0) {
-            if (!m_characterNames.contains(kill.victimCharacterId)) {
+            if (!m_known.contains(EntityKind::Character, kill.victimCharacterId)) {
                 characters.insert(kill.victimCharacterId);
             }
-        } else if (kill.victimCorporationId != 0 && !m_corporationNames.contains(kill.victimCorporationId)
+        } else if (kill.victimCorporationId != 0 && !m_known.contains(EntityKind::Corporation, kill.victimCorporationId)
                    && m_staticData.npcCorporationName(kill.victimCorporationId).isEmpty()) {
             corporations.insert(kill.victimCorporationId);
         }
@@ -101,16 +101,10 @@ void FeedModel::askForMissingNames()
 
 void FeedModel::setNames(EntityKind kind, const QHash<EntityId, EntityName>& names)
 {
-    if (kind == EntityKind::Alliance) {
-        return; // not shown
+    if (m_known.size() > qsizetype(m_limit) * 10) {
+        m_known.clear(); // names of victims long scrolled out
     }
-    QHash<EntityId, QString>* known = kind == EntityKind::Character ? &m_characterNames : &m_corporationNames;
-    if (known->size() > qsizetype(m_limit) * 10) {
-        known->clear(); // names of victims long scrolled out
-    }
-    for (auto it = names.cbegin(); it != names.cend(); ++it) {
-        known->insert(it.key(), it->name);
-    }
+    m_known.add(kind, names);
     for (std::size_t position = 0; position < m_rows.size(); ++position) {
         Row& row = m_rows[position];
         const QString victim = victimText(row.kill);
@@ -124,16 +118,9 @@ void FeedModel::setNames(EntityKind kind, const QHash<EntityId, EntityName>& nam
 
 QString FeedModel::victimText(const StoredKillmail& killmail) const
 {
-    if (QString name = m_characterNames.value(killmail.victimCharacterId); !name.isEmpty()) {
-        return name;
-    }
-    if (killmail.victimCharacterId == 0) {
-        if (QString name = m_corporationNames.value(killmail.victimCorporationId); !name.isEmpty()) {
-            return name;
-        }
-    }
     const auto present = [](std::int64_t id) { return id != 0 ? std::optional<EntityId>(id) : std::nullopt; };
-    return entityText(m_staticData, present(killmail.victimCharacterId), present(killmail.victimCorporationId), {});
+    return entityText(m_staticData, m_known, present(killmail.victimCharacterId), present(killmail.victimCorporationId),
+                      {});
 }
 
 FeedModel::Row FeedModel::describe(const StoredKillmail& killmail) const

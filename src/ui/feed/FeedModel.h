@@ -1,6 +1,6 @@
 #pragma once
 
-#include "feed/EntityNames.h"
+#include "common/Names.h"
 #include "processing/StoredKillmail.h"
 
 #include <QAbstractTableModel>
@@ -99,8 +99,7 @@ private:
     std::deque<StoredKillmail> m_pending;
     QTimer m_batchTimer;
     QTimer m_nameRetryTimer;
-    QHash<EntityId, QString> m_characterNames;
-    QHash<EntityId, QString> m_corporationNames;
+    KnownNames m_known;
 };
 
 } // namespace km::ui
