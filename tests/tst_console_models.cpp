@@ -13,10 +13,12 @@
 #include "health/QueueModel.h"
 #include "health/SourceModel.h"
 #include "processing/StoredKillmail.h"
+#include "storage/KillmailRows.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QClipboard>
+#include <QColor>
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -110,7 +112,18 @@ private Q_SLOTS:
             return model.index(0, column).data(role);
         };
         QCOMPARE(cell(FeedModel::Ship).toString(), StaticData::bundled().type(newest.victimShipTypeId)->name);
-        QCOMPARE(cell(FeedModel::System).toString(), StaticData::bundled().solarSystem(newest.solarSystemId)->name);
+        const SolarSystemInfo& system = *StaticData::bundled().solarSystem(newest.solarSystemId);
+        QVERIFY(cell(FeedModel::System).toString().startsWith(system.name + QStringLiteral(" (")));
+        QVERIFY(cell(FeedModel::System, Qt::DecorationRole).value<QColor>().isValid());
+        QCOMPARE(cell(FeedModel::System, FeedModel::SortRole).toDouble(), system.security);
+        QCOMPARE(cell(FeedModel::Region).toString(), StaticData::bundled().regionName(system.regionId));
+        QCOMPARE(cell(FeedModel::Attackers).toInt(), int(newest.valued->killmail.attackers.size()));
+        const Attacker* finalBlow = newest.valued->killmail.finalBlowAttacker();
+        QVERIFY(finalBlow);
+        if (finalBlow->characterId) {
+            QCOMPARE(cell(FeedModel::FinalBlow).toString(),
+                     QStringLiteral("Character %1").arg(*finalBlow->characterId));
+        }
         QCOMPARE(cell(FeedModel::Value).toString(), shortIsk(newest.totalValue));
         QCOMPARE(cell(FeedModel::Value, FeedModel::SortRole).toDouble(), newest.totalValue);
         QCOMPARE(cell(FeedModel::Source).toString(), QStringLiteral("test"));
@@ -154,11 +167,17 @@ private Q_SLOTS:
         QCOMPARE(wanted.front().at(0).value<EntityKind>(), EntityKind::Character);
         auto asked = wanted.front().at(1).value<std::vector<EntityId>>();
         std::sort(asked.begin(), asked.end());
-        std::vector<EntityId> victims{pilots[0].victimCharacterId, pilots[1].victimCharacterId,
-                                      pilots[2].victimCharacterId};
-        std::sort(victims.begin(), victims.end());
-        victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
-        QCOMPARE(asked, victims);
+        // The victims and the pilots who dealt the final blows.
+        std::vector<EntityId> shown;
+        for (const StoredKillmail& pilot : pilots) {
+            shown.push_back(pilot.victimCharacterId);
+            if (const Attacker* finalBlow = pilot.valued->killmail.finalBlowAttacker(); finalBlow->characterId) {
+                shown.push_back(*finalBlow->characterId);
+            }
+        }
+        std::sort(shown.begin(), shown.end());
+        shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
+        QCOMPARE(asked, shown);
 
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.setNames(EntityKind::Character,
@@ -167,6 +186,11 @@ private Q_SLOTS:
         QCOMPARE(model.index(row, FeedModel::Victim).data().toString(), QStringLiteral("Pilot One"));
         QVERIFY(!changed.isEmpty());
         QCOMPARE(changed.front().at(0).value<QModelIndex>().column(), int(FeedModel::Victim));
+        if (const Attacker* finalBlow = pilots[0].valued->killmail.finalBlowAttacker(); finalBlow->characterId) {
+            model.setNames(EntityKind::Character,
+                           {{*finalBlow->characterId, EntityName{QStringLiteral("Killer"), {}}}});
+            QCOMPARE(model.index(2, FeedModel::FinalBlow).data().toString(), QStringLiteral("Killer"));
+        }
         QVERIFY(model.index(row, FeedModel::Victim, {})
                     .data(FeedModel::SearchTextRole)
                     .toString()

@@ -4,13 +4,39 @@
 #include "common/Names.h"
 #include "common/Tables.h"
 #include "staticdata/StaticData.h"
+#include "storage/KillmailRows.h"
 
+#include <QColor>
 #include <QDateTime>
 #include <QSet>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace km::ui {
+namespace {
+
+std::optional<EntityId> present(std::int64_t id) { return id != 0 ? std::optional<EntityId>(id) : std::nullopt; }
+
+/// Security as the game shows it: one decimal, and a system above 0.0 never shows as 0.0.
+double displayedSecurity(double security)
+{
+    return security > 0 && security < 0.05 ? 0.1 : std::round(security * 10.0) / 10.0;
+}
+
+/// The game's colour for a security level, from 1.0 (blue) through 0.5 (yellow) to 0.0 and below (red).
+QColor securityColour(double security)
+{
+    static const std::array<QColor, 11> colours{
+        QColor(0xF0, 0x00, 0x00), QColor(0xD7, 0x30, 0x00), QColor(0xF0, 0x48, 0x00), QColor(0xF0, 0x60, 0x00),
+        QColor(0xD7, 0x77, 0x00), QColor(0xEF, 0xEF, 0x00), QColor(0x8F, 0xEF, 0x2F), QColor(0x00, 0xF0, 0x00),
+        QColor(0x00, 0xEF, 0x47), QColor(0x48, 0xF0, 0xC0), QColor(0x2F, 0xEF, 0xEF)};
+    const auto step = int(std::clamp(displayedSecurity(security), 0.0, 1.0) * 10.0 + 0.5);
+    return colours[std::size_t(step)];
+}
+
+} // namespace
 
 FeedModel::FeedModel(const StaticData& staticData, int limit, QObject* parent)
     : QAbstractTableModel(parent)
@@ -80,15 +106,22 @@ void FeedModel::askForMissingNames()
 {
     QSet<EntityId> characters;
     QSet<EntityId> corporations;
+    // A character by its name; without one, a corporation that is not an NPC one by its name.
+    const auto want = [&](std::optional<EntityId> character, std::optional<EntityId> corporation) {
+        if (character) {
+            if (!m_known.contains(EntityKind::Character, *character)) {
+                characters.insert(*character);
+            }
+        } else if (corporation && !m_known.contains(EntityKind::Corporation, *corporation)
+                   && m_staticData.npcCorporationName(*corporation).isEmpty()) {
+            corporations.insert(*corporation);
+        }
+    };
     for (const Row& row : m_rows) {
         const StoredKillmail& kill = row.kill;
-        if (kill.victimCharacterId != 0) {
-            if (!m_known.contains(EntityKind::Character, kill.victimCharacterId)) {
-                characters.insert(kill.victimCharacterId);
-            }
-        } else if (kill.victimCorporationId != 0 && !m_known.contains(EntityKind::Corporation, kill.victimCorporationId)
-                   && m_staticData.npcCorporationName(kill.victimCorporationId).isEmpty()) {
-            corporations.insert(kill.victimCorporationId);
+        want(present(kill.victimCharacterId), present(kill.victimCorporationId));
+        if (const Attacker* finalBlow = kill.valued ? kill.valued->killmail.finalBlowAttacker() : nullptr) {
+            want(finalBlow->characterId, finalBlow->corporationId);
         }
     }
     if (!characters.isEmpty()) {
@@ -107,20 +140,28 @@ void FeedModel::setNames(EntityKind kind, const QHash<EntityId, EntityName>& nam
     m_known.add(kind, names);
     for (std::size_t position = 0; position < m_rows.size(); ++position) {
         Row& row = m_rows[position];
-        const QString victim = victimText(row.kill);
-        if (victim != row.victim) {
-            row.victim = victim;
-            const QModelIndex changed = index(int(position), Victim);
-            Q_EMIT dataChanged(changed, changed);
+        QString victim = victimText(row.kill);
+        QString finalBlow = finalBlowText(row.kill);
+        if (victim != row.victim || finalBlow != row.finalBlow) {
+            row.victim = std::move(victim);
+            row.finalBlow = std::move(finalBlow);
+            Q_EMIT dataChanged(index(int(position), Victim), index(int(position), FinalBlow));
         }
     }
 }
 
 QString FeedModel::victimText(const StoredKillmail& killmail) const
 {
-    const auto present = [](std::int64_t id) { return id != 0 ? std::optional<EntityId>(id) : std::nullopt; };
     return entityText(m_staticData, m_known, present(killmail.victimCharacterId), present(killmail.victimCorporationId),
                       {});
+}
+
+QString FeedModel::finalBlowText(const StoredKillmail& killmail) const
+{
+    const Attacker* attacker = killmail.valued ? killmail.valued->killmail.finalBlowAttacker() : nullptr;
+    return attacker
+        ? entityText(m_staticData, m_known, attacker->characterId, attacker->corporationId, attacker->factionId)
+        : QString();
 }
 
 FeedModel::Row FeedModel::describe(const StoredKillmail& killmail) const
@@ -134,8 +175,9 @@ FeedModel::Row FeedModel::describe(const StoredKillmail& killmail) const
         row.shipGroup = m_staticData.groupName(*group);
     }
     row.victim = victimText(killmail);
+    row.finalBlow = finalBlowText(killmail);
     if (const SolarSystemInfo* system = m_staticData.solarSystem(killmail.solarSystemId)) {
-        row.system = system->name;
+        row.system = QStringLiteral("%1 (%2)").arg(system->name).arg(displayedSecurity(system->security), 0, 'f', 1);
         row.region = m_staticData.regionName(system->regionId);
     } else {
         row.system = tr("System %1").arg(killmail.solarSystemId);
@@ -170,23 +212,20 @@ QVariant FeedModel::data(const QModelIndex& index, int role) const
             return row.shipGroup;
         }
         if (index.column() == System) {
-            return tr("%1, %2 (security %3)").arg(row.system, row.region).arg(row.kill.security, 0, 'f', 2);
+            return tr("Security %1").arg(row.kill.security, 0, 'f', 3);
         }
         if (index.column() == Value) {
             return tr("%L1 ISK").arg(row.kill.totalValue, 0, 'f', 2);
         }
         return {};
+    case Qt::DecorationRole: return index.column() == System ? QVariant(securityColour(row.kill.security)) : QVariant();
     case Qt::TextAlignmentRole:
-        return index.column() == Value ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        return index.column() == Value || index.column() == Attackers ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                                                      : QVariant();
     case SortRole: return sortValue(row, index.column());
     case SearchTextRole:
-        return QStringList{row.ship,
-                           row.shipGroup,
-                           row.victim,
-                           row.system,
-                           row.region,
-                           row.kill.source,
-                           QString::number(row.kill.killmailId)}
+        return QStringList{row.ship,   row.shipGroup, row.victim,      row.finalBlow,
+                           row.system, row.region,    row.kill.source, QString::number(row.kill.killmailId)}
             .join(u'\n');
     case TotalValueRole: return row.kill.totalValue;
     case FlagsRole: return int(row.flagBits);
@@ -201,7 +240,10 @@ QVariant FeedModel::display(const Row& row, int column) const
     case Time: return row.time;
     case Ship: return row.ship;
     case Victim: return row.victim;
+    case FinalBlow: return row.finalBlow;
+    case Attackers: return row.kill.attackerCount;
     case System: return row.system;
+    case Region: return row.region;
     case Value: return shortIsk(row.kill.totalValue);
     case Flags: return row.flags;
     case Source: return row.kill.source;
@@ -214,6 +256,7 @@ QVariant FeedModel::sortValue(const Row& row, int column) const
 {
     switch (Column(column)) {
     case Time: return qint64(row.kill.killmailTime);
+    case System: return row.kill.security;
     case Value: return row.kill.totalValue;
     case Flags: return int(row.flagBits);
     default: return display(row, column);
@@ -223,8 +266,9 @@ QVariant FeedModel::sortValue(const Row& row, int column) const
 QVariant FeedModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     static constexpr std::array<const char*, ColumnCount> titles{
-        QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Ship"),  QT_TR_NOOP("Victim"), QT_TR_NOOP("System"),
-        QT_TR_NOOP("Value"),      QT_TR_NOOP("Flags"), QT_TR_NOOP("Source")};
+        QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Ship"),   QT_TR_NOOP("Victim"), QT_TR_NOOP("Final blow"),
+        QT_TR_NOOP("Attackers"),  QT_TR_NOOP("System"), QT_TR_NOOP("Region"), QT_TR_NOOP("Value"),
+        QT_TR_NOOP("Flags"),      QT_TR_NOOP("Source")};
     return columnTitle(staticMetaObject.className(), titles, section, orientation, role);
 }
 

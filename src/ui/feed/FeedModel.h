@@ -25,11 +25,11 @@ namespace km::ui {
 class FeedModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Time, Ship, Victim, System, Value, Flags, Source, ColumnCount };
+    enum Column { Time, Ship, Victim, FinalBlow, Attackers, System, Region, Value, Flags, Source, ColumnCount };
     enum Role {
         /// The value a column sorts by (times and amounts as numbers, flags as a bit mask).
         SortRole = Qt::UserRole + 1,
-        /// Ship, group, victim, system, region, source and killmail ID together, for text filters.
+        /// Ship, group, victim, final blow, system, region, source and killmail ID together, for text filters.
         SearchTextRole,
         /// The total value in ISK (every column).
         TotalValueRole,
@@ -76,6 +76,7 @@ private:
         QString ship;
         QString shipGroup;
         QString victim;
+        QString finalBlow;
         QString system;
         QString region;
         QString flags;
@@ -84,6 +85,8 @@ private:
     [[nodiscard]] Row describe(const StoredKillmail& killmail) const;
     /// The victim as shown: the character's name, else the corporation's, else their IDs.
     [[nodiscard]] QString victimText(const StoredKillmail& killmail) const;
+    /// Who dealt the final blow, named the same way (an NPC by its corporation or faction).
+    [[nodiscard]] QString finalBlowText(const StoredKillmail& killmail) const;
     /// Asks for the names of the victims shown that have none yet.
     void askForMissingNames();
     [[nodiscard]] QVariant display(const Row& row, int column) const;

@@ -52,7 +52,9 @@ FeedView::FeedView(FeedModel& model, QWidget* parent)
     m_table->setColumnWidth(FeedModel::Time, 150);
     m_table->setColumnWidth(FeedModel::Ship, 170);
     m_table->setColumnWidth(FeedModel::Victim, 170);
-    m_table->setColumnWidth(FeedModel::System, 120);
+    m_table->setColumnWidth(FeedModel::FinalBlow, 170);
+    m_table->setColumnWidth(FeedModel::Attackers, 80);
+    m_table->setColumnWidth(FeedModel::System, 130);
 
     auto* open = new QAction(tr("Show details"), m_table);
     open->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
