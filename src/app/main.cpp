@@ -2,12 +2,16 @@
 #include "Command.h"
 #include "EngineOptions.h"
 #include "Headless.h"
-#include "PlaceholderWindow.h"
+#include "MainWindow.h"
+#include "SignalWatcher.h"
+#include "runtime/Engine.h"
+#include "staticdata/StaticData.h"
 #include "util/Logging.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QMessageBox>
 #include <QTextStream>
 
 #include <cstdio>
@@ -50,6 +54,25 @@ QString commandListing()
     }
     text += QStringLiteral("\nRun 'killmail-console COMMAND --help' for a command's options.\n");
     return text;
+}
+
+/// The operator console: the engine on its worker threads, as --headless runs it, with the window over it. Closing
+/// the window (or SIGINT/SIGTERM) stops the engine first.
+int runConsole(const km::cli::Configuration& configuration)
+{
+    km::cli::useConfiguredDataFolder(configuration);
+    km::Engine engine(configuration.database, configuration.engine);
+    QString error;
+    if (!engine.start(error)) {
+        QMessageBox::critical(nullptr, QCoreApplication::translate("main", "Killmail Console"),
+                              QCoreApplication::translate("main", "The engine cannot start: %1").arg(error));
+        return 1;
+    }
+    km::ui::MainWindow window(engine, km::StaticData::bundled());
+    km::cli::SignalWatcher watcher;
+    QObject::connect(&watcher, &km::cli::SignalWatcher::terminationRequested, &window, &QWidget::close);
+    window.show();
+    return QApplication::exec();
 }
 
 } // namespace
@@ -111,7 +134,5 @@ int main(int argc, char** argv)
     if (parser.isSet(headlessOption)) {
         return km::cli::runHeadless(*configuration);
     }
-    km::ui::PlaceholderWindow window(configuration->database.redacted());
-    window.show();
-    return QApplication::exec();
+    return runConsole(*configuration);
 }

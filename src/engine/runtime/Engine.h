@@ -43,6 +43,7 @@ public:
     [[nodiscard]] QueueWorkers& workers() { return *m_workers; }
     [[nodiscard]] SourceHost& sources() { return *m_sources; }
     [[nodiscard]] EngineMonitor& monitor() { return *m_monitor; }
+    [[nodiscard]] const DatabaseUrl& databaseUrl() const { return m_url; }
     /// The /metrics endpoint's URL; empty when it is off.
     [[nodiscard]] QUrl metricsUrl() const;
     /// The live feed's URL; empty when it is off.

@@ -38,9 +38,19 @@ void EngineMonitor::start(std::chrono::milliseconds interval)
 
 void EngineMonitor::stop() { m_timer.stop(); }
 
-void EngineMonitor::setBacklog(const std::vector<QueueStats>& stats) { m_backlog = stats; }
+void EngineMonitor::setBacklog(const std::vector<QueueStats>& stats)
+{
+    m_backlog = stats;
+    Q_EMIT backlogChanged(m_backlog);
+}
 
-void EngineMonitor::setDatabaseProblem(const QString& error) { m_databaseProblem = error; }
+void EngineMonitor::setDatabaseProblem(const QString& error)
+{
+    if (error != m_databaseProblem) {
+        m_databaseProblem = error;
+        Q_EMIT databaseProblemChanged(m_databaseProblem);
+    }
+}
 
 void EngineMonitor::sample()
 {

@@ -41,6 +41,12 @@ public:
     [[nodiscard]] Health health() const;
     /// Killmails stored per second over the last minute.
     [[nodiscard]] double ingestionRate() const;
+    /// Killmails a source delivered per second over the last minute.
+    [[nodiscard]] double sourceRate(const QString& source) const;
+    /// The queues' backlog as last read.
+    [[nodiscard]] const std::vector<QueueStats>& backlog() const { return m_backlog; }
+    /// Why the database cannot be used; empty while it answers.
+    [[nodiscard]] const QString& databaseProblem() const { return m_databaseProblem; }
     [[nodiscard]] const FailureRateAlert& alert() const { return m_alert; }
     /// The summary saved as the "engine" row for `killmail-console status`.
     [[nodiscard]] SourceStatus engineStatus() const;
@@ -48,7 +54,10 @@ public:
     static inline const QString engineStatusName = QStringLiteral("engine");
 
 Q_SIGNALS:
+    /// Emitted with each sample of the counters (every few seconds): the rates and the alert are new.
     void engineStatusChanged(const km::SourceStatus& status);
+    void backlogChanged(const std::vector<km::QueueStats>& stats);
+    void databaseProblemChanged(const QString& problem);
 
 private:
     struct Sample {
@@ -57,7 +66,6 @@ private:
         QMap<QString, qint64> received;
     };
     void sample();
-    [[nodiscard]] double sourceRate(const QString& source) const;
     /// How fast `count` grew over the samples kept (the last minute), per second.
     [[nodiscard]] double ratePerSecond(const std::function<qint64(const Sample&)>& count) const;
 

@@ -1,0 +1,138 @@
+#include "MainWindow.h"
+
+#include "detail/KillmailDialog.h"
+#include "feed/FeedModel.h"
+#include "feed/FeedView.h"
+#include "health/HealthView.h"
+#include "runtime/Engine.h"
+#include "runtime/NameLookup.h"
+
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+
+namespace km::ui {
+namespace {
+
+const QString geometryKey = QStringLiteral("window/geometry");
+const QString stateKey = QStringLiteral("window/state");
+const QString feedColumnsKey = QStringLiteral("window/feedColumns");
+const QString tabKey = QStringLiteral("window/tab");
+
+/// The window's layout lives in a file of its own (window.ini beside the config file): the config file holds the
+/// engine's settings only, and the engine refuses a setting it does not know.
+QSettings layoutSettings()
+{
+    return QSettings(QSettings::IniFormat, QSettings::UserScope, QCoreApplication::organizationName(),
+                     QStringLiteral("window"));
+}
+
+} // namespace
+
+MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* parent)
+    : QMainWindow(parent)
+    , m_engine(engine)
+    , m_staticData(staticData)
+    , m_names(new NameLookup(engine.databaseUrl(), this))
+    , m_feedModel(new FeedModel(staticData, FeedModel::defaultLimit, this))
+    , m_tabs(new QTabWidget(this))
+    , m_feedView(new FeedView(*m_feedModel, m_tabs))
+    , m_healthView(new HealthView(engine, m_tabs))
+{
+    setWindowTitle(tr("Killmail Console"));
+    m_tabs->addTab(m_feedView, tr("&Live feed"));
+    m_tabs->addTab(m_healthView, tr("Engine &health"));
+    setCentralWidget(m_tabs);
+    createMenus();
+
+    connect(&engine.workers().announcer(), &KillmailAnnouncer::stored, m_feedModel, &FeedModel::add);
+    connect(m_feedModel, &FeedModel::namesWanted, m_names, &NameLookup::lookup);
+    connect(m_names, &NameLookup::found, m_feedModel, &FeedModel::setNames);
+    connect(m_feedView, &FeedView::killmailActivated, this, &MainWindow::showDetails);
+    connect(&engine, &Engine::stopped, this, &MainWindow::onEngineStopped);
+    connect(&engine, &Engine::failed, this,
+            [this](const QString& error) { statusBar()->showMessage(tr("The engine cannot run: %1").arg(error)); });
+    statusBar()->showMessage(tr("Engine running"));
+    resize(1100, 700);
+    restoreLayout();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* pause = view->addAction(tr("&Pause the feed"));
+    pause->setCheckable(true);
+    connect(pause, &QAction::toggled, m_feedModel, &FeedModel::setPaused);
+    connect(m_feedModel, &FeedModel::pausedChanged, pause, &QAction::setChecked);
+    for (int tab = 0; tab < m_tabs->count(); ++tab) {
+        QAction* show =
+            view->addAction(m_tabs->tabText(tab).remove(u'&'), this, [this, tab] { m_tabs->setCurrentIndex(tab); });
+        show->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + tab)));
+    }
+}
+
+void MainWindow::showDetails(const StoredKillmail& killmail)
+{
+    if (!killmail.valued) {
+        return;
+    }
+    auto* dialog = new KillmailDialog(killmail, m_staticData, m_names, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_engineStopped) {
+        saveLayout();
+        event->accept();
+        return;
+    }
+    event->ignore();
+    if (m_closeRequested) {
+        return;
+    }
+    m_closeRequested = true;
+    statusBar()->showMessage(tr("Stopping: the jobs in hand finish or are given back…"));
+    m_tabs->setEnabled(false);
+    m_engine.stop();
+}
+
+void MainWindow::onEngineStopped()
+{
+    m_engineStopped = true;
+    if (m_closeRequested) {
+        close();
+    } else {
+        statusBar()->showMessage(tr("The engine has stopped"));
+    }
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings = layoutSettings();
+    settings.setValue(geometryKey, saveGeometry());
+    settings.setValue(stateKey, saveState());
+    settings.setValue(feedColumnsKey, m_feedView->table()->horizontalHeader()->saveState());
+    settings.setValue(tabKey, m_tabs->currentIndex());
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings = layoutSettings();
+    restoreGeometry(settings.value(geometryKey).toByteArray());
+    restoreState(settings.value(stateKey).toByteArray());
+    m_feedView->table()->horizontalHeader()->restoreState(settings.value(feedColumnsKey).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(tabKey, 0).toInt());
+}
+
+} // namespace km::ui

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "common/Names.h"
+#include "processing/StoredKillmail.h"
+
+#include <QDialog>
+
+class QLabel;
+class QStandardItemModel;
+class QTableView;
+class QTreeView;
+
+namespace km {
+class NameLookup;
+class StaticData;
+struct ValuedKillmail;
+} // namespace km
+
+namespace km::ui {
+
+class AttackerModel;
+
+/**
+ * One killmail in full, from what the engine handed over with it (nothing is read from the database): the victim,
+ * the attackers with their share of the damage and the final blow, the items by slot with what was destroyed and
+ * dropped, the four values, the flags, the zKillboard link, and "copy as JSON" (the ESI body with a zkb block, as
+ * zKillboard's killstream sent it). With a NameLookup, characters, corporations and alliances are named once their
+ * names are found (IDs until then).
+ */
+class KillmailDialog : public QDialog {
+    Q_OBJECT
+public:
+    KillmailDialog(const StoredKillmail& killmail, const StaticData& staticData, NameLookup* names = nullptr,
+                   QWidget* parent = nullptr);
+
+    [[nodiscard]] AttackerModel* attackers() const { return m_attackers; }
+    /// The items by slot: one top-level row per slot, the items under it, their contents under them.
+    [[nodiscard]] QStandardItemModel* items() const { return m_items; }
+    [[nodiscard]] QLabel* summary() const { return m_summary; }
+    [[nodiscard]] QLabel* values() const { return m_values; }
+    [[nodiscard]] QLabel* link() const { return m_link; }
+    /// What "Copy as JSON" puts on the clipboard.
+    [[nodiscard]] QByteArray json() const { return m_json; }
+
+    enum ItemColumn { ItemName, Destroyed, Dropped, ItemColumnCount };
+
+private:
+    void fillSummary();
+    void askForNames(NameLookup& names);
+    void addNames(EntityKind kind, const QHash<EntityId, EntityName>& names);
+    void fillValues(const ValuedKillmail& valued);
+    void fillItems(const Killmail& killmail);
+    [[nodiscard]] QTableView* attackerTable();
+    [[nodiscard]] QTreeView* itemTree();
+
+    const StaticData& m_staticData;
+    std::shared_ptr<const ValuedKillmail> m_valued;
+    KnownNames m_known;
+    QLabel* m_summary;
+    QLabel* m_values;
+    QLabel* m_link;
+    AttackerModel* m_attackers;
+    QStandardItemModel* m_items;
+    QByteArray m_json;
+};
+
+} // namespace km::ui

@@ -1,0 +1,275 @@
+#include "feed/FeedModel.h"
+
+#include "common/Isk.h"
+#include "common/Names.h"
+#include "common/Tables.h"
+#include "staticdata/StaticData.h"
+#include "storage/KillmailRows.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QSet>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace km::ui {
+namespace {
+
+std::optional<EntityId> present(std::int64_t id) { return id != 0 ? std::optional<EntityId>(id) : std::nullopt; }
+
+/// Security as the game shows it: one decimal, and a system above 0.0 never shows as 0.0.
+double displayedSecurity(double security)
+{
+    return security > 0 && security < 0.05 ? 0.1 : std::round(security * 10.0) / 10.0;
+}
+
+/// The game's colour for a security level, from 1.0 (blue) through 0.5 (yellow) to 0.0 and below (red).
+QColor securityColour(double security)
+{
+    static const std::array<QColor, 11> colours{
+        QColor(0xF0, 0x00, 0x00), QColor(0xD7, 0x30, 0x00), QColor(0xF0, 0x48, 0x00), QColor(0xF0, 0x60, 0x00),
+        QColor(0xD7, 0x77, 0x00), QColor(0xEF, 0xEF, 0x00), QColor(0x8F, 0xEF, 0x2F), QColor(0x00, 0xF0, 0x00),
+        QColor(0x00, 0xEF, 0x47), QColor(0x48, 0xF0, 0xC0), QColor(0x2F, 0xEF, 0xEF)};
+    const long step = std::lround(std::clamp(displayedSecurity(security), 0.0, 1.0) * 10.0);
+    return colours[std::size_t(step)];
+}
+
+} // namespace
+
+FeedModel::FeedModel(const StaticData& staticData, int limit, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_staticData(staticData)
+    , m_limit(limit)
+{
+    m_batchTimer.setSingleShot(true);
+    m_batchTimer.setInterval(batchInterval);
+    connect(&m_batchTimer, &QTimer::timeout, this, &FeedModel::insertPending);
+    m_nameRetryTimer.setInterval(defaultNameRetryInterval);
+    connect(&m_nameRetryTimer, &QTimer::timeout, this, &FeedModel::askForMissingNames);
+    m_nameRetryTimer.start();
+}
+
+int FeedModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+
+int FeedModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+const StoredKillmail& FeedModel::killmail(int row) const { return m_rows.at(std::size_t(row)).kill; }
+
+void FeedModel::add(const StoredKillmail& killmail)
+{
+    m_pending.push_back(killmail);
+    if (int(m_pending.size()) > m_limit) {
+        m_pending.pop_front(); // it would be pushed out of the view by the newer ones anyway
+    }
+    if (!m_paused && !m_batchTimer.isActive()) {
+        m_batchTimer.start();
+    }
+}
+
+void FeedModel::setPaused(bool paused)
+{
+    if (paused == m_paused) {
+        return;
+    }
+    m_paused = paused;
+    Q_EMIT pausedChanged(m_paused);
+    if (m_paused) {
+        m_batchTimer.stop();
+    } else if (!m_pending.empty()) {
+        insertPending();
+    }
+}
+
+void FeedModel::insertPending()
+{
+    if (m_pending.empty()) {
+        return;
+    }
+    const int count = int(m_pending.size());
+    beginInsertRows({}, 0, count - 1);
+    for (const StoredKillmail& killmail : m_pending) {
+        m_rows.push_front(describe(killmail));
+    }
+    m_pending.clear();
+    endInsertRows();
+    if (int(m_rows.size()) > m_limit) {
+        beginRemoveRows({}, m_limit, int(m_rows.size()) - 1);
+        m_rows.resize(std::size_t(m_limit));
+        endRemoveRows();
+    }
+    askForMissingNames();
+}
+
+void FeedModel::askForMissingNames()
+{
+    QSet<EntityId> characters;
+    QSet<EntityId> corporations;
+    // A character by its name; without one, a corporation that is not an NPC one by its name.
+    const auto want = [&](std::optional<EntityId> character, std::optional<EntityId> corporation) {
+        if (character) {
+            if (!m_known.contains(EntityKind::Character, *character)) {
+                characters.insert(*character);
+            }
+        } else if (corporation && !m_known.contains(EntityKind::Corporation, *corporation)
+                   && m_staticData.npcCorporationName(*corporation).isEmpty()) {
+            corporations.insert(*corporation);
+        }
+    };
+    for (const Row& row : m_rows) {
+        const StoredKillmail& kill = row.kill;
+        want(present(kill.victimCharacterId), present(kill.victimCorporationId));
+        if (const Attacker* finalBlow = kill.valued ? kill.valued->killmail.finalBlowAttacker() : nullptr) {
+            want(finalBlow->characterId, finalBlow->corporationId);
+        }
+    }
+    if (!characters.isEmpty()) {
+        Q_EMIT namesWanted(EntityKind::Character, {characters.cbegin(), characters.cend()});
+    }
+    if (!corporations.isEmpty()) {
+        Q_EMIT namesWanted(EntityKind::Corporation, {corporations.cbegin(), corporations.cend()});
+    }
+}
+
+void FeedModel::setNames(EntityKind kind, const QHash<EntityId, EntityName>& names)
+{
+    if (m_known.size() > qsizetype(m_limit) * 10) {
+        m_known.clear(); // names of victims long scrolled out
+    }
+    m_known.add(kind, names);
+    for (std::size_t position = 0; position < m_rows.size(); ++position) {
+        Row& row = m_rows[position];
+        QString victim = victimText(row.kill);
+        QString finalBlow = finalBlowText(row.kill);
+        if (victim != row.victim || finalBlow != row.finalBlow) {
+            row.victim = std::move(victim);
+            row.finalBlow = std::move(finalBlow);
+            Q_EMIT dataChanged(index(int(position), Victim), index(int(position), FinalBlow));
+        }
+    }
+}
+
+QString FeedModel::victimText(const StoredKillmail& killmail) const
+{
+    return entityText(m_staticData, m_known, present(killmail.victimCharacterId), present(killmail.victimCorporationId),
+                      {});
+}
+
+QString FeedModel::finalBlowText(const StoredKillmail& killmail) const
+{
+    const Attacker* attacker = killmail.valued ? killmail.valued->killmail.finalBlowAttacker() : nullptr;
+    return attacker
+        ? entityText(m_staticData, m_known, attacker->characterId, attacker->corporationId, attacker->factionId)
+        : QString();
+}
+
+FeedModel::Row FeedModel::describe(const StoredKillmail& killmail) const
+{
+    Row row;
+    row.kill = killmail;
+    row.time =
+        QDateTime::fromSecsSinceEpoch(killmail.killmailTime, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    row.ship = typeText(m_staticData, killmail.victimShipTypeId);
+    if (const std::optional<int> group = m_staticData.groupOf(killmail.victimShipTypeId)) {
+        row.shipGroup = m_staticData.groupName(*group);
+    }
+    row.victim = victimText(killmail);
+    row.finalBlow = finalBlowText(killmail);
+    if (const SolarSystemInfo* system = m_staticData.solarSystem(killmail.solarSystemId)) {
+        row.system = QStringLiteral("%1 (%2)").arg(system->name).arg(displayedSecurity(system->security), 0, 'f', 1);
+        row.region = m_staticData.regionName(system->regionId);
+    } else {
+        row.system = tr("System %1").arg(killmail.solarSystemId);
+    }
+    QStringList badges;
+    if (killmail.isSolo) {
+        row.flagBits |= Solo;
+        badges << tr("solo");
+    }
+    if (killmail.isNPC) {
+        row.flagBits |= Npc;
+        badges << tr("npc");
+    }
+    if (killmail.isAwoxing) {
+        row.flagBits |= Awox;
+        badges << tr("awox");
+    }
+    row.flags = badges.join(u' ');
+    return row;
+}
+
+QVariant FeedModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Row& row = m_rows.at(std::size_t(index.row()));
+    switch (role) {
+    case Qt::DisplayRole: return display(row, index.column());
+    case Qt::ToolTipRole:
+        if (index.column() == Ship) {
+            return row.shipGroup;
+        }
+        if (index.column() == System) {
+            return tr("Security %1").arg(row.kill.security, 0, 'f', 3);
+        }
+        if (index.column() == Value) {
+            return tr("%L1 ISK").arg(row.kill.totalValue, 0, 'f', 2);
+        }
+        return {};
+    case Qt::DecorationRole: return index.column() == System ? QVariant(securityColour(row.kill.security)) : QVariant();
+    case Qt::TextAlignmentRole:
+        return index.column() == Value || index.column() == Attackers ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                                                      : QVariant();
+    case SortRole: return sortValue(row, index.column());
+    case SearchTextRole:
+        return QStringList{row.ship,   row.shipGroup, row.victim,      row.finalBlow,
+                           row.system, row.region,    row.kill.source, QString::number(row.kill.killmailId)}
+            .join(u'\n');
+    case TotalValueRole: return row.kill.totalValue;
+    case FlagsRole: return int(row.flagBits);
+    case KillmailIdRole: return qint64(row.kill.killmailId);
+    default: return {};
+    }
+}
+
+QVariant FeedModel::display(const Row& row, int column) const
+{
+    switch (Column(column)) {
+    case Time: return row.time;
+    case Ship: return row.ship;
+    case Victim: return row.victim;
+    case FinalBlow: return row.finalBlow;
+    case Attackers: return row.kill.attackerCount;
+    case System: return row.system;
+    case Region: return row.region;
+    case Value: return shortIsk(row.kill.totalValue);
+    case Flags: return row.flags;
+    case Source: return row.kill.source;
+    case ColumnCount: break;
+    }
+    return {};
+}
+
+QVariant FeedModel::sortValue(const Row& row, int column) const
+{
+    switch (Column(column)) {
+    case Time: return qint64(row.kill.killmailTime);
+    case System: return row.kill.security;
+    case Value: return row.kill.totalValue;
+    case Flags: return int(row.flagBits);
+    default: return display(row, column);
+    }
+}
+
+QVariant FeedModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    static constexpr std::array<const char*, ColumnCount> titles{
+        QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Ship"),   QT_TR_NOOP("Victim"), QT_TR_NOOP("Final blow"),
+        QT_TR_NOOP("Attackers"),  QT_TR_NOOP("System"), QT_TR_NOOP("Region"), QT_TR_NOOP("Value"),
+        QT_TR_NOOP("Flags"),      QT_TR_NOOP("Source")};
+    return columnTitle(staticMetaObject.className(), titles, section, orientation, role);
+}
+
+} // namespace km::ui

@@ -1,0 +1,110 @@
+#pragma once
+
+#include "common/Names.h"
+#include "processing/StoredKillmail.h"
+
+#include <QAbstractTableModel>
+#include <QTimer>
+
+#include <chrono>
+#include <deque>
+
+namespace km {
+class StaticData;
+}
+
+namespace km::ui {
+
+/**
+ * The live feed: the last `limit` killmails the engine stored, newest on top. Kills are taken one by one from
+ * the engine's announcements and inserted in batches (one beginInsertRows per batchInterval), so a backfill storing
+ * hundreds of kills a second costs the view one insertion a quarter second. While paused, kills wait (the newest
+ * `limit` of them) and are inserted on resume. Victims show as IDs until their names are found (namesWanted(), then
+ * setNames()); the names still missing are asked for again every nameRetryInterval, as the entity updates resolve them.
+ */
+class FeedModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time, Ship, Victim, FinalBlow, Attackers, System, Region, Value, Flags, Source, ColumnCount };
+    enum Role {
+        /// The value a column sorts by (times and amounts as numbers, flags as a bit mask).
+        SortRole = Qt::UserRole + 1,
+        /// Ship, group, victim, final blow, system, region, source and killmail ID together, for text filters.
+        SearchTextRole,
+        /// The total value in ISK (every column).
+        TotalValueRole,
+        /// KillFlag bits (every column).
+        FlagsRole,
+        KillmailIdRole,
+    };
+    enum KillFlag { Solo = 1, Npc = 2, Awox = 4 };
+    Q_DECLARE_FLAGS(KillFlags, KillFlag)
+
+    static constexpr std::chrono::milliseconds batchInterval{250};
+    static constexpr int defaultLimit = 2000;
+    static constexpr std::chrono::milliseconds defaultNameRetryInterval{15000};
+
+    explicit FeedModel(const StaticData& staticData, int limit = defaultLimit, QObject* parent = nullptr);
+
+    [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    /// The stored killmail shown in `row`.
+    [[nodiscard]] const StoredKillmail& killmail(int row) const;
+    /// Kills announced but not inserted yet (the next batch, or those held while paused).
+    [[nodiscard]] int pendingCount() const { return int(m_pending.size()); }
+    [[nodiscard]] bool isPaused() const { return m_paused; }
+    void setNameRetryInterval(std::chrono::milliseconds interval) { m_nameRetryTimer.setInterval(interval); }
+
+public Q_SLOTS:
+    void add(const km::StoredKillmail& killmail);
+    void setPaused(bool paused);
+    /// Names found for victims: rows showing these IDs show the names from now on.
+    void setNames(km::EntityKind kind, const QHash<km::EntityId, km::EntityName>& names);
+
+Q_SIGNALS:
+    void pausedChanged(bool paused);
+    /// The victims shown whose names are not known yet.
+    void namesWanted(km::EntityKind kind, const std::vector<km::EntityId>& ids);
+
+private:
+    struct Row {
+        StoredKillmail kill;
+        QString time;
+        QString ship;
+        QString shipGroup;
+        QString victim;
+        QString finalBlow;
+        QString system;
+        QString region;
+        QString flags;
+        KillFlags flagBits;
+    };
+    [[nodiscard]] Row describe(const StoredKillmail& killmail) const;
+    /// The victim as shown: the character's name, else the corporation's, else their IDs.
+    [[nodiscard]] QString victimText(const StoredKillmail& killmail) const;
+    /// Who dealt the final blow, named the same way (an NPC by its corporation or faction).
+    [[nodiscard]] QString finalBlowText(const StoredKillmail& killmail) const;
+    /// Asks for the names of the victims shown that have none yet.
+    void askForMissingNames();
+    [[nodiscard]] QVariant display(const Row& row, int column) const;
+    [[nodiscard]] QVariant sortValue(const Row& row, int column) const;
+    void insertPending();
+
+    const StaticData& m_staticData;
+    int m_limit;
+    bool m_paused = false;
+    /// Newest first, as shown.
+    std::deque<Row> m_rows;
+    /// Oldest first, as announced.
+    std::deque<StoredKillmail> m_pending;
+    QTimer m_batchTimer;
+    QTimer m_nameRetryTimer;
+    KnownNames m_known;
+};
+
+} // namespace km::ui
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(km::ui::FeedModel::KillFlags)

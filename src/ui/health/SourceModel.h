@@ -1,0 +1,41 @@
+#pragma once
+
+#include "sources/SourceStatus.h"
+
+#include <QAbstractTableModel>
+
+#include <functional>
+#include <vector>
+
+namespace km::ui {
+
+/// One row per source (live feed or backfill), as its latest status reports it, with its delivery rate.
+class SourceModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Name, State, Rate, Received, Queued, Errors, LastKill, Detail, LastError, ColumnCount };
+    static constexpr int SortRole = Qt::UserRole + 1;
+    /// Killmails per second a source delivered lately, by name.
+    using RateOf = std::function<double(const QString& source)>;
+
+    explicit SourceModel(RateOf rateOf, QObject* parent = nullptr);
+
+    [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+public Q_SLOTS:
+    void setStatus(const km::SourceStatus& status);
+    /// The rates were sampled again.
+    void refreshRates();
+
+private:
+    [[nodiscard]] QString stateText(const SourceStatus& status) const;
+    [[nodiscard]] static QString timeText(const QDateTime& time);
+
+    RateOf m_rateOf;
+    std::vector<SourceStatus> m_rows;
+};
+
+} // namespace km::ui
