@@ -132,8 +132,7 @@ std::optional<HandSetPrice> HandSetPrices::findRow(qint64 key, const PriceMoment
     return std::nullopt;
 }
 
-std::optional<HandSetPrice> HandSetPrices::find(int typeId, std::optional<int> groupId,
-                                                const PriceMoment& moment) const
+std::optional<HandSetPrice> HandSetPrices::find(int typeId, std::optional<int> groupId, const PriceMoment& moment) const
 {
     bool found = false;
     std::optional<HandSetPrice> price = findRow(qint64(typeId) | typeKeyBit, moment, found);
