@@ -11,6 +11,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTextStream>
 
@@ -56,10 +58,24 @@ QString commandListing()
     return text;
 }
 
+/// The icon compiled in as ":/icons" in every size it comes in, so the window manager picks the fitting one.
+QIcon applicationIcon()
+{
+    QIcon icon;
+    const QDir folder(QStringLiteral(":/icons"));
+    for (const QString& name : folder.entryList(QDir::Files)) {
+        icon.addFile(folder.filePath(name));
+    }
+    return icon;
+}
+
 /// The operator console: the engine on its worker threads, as --headless runs it, with the window over it. Closing
 /// the window (or SIGINT/SIGTERM) stops the engine first.
 int runConsole(const km::cli::Configuration& configuration)
 {
+    QApplication::setWindowIcon(applicationIcon());
+    // Lets Wayland compositors match the window to the installed .desktop file and its icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral(KILLMAIL_APP_ID));
     km::cli::useConfiguredDataFolder(configuration);
     km::Engine engine(configuration.database, configuration.engine);
     QString error;
