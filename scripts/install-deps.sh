@@ -19,6 +19,8 @@ packages=(
   clang-format clang-tidy libgtest-dev libbenchmark-dev
   # the live feed's overlay is tested in a real headless browser
   chromium
+  # packaging: the icon renderer, and the validators of the desktop entry, metainfo and systemd unit
+  librsvg2-bin desktop-file-utils appstream systemd
 )
 
 missing=()
