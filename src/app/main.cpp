@@ -76,6 +76,9 @@ int runConsole(const km::cli::Configuration& configuration)
     QApplication::setWindowIcon(applicationIcon());
     // Lets Wayland compositors match the window to the installed .desktop file and its icon.
     QGuiApplication::setDesktopFileName(QStringLiteral(KILLMAIL_APP_ID));
+    // Before anything starts: a signal while the engine and the window come up waits for the event loop, which
+    // then closes the window (stopping the engine) instead of the process dying half-started.
+    km::cli::SignalWatcher watcher;
     km::cli::useConfiguredDataFolder(configuration);
     km::Engine engine(configuration.database, configuration.engine);
     QString error;
@@ -85,7 +88,6 @@ int runConsole(const km::cli::Configuration& configuration)
         return 1;
     }
     km::ui::MainWindow window(engine, km::StaticData::bundled());
-    km::cli::SignalWatcher watcher;
     QObject::connect(&watcher, &km::cli::SignalWatcher::terminationRequested, &window, &QWidget::close);
     window.show();
     return QApplication::exec();
