@@ -19,11 +19,9 @@ void Waker::schedule(std::chrono::milliseconds duration, std::coroutine_handle<>
 {
     auto* timer = new QTimer(this);
     timer->setSingleShot(true);
-    ++m_sleeping;
     connect(timer, &QTimer::timeout, this, [this, timer, coroutine] {
         timer->disconnect();
         timer->deleteLater();
-        --m_sleeping;
         coroutine.resume();
     });
     connect(this, &Waker::wakingAll, timer, [timer] { timer->start(0); });

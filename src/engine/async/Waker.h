@@ -45,8 +45,6 @@ public:
     void wakeAll();
     /// Waits last their whole time again.
     void rearm() { m_awake = false; }
-    [[nodiscard]] bool awake() const { return m_awake; }
-    [[nodiscard]] int sleeping() const { return m_sleeping; }
 
 Q_SIGNALS:
     void wakingAll();
@@ -55,7 +53,6 @@ private:
     void schedule(std::chrono::milliseconds duration, std::coroutine_handle<> coroutine);
 
     bool m_awake = false;
-    int m_sleeping = 0;
 };
 
 } // namespace km

@@ -205,7 +205,7 @@ void Database::commit()
 
 bool Database::reconnectIfLost() noexcept
 {
-    if (m_url.backend != Backend::Postgres || connectionAlive()) {
+    if (!connectionLost()) {
         return false;
     }
     // A new connection rather than PQreset() under Qt's feet: Qt then drops its notification socket with the old

@@ -52,6 +52,8 @@ public:
      * refuses (call again later). Never throws.
      */
     bool reconnectIfLost() noexcept;
+    /// True when the server dropped this PostgreSQL connection (an SQLite one never is lost). Never throws.
+    [[nodiscard]] bool connectionLost() { return m_url.backend == Backend::Postgres && !connectionAlive(); }
 
 private:
     void configureSqlite();

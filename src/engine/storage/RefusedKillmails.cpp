@@ -5,8 +5,6 @@
 
 #include <QLoggingCategory>
 
-#include <libpq-fe.h>
-
 #include <optional>
 
 Q_LOGGING_CATEGORY(lcRefused, "killmail.storage.refused", QtInfoMsg)
@@ -25,7 +23,7 @@ void trySavepoint(Database& database, const std::function<void()>& attempt)
     try {
         attempt();
     } catch (const StorageError&) {
-        if (!connectionLost(database)) {
+        if (!database.connectionLost()) {
             database.exec(QStringLiteral("ROLLBACK TO SAVEPOINT refusal_isolation"), {}, "roll back to a savepoint");
         }
         throw;
@@ -36,7 +34,7 @@ void trySavepoint(Database& database, const std::function<void()>& attempt)
 /// Whether an error is the database's as a whole rather than a killmail's.
 bool databaseWide(Database& database, const StorageError& error)
 {
-    return dynamic_cast<const DatabaseUnavailable*>(&error) != nullptr || connectionLost(database);
+    return dynamic_cast<const DatabaseUnavailable*>(&error) != nullptr || database.connectionLost();
 }
 
 } // namespace
@@ -49,11 +47,6 @@ void withBatchOf(const std::vector<ValuedKillmail>& whole, std::span<const Value
         return;
     }
     use(std::vector<ValuedKillmail>(part.begin(), part.end()));
-}
-
-bool connectionLost(Database& database)
-{
-    return database.backend() == Backend::Postgres && PQstatus(database.postgresHandle()) != CONNECTION_OK;
 }
 
 std::vector<RefusedKillmail> isolateRefusedKillmails(Database& database, std::span<ValuedKillmail> batch,

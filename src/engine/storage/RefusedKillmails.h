@@ -41,7 +41,4 @@ std::vector<RefusedKillmail> isolateRefusedKillmails(Database& database, std::sp
 void withBatchOf(const std::vector<ValuedKillmail>& whole, std::span<const ValuedKillmail> part,
                  const std::function<void(const std::vector<ValuedKillmail>&)>& use);
 
-/// True when a PostgreSQL connection has been lost (an SQLite one never is).
-bool connectionLost(Database& database);
-
 } // namespace km
