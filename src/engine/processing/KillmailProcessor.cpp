@@ -9,6 +9,7 @@
 #include "storage/Database.h"
 #include "storage/KillmailWriter.h"
 #include "storage/RefusedKillmails.h"
+#include "storage/StoredKillmailNotices.h"
 #include "valuation/Flags.h"
 #include "valuation/Valuation.h"
 
@@ -131,12 +132,15 @@ void KillmailProcessor::commit(std::vector<FinishedJob>& finished, JobQueue& que
                     });
                 }));
     std::vector<const Killmail*> stored;
+    QList<KillmailId> storedIds;
     for (const ValuedKillmail& valued : m_batch) {
         if (m_storedInLastCommit.contains(valued.killmail.killmailId)) {
             stored.push_back(&valued.killmail);
+            storedIds.append(valued.killmail.killmailId);
         }
     }
     EntityJobs(m_database, queue, m_entitySettings).enqueueFor(stored);
+    StoredKillmailNotices::send(m_database, storedIds);
 }
 
 void KillmailProcessor::failRefused(std::vector<FinishedJob>& finished, const std::vector<RefusedKillmail>& refused)

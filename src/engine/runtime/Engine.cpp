@@ -126,7 +126,7 @@ void Engine::startWorking()
     connect(m_maintenance, &Maintenance::pricesChanged, m_workers.get(), &QueueWorkers::dropPriceCaches);
     connect(m_probe, &QueueProbe::sampled, m_monitor.get(), &EngineMonitor::setBacklog);
     connect(m_probe, &QueueProbe::databaseProblem, m_monitor.get(), &EngineMonitor::setDatabaseProblem);
-    connect(m_monitor.get(), &EngineMonitor::engineStatusChanged, m_probe, &QueueProbe::setEngineStatus);
+    connect(m_monitor.get(), &EngineMonitor::engineStatusChanged, this, &Engine::report);
     QMetaObject::invokeMethod(m_maintenance, &Maintenance::start);
     QMetaObject::invokeMethod(m_probe, &QueueProbe::start);
     m_checkpointer = std::make_unique<WalCheckpointer>(m_url);
@@ -159,7 +159,7 @@ void Engine::finish()
     if (m_probe) {
         SourceStatus last = m_monitor->engineStatus();
         last.state = SourceState::Stopped;
-        QMetaObject::invokeMethod(m_probe, [probe = m_probe, last] { probe->setEngineStatus(last); });
+        report(last);
     }
     stopMaintenanceThread(); // stopped() follows when the thread has finished
 }
@@ -178,6 +178,15 @@ void Engine::stopMaintenanceThread()
                 thread->quit();
             }
         });
+}
+
+void Engine::report(const SourceStatus& summary)
+{
+    EngineReport report = m_identity;
+    report.summary = summary;
+    report.sources = m_sources->statuses().values();
+    report.killmailsPerSecond = m_monitor->ingestionRate();
+    QMetaObject::invokeMethod(m_probe, [probe = m_probe, report] { probe->setEngineReport(report); });
 }
 
 QUrl Engine::metricsUrl() const { return m_metrics ? m_metrics->url() : QUrl(); }

@@ -3,6 +3,7 @@
 #include "config/EngineSettings.h"
 #include "processing/QueueWorkers.h"
 #include "runtime/EngineMonitor.h"
+#include "runtime/EngineReport.h"
 #include "sources/SourceHost.h"
 #include "storage/DatabaseUrl.h"
 
@@ -63,9 +64,12 @@ private:
     /// Stops the waiter, the probe (saving the last status) and the maintenance, which quits their thread once its
     /// price refresh has returned.
     void stopMaintenanceThread();
+    /// Hands the probe this engine's report with `summary`, to save.
+    void report(const km::SourceStatus& summary);
 
     DatabaseUrl m_url;
     EngineSettings m_settings;
+    EngineReport m_identity = EngineReport::forThisProcess();
     std::unique_ptr<QueueWorkers> m_workers;
     std::unique_ptr<SourceHost> m_sources;
     std::unique_ptr<EngineMonitor> m_monitor;

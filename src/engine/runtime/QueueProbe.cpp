@@ -14,6 +14,7 @@ QueueProbe::QueueProbe(DatabaseUrl url, std::chrono::milliseconds interval, QObj
     , m_timer(this)
 {
     qRegisterMetaType<std::vector<km::QueueStats>>();
+    qRegisterMetaType<km::EngineReport>();
     m_timer.setInterval(interval);
     connect(&m_timer, &QTimer::timeout, this, &QueueProbe::probe);
 }
@@ -34,10 +35,10 @@ void QueueProbe::stop()
     m_database.reset();
 }
 
-void QueueProbe::setEngineStatus(const SourceStatus& status)
+void QueueProbe::setEngineReport(const EngineReport& report)
 {
-    const bool first = m_engineStatus.name.isEmpty();
-    m_engineStatus = status;
+    const bool first = m_report.summary.name.isEmpty();
+    m_report = report;
     m_statusChanged = true;
     if (first && m_timer.isActive()) {
         probe(); // `status` shows the engine as running from the start, not after the first interval
@@ -51,8 +52,11 @@ void QueueProbe::probe()
             m_database = std::make_unique<Database>(m_url);
         }
         std::vector<QueueStats> stats = QueueAdmin(*m_database).stats();
-        if (m_statusChanged && !m_engineStatus.name.isEmpty()) {
-            SourceStateStore(*m_database).saveStatus(m_engineStatus);
+        if (m_statusChanged && !m_report.summary.name.isEmpty()) {
+            WriteTransaction transaction(*m_database);
+            SourceStateStore(*m_database).saveStatus(m_report.summary);
+            EngineReportStore(*m_database).save(m_report);
+            transaction.commit();
             m_statusChanged = false;
         }
         Q_EMIT sampled(stats);

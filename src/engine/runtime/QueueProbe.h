@@ -1,7 +1,7 @@
 #pragma once
 
 #include "queue/Job.h"
-#include "sources/SourceStatus.h"
+#include "runtime/EngineReport.h"
 #include "storage/DatabaseUrl.h"
 
 #include <QObject>
@@ -16,7 +16,8 @@ class Database;
 
 /**
  * Reads the queues' backlog for the monitor, and saves the engine's own status line (the "engine" row of
- * `source_state`) for `killmail-console status`, every `interval`, from the thread it lives on (never the GUI's).
+ * `source_state`) for `killmail-console status` and its report (`engine_reports`) for the other engines and attached
+ * consoles, every `interval`, from the thread it lives on (never the GUI's).
  */
 class QueueProbe : public QObject {
     Q_OBJECT
@@ -28,8 +29,8 @@ public:
     void start();
     /// Saves one last status and stops; call on the probe's thread.
     void stop();
-    /// The engine status to save next (set from any thread through a queued call).
-    void setEngineStatus(const km::SourceStatus& status);
+    /// The engine's report to save next (set from any thread through a queued call).
+    void setEngineReport(const km::EngineReport& report);
 
     /// How often the database is tried while it does not answer.
     static constexpr std::chrono::seconds problemInterval{1};
@@ -46,7 +47,7 @@ private:
     std::chrono::milliseconds m_interval;
     std::unique_ptr<Database> m_database;
     QTimer m_timer;
-    SourceStatus m_engineStatus;
+    EngineReport m_report;
     bool m_statusChanged = false;
 };
 

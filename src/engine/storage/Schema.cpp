@@ -198,6 +198,19 @@ std::vector<Migration> buildMigrations()
                  {"resolvedAt", Timestamp, true}},
                 {"typeId"},
                 {}}}},
+        {5,
+         "engine reports",
+         {// Each running engine's report (EngineReport JSON) for the others and an attached console; one row per run.
+          // "startedAt" and "updatedAt" are milliseconds since the Unix epoch.
+          Table{"engine_reports",
+                {{"engineId", Text, true},
+                 {"host", Text, true},
+                 {"pid", BigInt, true},
+                 {"startedAt", BigInt, true},
+                 {"report", Document},
+                 {"updatedAt", BigInt, true}},
+                {"engineId"},
+                {}}}},
     };
 }
 

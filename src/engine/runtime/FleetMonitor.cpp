@@ -1,0 +1,119 @@
+#include "runtime/FleetMonitor.h"
+
+#include "queue/QueueAdmin.h"
+#include "storage/Database.h"
+#include "storage/StorageError.h"
+#include "storage/StoredKillmailNotices.h"
+
+#include <QLoggingCategory>
+#include <QSqlDriver>
+#include <QTimer>
+
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcFleet, "killmail.fleet", QtInfoMsg)
+
+namespace km {
+
+/// Lives on the monitor's thread with its connection; announces through its owner's signals.
+class FleetMonitor::Worker : public QObject {
+public:
+    Worker(FleetMonitor& owner, DatabaseUrl url, std::chrono::milliseconds interval)
+        : m_owner(owner)
+        , m_url(std::move(url))
+        , m_timer(this)
+    {
+        m_timer.setInterval(interval);
+        connect(&m_timer, &QTimer::timeout, this, &Worker::refresh);
+    }
+
+    void start()
+    {
+        refresh();
+        m_timer.start();
+    }
+
+private:
+    void refresh()
+    {
+        try {
+            if (!m_database) {
+                m_database = std::make_unique<Database>(m_url);
+                listen();
+            }
+            QList<EngineReport> reports = EngineReportStore(*m_database).all();
+            std::vector<QueueStats> backlog = QueueAdmin(*m_database).stats();
+            setProblem({});
+            Q_EMIT m_owner.reportsChanged(reports);
+            Q_EMIT m_owner.backlogChanged(backlog);
+        } catch (const StorageError& error) {
+            if (m_database && m_database->reconnectIfLost()) {
+                listen();
+            } else {
+                m_database.reset();
+            }
+            setProblem(error.message());
+        }
+    }
+
+    void listen()
+    {
+        if (m_database->backend() != Backend::Postgres) {
+            return;
+        }
+        QSqlDriver* driver = m_database->sql().driver();
+        const QString channel = QString::fromLatin1(StoredKillmailNotices::channel);
+        if (driver->subscribedToNotifications().contains(channel)) { // a connection that was re-established
+            driver->unsubscribeFromNotification(channel);
+        }
+        if (!driver->subscribeToNotification(channel)) {
+            qCWarning(lcFleet) << "cannot LISTEN for stored killmails; the feed shows none until reconnected";
+            return;
+        }
+        connect(driver, &QSqlDriver::notification, this, &Worker::onNotification, Qt::UniqueConnection);
+    }
+
+    void onNotification(const QString& /*channel*/, QSqlDriver::NotificationSource /*source*/, const QVariant& payload)
+    {
+        const QList<KillmailId> ids = StoredKillmailNotices::read(payload.toString());
+        if (!ids.isEmpty()) {
+            Q_EMIT m_owner.killmailsStored(ids);
+        }
+    }
+
+    void setProblem(const QString& problem)
+    {
+        if (problem != m_problem) {
+            m_problem = problem;
+            Q_EMIT m_owner.databaseProblemChanged(problem);
+        }
+    }
+
+    FleetMonitor& m_owner;
+    DatabaseUrl m_url;
+    QTimer m_timer;
+    std::unique_ptr<Database> m_database;
+    QString m_problem;
+};
+
+FleetMonitor::FleetMonitor(DatabaseUrl url, std::chrono::milliseconds interval, QObject* parent)
+    : QObject(parent)
+    , m_worker(new Worker(*this, std::move(url), interval))
+{
+    qRegisterMetaType<QList<km::EngineReport>>();
+    qRegisterMetaType<std::vector<km::QueueStats>>();
+    qRegisterMetaType<QList<km::KillmailId>>();
+    m_thread.setObjectName(QStringLiteral("fleet"));
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(&m_thread, &QThread::started, m_worker, [worker = m_worker] { worker->start(); });
+    m_thread.start();
+}
+
+FleetMonitor::~FleetMonitor()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+} // namespace km

@@ -1,0 +1,145 @@
+// A console attached to engines that share the database follows them through FleetMonitor: each engine's report
+// (its sources, its state) and the killmails it stores as they are committed (PostgreSQL LISTEN/NOTIFY), with a
+// real engine in this process following the fake R2Z2.
+#include "FakeZkillboard.h"
+#include "Fixtures.h"
+#include "TestDatabase.h"
+
+#include "runtime/Engine.h"
+#include "runtime/FleetMonitor.h"
+#include "sources/R2z2Source.h"
+
+#include <QCoreApplication>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace km;
+
+namespace {
+
+constexpr int waitMs = 60000;
+constexpr int kills = 5;
+
+EngineSettings engineSettings(const QUrl& zkillboard)
+{
+    EngineSettings settings;
+    settings.sources.live = {R2z2Source::sourceName};
+    settings.sources.r2z2Url = zkillboard;
+    settings.sources.eveRefUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
+    settings.workers.esi.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
+    settings.workers.entityUpdates = false;
+    settings.maintenance.refreshPrices = false;
+    settings.monitoring.port = 0;
+    settings.feed.port = 0;
+    return settings;
+}
+
+/// The report of the engine running in this process, if the monitor has seen one.
+std::optional<EngineReport> ownReport(const QList<EngineReport>& reports)
+{
+    for (const EngineReport& report : reports) {
+        if (report.pid == QCoreApplication::applicationPid()) {
+            return report;
+        }
+    }
+    return std::nullopt;
+}
+
+bool hasSource(const EngineReport& report, const QString& name)
+{
+    return std::any_of(report.sources.cbegin(), report.sources.cend(),
+                       [&name](const SourceStatus& source) { return source.name == name; });
+}
+
+} // namespace
+
+class TestFleet : public QObject {
+    Q_OBJECT
+public:
+    explicit TestFleet(Backend backend)
+        : m_backend(backend)
+    {
+    }
+
+private:
+    Backend m_backend;
+
+private Q_SLOTS:
+    void followsTheEnginesSharingTheDatabase()
+    {
+        test::TestDatabase db(m_backend);
+        db.database();
+        test::FakeThread<test::FakeZkillboard> zkillboardThread;
+        test::FakeZkillboard& zkillboard = zkillboardThread.fake();
+        zkillboard.setAnnouncedSequence(96000000);
+
+        FleetMonitor fleet(db.url(), std::chrono::milliseconds(200));
+        QList<EngineReport> reports;
+        QSet<KillmailId> heard;
+        std::vector<QueueStats> backlog;
+        connect(&fleet, &FleetMonitor::reportsChanged, this, [&reports](const QList<EngineReport>& r) { reports = r; });
+        connect(&fleet, &FleetMonitor::backlogChanged, this,
+                [&backlog](const std::vector<QueueStats>& stats) { backlog = stats; });
+        connect(&fleet, &FleetMonitor::killmailsStored, this, [&heard](const QList<KillmailId>& ids) {
+            for (const KillmailId id : ids) {
+                QVERIFY2(!heard.contains(id), "a killmail was announced twice");
+                heard.insert(id);
+            }
+        });
+
+        auto engine = std::make_unique<Engine>(db.url(), engineSettings(zkillboard.url()));
+        QString error;
+        QVERIFY2(engine->start(error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(ownReport(reports) && hasSource(*ownReport(reports), R2z2Source::sourceName), waitMs);
+        QCOMPARE(ownReport(reports)->summary.state, SourceState::Running);
+
+        QSet<KillmailId> published;
+        for (const test::EsiFixture& fixture : test::allEsiFixtures()) {
+            zkillboard.publish(fixture);
+            published.insert(fixture.killmailId);
+            if (published.size() == kills) {
+                break;
+            }
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("killmails")), qint64(kills), waitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!backlog.empty(), waitMs); // the killmail queue's finished jobs
+        if (m_backend == Backend::Postgres) {
+            QTRY_COMPARE_WITH_TIMEOUT(heard, published, waitMs);
+        } else {
+            QVERIFY(heard.isEmpty()); // SQLite has no notifications
+        }
+
+        // A stopped engine says so before it goes; its report stays, marked stopped.
+        QSignalSpy stopped(engine.get(), &Engine::stopped);
+        engine->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, waitMs);
+        engine.reset();
+        QTRY_COMPARE_WITH_TIMEOUT(ownReport(reports)->summary.state, SourceState::Stopped, waitMs);
+        QVERIFY(!ownReport(reports)->isSilent(QDateTime::currentDateTimeUtc(), FleetMonitor::silence));
+    }
+
+    void reportsStaleEnginesAsSilent()
+    {
+        test::TestDatabase db(m_backend);
+        EngineReport gone = EngineReport::forThisProcess();
+        gone.engineId = QStringLiteral("elsewhere:1:1");
+        gone.summary.name = QStringLiteral("engine");
+        EngineReportStore(db.database()).save(gone);
+        const QList<EngineReport> all = EngineReportStore(db.database()).all();
+        QCOMPARE(all.size(), 1);
+        QVERIFY(!all.front().isSilent(QDateTime::currentDateTimeUtc(), FleetMonitor::silence));
+        QVERIFY(all.front().isSilent(QDateTime::currentDateTimeUtc().addSecs(FleetMonitor::silence.count() + 1),
+                                     FleetMonitor::silence));
+    }
+};
+
+int main(int argc, char** argv)
+{
+    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
+    QCoreApplication app(argc, argv);
+    TestFleet suite(backend);
+    return QTest::qExec(&suite, argc, argv);
+}
+
+#include "tst_fleet.moc"
