@@ -5,11 +5,19 @@
 #include "Fixtures.h"
 #include "TestDatabase.h"
 
+#include "fleet/EngineReportModel.h"
+#include "fleet/FleetView.h"
+#include "health/QueueModel.h"
+#include "health/SourceModel.h"
+#include "queue/KillmailJobs.h"
 #include "runtime/Engine.h"
 #include "runtime/FleetMonitor.h"
 #include "sources/R2z2Source.h"
 
-#include <QCoreApplication>
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDir>
+#include <QLabel>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -75,6 +83,13 @@ private Q_SLOTS:
         zkillboard.setAnnouncedSequence(96000000);
 
         FleetMonitor fleet(db.url(), std::chrono::milliseconds(200));
+        ui::FleetView view(fleet);
+        QAbstractItemModelTester engineTester(view.engineModel(),
+                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester sourceTester(view.sourceModel(),
+                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view.resize(1000, 600);
+        view.show();
         QList<EngineReport> reports;
         QSet<KillmailId> heard;
         std::vector<QueueStats> backlog;
@@ -110,12 +125,45 @@ private Q_SLOTS:
             QVERIFY(heard.isEmpty()); // SQLite has no notifications
         }
 
+        // The engines tab shows this engine, its sources and the queue it worked.
+        const ui::EngineReportModel& engines = *view.engineModel();
+        QCOMPARE(engines.runningCount(), 1);
+        QCOMPARE(engines.index(0, ui::EngineReportModel::Process).data().toString(),
+                 QString::number(QCoreApplication::applicationPid()));
+        QCOMPARE(engines.index(0, ui::EngineReportModel::State).data().toString(), QStringLiteral("running"));
+        QVERIFY(view.summaryLabel()->text().startsWith(QStringLiteral("Engines running: 1 of 1")));
+        QTRY_COMPARE_WITH_TIMEOUT(view.sourceModel()->rowCount(), 1, waitMs);
+        QCOMPARE(view.sourceModel()->index(0, ui::SourceModel::Name).data().toString(), R2z2Source::sourceName);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            view.sourceModel()->index(0, ui::SourceModel::Received).data(ui::SourceModel::SortRole).toLongLong()
+                == kills,
+            waitMs);
+        const ui::QueueModel& queues = *view.queueModel();
+        const auto killmailQueueShown = [&queues] {
+            for (int row = 0; row < queues.rowCount(); ++row) {
+                if (queues.index(row, ui::QueueModel::Queue).data().toString() == KillmailJobs::queueName) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        QVERIFY(killmailQueueShown());
+        const QString folder = QStringLiteral(KILLMAIL_SCREENSHOT_DIR);
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(view.grab().save(
+            folder
+            + QStringLiteral("/fleet-%1.png")
+                  .arg(m_backend == Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres"))));
+
         // A stopped engine says so before it goes; its report stays, marked stopped.
         QSignalSpy stopped(engine.get(), &Engine::stopped);
         engine->stop();
         QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, waitMs);
         engine.reset();
         QTRY_COMPARE_WITH_TIMEOUT(ownReport(reports)->summary.state, SourceState::Stopped, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(engines.index(0, ui::EngineReportModel::State).data().toString(),
+                                  QStringLiteral("stopped"), waitMs);
+        QCOMPARE(engines.runningCount(), 0);
         QVERIFY(!ownReport(reports)->isSilent(QDateTime::currentDateTimeUtc(), FleetMonitor::silence));
     }
 
@@ -137,7 +185,7 @@ private Q_SLOTS:
 int main(int argc, char** argv)
 {
     const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
-    QCoreApplication app(argc, argv);
+    QApplication app(argc, argv);
     TestFleet suite(backend);
     return QTest::qExec(&suite, argc, argv);
 }

@@ -34,6 +34,15 @@ void SourceModel::setStatus(const SourceStatus& status)
     endInsertRows();
 }
 
+void SourceModel::replaceAll(const QList<SourceStatus>& statuses)
+{
+    beginResetModel();
+    m_rows.assign(statuses.cbegin(), statuses.cend());
+    std::sort(m_rows.begin(), m_rows.end(),
+              [](const SourceStatus& a, const SourceStatus& b) { return a.name < b.name; });
+    endResetModel();
+}
+
 void SourceModel::refreshRates()
 {
     if (!m_rows.empty()) {

@@ -27,6 +27,8 @@ public:
 
 public Q_SLOTS:
     void setStatus(const km::SourceStatus& status);
+    /// Shows `statuses` instead of the rows shown (another engine's sources).
+    void replaceAll(const QList<km::SourceStatus>& statuses);
     /// The rates were sampled again.
     void refreshRates();
 
