@@ -96,12 +96,14 @@ private Q_SLOTS:
         connect(&fleet, &FleetMonitor::reportsChanged, this, [&reports](const QList<EngineReport>& r) { reports = r; });
         connect(&fleet, &FleetMonitor::backlogChanged, this,
                 [&backlog](const std::vector<QueueStats>& stats) { backlog = stats; });
-        connect(&fleet, &FleetMonitor::killmailsStored, this, [&heard](const QList<KillmailId>& ids) {
-            for (const KillmailId id : ids) {
-                QVERIFY2(!heard.contains(id), "a killmail was announced twice");
-                heard.insert(id);
-            }
-        });
+        connect(&fleet, &FleetMonitor::killmailsStored, this,
+                [&heard](const QList<StoredKillmailNotices::Notice>& notices) {
+                    for (const StoredKillmailNotices::Notice& notice : notices) {
+                        QVERIFY2(!heard.contains(notice.killmailId), "a killmail was announced twice");
+                        QCOMPARE(notice.source, R2z2Source::sourceName);
+                        heard.insert(notice.killmailId);
+                    }
+                });
 
         auto engine = std::make_unique<Engine>(db.url(), engineSettings(zkillboard.url()));
         QString error;
@@ -165,6 +167,14 @@ private Q_SLOTS:
                                   QStringLiteral("stopped"), waitMs);
         QCOMPARE(engines.runningCount(), 0);
         QVERIFY(!ownReport(reports)->isSilent(QDateTime::currentDateTimeUtc(), FleetMonitor::silence));
+    }
+
+    void readsNoticesAndSkipsMalformedParts()
+    {
+        using Notice = StoredKillmailNotices::Notice;
+        QCOMPARE(StoredKillmailNotices::read(QStringLiteral("12:r2z2,x:y,,-4:cli,99,13:backfill:zkillboard")),
+                 (QList<Notice>{
+                     {12, QStringLiteral("r2z2")}, {99, QString()}, {13, QStringLiteral("backfill:zkillboard")}}));
     }
 
     void reportsStaleEnginesAsSilent()

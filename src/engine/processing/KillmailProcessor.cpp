@@ -132,15 +132,17 @@ void KillmailProcessor::commit(std::vector<FinishedJob>& finished, JobQueue& que
                     });
                 }));
     std::vector<const Killmail*> stored;
-    QList<KillmailId> storedIds;
+    QList<StoredKillmailNotices::Notice> notices;
     for (const ValuedKillmail& valued : m_batch) {
-        if (m_storedInLastCommit.contains(valued.killmail.killmailId)) {
+        const KillmailId id = valued.killmail.killmailId;
+        if (m_storedInLastCommit.contains(id)) {
             stored.push_back(&valued.killmail);
-            storedIds.append(valued.killmail.killmailId);
+            const auto output = m_outputs.constFind(m_batchJobs.value(id));
+            notices.append({id, output == m_outputs.cend() ? QString() : output->source});
         }
     }
     EntityJobs(m_database, queue, m_entitySettings).enqueueFor(stored);
-    StoredKillmailNotices::send(m_database, storedIds);
+    StoredKillmailNotices::send(m_database, notices);
 }
 
 void KillmailProcessor::failRefused(std::vector<FinishedJob>& finished, const std::vector<RefusedKillmail>& refused)

@@ -75,9 +75,9 @@ private:
 
     void onNotification(const QString& /*channel*/, QSqlDriver::NotificationSource /*source*/, const QVariant& payload)
     {
-        const QList<KillmailId> ids = StoredKillmailNotices::read(payload.toString());
-        if (!ids.isEmpty()) {
-            Q_EMIT m_owner.killmailsStored(ids);
+        const QList<StoredKillmailNotices::Notice> notices = StoredKillmailNotices::read(payload.toString());
+        if (!notices.isEmpty()) {
+            Q_EMIT m_owner.killmailsStored(notices);
         }
     }
 
@@ -102,7 +102,7 @@ FleetMonitor::FleetMonitor(DatabaseUrl url, std::chrono::milliseconds interval, 
 {
     qRegisterMetaType<QList<km::EngineReport>>();
     qRegisterMetaType<std::vector<km::QueueStats>>();
-    qRegisterMetaType<QList<km::KillmailId>>();
+    qRegisterMetaType<QList<km::StoredKillmailNotices::Notice>>();
     m_thread.setObjectName(QStringLiteral("fleet"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);

@@ -4,6 +4,7 @@
 #include "queue/Job.h"
 #include "runtime/EngineReport.h"
 #include "storage/DatabaseUrl.h"
+#include "storage/StoredKillmailNotices.h"
 
 #include <QList>
 #include <QObject>
@@ -34,7 +35,7 @@ public:
 Q_SIGNALS:
     void reportsChanged(const QList<km::EngineReport>& reports);
     void backlogChanged(const std::vector<km::QueueStats>& stats);
-    void killmailsStored(const QList<km::KillmailId>& ids);
+    void killmailsStored(const QList<km::StoredKillmailNotices::Notice>& notices);
     /// Why the database cannot be read; empty once it can again.
     void databaseProblemChanged(const QString& problem);
 

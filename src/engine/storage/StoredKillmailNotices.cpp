@@ -5,9 +5,9 @@
 
 namespace km {
 
-void StoredKillmailNotices::send(Database& database, const QList<KillmailId>& ids)
+void StoredKillmailNotices::send(Database& database, const QList<Notice>& notices)
 {
-    if (database.backend() != Backend::Postgres || ids.isEmpty()) {
+    if (database.backend() != Backend::Postgres || notices.isEmpty()) {
         return;
     }
     QByteArray payload;
@@ -16,29 +16,31 @@ void StoredKillmailNotices::send(Database& database, const QList<KillmailId>& id
                  "announce stored killmails");
         payload.clear();
     };
-    for (const KillmailId id : ids) {
+    for (const Notice& notice : notices) {
         if (payload.size() > maxPayload) {
             flush();
         }
         if (!payload.isEmpty()) {
             payload += ',';
         }
-        payload += QByteArray::number(id);
+        // Source names are ours ("r2z2", "backfill:zkillboard"): never a comma.
+        payload += QByteArray::number(notice.killmailId) + ':' + notice.source.toUtf8();
     }
     flush();
 }
 
-QList<KillmailId> StoredKillmailNotices::read(const QString& payload)
+QList<StoredKillmailNotices::Notice> StoredKillmailNotices::read(const QString& payload)
 {
-    QList<KillmailId> ids;
+    QList<Notice> notices;
     for (const QStringView part : QStringView(payload).split(u',', Qt::SkipEmptyParts)) {
+        const qsizetype colon = part.indexOf(u':');
         bool ok = false;
-        const KillmailId id = part.toLongLong(&ok);
+        const KillmailId id = part.left(colon).toLongLong(&ok);
         if (ok && id > 0) {
-            ids.append(id);
+            notices.append({id, colon < 0 ? QString() : part.mid(colon + 1).toString()});
         }
     }
-    return ids;
+    return notices;
 }
 
 } // namespace km

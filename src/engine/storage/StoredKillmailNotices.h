@@ -16,13 +16,20 @@ class Database;
  */
 class StoredKillmailNotices {
 public:
+    /// A killmail stored, and the source it came from ("r2z2", "backfill:zkillboard", ...).
+    struct Notice {
+        KillmailId killmailId = 0;
+        QString source;
+        friend bool operator==(const Notice&, const Notice&) = default;
+    };
+
     /// Lower-case: PostgreSQL folds unquoted channel names.
     static constexpr const char* channel = "killmail_stored";
 
-    /// Announces `ids` (within the caller's transaction, if one is open).
-    static void send(Database& database, const QList<KillmailId>& ids);
-    /// The IDs a notification's payload names; malformed parts are skipped.
-    static QList<KillmailId> read(const QString& payload);
+    /// Announces `notices` (within the caller's transaction, if one is open).
+    static void send(Database& database, const QList<Notice>& notices);
+    /// The notices in a notification's payload ("id:source,..."); malformed parts are skipped.
+    static QList<Notice> read(const QString& payload);
 
 private:
     /// PostgreSQL refuses payloads of 8000 bytes or more.
