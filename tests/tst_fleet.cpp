@@ -13,6 +13,7 @@
 #include "runtime/Engine.h"
 #include "runtime/FleetMonitor.h"
 #include "sources/R2z2Source.h"
+#include "staticdata/StaticData.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -82,7 +83,7 @@ private Q_SLOTS:
         test::FakeZkillboard& zkillboard = zkillboardThread.fake();
         zkillboard.setAnnouncedSequence(96000000);
 
-        FleetMonitor fleet(db.url(), std::chrono::milliseconds(200));
+        FleetMonitor fleet(db.url(), StaticData::bundled(), std::chrono::milliseconds(200));
         ui::FleetView view(fleet);
         QAbstractItemModelTester engineTester(view.engineModel(),
                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -96,14 +97,12 @@ private Q_SLOTS:
         connect(&fleet, &FleetMonitor::reportsChanged, this, [&reports](const QList<EngineReport>& r) { reports = r; });
         connect(&fleet, &FleetMonitor::backlogChanged, this,
                 [&backlog](const std::vector<QueueStats>& stats) { backlog = stats; });
-        connect(&fleet, &FleetMonitor::killmailsStored, this,
-                [&heard](const QList<StoredKillmailNotices::Notice>& notices) {
-                    for (const StoredKillmailNotices::Notice& notice : notices) {
-                        QVERIFY2(!heard.contains(notice.killmailId), "a killmail was announced twice");
-                        QCOMPARE(notice.source, R2z2Source::sourceName);
-                        heard.insert(notice.killmailId);
-                    }
-                });
+        connect(&fleet, &FleetMonitor::killmailStored, this, [&heard](const StoredKillmail& killmail) {
+            QVERIFY2(!heard.contains(killmail.killmailId), "a killmail was announced twice");
+            QCOMPARE(killmail.source, R2z2Source::sourceName);
+            QVERIFY(killmail.valued);
+            heard.insert(killmail.killmailId);
+        });
 
         auto engine = std::make_unique<Engine>(db.url(), engineSettings(zkillboard.url()));
         QString error;

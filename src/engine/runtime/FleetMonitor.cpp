@@ -2,6 +2,7 @@
 
 #include "queue/QueueAdmin.h"
 #include "storage/Database.h"
+#include "storage/KillmailReader.h"
 #include "storage/StorageError.h"
 #include "storage/StoredKillmailNotices.h"
 
@@ -18,9 +19,10 @@ namespace km {
 /// Lives on the monitor's thread with its connection; announces through its owner's signals.
 class FleetMonitor::Worker : public QObject {
 public:
-    Worker(FleetMonitor& owner, DatabaseUrl url, std::chrono::milliseconds interval)
+    Worker(FleetMonitor& owner, DatabaseUrl url, const StaticData& staticData, std::chrono::milliseconds interval)
         : m_owner(owner)
         , m_url(std::move(url))
+        , m_staticData(staticData)
         , m_timer(this)
     {
         m_timer.setInterval(interval);
@@ -75,9 +77,19 @@ private:
 
     void onNotification(const QString& /*channel*/, QSqlDriver::NotificationSource /*source*/, const QVariant& payload)
     {
-        const QList<StoredKillmailNotices::Notice> notices = StoredKillmailNotices::read(payload.toString());
-        if (!notices.isEmpty()) {
-            Q_EMIT m_owner.killmailsStored(notices);
+        QHash<KillmailId, QString> sources;
+        for (const StoredKillmailNotices::Notice& notice : StoredKillmailNotices::read(payload.toString())) {
+            sources.insert(notice.killmailId, notice.source);
+        }
+        try {
+            const std::vector<KillmailId> ids(sources.keyBegin(), sources.keyEnd());
+            for (const ValuedKillmail& valued : KillmailReader(*m_database).load(ids)) {
+                Q_EMIT m_owner.killmailStored(
+                    StoredKillmail::from(valued, m_staticData, sources.value(valued.killmail.killmailId)));
+            }
+        } catch (const StorageError& error) {
+            // Missed: the feed goes on with the next ones; the reports say whether the database is the trouble.
+            qCWarning(lcFleet).noquote() << "stored killmails cannot be read:" << error.message();
         }
     }
 
@@ -91,18 +103,20 @@ private:
 
     FleetMonitor& m_owner;
     DatabaseUrl m_url;
+    const StaticData& m_staticData;
     QTimer m_timer;
     std::unique_ptr<Database> m_database;
     QString m_problem;
 };
 
-FleetMonitor::FleetMonitor(DatabaseUrl url, std::chrono::milliseconds interval, QObject* parent)
+FleetMonitor::FleetMonitor(DatabaseUrl url, const StaticData& staticData, std::chrono::milliseconds interval,
+                           QObject* parent)
     : QObject(parent)
-    , m_worker(new Worker(*this, std::move(url), interval))
+    , m_worker(new Worker(*this, std::move(url), staticData, interval))
 {
     qRegisterMetaType<QList<km::EngineReport>>();
     qRegisterMetaType<std::vector<km::QueueStats>>();
-    qRegisterMetaType<QList<km::StoredKillmailNotices::Notice>>();
+    qRegisterMetaType<km::StoredKillmail>();
     m_thread.setObjectName(QStringLiteral("fleet"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
