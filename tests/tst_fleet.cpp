@@ -5,6 +5,8 @@
 #include "Fixtures.h"
 #include "TestDatabase.h"
 
+#include "MainWindow.h"
+#include "feed/FeedModel.h"
 #include "fleet/EngineReportModel.h"
 #include "fleet/FleetView.h"
 #include "health/QueueModel.h"
@@ -21,6 +23,7 @@
 #include <QLabel>
 #include <QSet>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace km;
@@ -84,13 +87,13 @@ private Q_SLOTS:
         zkillboard.setAnnouncedSequence(96000000);
 
         FleetMonitor fleet(db.url(), StaticData::bundled(), std::chrono::milliseconds(200));
-        ui::FleetView view(fleet);
+        ui::MainWindow window(fleet, db.url(), StaticData::bundled());
+        ui::FleetView& view = *window.fleetView();
         QAbstractItemModelTester engineTester(view.engineModel(),
                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester sourceTester(view.sourceModel(),
                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
-        view.resize(1000, 600);
-        view.show();
+        window.show();
         QList<EngineReport> reports;
         QSet<KillmailId> heard;
         std::vector<QueueStats> backlog;
@@ -122,6 +125,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!backlog.empty(), waitMs); // the killmail queue's finished jobs
         if (m_backend == Backend::Postgres) {
             QTRY_COMPARE_WITH_TIMEOUT(heard, published, waitMs);
+            QTRY_COMPARE_WITH_TIMEOUT(window.feedModel()->rowCount(), kills, waitMs); // the attached window's feed
         } else {
             QVERIFY(heard.isEmpty()); // SQLite has no notifications
         }
@@ -151,7 +155,8 @@ private Q_SLOTS:
         QVERIFY(killmailQueueShown());
         const QString folder = QStringLiteral(KILLMAIL_SCREENSHOT_DIR);
         QVERIFY(QDir().mkpath(folder));
-        QVERIFY(view.grab().save(
+        window.tabs()->setCurrentWidget(&view);
+        QVERIFY(window.grab().save(
             folder
             + QStringLiteral("/fleet-%1.png")
                   .arg(m_backend == Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres"))));
@@ -165,6 +170,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(engines.index(0, ui::EngineReportModel::State).data().toString(),
                                   QStringLiteral("stopped"), waitMs);
         QCOMPARE(engines.runningCount(), 0);
+        QVERIFY(window.close()); // at once: it has no engine of its own to stop
         QVERIFY(!ownReport(reports)->isSilent(QDateTime::currentDateTimeUtc(), FleetMonitor::silence));
     }
 

@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "SignalWatcher.h"
 #include "runtime/Engine.h"
+#include "runtime/FleetMonitor.h"
 #include "staticdata/StaticData.h"
 #include "util/Logging.h"
 
@@ -93,6 +94,20 @@ int runConsole(const km::cli::Configuration& configuration)
     return QApplication::exec();
 }
 
+/// The console attached to the --headless engines sharing the configured database, without an engine of its own.
+int runAttached(const km::cli::Configuration& configuration)
+{
+    QApplication::setWindowIcon(applicationIcon());
+    QGuiApplication::setDesktopFileName(QStringLiteral(KILLMAIL_APP_ID));
+    km::cli::SignalWatcher watcher;
+    km::cli::useConfiguredDataFolder(configuration);
+    km::FleetMonitor fleet(configuration.database, km::StaticData::bundled());
+    km::ui::MainWindow window(fleet, configuration.database, km::StaticData::bundled());
+    QObject::connect(&watcher, &km::cli::SignalWatcher::terminationRequested, &window, &QWidget::close);
+    window.show();
+    return QApplication::exec();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -116,7 +131,11 @@ int main(int argc, char** argv)
                                            QStringLiteral("Log informational messages too."));
     const QCommandLineOption headlessOption(QStringLiteral("headless"),
                                             QStringLiteral("Run the engine without a window."));
-    parser.addOptions({verboseOption, headlessOption});
+    const QCommandLineOption attachOption(
+        QStringLiteral("attach"),
+        QStringLiteral("Open the console without an engine of its own, attached to the --headless engines that "
+                       "share the database."));
+    parser.addOptions({verboseOption, headlessOption, attachOption});
     const km::cli::EngineOptions engineOptions;
     engineOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("command"),
@@ -148,6 +167,14 @@ int main(int argc, char** argv)
     if (!configuration) {
         QTextStream(stderr) << settingsError << "\n";
         return 2;
+    }
+    if (parser.isSet(attachOption)) {
+        if (parser.isSet(headlessOption)) {
+            QTextStream(stderr) << "--attach opens a window over other engines; --headless runs one without: "
+                                   "choose one\n";
+            return 2;
+        }
+        return runAttached(*configuration);
     }
     if (parser.isSet(headlessOption)) {
         return km::cli::runHeadless(*configuration);

@@ -3,8 +3,10 @@
 #include "detail/KillmailDialog.h"
 #include "feed/FeedModel.h"
 #include "feed/FeedView.h"
+#include "fleet/FleetView.h"
 #include "health/HealthView.h"
 #include "runtime/Engine.h"
+#include "runtime/FleetMonitor.h"
 #include "runtime/NameLookup.h"
 
 #include <QCloseEvent>
@@ -33,31 +35,50 @@ QSettings layoutSettings()
 
 } // namespace
 
-MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* parent)
+MainWindow::MainWindow(const DatabaseUrl& database, const StaticData& staticData, Engine* engine, QWidget* parent)
     : QMainWindow(parent)
     , m_engine(engine)
     , m_staticData(staticData)
-    , m_names(new NameLookup(engine.databaseUrl(), this))
+    , m_names(new NameLookup(database, this))
     , m_feedModel(new FeedModel(staticData, FeedModel::defaultLimit, this))
     , m_tabs(new QTabWidget(this))
     , m_feedView(new FeedView(*m_feedModel, m_tabs))
-    , m_healthView(new HealthView(engine, m_tabs))
 {
-    setWindowTitle(tr("Killmail Console"));
     m_tabs->addTab(m_feedView, tr("&Live feed"));
-    m_tabs->addTab(m_healthView, tr("Engine &health"));
     setCentralWidget(m_tabs);
-    createMenus();
-
-    connect(&engine.workers().announcer(), &KillmailAnnouncer::stored, m_feedModel, &FeedModel::add);
     connect(m_feedModel, &FeedModel::namesWanted, m_names, &NameLookup::lookup);
     connect(m_names, &NameLookup::found, m_feedModel, &FeedModel::setNames);
     connect(m_feedView, &FeedView::killmailActivated, this, &MainWindow::showDetails);
+    resize(1100, 700);
+}
+
+MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* parent)
+    : MainWindow(engine.databaseUrl(), staticData, &engine, parent)
+{
+    setWindowTitle(tr("Killmail Console"));
+    m_healthView = new HealthView(engine, m_tabs);
+    m_tabs->addTab(m_healthView, tr("Engine &health"));
+    createMenus();
+
+    connect(&engine.workers().announcer(), &KillmailAnnouncer::stored, m_feedModel, &FeedModel::add);
     connect(&engine, &Engine::stopped, this, &MainWindow::onEngineStopped);
     connect(&engine, &Engine::failed, this,
             [this](const QString& error) { statusBar()->showMessage(tr("The engine cannot run: %1").arg(error)); });
     statusBar()->showMessage(tr("Engine running"));
-    resize(1100, 700);
+    restoreLayout();
+}
+
+MainWindow::MainWindow(FleetMonitor& fleet, const DatabaseUrl& database, const StaticData& staticData, QWidget* parent)
+    : MainWindow(database, staticData, nullptr, parent)
+{
+    setWindowTitle(tr("Killmail Console (attached)"));
+    m_fleetView = new FleetView(fleet, m_tabs);
+    m_tabs->addTab(m_fleetView, tr("&Engines"));
+    createMenus();
+
+    connect(&fleet, &FleetMonitor::killmailStored, m_feedModel, &FeedModel::add);
+    m_engineStopped = true; // nothing of its own to stop before closing
+    statusBar()->showMessage(tr("Attached to %1, without an engine of its own").arg(database.redacted()));
     restoreLayout();
 }
 
@@ -104,7 +125,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_closeRequested = true;
     statusBar()->showMessage(tr("Stopping: the jobs in hand finish or are given back…"));
     m_tabs->setEnabled(false);
-    m_engine.stop();
+    m_engine->stop();
 }
 
 void MainWindow::onEngineStopped()

@@ -6,8 +6,10 @@ class QTabWidget;
 
 namespace km {
 class Engine;
+class FleetMonitor;
 class NameLookup;
 class StaticData;
+struct DatabaseUrl;
 struct StoredKillmail;
 } // namespace km
 
@@ -15,22 +17,31 @@ namespace km::ui {
 
 class FeedModel;
 class FeedView;
+class FleetView;
 class HealthView;
 
 /**
- * The operator console over a running engine: the live feed and the engine's health. The window only listens to the
- * engine's signals; it never queries the database itself. Closing it stops the engine as SIGTERM does (the jobs in
- * hand finish or are given back) and the window closes once the engine has stopped.
+ * The operator console, either over an engine running in this process (the live feed and the engine's health), or
+ * attached to the engines that share a database, without an engine of its own (the live feed of what they store and
+ * the engines' reports). The window only listens to signals; it never queries the database itself. Closing it stops
+ * its own engine as SIGTERM does (the jobs in hand finish or are given back) and the window closes once the engine
+ * has stopped; an attached window closes at once.
  */
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     MainWindow(Engine& engine, const StaticData& staticData, QWidget* parent = nullptr);
+    /// Attached to the engines sharing `database`, which `fleet` follows.
+    MainWindow(FleetMonitor& fleet, const DatabaseUrl& database, const StaticData& staticData,
+               QWidget* parent = nullptr);
     ~MainWindow() override;
 
     [[nodiscard]] FeedModel* feedModel() const { return m_feedModel; }
     [[nodiscard]] FeedView* feedView() const { return m_feedView; }
+    /// The engine's health; null when attached.
     [[nodiscard]] HealthView* healthView() const { return m_healthView; }
+    /// The engines sharing the database; null over an engine of its own.
+    [[nodiscard]] FleetView* fleetView() const { return m_fleetView; }
     [[nodiscard]] QTabWidget* tabs() const { return m_tabs; }
     /// True once the engine has stopped (the window may then close).
     [[nodiscard]] bool engineStopped() const { return m_engineStopped; }
@@ -42,18 +53,22 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    /// The parts both kinds of window have: the feed, and the names it shows.
+    MainWindow(const DatabaseUrl& database, const StaticData& staticData, Engine* engine, QWidget* parent);
     void createMenus();
     void saveLayout() const;
     void restoreLayout();
     void onEngineStopped();
 
-    Engine& m_engine;
+    /// Null when attached.
+    Engine* m_engine;
     const StaticData& m_staticData;
     NameLookup* m_names;
     FeedModel* m_feedModel;
     QTabWidget* m_tabs;
     FeedView* m_feedView;
-    HealthView* m_healthView;
+    HealthView* m_healthView = nullptr;
+    FleetView* m_fleetView = nullptr;
     bool m_engineStopped = false;
     bool m_closeRequested = false;
 };
