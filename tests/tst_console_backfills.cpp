@@ -2,6 +2,7 @@
 // started from the dialog against the fake history host shows its progress, is cancelled, resumes from its cursor
 // when started again and stores every kill once; killmail files and market history imported from the window are
 // stored; the dialog refuses what cannot run, saying why.
+#include "ConsoleSuite.h"
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
@@ -76,13 +77,6 @@ QStringList finishedDays(Database& database)
         .value(QLatin1StringView("finished"))
         .toObject()
         .keys();
-}
-
-void saveScreenshot(QWidget& widget, const QString& name)
-{
-    const QString folder = QStringLiteral(KILLMAIL_SCREENSHOT_DIR);
-    QVERIFY(QDir().mkpath(folder));
-    QVERIFY(widget.grab().save(folder + u'/' + name + QStringLiteral(".png")));
 }
 
 /// The window over a started engine, its backfills tab shown, its models under test.
@@ -178,7 +172,7 @@ private Q_SLOTS:
 
         BackfillDialog* dialog = askForHistory(view);
         QVERIFY(dialog);
-        saveScreenshot(*dialog, QStringLiteral("backfill-dialog"));
+        test::saveScreenshot(*dialog, QStringLiteral("backfill-dialog"));
         okButton(*dialog)->click();
         QCOMPARE(jobs.rowCount(), 1);
         QCOMPARE(jobs.index(0, JobModel::Kind).data().toString(), QStringLiteral("zKillboard history"));
@@ -228,7 +222,7 @@ private Q_SLOTS:
         QVERIFY2(std::any_of(barValues.cbegin(), barValues.cend(), [](int value) { return value > 0 && value < 100; }),
                  "the progress bar never showed a backfill under way");
         view.table()->resizeColumnsToContents();
-        saveScreenshot(console.window, QStringLiteral("backfills"));
+        test::saveScreenshot(console.window, QStringLiteral("backfills"));
 
         // The sorted view sorts by the sort role: the finished job before the cancelled one by state.
         view.sortedModel()->sort(JobModel::State, Qt::AscendingOrder);
@@ -301,16 +295,6 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char** argv)
-{
-    QTemporaryDir config;
-    qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());
-    QApplication app(argc, argv);
-    QCoreApplication::setOrganizationName(QStringLiteral("killmail-console"));
-    QCoreApplication::setApplicationName(QStringLiteral("killmail-console"));
-    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
-    ConsoleBackfillsTest test(backend);
-    return QTest::qExec(&test, argc, argv);
-}
+int main(int argc, char** argv) { return test::runConsoleSuite<ConsoleBackfillsTest>(argc, argv); }
 
 #include "tst_console_backfills.moc"

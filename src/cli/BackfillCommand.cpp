@@ -19,8 +19,8 @@ void BackfillCommand::describe(QCommandLineParser& parser) const
     describeBackfill(parser);
     if (queuesJobs()) {
         parser.addOption(QCommandLineOption(enqueueOnlyOption,
-                                            QStringLiteral("Only queue the killmails, for a running --headless engine "
-                                                           "to process; do not process them here.")));
+                                            tr("Only queue the killmails, for a running --headless engine to process; "
+                                               "do not process them here.")));
     }
 }
 
@@ -34,17 +34,19 @@ int BackfillCommand::run(const QCommandLineParser& parser, Context& context)
     const bool process = queuesJobs() && !parser.isSet(enqueueOnlyOption);
     BackfillRun run(context.databaseUrl, publicHttpSettings(context.settings), *factory,
                     process ? BackfillProcessing::Here : BackfillProcessing::NotAwaited, context.settings.workers);
-    ProgressPrinter finding(name(), QStringLiteral("killmails found"));
+    ProgressPrinter finding(name(), tr("killmails found"));
     std::optional<ProgressPrinter> processing;
     QObject::connect(&run, &BackfillRun::progress, [&](BackfillRun::Phase phase, const ProgressSnapshot& snapshot) {
         (phase == BackfillRun::Phase::Finding ? finding : *processing).update(snapshot);
     });
     QObject::connect(&run, &BackfillRun::processingStarted, [&](const SourceStatus& found) {
         finding.finish();
-        context.out << name() << ": " << found.received << " killmails found, " << found.queued
-                    << " queued; processing them\n";
+        context.out << tr("%1: %2 killmails found, %3 queued; processing them\n")
+                           .arg(name())
+                           .arg(found.received)
+                           .arg(found.queued);
         context.out.flush();
-        processing.emplace(name(), QStringLiteral("killmails processed"));
+        processing.emplace(name(), tr("killmails processed"));
     });
     QObject::connect(&run, &BackfillRun::queueUnreadable,
                      [&](const QString& error) { context.err << name() << ": " << error << "\n"; });
@@ -62,20 +64,20 @@ int BackfillCommand::run(const QCommandLineParser& parser, Context& context)
     processing.reset();
 
     const SourceStatus& last = result.source;
-    context.out << name() << ": " << last.received << " killmails found, " << last.queued << " queued";
+    context.out << tr("%1: %2 killmails found, %3 queued").arg(name()).arg(last.received).arg(last.queued);
     if (result.jobs) {
-        context.out << ", " << result.jobs->completed << " processed, " << result.jobs->failed << " failed";
+        context.out << tr(", %1 processed, %2 failed").arg(result.jobs->completed).arg(result.jobs->failed);
     }
-    context.out << ", " << last.errors << " errors\n";
+    context.out << tr(", %1 errors\n").arg(last.errors);
     if (!last.lastError.isEmpty()) {
-        context.out << "last error: " << last.lastError << "\n";
+        context.out << tr("last error: %1\n").arg(last.lastError);
     }
     if (result.cancelled) {
-        context.out << name() << ": cancelled; run the same command again to resume\n";
+        context.out << tr("%1: cancelled; run the same command again to resume\n").arg(name());
         return 1;
     }
     if (last.state != SourceState::Finished) {
-        context.out << name() << ": did not finish; run the same command again to resume\n";
+        context.out << tr("%1: did not finish; run the same command again to resume\n").arg(name());
         return 1;
     }
     return result.jobs && result.jobs->failed > 0 ? 1 : 0;

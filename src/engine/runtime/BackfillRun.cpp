@@ -103,8 +103,8 @@ void BackfillRun::onDrainRead(qint64 left)
     }
     m_drainTotal = std::max(m_drainTotal, left);
     m_drainMeter->setTotal(m_drainTotal);
-    m_drained = m_drainTotal - left;
-    Q_EMIT progress(Phase::Processing, m_drainMeter->snapshot(m_drained, m_drained));
+    const qint64 drained = m_drainTotal - left;
+    Q_EMIT progress(Phase::Processing, m_drainMeter->snapshot(drained, drained));
     if (left == 0) {
         stopWorkersOrFinish();
     } else {
@@ -133,7 +133,6 @@ void BackfillRun::finish()
     if (m_workers) {
         result.jobs = m_workers->counters().value(KillmailJobs::queueName);
     }
-    result.drained = m_drained;
     result.cancelled = m_cancelled;
     Q_EMIT finished(result);
 }

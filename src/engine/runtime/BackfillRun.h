@@ -31,8 +31,6 @@ struct BackfillResult {
     SourceStatus source;
     /// Set when the run processed the jobs with workers of its own.
     std::optional<RunnerCounters> jobs;
-    /// Killmail jobs seen to finish while the run waited for the queue to drain.
-    qint64 drained = 0;
     bool cancelled = false;
 
     [[nodiscard]] bool finished() const { return source.state == SourceState::Finished; }
@@ -90,7 +88,6 @@ private:
     ProgressMeter m_findMeter;
     std::optional<ProgressMeter> m_drainMeter;
     qint64 m_drainTotal = 0;
-    qint64 m_drained = 0;
     SourceStatus m_status;
     Phase m_phase = Phase::Finding;
     bool m_cancelled = false;

@@ -101,16 +101,22 @@ std::optional<QList<qint64>> BackfillDialog::ids(const QLineEdit* field, const Q
     return ids;
 }
 
+ZkillboardBackfillSettings BackfillDialog::zkillboardSettings() const
+{
+    ZkillboardBackfillSettings settings;
+    settings.baseUrl = m_settings.sources.historyUrl;
+    settings.startDate = m_first->date();
+    settings.endDate = m_last->date();
+    return settings;
+}
+
 std::optional<BackfillRequest> BackfillDialog::request() const
 {
     const QDate first = m_first->date();
     const QDate last = m_last->date();
     switch (Source(m_source->currentData().toInt())) {
     case ZkillboardHistory: {
-        ZkillboardBackfillSettings settings;
-        settings.baseUrl = m_settings.sources.historyUrl;
-        settings.startDate = first;
-        settings.endDate = last;
+        const ZkillboardBackfillSettings settings = zkillboardSettings();
         if (!settings.problem().isEmpty()) {
             return std::nullopt;
         }
@@ -178,7 +184,7 @@ QString BackfillDialog::problem() const
         if (last > QDateTime::currentDateTimeUtc().date()) {
             return tr("The last day (%1) is in the future.").arg(last.toString(Qt::ISODate));
         }
-        return {};
+        return m_source->currentData().toInt() == ZkillboardHistory ? zkillboardSettings().problem() : QString();
     case EveKill: {
         QString problem;
         const bool read = ids(m_characters, tr("Characters"), problem)

@@ -14,7 +14,8 @@ class QLineEdit;
 
 namespace km {
 struct EngineSettings;
-}
+struct ZkillboardBackfillSettings;
+} // namespace km
 
 namespace km::ui {
 
@@ -52,6 +53,7 @@ public:
 
 private:
     void validate();
+    [[nodiscard]] ZkillboardBackfillSettings zkillboardSettings() const;
     /// The IDs typed into `field`; nullopt with `problem` set when one is not a positive number.
     std::optional<QList<qint64>> ids(const QLineEdit* field, const QString& what, QString& problem) const;
 

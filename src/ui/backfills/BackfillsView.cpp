@@ -190,9 +190,6 @@ void BackfillsView::onBackfillFinished(const BackfillResult& result)
     const SourceStatus& found = result.source;
     QString summary =
         tr("%1 killmails found, %2 queued, %3 errors").arg(found.received).arg(found.queued).arg(found.errors);
-    if (result.drained > 0) {
-        summary += tr(", %1 processed").arg(result.drained);
-    }
     if (!found.lastError.isEmpty()) {
         summary += tr("; last error: %1").arg(found.lastError);
     }
