@@ -76,7 +76,10 @@ BackfillsView::BackfillsView(Engine& engine, QWidget* parent)
     m_progress->setRange(0, 100);
     m_progress->setValue(0);
     // A backfill or import reads the schema the engine brings up to date first.
-    connect(&engine, &Engine::working, this, &BackfillsView::updateActions);
+    connect(&engine, &Engine::working, this, [this] {
+        m_caption->clear();
+        updateActions();
+    });
     connect(&engine, &Engine::stopped, this, &BackfillsView::updateActions);
     updateActions();
 }
@@ -237,6 +240,9 @@ void BackfillsView::updateActions()
         start->setEnabled(canStart());
     }
     m_cancel->setEnabled(isRunning() && m_model->state(m_running) != JobModel::JobState::Cancelling);
+    if (!isRunning() && !m_engine.isWorking()) {
+        m_caption->setText(tr("Backfills and imports can start once the engine has reached the database."));
+    }
 }
 
 bool BackfillsView::canStart() const { return !isRunning() && m_engine.isWorking(); }
