@@ -3,6 +3,8 @@
 #include "Command.h"
 #include "sources/SourceHost.h"
 
+#include <QCoreApplication>
+
 #include <optional>
 
 namespace km::cli {
@@ -14,6 +16,8 @@ namespace km::cli {
  * command again resumes where it stopped. Exit status 1 when the backfill did not finish or jobs failed.
  */
 class BackfillCommand : public Command {
+    Q_DECLARE_TR_FUNCTIONS(BackfillCommand)
+
 public:
     void describe(QCommandLineParser& parser) const final;
     int run(const QCommandLineParser& parser, Context& context) final;

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "backfills/BackfillsView.h"
 #include "detail/KillmailDialog.h"
 #include "feed/FeedModel.h"
 #include "feed/FeedView.h"
@@ -58,6 +59,7 @@ MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* pa
     setWindowTitle(tr("Killmail Console"));
     m_healthView = new HealthView(engine, m_tabs);
     m_tabs->addTab(m_healthView, tr("Engine &health"));
+    m_tabs->addTab(new BackfillsView(engine, m_tabs), tr("&Backfills and imports"));
     createMenus();
 
     connect(&engine.workers().announcer(), &KillmailAnnouncer::stored, m_feedModel, &FeedModel::add);

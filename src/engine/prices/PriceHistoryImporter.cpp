@@ -422,7 +422,7 @@ PriceHistoryImporter::PriceHistoryImporter(Database& database, Options options)
 PriceImportResult PriceHistoryImporter::importFiles(const QStringList& paths)
 {
     PriceImportResult result;
-    for (int i = 0; i < paths.size(); ++i) {
+    for (int i = 0; i < paths.size() && !(m_options.interrupt && m_options.interrupt->load()); ++i) {
         if (m_progress) {
             m_progress(i, int(paths.size()), paths[i]);
         }

@@ -4,6 +4,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
 
 namespace km {
@@ -50,6 +51,8 @@ public:
     struct Options {
         /// Keep every region's rows, not only The Forge's (the only ones valuation uses).
         bool allRegions = false;
+        /// Set (by a client that cancels) to stop before the next file.
+        const std::atomic<bool>* interrupt = nullptr;
     };
 
     static constexpr int maxReportedBadRows = 100;

@@ -132,6 +132,8 @@ void Engine::startWorking()
     m_checkpointer = std::make_unique<WalCheckpointer>(m_url);
     m_workers->start();
     m_sources->start();
+    m_working = true;
+    Q_EMIT working();
 }
 
 void Engine::stop()

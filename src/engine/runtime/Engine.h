@@ -45,6 +45,9 @@ public:
     [[nodiscard]] SourceHost& sources() { return *m_sources; }
     [[nodiscard]] EngineMonitor& monitor() { return *m_monitor; }
     [[nodiscard]] const DatabaseUrl& databaseUrl() const { return m_url; }
+    [[nodiscard]] const EngineSettings& settings() const { return m_settings; }
+    /// The database is reachable and its schema up to date: the workers and sources run (see working()).
+    [[nodiscard]] bool isWorking() const { return m_working && !m_stopping; }
     /// The /metrics endpoint's URL; empty when it is off.
     [[nodiscard]] QUrl metricsUrl() const;
     /// The live feed's URL; empty when it is off.
@@ -54,6 +57,8 @@ public:
     static constexpr std::chrono::seconds probeInterval{15};
 
 Q_SIGNALS:
+    /// The database was reached and its schema brought up to date; the workers and sources have started.
+    void working();
     void stopped();
     /// The database's schema cannot be brought up to date: the engine stops.
     void failed(const QString& error);
@@ -81,6 +86,7 @@ private:
     QueueProbe* m_probe = nullptr;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
     bool m_stopping = false;
+    bool m_working = false;
 };
 
 /// The live feeds `settings` switch on, ready for a SourceHost.
