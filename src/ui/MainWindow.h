@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/SettingsTable.h"
+
 #include <QMainWindow>
 
 class QTabWidget;
@@ -37,6 +39,10 @@ public:
 
     /// Opens the detail view of a kill (non-modal); it deletes itself when closed.
     void showDetails(const km::StoredKillmail& killmail);
+    /// The settings the engine was started with, which the settings dialog starts from.
+    void setConfiguration(const Configuration& configuration) { m_configuration = configuration; }
+    /// Opens the settings dialog (non-modal, one at a time).
+    void showSettings();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -56,6 +62,7 @@ private:
     HealthView* m_healthView;
     bool m_engineStopped = false;
     bool m_closeRequested = false;
+    Configuration m_configuration;
 };
 
 } // namespace km::ui

@@ -37,16 +37,11 @@ std::optional<QString> readNumber(const QString& text, int min, int max, int& va
 
 std::optional<QString> readBool(const QString& text, bool& value)
 {
-    const QString word = text.trimmed().toLower();
-    if (QStringList{QStringLiteral("true"), QStringLiteral("yes"), QStringLiteral("on"), QStringLiteral("1")}.contains(
-            word)) {
-        value = true;
-    } else if (QStringList{QStringLiteral("false"), QStringLiteral("no"), QStringLiteral("off"), QStringLiteral("0")}
-                   .contains(word)) {
-        value = false;
-    } else {
+    const std::optional<bool> state = SettingsTable::switchState(text);
+    if (!state) {
         return translated("'%1' is not true or false").arg(text);
     }
+    value = *state;
     return std::nullopt;
 }
 
@@ -157,6 +152,8 @@ Setting address(const About& about, QHostAddress& (*member)(Configuration&))
                 [member](const QString& text, Configuration& c) { return readAddress(text, member(c)); });
 }
 
+const QStringList liveFeeds{QStringLiteral("r2z2"), QStringLiteral("redisq"), QStringLiteral("ekws")};
+
 std::vector<Setting> allSettings()
 {
     const SourceSettings sources;
@@ -234,8 +231,7 @@ std::vector<Setting> allSettings()
                 live.clear();
             }
             for (const QString& name : live) {
-                if (!QStringList{QStringLiteral("r2z2"), QStringLiteral("redisq"), QStringLiteral("ekws")}.contains(
-                        name)) {
+                if (!liveFeeds.contains(name)) {
                     return translated("'%1' is not a live feed (r2z2, redisq, ekws, none)").arg(name);
                 }
             }
@@ -243,6 +239,7 @@ std::vector<Setting> allSettings()
             c.engine.sources.live = live;
             return std::nullopt;
         }));
+    settings.back().choices = liveFeeds;
     settings.push_back(url({QStringLiteral("r2z2/url"), QStringLiteral("r2z2-url"), "KILLMAIL_R2Z2_URL",
                             QStringLiteral("url"), QT_TRANSLATE_NOOP("SettingsTable", "R2Z2 URL"),
                             QT_TRANSLATE_NOOP("SettingsTable", "zKillboard's R2Z2 feed"), sources.r2z2Url.toString()},
@@ -505,6 +502,20 @@ SettingsTable::FlagValue SettingsTable::flagsOf(const Configuration& configurati
         }
         return std::nullopt;
     };
+}
+
+std::optional<bool> SettingsTable::switchState(const QString& text)
+{
+    const QString word = text.trimmed().toLower();
+    if (QStringList{QStringLiteral("true"), QStringLiteral("yes"), QStringLiteral("on"), QStringLiteral("1")}.contains(
+            word)) {
+        return true;
+    }
+    if (QStringList{QStringLiteral("false"), QStringLiteral("no"), QStringLiteral("off"), QStringLiteral("0")}.contains(
+            word)) {
+        return false;
+    }
+    return std::nullopt;
 }
 
 void useConfiguredDataFolder(const Configuration& configuration)

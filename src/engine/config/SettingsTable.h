@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -61,6 +62,8 @@ struct Setting {
     /// The range of a Number.
     int minimum = 0;
     int maximum = 0;
+    /// The items a List may hold, when it is a choice among a few ("none" for no item); empty: free items.
+    QStringList choices;
     QString switchValue{QStringLiteral("false")};
 
     [[nodiscard]] QString section() const { return key.section(QLatin1Char('/'), 0, 0); }
@@ -105,6 +108,8 @@ public:
     static std::optional<Configuration> read(const FlagValue& flags, const QString& configFile, QString& error);
     /// The flags `configuration` was read with, to read the settings again as the same command line would.
     static FlagValue flagsOf(const Configuration& configuration);
+    /// What a Switch's text says (true, yes, on, 1 / false, no, off, 0); nullopt when it is neither.
+    static std::optional<bool> switchState(const QString& text);
 };
 
 /// Points StaticData::bundled() at the configured data folder: call before anything reads the static data.
