@@ -6,10 +6,13 @@
 #include "ConsoleRun.h"
 #include "TestDatabase.h"
 
+#include "MainWindow.h"
 #include "config/ConfigFile.h"
 #include "config/SettingsTable.h"
+#include "runtime/Engine.h"
 #include "settings/SettingField.h"
 #include "settings/SettingsDialog.h"
+#include "staticdata/StaticData.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -18,6 +21,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -257,6 +261,32 @@ private Q_SLOTS:
         const QString result = dialog.testResultLabel()->text();
         QVERIFY2(result.startsWith(QStringLiteral("Cannot connect: ")), qPrintable(result));
         QVERIFY2(!result.contains(QStringLiteral("s3cret")), qPrintable(result));
+    }
+
+    void theWindowOpensTheDialogOnTheSettingsItStartedWith()
+    {
+        test::TestDatabase db(m_backend);
+        QTemporaryDir dir;
+        const QString path = test::writeConfigFile(dir, initialFile);
+        EngineSettings settings;
+        settings.sources.live.clear();
+        Engine engine(db.url(), settings); // not started: the dialog needs nothing of it
+        MainWindow window(engine, StaticData::bundled());
+        window.setConfiguration(startedWith(path));
+        QAction* open = nullptr;
+        for (QAction* action : window.menuBar()->actions().front()->menu()->actions()) {
+            open = action->text() == QStringLiteral("&Settings…") ? action : open;
+        }
+        QVERIFY(open);
+        open->trigger();
+        open->trigger(); // one dialog at a time
+        QCOMPARE(window.findChildren<SettingsDialog*>().size(), qsizetype(1));
+        SettingsDialog& dialog = *window.findChild<SettingsDialog*>();
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.configFile(), path);
+        QVERIFY(dialog.originText(QStringLiteral("redisq/url")).contains(QStringLiteral("--redisq-url")));
+        dialog.close();
+        QTRY_VERIFY_WITH_TIMEOUT(window.findChildren<SettingsDialog*>().isEmpty(), waitMs);
     }
 
     void testConnectionReportsSuccessAndErrorsWithoutBlocking()

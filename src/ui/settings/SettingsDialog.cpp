@@ -117,6 +117,10 @@ SettingsDialog::SettingsDialog(Configuration running, QWidget* parent)
         m_testResult->setStyleSheet(connected ? QString() : QStringLiteral("color: #d03030"));
     });
     reload();
+    // Not told what the engine started with: what the settings say now is the best guess.
+    if (m_running.sources.isEmpty()) {
+        m_running = m_current;
+    }
     resize(760, 640);
 }
 

@@ -22,7 +22,8 @@ class SettingField;
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    /// `running`: the settings the console was started with (their flags are read again on reload).
+    /// `running`: the settings the console was started with (their flags are read again on reload); when it holds
+    /// none, the settings as the environment and the config file give them now.
     explicit SettingsDialog(Configuration running, QWidget* parent = nullptr);
     ~SettingsDialog() override;
 
