@@ -261,6 +261,11 @@ private Q_SLOTS:
         const QString result = dialog.testResultLabel()->text();
         QVERIFY2(result.startsWith(QStringLiteral("Cannot connect: ")), qPrintable(result));
         QVERIFY2(!result.contains(QStringLiteral("s3cret")), qPrintable(result));
+
+        // Nor in the message beside a malformed URL.
+        type(dialog, QStringLiteral("database/url"), QStringLiteral("postgresql://u:s3cret@127.0.0.2:9x/db"));
+        const QString problem = dialog.problemText(QStringLiteral("database/url"));
+        QVERIFY2(problem.contains(QStringLiteral("postgresql://u:***@127.0.0.2:9x/db")), qPrintable(problem));
     }
 
     void theWindowOpensTheDialogOnTheSettingsItStartedWith()
