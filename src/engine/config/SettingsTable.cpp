@@ -126,15 +126,15 @@ Setting text(const About& about, QString& (*member)(Configuration&), SettingKind
 /// A whole number from `minimum` to `maximum`, handed to `store`.
 Setting number(const About& about, int minimum, int maximum, std::function<void(int, Configuration&)> store)
 {
-    Setting setting =
-        make(about, SettingKind::Number, [minimum, maximum, store](const QString& text, Configuration& c) {
-            int value = 0;
-            auto problem = readNumber(text, minimum, maximum, value);
-            if (!problem) {
-                store(value, c);
-            }
-            return problem;
-        });
+    Setting setting = make(about, SettingKind::Number,
+                           [minimum, maximum, store = std::move(store)](const QString& text, Configuration& c) {
+                               int value = 0;
+                               auto problem = readNumber(text, minimum, maximum, value);
+                               if (!problem) {
+                                   store(value, c);
+                               }
+                               return problem;
+                           });
     setting.minimum = minimum;
     setting.maximum = maximum;
     return setting;

@@ -3,8 +3,10 @@
 #include "config/SettingsTable.h"
 
 #include <QCheckBox>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSpinBox>
 
 namespace km::ui {
@@ -48,6 +50,17 @@ SettingField::SettingField(const Setting& setting, QWidget* parent)
         }
         layout->addWidget(m_line);
         connect(m_line, &QLineEdit::textEdited, this, &SettingField::edited);
+        if (setting.kind == SettingKind::Folder) {
+            auto* choose = new QPushButton(tr("Choose…"), this);
+            layout->addWidget(choose);
+            connect(choose, &QPushButton::clicked, this, [this] {
+                const QString folder = QFileDialog::getExistingDirectory(this, m_setting.titleText(), m_line->text());
+                if (!folder.isEmpty()) {
+                    m_line->setText(folder);
+                    Q_EMIT edited();
+                }
+            });
+        }
     }
 }
 

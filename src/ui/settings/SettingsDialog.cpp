@@ -100,7 +100,7 @@ SettingsDialog::SettingsDialog(Configuration running, QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setWidget(new QWidget(scroll));
     layout->addWidget(scroll, 1);
-    addRows();
+    addRows(scroll->widget());
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 
@@ -126,20 +126,19 @@ SettingsDialog::SettingsDialog(Configuration running, QWidget* parent)
 
 SettingsDialog::~SettingsDialog() = default;
 
-void SettingsDialog::addRows()
+void SettingsDialog::addRows(QWidget* content)
 {
-    auto* scroll = findChild<QScrollArea*>();
-    auto* sections = new QVBoxLayout(scroll->widget());
+    auto* sections = new QVBoxLayout(content);
     QFormLayout* form = nullptr;
     QString section;
     for (const Setting& setting : SettingsTable::all()) {
         if (setting.section() != section) {
             section = setting.section();
-            auto* group = new QGroupBox(QStringLiteral("[%1]").arg(section), scroll->widget());
+            auto* group = new QGroupBox(QStringLiteral("[%1]").arg(section), content);
             form = new QFormLayout(group);
             sections->addWidget(group);
         }
-        auto* cell = new QWidget(scroll->widget());
+        auto* cell = new QWidget(content);
         auto* column = new QVBoxLayout(cell);
         column->setContentsMargins(0, 0, 0, 0);
         Row row{&setting, new SettingField(setting, cell), smallLabel(cell), smallLabel(cell), {}, {}};

@@ -45,7 +45,8 @@ public:
 private:
     struct Row;
 
-    void addRows();
+    /// A group of rows per config-file section, in `content`.
+    void addRows(QWidget* content);
     void fill(const Configuration& current);
     /// The text of a row to check and write (the database URL with its real password).
     [[nodiscard]] QString valueOf(const Row& row) const;
