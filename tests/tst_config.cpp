@@ -105,6 +105,15 @@ private Q_SLOTS:
         QVERIFY2(!run.err.contains("secretpw"), run.err.constData());
     }
 
+    void aMalformedDatabaseUrlIsNamedWithoutItsPassword()
+    {
+        const Run run = runConsole({QStringLiteral("--database"), QStringLiteral("postgresql://u:secretpw@host:99x/db"),
+                                    QStringLiteral("config:show")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("database URL 'postgresql://u:***@host:99x/db' is neither"), run.err.constData());
+        QVERIFY2(!run.err.contains("secretpw"), run.err.constData());
+    }
+
     void connectionsGetTimeoutsAndKeepalivesByDefault()
     {
         QString error;

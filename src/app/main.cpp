@@ -89,6 +89,7 @@ int runConsole(const km::cli::Configuration& configuration)
         return 1;
     }
     km::ui::MainWindow window(engine, km::StaticData::bundled());
+    window.setConfiguration(configuration);
     QObject::connect(&watcher, &km::cli::SignalWatcher::terminationRequested, &window, &QWidget::close);
     window.show();
     return QApplication::exec();

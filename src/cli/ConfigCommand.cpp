@@ -24,12 +24,7 @@ int ConfigCommand::run(const QCommandLineParser& parser, Context& context)
             context.out << (section.isEmpty() ? "[" : "\n[") << group << "]\n";
             section = group;
         }
-        QString value = setting.value;
-        if (setting.key == QLatin1StringView("database/url")) {
-            value = context.databaseUrl.redacted();
-        } else if (setting.key == QLatin1StringView("feed/token") && !value.isEmpty()) {
-            value = QStringLiteral("(set)");
-        }
+        const QString value = SettingsTable::find(setting.key)->shown(setting.value);
         context.out << setting.key.section(QLatin1Char('/'), 1) << " = " << value << "  ; " << setting.origin << "\n";
     }
     return 0;

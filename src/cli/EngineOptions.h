@@ -1,49 +1,23 @@
 #pragma once
 
-#include "config/EngineSettings.h"
-#include "storage/DatabaseUrl.h"
+#include "config/SettingsTable.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QList>
-#include <QSettings>
 #include <QStringList>
 
-#include <functional>
-#include <memory>
 #include <optional>
 
 namespace km::cli {
 
-/// The database and engine settings a run uses.
-struct Configuration {
-    /// One setting's value and where it came from ("--r2z2-url", "KILLMAIL_SOURCES", "FILE: r2z2/url", "default").
-    struct Source {
-        QString key;
-        QString value;
-        QString origin;
-    };
+using km::Configuration;
+using km::useConfiguredDataFolder;
 
-    DatabaseUrl database;
-    EngineSettings engine;
-    /// The config file that was read; empty when none.
-    QString configFile;
-    /// Every setting, in the table's order.
-    QList<Source> sources;
-};
-
-/// Points StaticData::bundled() at the configured data folder: call before anything reads the static data.
-void useConfiguredDataFolder(const Configuration& configuration);
-
-/**
- * The engine's settings, each readable from a flag, an environment variable and the config file (INI: `[r2z2]`
- * `url = ...`), in that order of precedence over the defaults. One table describes every setting, so the help,
- * the README's reference and the readers cannot disagree.
- */
+/// The engine's settings (SettingsTable) as command-line flags, and --config naming the config file.
 class EngineOptions {
 public:
     EngineOptions();
-    ~EngineOptions();
 
     /// Declares every setting's flag, and --config.
     void addTo(QCommandLineParser& parser) const;
@@ -58,14 +32,11 @@ public:
     /// Every global option that takes a value, as written on the command line (`--database`, `-d`, ...).
     static QStringList valueOptionSpellings();
     /// The config file read when neither --config nor KILLMAIL_CONFIG names one (it may not exist).
-    static QString defaultConfigFile();
+    static QString defaultConfigFile() { return SettingsTable::defaultConfigFile(); }
     /// `key = default  ; help` lines for every setting, grouped by section: an example config file.
-    static QString exampleConfig();
-
-    struct Setting;
+    static QString exampleConfig() { return SettingsTable::exampleConfig(); }
 
 private:
-    std::vector<Setting> m_settings;
     QCommandLineOption m_config;
 };
 

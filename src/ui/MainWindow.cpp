@@ -9,6 +9,7 @@
 #include "runtime/Engine.h"
 #include "runtime/FleetMonitor.h"
 #include "runtime/NameLookup.h"
+#include "settings/SettingsDialog.h"
 
 #include <QCloseEvent>
 #include <QHeaderView>
@@ -89,6 +90,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Settings…"), this, &MainWindow::showSettings)->setShortcut(QKeySequence::Preferences);
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -111,6 +113,17 @@ void MainWindow::showDetails(const StoredKillmail& killmail)
     auto* dialog = new KillmailDialog(killmail, m_staticData, m_names, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
+}
+
+void MainWindow::showSettings()
+{
+    auto* dialog = findChild<SettingsDialog*>();
+    if (!dialog) {
+        dialog = new SettingsDialog(m_configuration, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->show();
+    dialog->raise();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/SettingsTable.h"
+
 #include <QMainWindow>
 
 class QTabWidget;
@@ -48,6 +50,10 @@ public:
 
     /// Opens the detail view of a kill (non-modal); it deletes itself when closed.
     void showDetails(const km::StoredKillmail& killmail);
+    /// The settings the engine was started with, which the settings dialog starts from.
+    void setConfiguration(const Configuration& configuration) { m_configuration = configuration; }
+    /// Opens the settings dialog (non-modal, one at a time).
+    void showSettings();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -71,6 +77,7 @@ private:
     FleetView* m_fleetView = nullptr;
     bool m_engineStopped = false;
     bool m_closeRequested = false;
+    Configuration m_configuration;
 };
 
 } // namespace km::ui

@@ -2,11 +2,24 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUrl>
 #include <QUrlQuery>
 
 namespace km {
+
+namespace {
+
+/// `text` with what stands between "scheme://user:" and the last "@" masked: a URL too malformed for QUrl may still
+/// hold a password.
+QString withoutPassword(const QString& text)
+{
+    static const QRegularExpression credentials(QStringLiteral("^([A-Za-z]+://[^:@/]*:).*@"));
+    return QString(text).replace(credentials, QStringLiteral("\\1***@"));
+}
+
+} // namespace
 
 std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* error)
 {
@@ -30,7 +43,7 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
         || (parsed.scheme() != QLatin1StringView("postgresql") && parsed.scheme() != QLatin1StringView("postgres"))) {
         return fail(QStringLiteral(
                         "database URL '%1' is neither sqlite:///path/file.db nor postgresql://user:pass@host:port/db")
-                        .arg(text));
+                        .arg(withoutPassword(text)));
     }
     url.backend = Backend::Postgres;
     url.host = parsed.host().isEmpty() ? QStringLiteral("localhost") : parsed.host();
