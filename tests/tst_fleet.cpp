@@ -6,6 +6,9 @@
 #include "TestDatabase.h"
 
 #include "MainWindow.h"
+#include "backfills/BackfillDialog.h"
+#include "backfills/BackfillsView.h"
+#include "backfills/JobModel.h"
 #include "feed/FeedModel.h"
 #include "fleet/EngineReportModel.h"
 #include "fleet/FleetView.h"
@@ -87,7 +90,10 @@ private Q_SLOTS:
         zkillboard.setAnnouncedSequence(96000000);
 
         FleetMonitor fleet(db.url(), StaticData::bundled(), std::chrono::milliseconds(200));
-        ui::MainWindow window(fleet, db.url(), StaticData::bundled());
+        Configuration configuration;
+        configuration.database = db.url();
+        configuration.engine = engineSettings(zkillboard.url());
+        ui::MainWindow window(fleet, configuration, StaticData::bundled());
         ui::FleetView& view = *window.fleetView();
         QAbstractItemModelTester engineTester(view.engineModel(),
                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -172,6 +178,59 @@ private Q_SLOTS:
         QCOMPARE(engines.runningCount(), 0);
         QVERIFY(window.close()); // at once: it has no engine of its own to stop
         QVERIFY(!ownReport(reports)->isSilent(QDateTime::currentDateTimeUtc(), FleetMonitor::silence));
+    }
+
+    void anAttachedConsoleQueuesBackfillsForTheFleet()
+    {
+        test::TestDatabase db(m_backend);
+        db.database();
+        test::FakeThread<test::FakeZkillboard> zkillboardThread;
+        test::FakeZkillboard& zkillboard = zkillboardThread.fake();
+        zkillboard.setAnnouncedSequence(96000000);
+        QSet<KillmailId> inHistory;
+        QDate first;
+        QDate last;
+        for (const test::EsiFixture& fixture : test::allEsiFixtures()) {
+            zkillboard.addToHistory(fixture);
+            inHistory.insert(fixture.killmailId);
+            const QDate day = test::FakeZkillboard::dayOf(fixture);
+            first = first.isValid() ? std::min(first, day) : day;
+            last = last.isValid() ? std::max(last, day) : day;
+            if (inHistory.size() == kills) {
+                break;
+            }
+        }
+        EngineSettings settings = engineSettings(zkillboard.url());
+        settings.sources.historyUrl = zkillboard.url();
+        Engine engine(db.url(), settings);
+        QString error;
+        QVERIFY2(engine.start(error), qPrintable(error));
+
+        FleetMonitor fleet(db.url(), StaticData::bundled(), std::chrono::milliseconds(200));
+        Configuration configuration;
+        configuration.database = db.url();
+        configuration.engine = settings;
+        ui::MainWindow window(fleet, configuration, StaticData::bundled());
+        auto* backfills = window.findChild<ui::BackfillsView*>();
+        QVERIFY(backfills && backfills->canStart()); // no engine of its own to wait for
+        backfills->newBackfill();
+        auto* dialog = backfills->findChild<ui::BackfillDialog*>();
+        QVERIFY(dialog);
+        dialog->setSource(ui::BackfillDialog::ZkillboardHistory);
+        dialog->setDays(first, last);
+        const std::optional<ui::BackfillRequest> request = dialog->request();
+        QVERIFY2(request, qPrintable(dialog->problem()));
+        dialog->reject();
+        backfills->startBackfill(*request);
+        // The attached console only queues the kills; the fleet's engine stores them.
+        QTRY_COMPARE_WITH_TIMEOUT(backfills->model()->state(0), ui::JobModel::JobState::Finished, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("killmails")), qint64(kills), waitMs);
+        if (m_backend == Backend::Postgres) {
+            QTRY_COMPARE_WITH_TIMEOUT(window.feedModel()->rowCount(), kills, waitMs);
+        }
+        QSignalSpy stopped(&engine, &Engine::stopped);
+        engine.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, waitMs);
     }
 
     void readsNoticesAndSkipsMalformedParts()

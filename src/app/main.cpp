@@ -103,7 +103,7 @@ int runAttached(const km::cli::Configuration& configuration)
     km::cli::SignalWatcher watcher;
     km::cli::useConfiguredDataFolder(configuration);
     km::FleetMonitor fleet(configuration.database, km::StaticData::bundled());
-    km::ui::MainWindow window(fleet, configuration.database, km::StaticData::bundled());
+    km::ui::MainWindow window(fleet, configuration, km::StaticData::bundled());
     QObject::connect(&watcher, &km::cli::SignalWatcher::terminationRequested, &window, &QWidget::close);
     window.show();
     return QApplication::exec();

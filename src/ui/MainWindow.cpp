@@ -71,17 +71,21 @@ MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* pa
     restoreLayout();
 }
 
-MainWindow::MainWindow(FleetMonitor& fleet, const DatabaseUrl& database, const StaticData& staticData, QWidget* parent)
-    : MainWindow(database, staticData, nullptr, parent)
+MainWindow::MainWindow(FleetMonitor& fleet, const Configuration& configuration, const StaticData& staticData,
+                       QWidget* parent)
+    : MainWindow(configuration.database, staticData, nullptr, parent)
 {
     setWindowTitle(tr("Killmail Console (attached)"));
+    setConfiguration(configuration);
     m_fleetView = new FleetView(fleet, m_tabs);
     m_tabs->addTab(m_fleetView, tr("&Engines"));
+    m_tabs->addTab(new BackfillsView(configuration.database, configuration.engine, m_tabs),
+                   tr("&Backfills and imports"));
     createMenus();
 
     connect(&fleet, &FleetMonitor::killmailStored, m_feedModel, &FeedModel::add);
     m_engineStopped = true; // nothing of its own to stop before closing
-    statusBar()->showMessage(tr("Attached to %1, without an engine of its own").arg(database.redacted()));
+    statusBar()->showMessage(tr("Attached to %1, without an engine of its own").arg(configuration.database.redacted()));
     restoreLayout();
 }
 

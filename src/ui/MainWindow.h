@@ -33,8 +33,8 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     MainWindow(Engine& engine, const StaticData& staticData, QWidget* parent = nullptr);
-    /// Attached to the engines sharing `database`, which `fleet` follows.
-    MainWindow(FleetMonitor& fleet, const DatabaseUrl& database, const StaticData& staticData,
+    /// Attached to the engines sharing the configured database, which `fleet` follows.
+    MainWindow(FleetMonitor& fleet, const Configuration& configuration, const StaticData& staticData,
                QWidget* parent = nullptr);
     ~MainWindow() override;
 

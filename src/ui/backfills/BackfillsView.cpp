@@ -36,7 +36,27 @@ QString shortList(const QStringList& paths)
 } // namespace
 
 BackfillsView::BackfillsView(Engine& engine, QWidget* parent)
+    : BackfillsView(engine.databaseUrl(), engine.settings(), &engine, parent)
+{
+    // A backfill or import reads the schema the engine brings up to date first.
+    connect(&engine, &Engine::working, this, [this] {
+        m_caption->clear();
+        updateActions();
+    });
+    connect(&engine, &Engine::stopped, this, &BackfillsView::updateActions);
+    updateActions();
+}
+
+BackfillsView::BackfillsView(const DatabaseUrl& database, const EngineSettings& settings, QWidget* parent)
+    : BackfillsView(database, settings, nullptr, parent)
+{
+    updateActions();
+}
+
+BackfillsView::BackfillsView(DatabaseUrl database, EngineSettings settings, Engine* engine, QWidget* parent)
     : QWidget(parent)
+    , m_database(std::move(database))
+    , m_settings(std::move(settings))
     , m_engine(engine)
     , m_model(new JobModel(this))
     , m_table(sortedTable(m_model, JobModel::SortRole, this))
@@ -75,13 +95,6 @@ BackfillsView::BackfillsView(Engine& engine, QWidget* parent)
     layout->addWidget(m_table);
     m_progress->setRange(0, 100);
     m_progress->setValue(0);
-    // A backfill or import reads the schema the engine brings up to date first.
-    connect(&engine, &Engine::working, this, [this] {
-        m_caption->clear();
-        updateActions();
-    });
-    connect(&engine, &Engine::stopped, this, &BackfillsView::updateActions);
-    updateActions();
 }
 
 BackfillsView::~BackfillsView() = default;
@@ -93,7 +106,7 @@ QSortFilterProxyModel* BackfillsView::sortedModel() const
 
 void BackfillsView::newBackfill()
 {
-    auto* dialog = new BackfillDialog(m_engine.settings(), this);
+    auto* dialog = new BackfillDialog(m_settings, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         if (const std::optional<BackfillRequest> request = dialog->request()) {
@@ -110,8 +123,9 @@ void BackfillsView::startBackfill(const BackfillRequest& request)
     }
     m_running = m_model->add(request.kind, request.parameters, JobModel::JobState::Finding);
     m_backfill = std::make_unique<BackfillRun>(
-        m_engine.databaseUrl(), publicHttpSettings(m_engine.settings()), request.factory,
-        request.queuesJobs ? BackfillProcessing::Elsewhere : BackfillProcessing::NotAwaited);
+        m_database, publicHttpSettings(m_settings), request.factory,
+        // Attached, the killmails are queued for the engines sharing the database, as with --enqueue-only.
+        request.queuesJobs && m_engine ? BackfillProcessing::Elsewhere : BackfillProcessing::NotAwaited);
     connect(m_backfill.get(), &BackfillRun::progress, this,
             [this](BackfillRun::Phase phase, const ProgressSnapshot& snapshot) {
                 m_model->setProgress(m_running,
@@ -129,13 +143,13 @@ void BackfillsView::startBackfill(const BackfillRequest& request)
 void BackfillsView::importKillmails(const QStringList& paths)
 {
     m_importsPrices = false;
-    startImport(ImportRun::killmails(m_engine.databaseUrl(), paths), tr("Killmail import"), paths);
+    startImport(ImportRun::killmails(m_database, paths), tr("Killmail import"), paths);
 }
 
 void BackfillsView::importPrices(const QStringList& files)
 {
     m_importsPrices = true;
-    startImport(ImportRun::prices(m_engine.databaseUrl(), files), tr("Price import"), files);
+    startImport(ImportRun::prices(m_database, files), tr("Price import"), files);
 }
 
 void BackfillsView::startImport(std::unique_ptr<ImportRun> run, const QString& kind, const QStringList& paths)
@@ -218,8 +232,8 @@ void BackfillsView::onImportFinished(const ImportOutcome& outcome)
         state = JobModel::JobState::Unfinished;
     }
     m_model->setEnded(m_running, state, outcome.summary);
-    if (m_importsPrices) {
-        m_engine.workers().dropPriceCaches();
+    if (m_importsPrices && m_engine) { // attached engines read the new prices at their next price refresh
+        m_engine->workers().dropPriceCaches();
     }
     m_import.release()->deleteLater();
     ended();
@@ -240,12 +254,14 @@ void BackfillsView::updateActions()
         start->setEnabled(canStart());
     }
     m_cancel->setEnabled(isRunning() && m_model->state(m_running) != JobModel::JobState::Cancelling);
-    if (!isRunning() && !m_engine.isWorking()) {
+    if (!isRunning() && !engineReady()) {
         m_caption->setText(tr("Backfills and imports can start once the engine has reached the database."));
     }
 }
 
-bool BackfillsView::canStart() const { return !isRunning() && m_engine.isWorking(); }
+bool BackfillsView::canStart() const { return !isRunning() && engineReady(); }
+
+bool BackfillsView::engineReady() const { return !m_engine || m_engine->isWorking(); }
 
 void BackfillsView::chooseKillmailFiles()
 {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "backfills/BackfillDialog.h"
+#include "config/EngineSettings.h"
+#include "storage/DatabaseUrl.h"
 
 #include <QWidget>
 
@@ -29,12 +31,15 @@ class JobModel;
  * The backfills and imports tab: starts a backfill (BackfillDialog), an import of killmail files, folders or
  * archives, or an import of market-history files; shows the running one's progress with rate and ETA, cancels it,
  * and lists this session's jobs. One runs at a time, so that two runs never share a backfill's cursor. The work runs
- * on engine threads (BackfillRun, ImportRun); the killmails a backfill queues are processed by the engine's workers.
+ * on engine threads (BackfillRun, ImportRun); the killmails a backfill queues are processed by the engine's workers,
+ * or, in a console attached to a fleet, by the engines sharing the database (the backfill only queues them).
  */
 class BackfillsView : public QWidget {
     Q_OBJECT
 public:
     explicit BackfillsView(Engine& engine, QWidget* parent = nullptr);
+    /// Attached: no engine of its own; `settings` are the configured ones (the services' URLs).
+    BackfillsView(const DatabaseUrl& database, const EngineSettings& settings, QWidget* parent = nullptr);
     ~BackfillsView() override;
 
     [[nodiscard]] JobModel* model() const { return m_model; }
@@ -45,7 +50,7 @@ public:
     [[nodiscard]] QAction* newBackfillAction() const { return m_newBackfill; }
     [[nodiscard]] QAction* cancelAction() const { return m_cancel; }
     [[nodiscard]] bool isRunning() const { return m_running >= 0; }
-    /// Nothing runs, and the engine works (its schema is up to date).
+    /// Nothing runs, and the engine works (its schema is up to date), or there is no engine of its own.
     [[nodiscard]] bool canStart() const;
 
     /// Opens the "New backfill" dialog (non-modal); accepting it starts the backfill.
@@ -56,6 +61,8 @@ public:
     void cancel();
 
 private:
+    BackfillsView(DatabaseUrl database, EngineSettings settings, Engine* engine, QWidget* parent);
+    [[nodiscard]] bool engineReady() const;
     void chooseKillmailFiles();
     void chooseKillmailFolder();
     void choosePriceFiles();
@@ -67,7 +74,10 @@ private:
     void ended();
     void updateActions();
 
-    Engine& m_engine;
+    DatabaseUrl m_database;
+    EngineSettings m_settings;
+    /// Null when attached.
+    Engine* m_engine;
     JobModel* m_model;
     QTableView* m_table;
     QProgressBar* m_progress;
