@@ -104,7 +104,7 @@ void RateChart::paintEvent(QPaintEvent* /*event*/)
     if (m_points.empty()) {
         return;
     }
-    const double start = double(m_endMsecs - m_window.count());
+    const auto start = double(m_endMsecs - m_window.count());
     const auto at = [&](const RatePoint& point) {
         const double x =
             plot.left() + (double(point.msecsSinceEpoch) - start) / double(m_window.count()) * plot.width();
