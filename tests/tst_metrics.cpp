@@ -3,6 +3,7 @@
 #include "monitoring/FailureRateAlert.h"
 #include "monitoring/MetricsServer.h"
 #include "monitoring/PrometheusText.h"
+#include "monitoring/RateHistory.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -774,6 +775,62 @@ private Q_SLOTS:
         alert.sample(0, 4, at(70s));
         QVERIFY(alert.alerting());
         QCOMPARE(alert.failures(), qint64(4));
+    }
+
+    // --- RateHistory ---
+
+    void rateHistoryGivesEachIntervalsRate()
+    {
+        RateHistory history;
+        QVERIFY(history.points(5min, 100).empty());
+        history.sample(100, 0);
+        QVERIFY(history.points(5min, 100).empty()); // one total is no rate yet
+        history.sample(110, 1000);
+        history.sample(110, 2000);
+        history.sample(140, 4000);
+        const std::vector<RatePoint> points = history.points(5min, 100);
+        QCOMPARE(points.size(), std::size_t(3));
+        QCOMPARE(points[0].msecsSinceEpoch, qint64(1000));
+        QCOMPARE(points[0].perSecond, 10.0);
+        QCOMPARE(points[1].perSecond, 0.0);
+        QCOMPARE(points[2].msecsSinceEpoch, qint64(4000));
+        QCOMPARE(points[2].perSecond, 15.0);
+        QCOMPARE(history.newestMsecs(), qint64(4000));
+        // Only what ended within the window before the newest sample.
+        QCOMPARE(history.points(2000ms, 100).size(), std::size_t(1));
+    }
+
+    void rateHistoryMergesIntoFewerPointsFromTheNewest()
+    {
+        RateHistory history;
+        for (qint64 second = 0; second <= 10; ++second) {
+            history.sample(second * second, second * 1000); // 1, 3, 5, ... per second
+        }
+        const std::vector<RatePoint> points = history.points(1h, 4);
+        QCOMPARE(points.size(), std::size_t(4));
+        // Buckets of three from the newest: the oldest holds the one left over.
+        QCOMPARE(points[0].msecsSinceEpoch, qint64(1000));
+        QCOMPARE(points[0].perSecond, 1.0);
+        QCOMPARE(points[1].msecsSinceEpoch, qint64(4000));
+        QCOMPARE(points[1].perSecond, (16.0 - 1.0) / 3.0);
+        QCOMPARE(points[3].msecsSinceEpoch, qint64(10000));
+        QCOMPARE(points[3].perSecond, (100.0 - 49.0) / 3.0);
+    }
+
+    void rateHistoryForgetsWhatIsOlderThanItsSpanAndStartsOverOnAReset()
+    {
+        RateHistory history(10s);
+        for (qint64 second = 0; second <= 30; ++second) {
+            history.sample(second, second * 1000);
+        }
+        QCOMPARE(history.points(1h, 100).size(), std::size_t(10));
+        history.sample(5, 31000); // the counter was reset: no negative rate
+        QVERIFY(history.points(1h, 100).empty());
+        history.sample(7, 32000);
+        QCOMPARE(history.points(1h, 100).size(), std::size_t(1));
+        QCOMPARE(history.points(1h, 100).front().perSecond, 2.0);
+        history.sample(9, 31500); // a clock that went back: the same
+        QVERIFY(history.points(1h, 100).empty());
     }
 };
 

@@ -1,6 +1,7 @@
 // R2Z2, zKillboard's live feed, followed over real sockets from a fake r2z2 host into a real database: the cursor
 // and its restarts, waiting for records, refusals and failures, unreadable records, re-published kills, and gaps
 // repaired from the history files.
+#include "FakeRedisq.h"
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
@@ -8,11 +9,14 @@
 #include "net/HttpClient.h"
 #include "sources/KillmailSink.h"
 #include "sources/R2z2Source.h"
+#include "sources/RedisqSource.h"
+#include "sources/SourceHost.h"
 #include "sources/SourceStateStore.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
@@ -541,6 +545,62 @@ private Q_SLOTS:
                  qPrintable(rig.source->status().lastError));
         QCOMPARE(rig.queued().size(), 2);
         rig.stop();
+    }
+
+    void aHostStopsAndStartsOneSourceWhileTheOthersRun()
+    {
+        Rig rig(m_backend);
+        test::FakeRedisq redisq;
+        const R2z2Settings r2z2 = rig.settings();
+        RedisqSettings polls;
+        polls.baseUrl = redisq.url();
+        polls.queueId = QStringLiteral("host-test");
+        polls.ttw = 1;
+        polls.requestTimeout = 1200ms;
+        polls.minPollInterval = 20ms;
+        std::vector<SourceFactory> factories{
+            [r2z2](SourceContext context) { return std::make_unique<R2z2Source>(r2z2, context); },
+            [polls](SourceContext context) { return std::make_unique<RedisqSource>(polls, context); }};
+        SourceHost host(rig.db.url(), HttpSettings{QString::fromLatin1(userAgent), 2s}, factories);
+        QSignalSpy hostStopped(&host, &SourceHost::stopped);
+        const auto stateOf = [&host](const QString& name) { return host.statuses().value(name).state; };
+        const auto queued = [&rig](std::size_t fixture) {
+            return rig.queued().contains(fixtures()[fixture].killmailId);
+        };
+        // Long enough for a running R2Z2 to ask several times: RedisQ's polls tell the time.
+        const int pollsWhileR2z2WouldAsk = 4 * int(r2z2.notPublishedWait / polls.minPollInterval);
+
+        rig.publish(0, 1);
+        host.start();
+        QTRY_VERIFY(queued(0));
+
+        host.stopSource(R2z2Source::sourceName);
+        QTRY_COMPARE(stateOf(R2z2Source::sourceName), SourceState::Stopped);
+        const auto polled = [&redisq] { return redisq.requestsTo(QStringLiteral("/listen.php")); };
+        // A request R2Z2 sent just before it stopped may reach its fake later: two polls of RedisQ let it arrive.
+        const int polledAtStop = polled();
+        QTRY_VERIFY(polled() >= polledAtStop + 2);
+        const int asked = rig.zkb.requestCount();
+        const int polledBefore = polled();
+        rig.publish(1, 1);
+        QTRY_VERIFY(polled() >= polledBefore + pollsWhileR2z2WouldAsk);
+        QCOMPARE(rig.zkb.requestCount(), asked);
+        QVERIFY(!queued(1));
+        QVERIFY(stateOf(RedisqSource::sourceName) != SourceState::Stopped);
+        QCOMPARE(host.statuses().value(RedisqSource::sourceName).errors, qint64(0));
+
+        // Every source stopped by hand: the host stays up to start them again.
+        host.stopSource(RedisqSource::sourceName);
+        QTRY_COMPARE(stateOf(RedisqSource::sourceName), SourceState::Stopped);
+        host.startSource(R2z2Source::sourceName);
+        QTRY_VERIFY(queued(1));
+        QVERIFY(stateOf(R2z2Source::sourceName) != SourceState::Stopped);
+        QCOMPARE(hostStopped.count(), 0);
+
+        host.stop();
+        QTRY_COMPARE(hostStopped.count(), 1);
+        QCOMPARE(stateOf(R2z2Source::sourceName), SourceState::Stopped);
+        QVERIFY(!host.isRunning());
     }
 
     void badSettingsAreReported()

@@ -10,6 +10,7 @@
 #include "runtime/FleetMonitor.h"
 #include "runtime/NameLookup.h"
 #include "settings/SettingsDialog.h"
+#include "tray/TrayIcon.h"
 
 #include <QCloseEvent>
 #include <QHeaderView>
@@ -62,6 +63,9 @@ MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* pa
     m_tabs->addTab(m_healthView, tr("Engine &health"));
     m_tabs->addTab(new BackfillsView(engine, m_tabs), tr("&Backfills and imports"));
     createMenus();
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        (new TrayIcon(*this, engine.monitor(), *m_feedModel))->show();
+    }
 
     connect(&engine.workers().announcer(), &KillmailAnnouncer::stored, m_feedModel, &FeedModel::add);
     connect(&engine, &Engine::stopped, this, &MainWindow::onEngineStopped);

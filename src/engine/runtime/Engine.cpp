@@ -105,7 +105,7 @@ bool Engine::start(QString& error)
     });
     m_maintenanceThread.start();
     QMetaObject::invokeMethod(m_waiter, &DatabaseWaiter::start);
-    m_monitor->start(std::chrono::seconds(5));
+    m_monitor->start(EngineMonitor::sampleInterval);
     return true;
 }
 

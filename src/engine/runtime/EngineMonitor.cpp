@@ -64,6 +64,9 @@ void EngineMonitor::sample()
     }
     const RunnerCounters killmails = m_workers.counters().value(KillmailJobs::queueName);
     m_alert.sample(killmails.completed, killmails.failed, now.at);
+    m_killmailRates.sample(now.killmails, now.at.toMSecsSinceEpoch());
+    m_esiRequestRates.sample(m_workers.esiLimits()->counters().requests, now.at.toMSecsSinceEpoch());
+    Q_EMIT sampled();
     Q_EMIT engineStatusChanged(engineStatus());
 }
 

@@ -2,6 +2,7 @@
 
 #include "monitoring/FailureRateAlert.h"
 #include "monitoring/MetricsServer.h"
+#include "monitoring/RateHistory.h"
 #include "queue/Job.h"
 #include "sources/SourceStatus.h"
 
@@ -48,13 +49,21 @@ public:
     /// Why the database cannot be used; empty while it answers.
     [[nodiscard]] const QString& databaseProblem() const { return m_databaseProblem; }
     [[nodiscard]] const FailureRateAlert& alert() const { return m_alert; }
+    /// Killmails stored per second, interval by interval over the last hour (for the console's charts).
+    [[nodiscard]] const RateHistory& killmailRates() const { return m_killmailRates; }
+    /// Requests sent to ESI per second, interval by interval over the last hour.
+    [[nodiscard]] const RateHistory& esiRequestRates() const { return m_esiRequestRates; }
     /// The summary saved as the "engine" row for `killmail-console status`.
     [[nodiscard]] SourceStatus engineStatus() const;
 
     static inline const QString engineStatusName = QStringLiteral("engine");
+    /// How often the engine samples its counters: the charts' resolution.
+    static constexpr std::chrono::seconds sampleInterval{1};
 
 Q_SIGNALS:
-    /// Emitted with each sample of the counters (every few seconds): the rates and the alert are new.
+    /// Each sample of the counters: the rates, their histories and the alert are new.
+    void sampled();
+    /// Emitted with each sample, after sampled().
     void engineStatusChanged(const km::SourceStatus& status);
     void backlogChanged(const std::vector<km::QueueStats>& stats);
     void databaseProblemChanged(const QString& problem);
@@ -72,6 +81,8 @@ private:
     const QueueWorkers& m_workers;
     const SourceHost& m_sources;
     FailureRateAlert m_alert;
+    RateHistory m_killmailRates;
+    RateHistory m_esiRequestRates;
     QTimer m_timer;
     std::deque<Sample> m_samples;
     std::vector<QueueStats> m_backlog;

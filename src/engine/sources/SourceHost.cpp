@@ -8,11 +8,13 @@
 #include <QSet>
 #include <QTimer>
 
+#include <algorithm>
+
 Q_DECLARE_LOGGING_CATEGORY(lcSources)
 
 namespace km {
 
-/// Lives on the host's thread: owns the connection, the sink, the HTTP client and the sources.
+/// Lives on the host's thread: owns the connection, the sink, and the sources with their HTTP clients.
 class SourceHost::Worker : public QObject {
     Q_OBJECT
 public:
@@ -42,7 +44,6 @@ public:
             QTimer::singleShot(wait, this, [this, factories] { openAndStart(factories); });
             return;
         }
-        m_client = std::make_unique<HttpClient>(m_http);
         for (const SourceFactory& factory : factories) {
             add(factory);
         }
@@ -52,37 +53,26 @@ public:
     void stopAll()
     {
         m_stopRequested = true;
-        if (m_sources.empty()) { // still waiting for the database
-            finish();
+        for (const Hosted& hosted : m_sources) {
+            hosted.source->stop();
         }
-        for (const auto& source : m_sources) {
-            source->stop();
+        // Later, from the event loop: a source may have stopped within this loop, and one held stopped says nothing.
+        QMetaObject::invokeMethod(this, &Worker::finishIfDone, Qt::QueuedConnection);
+    }
+
+    void stopSource(const QString& name)
+    {
+        if (Hosted* hosted = find(name); hosted && !m_stopRequested) {
+            hosted->held = true;
+            hosted->source->stop();
         }
     }
 
-private:
-    void add(const SourceFactory& factory)
+    void startSource(const QString& name)
     {
-        std::unique_ptr<Source> source = factory(SourceContext{*m_sink, *m_client});
-        Source* raw = source.get();
-        connect(raw, &Source::statusChanged, this, [this](const SourceStatus& status) {
-            m_unsaved.insert(status.name);
-            m_latest.insert(status.name, status);
-            Q_EMIT statusChanged(status);
-        });
-        connect(raw, &Source::stopped, this, &Worker::sourceStopped);
-        m_sources.push_back(std::move(source));
-    }
-
-    void startAll()
-    {
-        m_running = int(m_sources.size());
-        m_saveTimer.start(SourceHost::saveInterval);
-        for (const auto& source : m_sources) {
-            source->start();
-        }
-        if (m_running == 0) {
-            finish();
+        if (Hosted* hosted = find(name); hosted && !m_stopRequested && !hosted->source->isRunning()) {
+            hosted->held = false;
+            hosted->source->start();
         }
     }
 
@@ -91,11 +81,52 @@ Q_SIGNALS:
     void finished();
 
 private:
-    void sourceStopped()
+    struct Hosted {
+        /// Declared before the source, so destroyed after it: the source's coroutines await its requests.
+        std::unique_ptr<HttpClient> http;
+        std::unique_ptr<Source> source;
+        /// Stopped by stopSource(): the host stays up for it to be started again.
+        bool held = false;
+    };
+
+    void add(const SourceFactory& factory)
     {
-        if (--m_running == 0) {
-            // Later, from the event loop: the last source may have stopped within stopAll()'s loop.
-            QMetaObject::invokeMethod(this, &Worker::finish, Qt::QueuedConnection);
+        auto http = std::make_unique<HttpClient>(m_http);
+        std::unique_ptr<Source> source = factory(SourceContext{*m_sink, *http});
+        connect(source.get(), &Source::statusChanged, this, [this](const SourceStatus& status) {
+            m_unsaved.insert(status.name);
+            m_latest.insert(status.name, status);
+            Q_EMIT statusChanged(status);
+        });
+        // Queued: finishing destroys the source, which must not happen within its own signal.
+        connect(source.get(), &Source::stopped, this, &Worker::finishIfDone, Qt::QueuedConnection);
+        m_sources.push_back({std::move(http), std::move(source)});
+    }
+
+    void startAll()
+    {
+        m_saveTimer.start(SourceHost::saveInterval);
+        for (const Hosted& hosted : m_sources) {
+            hosted.source->start();
+        }
+        finishIfDone();
+    }
+
+    Hosted* find(const QString& name)
+    {
+        const auto found = std::find_if(m_sources.begin(), m_sources.end(),
+                                        [&name](const Hosted& hosted) { return hosted.source->name() == name; });
+        return found == m_sources.end() ? nullptr : &*found;
+    }
+
+    /// Finishes once no source runs, unless the operator holds one stopped to start it again.
+    void finishIfDone()
+    {
+        const auto running = [](const Hosted& hosted) { return hosted.source->isRunning(); };
+        const auto held = [](const Hosted& hosted) { return hosted.held; };
+        if (std::none_of(m_sources.cbegin(), m_sources.cend(), running)
+            && (m_stopRequested || std::none_of(m_sources.cbegin(), m_sources.cend(), held))) {
+            finish();
         }
     }
 
@@ -109,7 +140,6 @@ private:
         saveStatuses();
         m_sources.clear();
         m_sink.reset();
-        m_client.reset();
         m_database.reset();
         Q_EMIT finished();
     }
@@ -134,13 +164,11 @@ private:
     HttpSettings m_http;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<KillmailSink> m_sink;
-    std::unique_ptr<HttpClient> m_client;
-    std::vector<std::unique_ptr<Source>> m_sources;
+    std::vector<Hosted> m_sources;
     QMap<QString, SourceStatus> m_latest;
     QSet<QString> m_unsaved;
     QTimer m_saveTimer;
     Backoff m_openBackoff{std::chrono::seconds(1), std::chrono::seconds(30)};
-    int m_running = 0;
     bool m_stopRequested = false;
     bool m_finished = false;
 };
@@ -193,6 +221,20 @@ void SourceHost::stop()
 {
     if (m_worker) {
         QMetaObject::invokeMethod(m_worker.get(), &Worker::stopAll, Qt::QueuedConnection);
+    }
+}
+
+void SourceHost::stopSource(const QString& name)
+{
+    if (m_worker) {
+        QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get(), name] { worker->stopSource(name); });
+    }
+}
+
+void SourceHost::startSource(const QString& name)
+{
+    if (m_worker) {
+        QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get(), name] { worker->startSource(name); });
     }
 }
 

@@ -3,10 +3,14 @@
 #include "common/Tables.h"
 #include "esi/EsiRateLimits.h"
 #include "health/QueueModel.h"
+#include "health/RateChart.h"
+#include "health/SourceButtons.h"
 #include "health/SourceModel.h"
 #include "runtime/Engine.h"
 
+#include <QComboBox>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
@@ -24,6 +28,10 @@ QTableView* fittedTable(QTableView* table)
     return table;
 }
 
+/// Points per chart at most: about one per two pixels of a wide chart.
+constexpr int chartPoints = 400;
+const QString bannerStyle = QStringLiteral("QLabel { background: %1; color: white; padding: 6px; font-weight: bold; }");
+
 } // namespace
 
 HealthView::HealthView(Engine& engine, QWidget* parent)
@@ -35,11 +43,13 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     , m_alert(new QLabel(this))
     , m_database(new QLabel(this))
     , m_esi(new QLabel(this))
+    , m_killmailChart(new RateChart(tr("Killmails stored/s"), this))
+    , m_esiChart(new RateChart(tr("ESI requests/s"), this))
+    , m_chartSpan(new QComboBox(this))
 {
     m_esi->setWordWrap(true);
     m_alert->setWordWrap(true);
-    m_alert->setStyleSheet(QStringLiteral("QLabel { background: #b3261e; color: white; padding: 6px; "
-                                          "font-weight: bold; }"));
+    m_alert->setStyleSheet(bannerStyle.arg(QStringLiteral("#b3261e")));
     m_alert->hide();
     m_database->setWordWrap(true);
     m_database->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -49,7 +59,8 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     queuesLayout->addWidget(fittedTable(sortedTable(m_queues, QueueModel::SortRole, queues)));
     auto* sources = new QGroupBox(tr("Sources"), this);
     auto* sourcesLayout = new QVBoxLayout(sources);
-    sourcesLayout->addWidget(fittedTable(sortedTable(m_sources, SourceModel::SortRole, sources)));
+    QTableView* sourceTable = fittedTable(sortedTable(m_sources, SourceModel::SortRole, sources));
+    sourcesLayout->addWidget(sourceTable);
 
     auto* layout = new QVBoxLayout(this);
     auto* tables = new QSplitter(Qt::Vertical, this);
@@ -59,11 +70,12 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     layout->addWidget(m_rate);
     layout->addWidget(m_database);
     layout->addWidget(m_esi);
-    layout->addWidget(tables, 1);
+    layout->addWidget(createCharts(), 1);
+    layout->addWidget(tables, 2);
 
     EngineMonitor& monitor = engine.monitor();
     connect(&monitor, &EngineMonitor::backlogChanged, m_queues, &QueueModel::setBacklog);
-    connect(&monitor, &EngineMonitor::engineStatusChanged, this, &HealthView::showSample);
+    connect(&monitor, &EngineMonitor::sampled, this, &HealthView::showSample);
     connect(&monitor, &EngineMonitor::databaseProblemChanged, this, &HealthView::showDatabaseProblem);
     connect(&engine.sources(), &SourceHost::statusChanged, m_sources, &SourceModel::setStatus);
 
@@ -71,12 +83,44 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     for (const SourceStatus& status : engine.sources().statuses()) {
         m_sources->setStatus(status);
     }
+    m_sourceButtons = new SourceButtons(*sourceTable, engine.sources(), this);
     showSample();
     showDatabaseProblem(monitor.databaseProblem());
 }
 
+QWidget* HealthView::createCharts()
+{
+    auto* charts = new QGroupBox(tr("Rates"), this);
+    m_chartSpan->addItem(tr("Last 5 minutes"),
+                         QVariant::fromValue<qint64>(std::chrono::milliseconds(std::chrono::minutes(5)).count()));
+    m_chartSpan->addItem(tr("Last hour"),
+                         QVariant::fromValue<qint64>(std::chrono::milliseconds(std::chrono::hours(1)).count()));
+    connect(m_chartSpan, &QComboBox::currentIndexChanged, this, &HealthView::showCharts);
+    auto* span = new QHBoxLayout;
+    span->addWidget(m_chartSpan);
+    span->addStretch();
+    auto* lines = new QHBoxLayout;
+    lines->addWidget(m_killmailChart);
+    lines->addWidget(m_esiChart);
+    auto* layout = new QVBoxLayout(charts);
+    layout->addLayout(span);
+    layout->addLayout(lines, 1);
+    return charts;
+}
+
+void HealthView::showCharts()
+{
+    const std::chrono::milliseconds span(m_chartSpan->currentData().toLongLong());
+    const EngineMonitor& monitor = m_engine.monitor();
+    m_killmailChart->setPoints(monitor.killmailRates().points(span, chartPoints), monitor.killmailRates().newestMsecs(),
+                               span);
+    m_esiChart->setPoints(monitor.esiRequestRates().points(span, chartPoints), monitor.esiRequestRates().newestMsecs(),
+                          span);
+}
+
 void HealthView::showSample()
 {
+    showCharts();
     const EngineMonitor& monitor = m_engine.monitor();
     m_queues->setCounters(m_engine.workers().counters());
     m_sources->refreshRates();
@@ -102,6 +146,7 @@ void HealthView::showDatabaseProblem(const QString& problem)
 {
     m_database->setText(problem.isEmpty() ? tr("Database: connected")
                                           : tr("<b>Database unavailable:</b> %1").arg(problem.toHtmlEscaped()));
+    m_database->setStyleSheet(problem.isEmpty() ? QString() : bannerStyle.arg(QStringLiteral("#b45309")));
 }
 
 } // namespace km::ui

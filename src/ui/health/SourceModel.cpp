@@ -50,6 +50,8 @@ void SourceModel::refreshRates()
     }
 }
 
+bool SourceModel::runs(SourceState state) { return state != SourceState::Stopped && state != SourceState::Finished; }
+
 QString SourceModel::stateText(const SourceStatus& status) const
 {
     switch (status.state) {
@@ -80,6 +82,10 @@ QVariant SourceModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole && index.column() == LastError && status.lastErrorAt.isValid()) {
         return tr("At %1").arg(timeText(status.lastErrorAt));
     }
+    if (role == Qt::ToolTipRole && index.column() == Action) {
+        return runs(status.state) ? tr("Stop %1: its waits and requests end now").arg(status.name)
+                                  : tr("Start %1 again, from where it stopped").arg(status.name);
+    }
     if (role == Qt::TextAlignmentRole) {
         const bool numeric = index.column() >= Rate && index.column() <= Errors;
         return numeric ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
@@ -91,6 +97,8 @@ QVariant SourceModel::data(const QModelIndex& index, int role) const
     switch (Column(index.column())) {
     case Name: return status.name;
     case State: return display ? QVariant(stateText(status)) : QVariant(int(status.state));
+    case Action:
+        return display ? QVariant(runs(status.state) ? tr("Stop") : tr("Start")) : QVariant(runs(status.state));
     case Rate: {
         const double rate = m_rateOf(status.name);
         return display ? QVariant(tr("%1/s").arg(rate, 0, 'f', 2)) : QVariant(rate);
@@ -109,8 +117,9 @@ QVariant SourceModel::data(const QModelIndex& index, int role) const
 QVariant SourceModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     static constexpr std::array<const char*, ColumnCount> titles{
-        QT_TR_NOOP("Source"), QT_TR_NOOP("State"),     QT_TR_NOOP("Rate"),  QT_TR_NOOP("Received"),  QT_TR_NOOP("New"),
-        QT_TR_NOOP("Errors"), QT_TR_NOOP("Last kill"), QT_TR_NOOP("Where"), QT_TR_NOOP("Last error")};
+        QT_TR_NOOP("Source"),   QT_TR_NOOP("State"),     QT_TR_NOOP("Action"), QT_TR_NOOP("Rate"),
+        QT_TR_NOOP("Received"), QT_TR_NOOP("New"),       QT_TR_NOOP("Errors"), QT_TR_NOOP("Last kill"),
+        QT_TR_NOOP("Where"),    QT_TR_NOOP("Last error")};
     return columnTitle(staticMetaObject.className(), titles, section, orientation, role);
 }
 
