@@ -785,6 +785,55 @@ private Q_SLOTS:
         QCOMPARE(db.rowCount(QStringLiteral("jobs")), 1);
     }
 
+    void adminListsEveryQueuesFailedJobsAndRetriesOrClearsTheChosenOnes()
+    {
+        Fixture fixture(m_backend);
+        auto& [db, database, queue] = fixture;
+        QueueAdmin admin(database);
+        const QString characters = QStringLiteral("character");
+        queue.enqueue(killmails, newJobs(3));
+        queue.enqueue(characters, newJobs(2, Priority::Low));
+        const std::vector<Job> failing = queue.claim(killmails, 3, worker);
+        queue.settle(finished(failing, [](qint64 id) { return JobResult::fail(id, QStringLiteral("bad hash")); }),
+                     worker);
+        QThread::msleep(5);
+        const std::vector<Job> characterJobs = queue.claim(characters, 2, worker);
+        queue.settle(finished(characterJobs, [](qint64 id) { return JobResult::fail(id, QStringLiteral("404")); }),
+                     worker);
+
+        FailedJobsPage page = admin.failedPage(std::nullopt, 4);
+        QCOMPARE(page.total, 5);
+        QCOMPARE(page.jobs.size(), std::size_t(4));
+        QCOMPARE(page.jobs.front().queue, characters); // most recent first, over every queue
+        QCOMPARE(page.jobs.back().queue, killmails);
+        QCOMPARE(page.newestFailureMs, page.jobs.front().finishedAtMs);
+        QCOMPARE(admin.failedPage(characters, 10).total, 2);
+        QCOMPARE(admin.failedPage(QStringLiteral("alliance"), 10).newestFailureMs, 0);
+
+        // The chosen ones only, and only while they are failed; no choice is no job.
+        QCOMPARE(admin.retryFailed(FailedJobSelection{.ids = QList<qint64>{failing[0].id, characterJobs[0].id}}), 2);
+        QCOMPARE(admin.retryFailed(FailedJobSelection{.ids = QList<qint64>{failing[0].id}}), 0);
+        QCOMPARE(admin.retryFailed(FailedJobSelection{.ids = QList<qint64>{}}), 0);
+        QCOMPARE(rowOf(database, failing[0].id).state, int(JobState::Waiting));
+        QCOMPARE(rowOf(database, failing[0].id).attempts, 0);
+        QCOMPARE(rowOf(database, failing[1].id).state, int(JobState::Failed));
+        QCOMPARE(admin.clearFailed(FailedJobSelection{.queue = killmails, .ids = QList<qint64>{characterJobs[1].id}}),
+                 0);
+        QCOMPARE(admin.clearFailed(FailedJobSelection{.ids = QList<qint64>{characterJobs[1].id}}), 1);
+        QVERIFY(!rowOf(database, characterJobs[1].id).exists);
+
+        // Clearing what the operator was shown counted spares a job that failed after.
+        page = admin.failedPage(std::nullopt, 10);
+        QCOMPARE(page.total, 2);
+        QThread::msleep(5);
+        const std::vector<Job> later = queue.claim(killmails, 1, worker);
+        queue.settle({{later[0], JobResult::fail(later[0].id, QStringLiteral("later"))}}, worker);
+        QCOMPARE(admin.clearFailed(FailedJobSelection{.failedUpToMs = page.newestFailureMs}), 2);
+        QCOMPARE(admin.failed(std::nullopt, 10).size(), std::size_t(1));
+        QCOMPARE(admin.retryFailed(FailedJobSelection{}), 1);
+        QCOMPARE(statsOf(database).failed, 0);
+    }
+
     void pruneHonoursRetention()
     {
         const QueueSettings settings{.completedRetention = std::chrono::hours(1),

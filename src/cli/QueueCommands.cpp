@@ -20,15 +20,7 @@ const QString completedOption = QStringLiteral("completed");
 const QString limitOption = QStringLiteral("limit");
 const QString priorityOption = QStringLiteral("priority");
 
-/// Every queue the engine runs: killmails, then the entity updates.
-const QStringList& knownQueues()
-{
-    static const QStringList queues{KillmailJobs::queueName, QStringLiteral("character"), QStringLiteral("corporation"),
-                                    QStringLiteral("alliance")};
-    return queues;
-}
-
-QString knownQueueList() { return knownQueues().join(QStringLiteral(", ")); }
+QString knownQueueList() { return QueueAdmin::knownQueues().join(QStringLiteral(", ")); }
 
 QString utcTime(qint64 msSinceEpoch)
 {
@@ -81,7 +73,7 @@ public:
                 QStringLiteral("too many arguments: %1 (see --help)").arg(arguments.mid(m_maxArguments).join(u' ')));
         }
         const QString queue = arguments.value(0);
-        if (!queue.isEmpty() && !knownQueues().contains(queue)) {
+        if (!queue.isEmpty() && !QueueAdmin::knownQueues().contains(queue)) {
             return usage(context, QStringLiteral("unknown queue '%1' (known queues: %2)").arg(queue, knownQueueList()));
         }
         return execute(parser, context, queue);
@@ -144,10 +136,10 @@ protected:
     int execute(const QCommandLineParser& parser, Context& context, const QString& queue) override
     {
         const auto database = context.openDatabase();
-        const std::vector<QueueStats> all =
-            queue.isEmpty() ? everyQueueStats(*database) : QueueAdmin(*database).stats(queue);
+        QueueAdmin admin(*database);
+        const std::vector<QueueStats> all = queue.isEmpty() ? admin.everyQueueStats() : admin.stats(queue);
         if (parser.isSet(jsonOption)) {
-            printJson(context, QJsonObject{{QStringLiteral("queues"), queueStatsJson(all)}});
+            printJson(context, QJsonObject{{QStringLiteral("queues"), QueueAdmin::statsJson(all)}});
             return 0;
         }
         printQueueTable(context.out, all);
@@ -182,9 +174,9 @@ protected:
                          QStringLiteral("--limit takes a positive number, not '%1'").arg(parser.value(limitOption)));
         }
         const auto database = context.openDatabase();
-        QueueAdmin admin(*database);
-        const std::vector<FailedJob> jobs = admin.failed(queue, int(limit));
-        const qint64 total = admin.stats(queue).front().failed;
+        const FailedJobsPage page = QueueAdmin(*database).failedPage(queue, int(limit));
+        const std::vector<FailedJob>& jobs = page.jobs;
+        const qint64 total = page.total;
         if (parser.isSet(jsonOption)) {
             QJsonArray list;
             for (const FailedJob& job : jobs) {
@@ -377,36 +369,6 @@ QString formatDuration(std::chrono::milliseconds duration)
         return QStringLiteral("%1m %2s").arg(minutes).arg(seconds);
     }
     return QStringLiteral("%1s").arg(seconds);
-}
-
-std::vector<QueueStats> everyQueueStats(Database& database)
-{
-    const std::vector<QueueStats> found = QueueAdmin(database).stats();
-    std::vector<QueueStats> all;
-    for (const QString& name : knownQueues()) {
-        const auto match =
-            std::find_if(found.begin(), found.end(), [&name](const QueueStats& stats) { return stats.queue == name; });
-        all.push_back(match == found.end() ? QueueStats{name} : *match);
-    }
-    std::copy_if(found.begin(), found.end(), std::back_inserter(all),
-                 [](const QueueStats& stats) { return !knownQueues().contains(stats.queue); });
-    return all;
-}
-
-QJsonArray queueStatsJson(const std::vector<QueueStats>& all)
-{
-    QJsonArray queues;
-    for (const QueueStats& stats : all) {
-        queues.append(
-            QJsonObject{{QStringLiteral("queue"), stats.queue},
-                        {QStringLiteral("waiting"), stats.waiting},
-                        {QStringLiteral("delayed"), stats.delayed},
-                        {QStringLiteral("active"), stats.active},
-                        {QStringLiteral("completed"), stats.completed},
-                        {QStringLiteral("failed"), stats.failed},
-                        {QStringLiteral("oldestWaitingSeconds"), qint64(stats.oldestWaitingAge.count() / 1000)}});
-    }
-    return queues;
 }
 
 void printQueueTable(QTextStream& out, const std::vector<QueueStats>& all)

@@ -3,7 +3,6 @@
 #include "Command.h"
 #include "queue/Job.h"
 
-#include <QJsonArray>
 #include <QTextStream>
 
 #include <chrono>
@@ -25,9 +24,6 @@ std::vector<std::unique_ptr<Command>> queueCommands();
 
 /// "3m 12s": the two largest units of a duration, down to whole seconds.
 QString formatDuration(std::chrono::milliseconds duration);
-/// Every known queue's counts, empty ones included, then any other queue the table holds.
-std::vector<QueueStats> everyQueueStats(Database& database);
-QJsonArray queueStatsJson(const std::vector<QueueStats>& all);
 /// The counts as an aligned table with a header line.
 void printQueueTable(QTextStream& out, const std::vector<QueueStats>& all);
 

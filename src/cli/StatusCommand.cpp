@@ -1,6 +1,7 @@
 #include "StatusCommand.h"
 
 #include "QueueCommands.h"
+#include "queue/QueueAdmin.h"
 #include "runtime/EngineMonitor.h"
 #include "sources/SourceStateStore.h"
 #include "storage/Database.h"
@@ -43,7 +44,7 @@ int StatusCommand::run(const QCommandLineParser& parser, Context& context)
 {
     const auto database = context.openDatabase();
     const QList<SavedSourceStatus> saved = SourceStateStore(*database).statuses();
-    const std::vector<QueueStats> queues = everyQueueStats(*database);
+    const std::vector<QueueStats> queues = QueueAdmin(*database).everyQueueStats();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const auto engine = std::find_if(saved.cbegin(), saved.cend(), [](const SavedSourceStatus& entry) {
         return entry.status.name == EngineMonitor::engineStatusName;
@@ -67,7 +68,7 @@ int StatusCommand::run(const QCommandLineParser& parser, Context& context)
         }
         context.out << QJsonDocument(QJsonObject{{QStringLiteral("engine"), engineJson},
                                                  {QStringLiteral("sources"), sources},
-                                                 {QStringLiteral("queues"), queueStatsJson(queues)}})
+                                                 {QStringLiteral("queues"), QueueAdmin::statsJson(queues)}})
                            .toJson(QJsonDocument::Indented);
         return 0;
     }

@@ -72,9 +72,10 @@ struct QueueStats {
     std::chrono::milliseconds oldestWaitingAge{0};
 };
 
-/// A failed job as `queue:list --failed` shows it.
+/// A failed job as `queue:list --failed` and the console's failures show it.
 struct FailedJob {
     qint64 id = 0;
+    QString queue;
     QString dedupKey;
     QByteArray payload;
     int attempts = 0;

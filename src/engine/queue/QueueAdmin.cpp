@@ -1,16 +1,73 @@
 #include "queue/QueueAdmin.h"
 
+#include "processing/EntityJobs.h"
 #include "queue/JobQueue.h"
+#include "queue/KillmailJobs.h"
 #include "storage/Database.h"
+#include "storage/SqlIdList.h"
 
+#include <QJsonObject>
 #include <QSqlQuery>
 
+#include <algorithm>
+
 namespace km {
+namespace {
+
+/// The SQL condition (after WHERE) that picks the failed jobs of `which`, its parameters added to `bindings`.
+QString failedJobsWhere(const FailedJobSelection& which, QVariantList& bindings)
+{
+    QString where = QStringLiteral(R"("state" = 3)");
+    if (which.queue) {
+        where += QStringLiteral(R"( AND "queue" = ?)");
+        bindings << *which.queue;
+    }
+    if (which.ids) {
+        // An empty list picks nothing (NULL matches no ID), never every job.
+        where += QStringLiteral(R"( AND "id" IN (%1))")
+                     .arg(which.ids->isEmpty() ? QStringLiteral("NULL") : sqlIdList(*which.ids));
+    }
+    if (which.failedUpToMs) {
+        where += QStringLiteral(R"( AND "finishedAt" <= ?)");
+        bindings << *which.failedUpToMs;
+    }
+    return where;
+}
+
+} // namespace
 
 QueueAdmin::QueueAdmin(Database& database, QueueSettings settings)
     : m_database(database)
     , m_settings(settings)
 {
+}
+
+const QStringList& QueueAdmin::knownQueues()
+{
+    static const QStringList queues = [] {
+        QStringList names{KillmailJobs::queueName};
+        for (const EntityTable& table : entityTables()) {
+            names << table.queue;
+        }
+        return names;
+    }();
+    return queues;
+}
+
+QJsonArray QueueAdmin::statsJson(const std::vector<QueueStats>& all)
+{
+    QJsonArray queues;
+    for (const QueueStats& stats : all) {
+        queues.append(
+            QJsonObject{{QStringLiteral("queue"), stats.queue},
+                        {QStringLiteral("waiting"), stats.waiting},
+                        {QStringLiteral("delayed"), stats.delayed},
+                        {QStringLiteral("active"), stats.active},
+                        {QStringLiteral("completed"), stats.completed},
+                        {QStringLiteral("failed"), stats.failed},
+                        {QStringLiteral("oldestWaitingSeconds"), qint64(stats.oldestWaitingAge.count() / 1000)}});
+    }
+    return queues;
 }
 
 std::vector<QueueStats> QueueAdmin::stats(const std::optional<QString>& queue)
@@ -52,30 +109,75 @@ std::vector<QueueStats> QueueAdmin::stats(const std::optional<QString>& queue)
     return all;
 }
 
-std::vector<FailedJob> QueueAdmin::failed(const QString& queue, int limit)
+std::vector<QueueStats> QueueAdmin::everyQueueStats()
 {
+    const std::vector<QueueStats> found = stats();
+    std::vector<QueueStats> all;
+    for (const QString& name : knownQueues()) {
+        const auto match =
+            std::find_if(found.begin(), found.end(), [&name](const QueueStats& stats) { return stats.queue == name; });
+        all.push_back(match == found.end() ? QueueStats{name} : *match);
+    }
+    std::copy_if(found.begin(), found.end(), std::back_inserter(all),
+                 [](const QueueStats& stats) { return !knownQueues().contains(stats.queue); });
+    return all;
+}
+
+std::vector<FailedJob> QueueAdmin::failed(const std::optional<QString>& queue, int limit)
+{
+    QVariantList bindings;
+    const QString where = failedJobsWhere({queue}, bindings);
+    bindings << limit;
     QSqlQuery query = m_database.exec(
-        QStringLiteral(R"(SELECT "id", "dedupKey", "payload", "attempts", "lastError", "finishedAt" FROM jobs
-           WHERE "queue" = ? AND "state" = 3 ORDER BY "finishedAt" DESC, "id" DESC LIMIT ?)"),
-        {queue, limit}, "list failed jobs");
+        QStringLiteral(R"(SELECT "id", "queue", "dedupKey", "payload", "attempts", "lastError", "finishedAt" FROM jobs
+           WHERE %1 ORDER BY "finishedAt" DESC, "id" DESC LIMIT ?)")
+            .arg(where),
+        bindings, "list failed jobs");
     std::vector<FailedJob> jobs;
     while (query.next()) {
-        jobs.push_back(FailedJob{query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toByteArray(),
-                                 query.value(3).toInt(), query.value(4).toString(), query.value(5).toLongLong()});
+        jobs.push_back(FailedJob{query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toString(),
+                                 query.value(3).toByteArray(), query.value(4).toInt(), query.value(5).toString(),
+                                 query.value(6).toLongLong()});
     }
     return jobs;
 }
 
-int QueueAdmin::retryFailed(const QString& queue)
+FailedJobsPage QueueAdmin::failedPage(const std::optional<QString>& queue, int limit)
+{
+    QVariantList bindings;
+    const QString where = failedJobsWhere({queue}, bindings);
+    QSqlQuery query =
+        m_database.exec(QStringLiteral(R"(SELECT COUNT(*), MAX("finishedAt") FROM jobs WHERE %1)").arg(where), bindings,
+                        "count failed jobs");
+    FailedJobsPage page;
+    if (query.next()) {
+        page.total = query.value(0).toLongLong();
+        page.newestFailureMs = query.value(1).toLongLong();
+    }
+    page.jobs = failed(queue, limit);
+    return page;
+}
+
+int QueueAdmin::retryFailed(const FailedJobSelection& which)
 {
     const qint64 now = JobQueue::nowMs();
+    QVariantList bindings{now, now, qint64(m_settings.agingPerLevel.count())};
+    const QString where = failedJobsWhere(which, bindings);
     // A retried job keeps its priority's place: it is ranked as if it became ready now. (Without the casts
     // PostgreSQL would take the parameters for SMALLINTs, the type of "priority".)
     return m_database
         .exec(QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = 0, "runAt" = ?,
-               "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT), "finishedAt" = NULL
-               WHERE "queue" = ? AND "state" = 3)"),
-              {now, now, qint64(m_settings.agingPerLevel.count()), queue}, "retry failed jobs")
+               "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT), "finishedAt" = NULL WHERE %1)")
+                  .arg(where),
+              bindings, "retry failed jobs")
+        .numRowsAffected();
+}
+
+int QueueAdmin::clearFailed(const FailedJobSelection& which)
+{
+    QVariantList bindings;
+    const QString where = failedJobsWhere(which, bindings);
+    return m_database.exec(QStringLiteral("DELETE FROM jobs WHERE %1").arg(where), bindings, "clear failed jobs")
         .numRowsAffected();
 }
 
