@@ -2,6 +2,7 @@
 
 #include "backfills/BackfillsView.h"
 #include "detail/KillmailDialog.h"
+#include "failures/FailuresView.h"
 #include "feed/FeedModel.h"
 #include "feed/FeedView.h"
 #include "fleet/FleetView.h"
@@ -36,6 +37,15 @@ QSettings layoutSettings()
                      QStringLiteral("window"));
 }
 
+/// The failures tab, read again whenever `monitor` (the engine's, or the fleet's when attached) has read the backlog.
+template <typename Monitor>
+FailuresView* failuresTab(const DatabaseUrl& database, const Monitor& monitor, QWidget* parent)
+{
+    auto* view = new FailuresView(database, parent);
+    QObject::connect(&monitor, &Monitor::backlogChanged, view, &FailuresView::refresh);
+    return view;
+}
+
 } // namespace
 
 MainWindow::MainWindow(const DatabaseUrl& database, const StaticData& staticData, Engine* engine, QWidget* parent)
@@ -61,6 +71,7 @@ MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* pa
     setWindowTitle(tr("Killmail Console"));
     m_healthView = new HealthView(engine, m_tabs);
     m_tabs->addTab(m_healthView, tr("Engine &health"));
+    m_tabs->addTab(failuresTab(engine.databaseUrl(), engine.monitor(), m_tabs), tr("Fail&ures"));
     m_tabs->addTab(new BackfillsView(engine, m_tabs), tr("&Backfills and imports"));
     createMenus();
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
@@ -83,6 +94,7 @@ MainWindow::MainWindow(FleetMonitor& fleet, const Configuration& configuration, 
     setConfiguration(configuration);
     m_fleetView = new FleetView(fleet, m_tabs);
     m_tabs->addTab(m_fleetView, tr("&Engines"));
+    m_tabs->addTab(failuresTab(configuration.database, fleet, m_tabs), tr("Fail&ures"));
     m_tabs->addTab(new BackfillsView(configuration.database, configuration.engine, m_tabs),
                    tr("&Backfills and imports"));
     createMenus();
