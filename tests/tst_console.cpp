@@ -259,20 +259,11 @@ private Q_SLOTS:
 
     void healthShowsADatabaseThatCannotBeReachedAndClosingStillStops()
     {
-        // SQLite under a folder that cannot be made (a file stands where it goes); PostgreSQL on a closed port.
         QTemporaryDir dir;
-        QFile blocker(dir.filePath(QStringLiteral("blocker")));
-        QVERIFY(blocker.open(QIODevice::WriteOnly));
-        blocker.close();
-        const QString urlText = m_backend == Backend::Sqlite
-            ? QStringLiteral("sqlite://%1/killmails.db").arg(blocker.fileName())
-            : QStringLiteral("postgresql://killmail@127.0.0.1:9/killmail");
-        QString urlError;
-        const std::optional<DatabaseUrl> url = DatabaseUrl::parse(urlText, &urlError);
-        QVERIFY2(url, qPrintable(urlError));
+        const DatabaseUrl url = test::TestDatabase::unreachableUrl(m_backend, dir);
         EngineSettings settings = engineSettings(QUrl(QStringLiteral("http://127.0.0.1:9")));
         settings.sources.live.clear();
-        Engine engine(*url, settings);
+        Engine engine(url, settings);
         MainWindow window(engine, StaticData::bundled());
         QString error;
         QVERIFY2(engine.start(error), qPrintable(error));

@@ -16,7 +16,6 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
-#include <QFile>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -285,18 +284,9 @@ private Q_SLOTS:
 
     void aDatabaseThatCannotBeReachedIsSaidInTheTab()
     {
-        // SQLite under a folder that cannot be made (a file stands where it goes); PostgreSQL on a closed port.
         QTemporaryDir dir;
-        QFile blocker(dir.filePath(QStringLiteral("blocker")));
-        QVERIFY(blocker.open(QIODevice::WriteOnly));
-        blocker.close();
-        const QString urlText = m_backend == Backend::Sqlite
-            ? QStringLiteral("sqlite://%1/killmails.db").arg(blocker.fileName())
-            : QStringLiteral("postgresql://killmail@127.0.0.1:9/killmail");
-        QString urlError;
-        const std::optional<DatabaseUrl> url = DatabaseUrl::parse(urlText, &urlError);
-        QVERIFY2(url, qPrintable(urlError));
-        Engine engine(*url, engineSettings());
+        const DatabaseUrl url = test::TestDatabase::unreachableUrl(m_backend, dir);
+        Engine engine(url, engineSettings());
         MainWindow window(engine, StaticData::bundled());
         FailuresView& view = *window.findChild<FailuresView*>();
         window.tabs()->setCurrentWidget(&view);

@@ -104,6 +104,17 @@ void TestDatabase::allowInserts(const QString& table)
     database().exec(QStringLiteral("DROP FUNCTION fail_%1()").arg(table));
 }
 
+DatabaseUrl TestDatabase::unreachableUrl(Backend backend, const QTemporaryDir& dir)
+{
+    QFile blocker(dir.filePath(QStringLiteral("blocker")));
+    if (!blocker.open(QIODevice::WriteOnly)) {
+        throw std::runtime_error("cannot write a file in the temporary folder");
+    }
+    const QString url = backend == Backend::Sqlite ? QStringLiteral("sqlite://%1/killmails.db").arg(blocker.fileName())
+                                                   : QStringLiteral("postgresql://killmail@127.0.0.1:9/killmail");
+    return *DatabaseUrl::parse(url, nullptr);
+}
+
 QString dataPath(const QString& relative) { return QStringLiteral(KILLMAIL_TEST_DATA_DIR "/") + relative; }
 
 } // namespace km::test

@@ -37,6 +37,9 @@ public:
     static Backend backendFromArguments(int& argc, char** argv);
     /// The admin URL of the test cluster; empty when none is configured.
     static QString postgresAdminUrl();
+    /// A database of `backend` that cannot be reached: SQLite under a folder that cannot be made (a file in `dir`
+    /// stands where it goes), PostgreSQL on a closed port.
+    static DatabaseUrl unreachableUrl(Backend backend, const QTemporaryDir& dir);
 
 private:
     Backend m_backend;
