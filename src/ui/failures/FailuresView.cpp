@@ -155,7 +155,7 @@ std::vector<FailedJob> FailuresView::selectedJobs() const
 {
     QModelIndexList rows = m_table->selectionModel()->selectedRows();
     std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
-    const auto* sorted = static_cast<const QSortFilterProxyModel*>(m_table->model());
+    const auto* sorted = qobject_cast<const QSortFilterProxyModel*>(m_table->model());
     std::vector<FailedJob> jobs;
     jobs.reserve(std::size_t(rows.size()));
     for (const QModelIndex& row : rows) {
