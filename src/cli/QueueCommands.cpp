@@ -6,6 +6,7 @@
 #include "queue/QueueAdmin.h"
 #include "storage/Database.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,6 +41,8 @@ qint64 positiveNumber(const QString& text)
  * other arguments, usage errors (exit status 2) that start with the subcommand's name, and JSON output.
  */
 class QueueCommand : public Command {
+    Q_DECLARE_TR_FUNCTIONS(km::cli::QueueCommand)
+
 public:
     QueueCommand(QString name, QString summary, bool queueRequired, int maxArguments)
         : m_name(std::move(name))
@@ -53,11 +56,11 @@ public:
 
     void describe(QCommandLineParser& parser) const override
     {
-        parser.addPositionalArgument(
-            QStringLiteral("queue"),
-            QStringLiteral("The queue: %1%2.")
-                .arg(knownQueueList(), m_queueRequired ? QString() : QStringLiteral(" (default: every queue)")),
-            m_queueRequired ? QStringLiteral("QUEUE") : QStringLiteral("[QUEUE]"));
+        parser.addPositionalArgument(QStringLiteral("queue"),
+                                     m_queueRequired
+                                         ? tr("The queue: %1.").arg(knownQueueList())
+                                         : tr("The queue: %1 (default: every queue).").arg(knownQueueList()),
+                                     m_queueRequired ? QStringLiteral("QUEUE") : QStringLiteral("[QUEUE]"));
         describeRest(parser);
     }
 
@@ -65,16 +68,15 @@ public:
     {
         const QStringList arguments = parser.positionalArguments();
         if (arguments.isEmpty() && m_queueRequired) {
-            return usage(context, QStringLiteral("name a queue: %1").arg(knownQueueList()));
+            return usage(context, tr("name a queue: %1").arg(knownQueueList()));
         }
         if (arguments.size() > m_maxArguments) {
-            return usage(
-                context,
-                QStringLiteral("too many arguments: %1 (see --help)").arg(arguments.mid(m_maxArguments).join(u' ')));
+            return usage(context,
+                         tr("too many arguments: %1 (see --help)").arg(arguments.mid(m_maxArguments).join(u' ')));
         }
         const QString queue = arguments.value(0);
         if (!queue.isEmpty() && !QueueAdmin::knownQueues().contains(queue)) {
-            return usage(context, QStringLiteral("unknown queue '%1' (known queues: %2)").arg(queue, knownQueueList()));
+            return usage(context, tr("unknown queue '%1' (known queues: %2)").arg(queue, knownQueueList()));
         }
         return execute(parser, context, queue);
     }
@@ -93,7 +95,7 @@ protected:
 
     static void addJsonOption(QCommandLineParser& parser)
     {
-        parser.addOption(QCommandLineOption(jsonOption, QStringLiteral("Print JSON instead of a table.")));
+        parser.addOption(QCommandLineOption(jsonOption, tr("Print JSON instead of a table.")));
     }
 
     static void printJson(Context& context, const QJsonObject& object)
@@ -112,7 +114,7 @@ protected:
         if (parser.isSet(failedOption)) {
             return true;
         }
-        usage(context, QStringLiteral("needs --failed: %1").arg(why));
+        usage(context, tr("needs --failed: %1").arg(why));
         return false;
     }
 
@@ -124,9 +126,11 @@ private:
 };
 
 class StatsCommand final : public QueueCommand {
+    Q_DECLARE_TR_FUNCTIONS(km::cli::StatsCommand)
+
 public:
     StatsCommand()
-        : QueueCommand(QStringLiteral("queue:stats"), QStringLiteral("Count each queue's jobs by state"), false, 1)
+        : QueueCommand(QStringLiteral("queue:stats"), tr("Count each queue's jobs by state"), false, 1)
     {
     }
 
@@ -148,30 +152,31 @@ protected:
 };
 
 class ListCommand final : public QueueCommand {
+    Q_DECLARE_TR_FUNCTIONS(km::cli::ListCommand)
+
 public:
     ListCommand()
-        : QueueCommand(QStringLiteral("queue:list"), QStringLiteral("List a queue's failed jobs"), true, 1)
+        : QueueCommand(QStringLiteral("queue:list"), tr("List a queue's failed jobs"), true, 1)
     {
     }
 
 protected:
     void describeRest(QCommandLineParser& parser) const override
     {
-        addFailedOption(parser, QStringLiteral("List the failed jobs (required), most recent first."));
-        parser.addOption(QCommandLineOption(
-            limitOption, QStringLiteral("Show at most N jobs (default %1).").arg(defaultLimit), QStringLiteral("N")));
+        addFailedOption(parser, tr("List the failed jobs (required), most recent first."));
+        parser.addOption(QCommandLineOption(limitOption, tr("Show at most N jobs (default %1).").arg(defaultLimit),
+                                            QStringLiteral("N")));
         addJsonOption(parser);
     }
 
     int execute(const QCommandLineParser& parser, Context& context, const QString& queue) override
     {
-        if (!requireFailed(parser, context, QStringLiteral("only failed jobs are listed"))) {
+        if (!requireFailed(parser, context, tr("only failed jobs are listed"))) {
             return 2;
         }
         const qint64 limit = parser.isSet(limitOption) ? positiveNumber(parser.value(limitOption)) : defaultLimit;
         if (limit <= 0 || limit > std::numeric_limits<int>::max()) {
-            return usage(context,
-                         QStringLiteral("--limit takes a positive number, not '%1'").arg(parser.value(limitOption)));
+            return usage(context, tr("--limit takes a positive number, not '%1'").arg(parser.value(limitOption)));
         }
         const auto database = context.openDatabase();
         const FailedJobsPage page = QueueAdmin(*database).failedPage(queue, int(limit));
@@ -193,11 +198,11 @@ protected:
             return 0;
         }
         const QString line = QStringLiteral("%1 %2 %3  %4  %5\n");
-        context.out << line.arg(QStringLiteral("id"), 10)
-                           .arg(QStringLiteral("key"), -12)
-                           .arg(QStringLiteral("attempts"), 8)
-                           .arg(QStringLiteral("failed at"), -20)
-                           .arg(QStringLiteral("last error"));
+        context.out << line.arg(tr("id"), 10)
+                           .arg(tr("key"), -12)
+                           .arg(tr("attempts"), 8)
+                           .arg(tr("failed at"), -20)
+                           .arg(tr("last error"));
         for (const FailedJob& job : jobs) {
             context.out << line.arg(job.id, 10)
                                .arg(job.dedupKey, -12)
@@ -205,10 +210,8 @@ protected:
                                .arg(utcTime(job.finishedAtMs), -20)
                                .arg(job.lastError.simplified());
         }
-        context.out << QStringLiteral("%1: failed jobs shown: %2 of %3, most recent first\n")
-                           .arg(queue)
-                           .arg(jobs.size())
-                           .arg(total);
+        context.out << tr("%1: failed jobs shown: %2 of %3, most recent first").arg(queue).arg(jobs.size()).arg(total)
+                    << "\n";
         return 0;
     }
 
@@ -217,85 +220,88 @@ private:
 };
 
 class RetryCommand final : public QueueCommand {
+    Q_DECLARE_TR_FUNCTIONS(km::cli::RetryCommand)
+
 public:
     RetryCommand()
-        : QueueCommand(QStringLiteral("queue:retry"), QStringLiteral("Put a queue's failed jobs back to wait"), true, 1)
+        : QueueCommand(QStringLiteral("queue:retry"), tr("Put a queue's failed jobs back to wait"), true, 1)
     {
     }
 
 protected:
     void describeRest(QCommandLineParser& parser) const override
     {
-        addFailedOption(parser, QStringLiteral("Retry the failed jobs (required), with fresh attempts."));
+        addFailedOption(parser, tr("Retry the failed jobs (required), with fresh attempts."));
     }
 
     int execute(const QCommandLineParser& parser, Context& context, const QString& queue) override
     {
-        if (!requireFailed(parser, context, QStringLiteral("only failed jobs are retried"))) {
+        if (!requireFailed(parser, context, tr("only failed jobs are retried"))) {
             return 2;
         }
         const auto database = context.openDatabase();
         const int retried = QueueAdmin(*database).retryFailed(queue);
-        context.out << QStringLiteral("%1: failed jobs put back to wait: %2\n").arg(queue).arg(retried);
+        context.out << tr("%1: failed jobs put back to wait: %2").arg(queue).arg(retried) << "\n";
         return 0;
     }
 };
 
 class ClearCommand final : public QueueCommand {
+    Q_DECLARE_TR_FUNCTIONS(km::cli::ClearCommand)
+
 public:
     ClearCommand()
-        : QueueCommand(QStringLiteral("queue:clear"), QStringLiteral("Delete a queue's failed or completed jobs"), true,
-                       1)
+        : QueueCommand(QStringLiteral("queue:clear"), tr("Delete a queue's failed or completed jobs"), true, 1)
     {
     }
 
 protected:
     void describeRest(QCommandLineParser& parser) const override
     {
-        addFailedOption(parser, QStringLiteral("Delete the failed jobs."));
-        parser.addOption(QCommandLineOption(completedOption, QStringLiteral("Delete the completed jobs.")));
+        addFailedOption(parser, tr("Delete the failed jobs."));
+        parser.addOption(QCommandLineOption(completedOption, tr("Delete the completed jobs.")));
     }
 
     int execute(const QCommandLineParser& parser, Context& context, const QString& queue) override
     {
-        std::vector<std::pair<QString, JobState>> chosen;
+        std::vector<std::pair<QString, JobState>> chosen; // what is said of them, and their state
         if (parser.isSet(failedOption)) {
-            chosen.emplace_back(failedOption, JobState::Failed);
+            chosen.emplace_back(tr("%1: failed jobs deleted: %2"), JobState::Failed);
         }
         if (parser.isSet(completedOption)) {
-            chosen.emplace_back(completedOption, JobState::Completed);
+            chosen.emplace_back(tr("%1: completed jobs deleted: %2"), JobState::Completed);
         }
         if (chosen.empty()) {
-            return usage(context, QStringLiteral("say which jobs to delete: --failed, --completed or both"));
+            return usage(context, tr("say which jobs to delete: --failed, --completed or both"));
         }
         const auto database = context.openDatabase();
         QueueAdmin admin(*database);
-        for (const auto& [option, state] : chosen) {
-            context.out
-                << QStringLiteral("%1: %2 jobs deleted: %3\n").arg(queue, option).arg(admin.clear(queue, state));
+        for (const auto& [said, state] : chosen) {
+            context.out << said.arg(queue).arg(admin.clear(queue, state)) << "\n";
         }
         return 0;
     }
 };
 
 class AddCommand final : public QueueCommand {
+    Q_DECLARE_TR_FUNCTIONS(km::cli::AddCommand)
+
 public:
     AddCommand()
-        : QueueCommand(QStringLiteral("queue:add"),
-                       QStringLiteral("Queue a killmail (ID and hash) or an entity update (ID)"), true, 3)
+        : QueueCommand(QStringLiteral("queue:add"), tr("Queue a killmail (ID and hash) or an entity update (ID)"), true,
+                       3)
     {
     }
 
 protected:
     void describeRest(QCommandLineParser& parser) const override
     {
-        parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The killmail's or the entity's ID."),
+        parser.addPositionalArgument(QStringLiteral("id"), tr("The killmail's or the entity's ID."),
                                      QStringLiteral("ID"));
-        parser.addPositionalArgument(QStringLiteral("hash"), QStringLiteral("The killmail's hash (killmail only)."),
+        parser.addPositionalArgument(QStringLiteral("hash"), tr("The killmail's hash (killmail only)."),
                                      QStringLiteral("[HASH]"));
         parser.addOption(QCommandLineOption(
-            priorityOption,
-            QStringLiteral("high, normal or low (default: high for a killmail, low for an entity update)."),
+            priorityOption, tr("high, normal or low (default: high for a killmail, low for an entity update)."),
             QStringLiteral("PRIORITY")));
     }
 
@@ -305,25 +311,23 @@ protected:
         const bool killmail = queue == KillmailJobs::queueName;
         if (arguments.size() != (killmail ? 3 : 2)) {
             return usage(context,
-                         killmail ? QStringLiteral("usage: queue:add killmail ID HASH")
-                                  : QStringLiteral("usage: queue:add %1 ID (an ID only)").arg(queue));
+                         killmail ? tr("usage: queue:add killmail ID HASH")
+                                  : tr("usage: queue:add %1 ID (an ID only)").arg(queue));
         }
         const qint64 id = positiveNumber(arguments[1]);
         if (id <= 0) {
-            return usage(context, QStringLiteral("the ID must be a positive whole number, not '%1'").arg(arguments[1]));
+            return usage(context, tr("the ID must be a positive whole number, not '%1'").arg(arguments[1]));
         }
         std::optional<Priority> priority = killmail ? Priority::High : Priority::Low;
         if (parser.isSet(priorityOption)) {
             priority = priorityFromName(parser.value(priorityOption));
             if (!priority) {
-                return usage(
-                    context,
-                    QStringLiteral("--priority takes high, normal or low, not '%1'").arg(parser.value(priorityOption)));
+                return usage(context,
+                             tr("--priority takes high, normal or low, not '%1'").arg(parser.value(priorityOption)));
             }
         }
         if (killmail && !KillmailParser::isValidHash(arguments[2])) {
-            return usage(context,
-                         QStringLiteral("'%1' is not a killmail hash (40 hexadecimal digits)").arg(arguments[2]));
+            return usage(context, tr("'%1' is not a killmail hash (40 hexadecimal digits)").arg(arguments[2]));
         }
         const auto database = context.openDatabase();
         JobQueue jobs(*database);
@@ -333,17 +337,17 @@ protected:
             const KillmailEnqueueResult result =
                 KillmailJobs(*database, jobs)
                     .enqueue({KillmailJob{id, arguments[2], QStringLiteral("cli"), {}, *priority}});
-            outcome = result.alreadyStored > 0 ? QStringLiteral("is already stored")
+            outcome = result.alreadyStored > 0 ? tr("is already stored")
                 : result.added > 0             ? QString()
-                                               : QStringLiteral("is already queued");
+                                               : tr("is already queued");
         } else {
             const QByteArray payload =
                 QJsonDocument(QJsonObject{{QStringLiteral("id"), id}}).toJson(QJsonDocument::Compact);
             const EnqueueResult result = jobs.enqueue(queue, {NewJob{QString::number(id), payload, *priority}});
-            outcome = result.added > 0 ? QString() : QStringLiteral("is already queued");
+            outcome = result.added > 0 ? QString() : tr("is already queued");
         }
         if (outcome.isEmpty()) {
-            outcome = QStringLiteral("added to queue %1 (%2 priority)").arg(queue, priorityName(*priority));
+            outcome = tr("added to queue %1 (%2 priority)").arg(queue, priorityName(*priority));
         }
         context.out << what << " " << outcome << "\n";
         return 0;
@@ -374,13 +378,13 @@ QString formatDuration(std::chrono::milliseconds duration)
 void printQueueTable(QTextStream& out, const std::vector<QueueStats>& all)
 {
     const QString line = QStringLiteral("%1 %2 %3 %4 %5 %6  %7\n");
-    out << line.arg(QStringLiteral("queue"), -12)
-               .arg(QStringLiteral("waiting"), 10)
-               .arg(QStringLiteral("delayed"), 10)
-               .arg(QStringLiteral("active"), 10)
-               .arg(QStringLiteral("completed"), 10)
-               .arg(QStringLiteral("failed"), 10)
-               .arg(QStringLiteral("oldest waiting"));
+    out << line.arg(QueueCommand::tr("queue"), -12)
+               .arg(QueueCommand::tr("waiting"), 10)
+               .arg(QueueCommand::tr("delayed"), 10)
+               .arg(QueueCommand::tr("active"), 10)
+               .arg(QueueCommand::tr("completed"), 10)
+               .arg(QueueCommand::tr("failed"), 10)
+               .arg(QueueCommand::tr("oldest waiting"));
     for (const QueueStats& stats : all) {
         out << line.arg(stats.queue, -12)
                    .arg(stats.waiting, 10)
