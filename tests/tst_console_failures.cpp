@@ -19,7 +19,6 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableView>
@@ -166,7 +165,6 @@ private Q_SLOTS:
         QTableView& table = *view.table();
         QAbstractItemModelTester modelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester sortedTester(table.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QSignalSpy backlogs(&engine.monitor(), &EngineMonitor::backlogChanged);
         QString error;
         QVERIFY2(engine.start(error), qPrintable(error));
         window.tabs()->setCurrentWidget(&view);
@@ -192,12 +190,10 @@ private Q_SLOTS:
         QCOMPARE(sorted.index(0, FailedJobsModel::Key).data().toString(), QStringLiteral("900"));
         table.sortByColumn(FailedJobsModel::FailedAt, Qt::DescendingOrder);
 
-        // A job that fails while the window is open appears once the engine has read its backlog again.
-        QTRY_VERIFY_WITH_TIMEOUT(backlogs.count() > 0, waitMs);
-        const qsizetype backlogsBefore = backlogs.count();
+        // A job that fails while the window is open appears once the engine has read its backlog again (nothing
+        // else reads the list until the first action).
         failJobs(database, alliances, {QStringLiteral("99000001")}, QStringLiteral("bad alliance"));
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 6, waitMs);
-        QVERIFY(backlogs.count() > backlogsBefore);
         select(table, {QStringLiteral("99000001")});
         QDir().mkpath(QStringLiteral(KILLMAIL_SCREENSHOT_DIR));
         QVERIFY(window.grab().save(
