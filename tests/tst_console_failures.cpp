@@ -1,6 +1,7 @@
 // The console's failures tab over the real engine on both databases: failed jobs put in the database appear (and
 // new ones when the engine reads its backlog again), retry and delete change the database only as confirmed, copy
 // details fills the clipboard, and a database that cannot be reached is said in the tab.
+#include "ConsoleSuite.h"
 #include "TestDatabase.h"
 
 #include "MainWindow.h"
@@ -9,13 +10,13 @@
 #include "queue/JobQueue.h"
 #include "queue/QueueAdmin.h"
 #include "runtime/Engine.h"
+#include "runtime/FleetMonitor.h"
 #include "staticdata/StaticData.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
-#include <QDir>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -195,9 +196,7 @@ private Q_SLOTS:
         failJobs(database, alliances, {QStringLiteral("99000001")}, QStringLiteral("bad alliance"));
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 6, waitMs);
         select(table, {QStringLiteral("99000001")});
-        QDir().mkpath(QStringLiteral(KILLMAIL_SCREENSHOT_DIR));
-        QVERIFY(window.grab().save(
-            QStringLiteral(KILLMAIL_SCREENSHOT_DIR "/console-failures-%1.png").arg(backendName(m_backend))));
+        test::saveScreenshot(window, QStringLiteral("console-failures-%1").arg(backendName(m_backend)));
 
         // Copy details (Ctrl+C): everything about the job, the whole error and the payload included.
         select(table, {QStringLiteral("90000001")});
@@ -278,6 +277,31 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), waitMs);
     }
 
+    void anAttachedWindowFollowsTheFleetsBacklog()
+    {
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        FleetMonitor fleet(db.url(), StaticData::bundled(), std::chrono::milliseconds(200));
+        Configuration configuration;
+        configuration.database = db.url();
+        configuration.engine = engineSettings();
+        MainWindow window(fleet, configuration, StaticData::bundled());
+        auto* found = window.findChild<FailuresView*>();
+        QVERIFY(found);
+        window.tabs()->setCurrentWidget(found);
+        window.show();
+        // Failed by an engine elsewhere after the window read the list: the fleet's next backlog brings it in.
+        QTRY_VERIFY_WITH_TIMEOUT(found->summaryLabel()->text().contains(QStringLiteral("0 failed")), waitMs);
+        failJobs(database, characters, {QStringLiteral("92000001")}, QStringLiteral("elsewhere"));
+        QTRY_COMPARE_WITH_TIMEOUT(found->model()->rowCount(), 1, waitMs);
+        select(*found->table(), {QStringLiteral("92000001")});
+        found->retrySelectedAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(storedJob(database, characters, QStringLiteral("92000001")).state,
+                                  int(JobState::Waiting), waitMs);
+        window.close();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), waitMs);
+    }
+
     void aDatabaseThatCannotBeReachedIsSaidInTheTab()
     {
         QTemporaryDir dir;
@@ -297,15 +321,6 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char** argv)
-{
-    // The window's settings go to a folder of the test's own.
-    QTemporaryDir config;
-    qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());
-    QApplication app(argc, argv);
-    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
-    ConsoleFailuresTest test(backend);
-    return QTest::qExec(&test, argc, argv);
-}
+int main(int argc, char** argv) { return test::runConsoleSuite<ConsoleFailuresTest>(argc, argv); }
 
 #include "tst_console_failures.moc"
