@@ -3,6 +3,7 @@
 // a stored kill, and closing the window stops the engine as SIGTERM does and remembers the window's geometry.
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
+#include "OfflineEngine.h"
 #include "TestDatabase.h"
 
 #include "EngineOptions.h"
@@ -45,16 +46,10 @@ constexpr double hullPrice = 123456789.0;
 
 EngineSettings engineSettings(const QUrl& zkillboard)
 {
-    EngineSettings settings;
+    EngineSettings settings = test::offlineEngineSettings();
     settings.sources.live = {R2z2Source::sourceName};
     settings.sources.r2z2Url = zkillboard;
     settings.sources.historyUrl = zkillboard;
-    settings.sources.eveRefUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
-    settings.workers.esi.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
-    settings.workers.entityUpdates = false;
-    settings.maintenance.refreshPrices = false;
-    settings.monitoring.port = 0;
-    settings.feed.port = 0;
     return settings;
 }
 

@@ -5,6 +5,7 @@
 #include "ConsoleSuite.h"
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
+#include "OfflineEngine.h"
 #include "TestDatabase.h"
 
 #include "MainWindow.h"
@@ -43,15 +44,8 @@ const QDate lastDay(2014, 6, 18);
 
 EngineSettings engineSettings(const QUrl& history)
 {
-    EngineSettings settings;
-    settings.sources.live.clear();
+    EngineSettings settings = test::offlineEngineSettings();
     settings.sources.historyUrl = history;
-    settings.sources.eveRefUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
-    settings.workers.esi.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
-    settings.workers.entityUpdates = false;
-    settings.maintenance.refreshPrices = false;
-    settings.monitoring.port = 0;
-    settings.feed.port = 0;
     return settings;
 }
 

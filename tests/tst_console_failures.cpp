@@ -2,6 +2,7 @@
 // new ones when the engine reads its backlog again), retry and delete change the database only as confirmed, copy
 // details fills the clipboard, and a database that cannot be reached is said in the tab.
 #include "ConsoleSuite.h"
+#include "OfflineEngine.h"
 #include "TestDatabase.h"
 
 #include "MainWindow.h"
@@ -36,20 +37,6 @@ const QString characters = QStringLiteral("character");
 const QString corporations = QStringLiteral("corporation");
 const QString alliances = QStringLiteral("alliance");
 const QString worker = QStringLiteral("test-worker");
-
-/// No live source, no entity updates (so nothing runs the entity queues and retried jobs stay waiting), no network.
-EngineSettings engineSettings()
-{
-    EngineSettings settings;
-    settings.sources.live.clear();
-    settings.sources.eveRefUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
-    settings.workers.esi.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
-    settings.workers.entityUpdates = false;
-    settings.maintenance.refreshPrices = false;
-    settings.monitoring.port = 0;
-    settings.feed.port = 0;
-    return settings;
-}
 
 /// Queues jobs of `keys` in `queue` (payload `{"id": key}`) and fails them with `error`, as a worker would. The jobs
 /// are claimed first when `priority` is above that of the others waiting in the queue.
@@ -157,7 +144,8 @@ private Q_SLOTS:
         failJobs(database, corporations, {QStringLiteral("98000001"), QStringLiteral("98000002")},
                  QStringLiteral("timeout"));
 
-        Engine engine(db.url(), engineSettings());
+        // Entity updates are off: nothing runs the entity queues, so retried jobs stay waiting.
+        Engine engine(db.url(), test::offlineEngineSettings());
         MainWindow window(engine, StaticData::bundled());
         auto* found = window.findChild<FailuresView*>();
         QVERIFY(found);
@@ -284,7 +272,7 @@ private Q_SLOTS:
         FleetMonitor fleet(db.url(), StaticData::bundled(), std::chrono::milliseconds(200));
         Configuration configuration;
         configuration.database = db.url();
-        configuration.engine = engineSettings();
+        configuration.engine = test::offlineEngineSettings();
         MainWindow window(fleet, configuration, StaticData::bundled());
         auto* found = window.findChild<FailuresView*>();
         QVERIFY(found);
@@ -306,7 +294,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const DatabaseUrl url = test::TestDatabase::unreachableUrl(m_backend, dir);
-        Engine engine(url, engineSettings());
+        Engine engine(url, test::offlineEngineSettings());
         MainWindow window(engine, StaticData::bundled());
         FailuresView& view = *window.findChild<FailuresView*>();
         window.tabs()->setCurrentWidget(&view);

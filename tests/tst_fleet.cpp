@@ -3,6 +3,7 @@
 // real engine in this process following the fake R2Z2.
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
+#include "OfflineEngine.h"
 #include "TestDatabase.h"
 
 #include "MainWindow.h"
@@ -38,15 +39,9 @@ constexpr int kills = 5;
 
 EngineSettings engineSettings(const QUrl& zkillboard)
 {
-    EngineSettings settings;
+    EngineSettings settings = test::offlineEngineSettings();
     settings.sources.live = {R2z2Source::sourceName};
     settings.sources.r2z2Url = zkillboard;
-    settings.sources.eveRefUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
-    settings.workers.esi.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
-    settings.workers.entityUpdates = false;
-    settings.maintenance.refreshPrices = false;
-    settings.monitoring.port = 0;
-    settings.feed.port = 0;
     return settings;
 }
 
