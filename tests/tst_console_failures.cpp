@@ -290,6 +290,30 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), waitMs);
     }
 
+    void anActionTheDatabaseDroppedIsSaidAndTheNextOneWorks()
+    {
+        if (m_backend != Backend::Postgres) {
+            QSKIP("only a PostgreSQL server drops connections");
+        }
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        failJobs(database, characters, {QStringLiteral("93000001")}, QStringLiteral("gone"));
+        FailuresView view(db.url());
+        view.show();
+        QTRY_COMPARE_WITH_TIMEOUT(view.model()->rowCount(), 1, waitMs);
+        database.exec(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+        select(*view.table(), {QStringLiteral("93000001")});
+        view.retrySelectedAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(view.outcomeLabel()->text().startsWith(QStringLiteral("Not done")), waitMs);
+        QCOMPARE(storedJob(database, characters, QStringLiteral("93000001")).state, int(JobState::Failed));
+        view.retrySelectedAction()->trigger(); // on a new connection
+        QTRY_COMPARE_WITH_TIMEOUT(storedJob(database, characters, QStringLiteral("93000001")).state,
+                                  int(JobState::Waiting), waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(view.model()->rowCount(), 0, waitMs);
+        QVERIFY(!view.problemLabel()->isVisible());
+    }
+
     void aDatabaseThatCannotBeReachedIsSaidInTheTab()
     {
         QTemporaryDir dir;
