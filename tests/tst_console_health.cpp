@@ -7,6 +7,7 @@
 #include "FakeRedisq.h"
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
+#include "OfflineEngine.h"
 #include "TestDatabase.h"
 
 #include "MainWindow.h"
@@ -40,18 +41,13 @@ const QString queueId = QStringLiteral("console-health");
 
 EngineSettings engineSettings(const QUrl& zkillboard, const QUrl& redisq, const QUrl& esi)
 {
-    EngineSettings settings;
+    EngineSettings settings = test::offlineEngineSettings();
     settings.sources.live = {R2z2Source::sourceName, RedisqSource::sourceName};
     settings.sources.r2z2Url = zkillboard;
     settings.sources.historyUrl = zkillboard;
     settings.sources.redisqUrl = redisq;
     settings.sources.redisqQueueId = queueId;
-    settings.sources.eveRefUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
     settings.workers.esi.baseUrl = esi;
-    settings.workers.entityUpdates = false;
-    settings.maintenance.refreshPrices = false;
-    settings.monitoring.port = 0;
-    settings.feed.port = 0;
     return settings;
 }
 
