@@ -25,7 +25,8 @@ class HealthView;
 /**
  * The operator console, either over an engine running in this process (the live feed and the engine's health), or
  * attached to the engines that share a database, without an engine of its own (the live feed of what they store and
- * the engines' reports). The window only listens to signals; it never queries the database itself. Closing it stops
+ * the engines' reports). The GUI thread runs no SQL: the tabs listen to signals, and what they read or change
+ * themselves (failed jobs, older feed rows, a connection test) runs on a DatabaseThread of their own. Closing it stops
  * its own engine as SIGTERM does (the jobs in hand finish or are given back) and the window closes once the engine
  * has stopped; an attached window closes at once.
  */
