@@ -8,6 +8,8 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates bzip2
   # Qt 6.4 and QCoro
   qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  # Qt's own strings (the standard dialogs, the command-line help) in the languages the program is translated to
+  qt6-translations-l10n
   libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins libgl-dev qcoro-qt6-dev
   # storage and archives
   libpq-dev libsqlite3-dev libarchive-dev

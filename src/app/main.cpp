@@ -4,6 +4,7 @@
 #include "Headless.h"
 #include "MainWindow.h"
 #include "SignalWatcher.h"
+#include "Translations.h"
 #include "runtime/Engine.h"
 #include "runtime/FleetMonitor.h"
 #include "staticdata/StaticData.h"
@@ -51,11 +52,12 @@ bool wantsConsoleOnly(int argc, char** argv)
 
 QString commandListing()
 {
-    QString text = QStringLiteral("\nCommands:\n");
+    QString text = u'\n' + QCoreApplication::translate("main", "Commands:") + u'\n';
     for (const auto& command : km::cli::allCommands()) {
         text += QStringLiteral("  %1  %2\n").arg(command->name(), -20).arg(command->summary());
     }
-    text += QStringLiteral("\nRun 'killmail-console COMMAND --help' for a command's options.\n");
+    text += u'\n'
+        + QCoreApplication::translate("main", "Run 'killmail-console COMMAND --help' for a command's options.") + u'\n';
     return text;
 }
 
@@ -120,27 +122,32 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationName(QStringLiteral("killmail-console"));
     QCoreApplication::setOrganizationName(QStringLiteral("killmail-console"));
     QCoreApplication::setApplicationVersion(QStringLiteral(KILLMAIL_VERSION));
+    km::cli::installTranslations();
 
     const QStringList arguments = QCoreApplication::arguments();
     const int index = commandIndex(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Ingests EVE Online killmails, values and flags them as zKillboard does, and stores them."));
+        QCoreApplication::translate("main",
+                                    "Ingests EVE Online killmails, values and flags them as zKillboard does, "
+                                    "and stores them."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption verboseOption(QStringLiteral("verbose"),
-                                           QStringLiteral("Log informational messages too."));
+                                           QCoreApplication::translate("main", "Log informational messages too."));
     const QCommandLineOption headlessOption(QStringLiteral("headless"),
-                                            QStringLiteral("Run the engine without a window."));
+                                            QCoreApplication::translate("main", "Run the engine without a window."));
     const QCommandLineOption attachOption(
         QStringLiteral("attach"),
-        QStringLiteral("Open the console without an engine of its own, attached to the --headless engines that "
-                       "share the database."));
+        QCoreApplication::translate("main",
+                                    "Open the console without an engine of its own, attached to the "
+                                    "--headless engines that share the database."));
     parser.addOptions({verboseOption, headlessOption, attachOption});
     const km::cli::EngineOptions engineOptions;
     engineOptions.addTo(parser);
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("A subcommand (see below); none opens the console."));
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QCoreApplication::translate("main", "A subcommand (see below); none opens the console."));
 
     const QStringList globalArguments = index < 0 ? arguments : arguments.mid(0, index);
     if (!parser.parse(globalArguments)) {

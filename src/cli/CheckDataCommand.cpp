@@ -11,11 +11,11 @@ namespace km::cli {
 
 void CheckDataCommand::describe(QCommandLineParser& parser) const
 {
-    parser.addOption(QCommandLineOption(
-        QStringLiteral("since"), QStringLiteral("Recompute flags and values only for killmails from this day on."),
-        QStringLiteral("YYYY-MM-DD")));
+    parser.addOption(QCommandLineOption(QStringLiteral("since"),
+                                        tr("Recompute flags and values only for killmails from this day on."),
+                                        QStringLiteral("YYYY-MM-DD")));
     parser.addOption(QCommandLineOption(QStringLiteral("no-recompute"),
-                                        QStringLiteral("Skip recomputing flags and values (structural checks only).")));
+                                        tr("Skip recomputing flags and values (structural checks only).")));
 }
 
 int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
@@ -29,7 +29,7 @@ int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
     // The types resolved through ESI since the static data was built count, as they do for the processor.
     const StaticData staticData = TypeResolver::withResolvedTypes(StaticData::bundled(), *database);
     DataChecker checker(*database, staticData);
-    ProgressPrinter progress(QStringLiteral("recomputing"), QStringLiteral("killmails"));
+    ProgressPrinter progress(tr("recomputing"), tr("killmails"));
     std::optional<ProgressMeter> meter; // started by the first report: the structural checks come before
     checker.setProgressCallback([&](qint64 checked, qint64 total) {
         if (!meter) {
@@ -40,7 +40,7 @@ int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
     const QList<DataProblem> problems = checker.run(options);
     progress.finish();
     if (problems.isEmpty()) {
-        context.out << "no problems found\n";
+        context.out << tr("no problems found") << "\n";
         return 0;
     }
     for (const DataProblem& problem : problems) {
@@ -49,10 +49,10 @@ int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
             context.out << "  " << example << "\n";
         }
         if (!problem.hint.isEmpty()) {
-            context.out << "  hint: " << problem.hint << "\n";
+            context.out << "  " << tr("hint: %1").arg(problem.hint) << "\n";
         }
     }
-    context.out << problems.size() << " kinds of problem found\n";
+    context.out << tr("%n kinds of problem found", nullptr, int(problems.size())) << "\n";
     return 1;
 }
 

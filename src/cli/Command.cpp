@@ -40,7 +40,10 @@ bool Context::readDay(const QCommandLineParser& parser, const QString& option, c
     const QString text = parser.value(option);
     const QDate date = QDate::fromString(text, Qt::ISODate);
     if (!date.isValid() || text.size() != 10) {
-        err << command << ": --" << option << " takes a date as YYYY-MM-DD, not '" << text << "'\n";
+        err << command << ": "
+            << QCoreApplication::translate("km::cli::Command", "--%1 takes a date as YYYY-MM-DD, not '%2'")
+                   .arg(option, text)
+            << "\n";
         return false;
     }
     day = date;
@@ -126,7 +129,7 @@ int runCommand(const QStringList& arguments, const EngineOptions& engineOptions,
             return 1;
         }
     }
-    err << "unknown command '" << name << "' (see --help)\n";
+    err << QCoreApplication::translate("km::cli::Command", "unknown command '%1' (see --help)").arg(name) << "\n";
     return 2;
 }
 

@@ -62,7 +62,7 @@ int runHeadless(const Configuration& configuration)
     Engine engine(url, configuration.engine);
     int exitCode = 0;
     QObject::connect(&engine, &Engine::failed, [&exitCode](const QString& error) {
-        QTextStream(stderr) << "cannot run: " << error << "\n";
+        QTextStream(stderr) << QCoreApplication::translate("km::cli::Headless", "cannot run: %1").arg(error) << "\n";
         exitCode = 1;
     });
     QObject::connect(&engine, &Engine::stopped, [] { QCoreApplication::quit(); });
@@ -74,7 +74,7 @@ int runHeadless(const Configuration& configuration)
 
     QString error;
     if (!engine.start(error)) {
-        QTextStream(stderr) << "cannot start: " << error << "\n";
+        QTextStream(stderr) << QCoreApplication::translate("km::cli::Headless", "cannot start: %1").arg(error) << "\n";
         return 1;
     }
     ActivityLog activity(engine.workers());

@@ -10,7 +10,7 @@ namespace km::cli {
 void PartitionsCommand::describe(QCommandLineParser& parser) const
 {
     parser.addOption(QCommandLineOption(QStringLiteral("create-ahead"),
-                                        QStringLiteral("Create partitions for this month and the next N months first."),
+                                        tr("Create partitions for this month and the next N months first."),
                                         QStringLiteral("N")));
 }
 
@@ -18,7 +18,7 @@ int PartitionsCommand::run(const QCommandLineParser& parser, Context& context)
 {
     const auto database = context.openDatabase();
     if (database->backend() != Backend::Postgres) {
-        context.out << "SQLite databases are not partitioned: every killmail is in one table.\n";
+        context.out << tr("SQLite databases are not partitioned: every killmail is in one table.") << "\n";
         return 0;
     }
     PartitionManager partitions(*database);
@@ -26,23 +26,20 @@ int PartitionsCommand::run(const QCommandLineParser& parser, Context& context)
         bool ok = false;
         const int months = parser.value(QStringLiteral("create-ahead")).toInt(&ok);
         if (!ok || months < 0 || months > 120) {
-            context.err << "db:partitions: --create-ahead takes a number of months from 0 to 120\n";
+            context.err << name() << ": " << tr("--create-ahead takes a number of months from 0 to 120") << "\n";
             return 2;
         }
         partitions.ensureAhead(QDateTime::currentDateTimeUtc().date(), months);
     }
     const QList<PartitionInfo> list = partitions.list();
-    context.out << QStringLiteral("%1 %2 %3\n")
-                       .arg(QStringLiteral("month"), -8)
-                       .arg(QStringLiteral("partition"), -24)
-                       .arg(QStringLiteral("rows"), 14);
+    context.out << QStringLiteral("%1 %2 %3\n").arg(tr("month"), -8).arg(tr("partition"), -24).arg(tr("rows"), 14);
     for (const PartitionInfo& info : list) {
         context.out << QStringLiteral("%1 %2 %3\n")
                            .arg(info.month.toString(QStringLiteral("yyyy-MM")), -8)
                            .arg(info.partition, -24)
                            .arg(info.rows, 14);
     }
-    context.out << list.size() << " partitions\n";
+    context.out << tr("%n partitions", nullptr, int(list.size())) << "\n";
     return 0;
 }
 

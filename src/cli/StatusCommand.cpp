@@ -22,11 +22,11 @@ QString stateText(const SavedSourceStatus& saved, const QDateTime& now)
 {
     const std::chrono::milliseconds age(saved.savedAt.msecsTo(now));
     if (isLive(saved.status.state) && age > StatusCommand::staleAfter) {
-        return QStringLiteral("not reporting (last report %1 ago)").arg(formatDuration(age));
+        return StatusCommand::tr("not reporting (last report %1 ago)").arg(formatDuration(age));
     }
     QString text = sourceStateName(saved.status.state);
     if (saved.status.state == SourceState::BackingOff && saved.status.backoffUntil.isValid()) {
-        text += QStringLiteral(" until %1").arg(saved.status.backoffUntil.toString(Qt::ISODate));
+        text += u' ' + StatusCommand::tr("until %1").arg(saved.status.backoffUntil.toString(Qt::ISODate));
     }
     return text;
 }
@@ -37,7 +37,7 @@ QString timeText(const QDateTime& time) { return time.isValid() ? time.toString(
 
 void StatusCommand::describe(QCommandLineParser& parser) const
 {
-    parser.addOption(QCommandLineOption(jsonOption, QStringLiteral("Print JSON instead of text.")));
+    parser.addOption(QCommandLineOption(jsonOption, tr("Print JSON instead of text.")));
 }
 
 int StatusCommand::run(const QCommandLineParser& parser, Context& context)
@@ -74,15 +74,15 @@ int StatusCommand::run(const QCommandLineParser& parser, Context& context)
     }
 
     if (engineReporting) {
-        context.out << "engine: running, " << engine->status.detail << "\n";
+        context.out << tr("engine: running, %1").arg(engine->status.detail) << "\n";
     } else {
-        context.out << "engine: not running"
-                    << (engine != saved.cend() ? QStringLiteral(" (last report %1)").arg(timeText(engine->savedAt))
-                                               : QString())
+        context.out << (engine != saved.cend()
+                            ? tr("engine: not running (last report %1)").arg(timeText(engine->savedAt))
+                            : tr("engine: not running"))
                     << "\n";
     }
     if (alert) {
-        context.out << "ALERT: " << engine->status.lastError << "\n";
+        context.out << tr("ALERT: %1").arg(engine->status.lastError) << "\n";
     }
     context.out << "\n";
     for (const SavedSourceStatus& entry : saved) {
@@ -92,19 +92,25 @@ int StatusCommand::run(const QCommandLineParser& parser, Context& context)
         }
         context.out << status.name << ": " << stateText(entry, now)
                     << (status.detail.isEmpty() ? QString() : QStringLiteral(", ") + status.detail) << "\n";
-        context.out << "  received " << status.received << ", new " << status.queued << ", errors " << status.errors
-                    << ", last killmail "
-                    << (status.lastKillmailId > 0 ? QString::number(status.lastKillmailId) : QStringLiteral("-"))
-                    << " at " << timeText(status.lastKillAt) << "\n";
+        context.out << "  "
+                    << tr("received %1, new %2, errors %3, last killmail %4 at %5")
+                           .arg(status.received)
+                           .arg(status.queued)
+                           .arg(status.errors)
+                           .arg(status.lastKillmailId > 0 ? QString::number(status.lastKillmailId)
+                                                          : QStringLiteral("-"),
+                                timeText(status.lastKillAt))
+                    << "\n";
         if (status.total > 0) {
-            context.out << "  progress " << status.done << " of " << status.total << "\n";
+            context.out << "  " << tr("progress %1 of %2").arg(status.done).arg(status.total) << "\n";
         }
         if (!status.lastError.isEmpty()) {
-            context.out << "  last error at " << timeText(status.lastErrorAt) << ": " << status.lastError << "\n";
+            context.out << "  " << tr("last error at %1: %2").arg(timeText(status.lastErrorAt), status.lastError)
+                        << "\n";
         }
     }
     if (saved.isEmpty()) {
-        context.out << "no source has reported yet\n";
+        context.out << tr("no source has reported yet") << "\n";
     }
     context.out << "\n";
     printQueueTable(context.out, queues);

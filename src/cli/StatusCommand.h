@@ -2,16 +2,20 @@
 
 #include "Command.h"
 
+#include <QCoreApplication>
+
 namespace km::cli {
 
 /// `status [--json]`: what a running engine (in this or another process) last reported: each source's state, the
 /// ingestion rate, the failure alert and the queues' backlog, read from the database.
 class StatusCommand final : public Command {
+    Q_DECLARE_TR_FUNCTIONS(km::cli::StatusCommand)
+
 public:
     [[nodiscard]] QString name() const override { return QStringLiteral("status"); }
     [[nodiscard]] QString summary() const override
     {
-        return QStringLiteral("Show the sources, the ingestion rate, alerts and the queues' backlog");
+        return tr("Show the sources, the ingestion rate, alerts and the queues' backlog");
     }
     void describe(QCommandLineParser& parser) const override;
     int run(const QCommandLineParser& parser, Context& context) override;

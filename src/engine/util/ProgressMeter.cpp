@@ -1,5 +1,6 @@
 #include "util/ProgressMeter.h"
 
+#include <QCoreApplication>
 #include <QLocale>
 #include <QStringList>
 
@@ -49,7 +50,8 @@ QString ProgressSnapshot::describe(const QString& unit) const
         parts << QStringLiteral("%1%").arg(std::min<qint64>(100, done * 100 / total));
     }
     if (etaSeconds) {
-        parts << QStringLiteral("ETA %1").arg(ProgressMeter::formatDuration(*etaSeconds));
+        parts << QCoreApplication::translate("km::ProgressSnapshot", "ETA %1")
+                     .arg(ProgressMeter::formatDuration(*etaSeconds));
     }
     return parts.join(QStringLiteral(", "));
 }
