@@ -8,6 +8,7 @@
 
 #include "EngineOptions.h"
 #include "MainWindow.h"
+#include "Translations.h"
 #include "common/Isk.h"
 #include "detail/AttackerModel.h"
 #include "detail/KillmailDialog.h"
@@ -122,11 +123,16 @@ QString backendName(Backend backend)
     return backend == Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
 }
 
+/// The language the window is shown in (KILLMAIL_TEST_LANGUAGE, e.g. "de"); empty for English, the sources'.
+QString testLanguage() { return qEnvironmentVariable("KILLMAIL_TEST_LANGUAGE"); }
+
+/// Writes `name`.png, or `name`_de.png when the test runs in German.
 void saveScreenshot(QWidget& widget, const QString& name)
 {
     const QString folder = QStringLiteral(KILLMAIL_SCREENSHOT_DIR);
     QVERIFY(QDir().mkpath(folder));
-    QVERIFY(widget.grab().save(folder + u'/' + name + QStringLiteral(".png")));
+    const QString suffix = testLanguage().isEmpty() ? QString() : u'_' + testLanguage();
+    QVERIFY(widget.grab().save(folder + u'/' + name + suffix + QStringLiteral(".png")));
 }
 
 } // namespace
@@ -200,7 +206,8 @@ private Q_SLOTS:
             return feed.index(feedRowOf(feed, killmail.killmailId), FeedModel::Victim).data().toString();
         };
         QTRY_COMPARE_WITH_TIMEOUT(victimShown(pilotLosses[0]), QStringLiteral("Known Before"), waitMs);
-        QCOMPARE(victimShown(pilotLosses[1]), QStringLiteral("Character %1").arg(*pilotLosses[1].victim.characterId));
+        QCOMPARE(victimShown(pilotLosses[1]),
+                 QCoreApplication::translate("km::ui::Names", "Character %1").arg(*pilotLosses[1].victim.characterId));
         nameCharacter(db.database(), *pilotLosses[1].victim.characterId, QStringLiteral("Resolved Later"));
         QTRY_COMPARE_WITH_TIMEOUT(victimShown(pilotLosses[1]), QStringLiteral("Resolved Later"), waitMs);
 
@@ -216,7 +223,8 @@ private Q_SLOTS:
                                       .data(QueueModel::SortRole)
                                       .toLongLong(),
                                   qint64(kills), waitMs);
-        QVERIFY(window.healthView()->databaseLabel()->text().contains(QStringLiteral("connected")));
+        QVERIFY(window.healthView()->databaseLabel()->text().contains(
+            QCoreApplication::translate("km::ui::HealthView", "Database: connected")));
         saveScreenshot(window, QStringLiteral("console-feed-%1").arg(backendName(m_backend)));
         window.tabs()->setCurrentWidget(window.healthView());
         saveScreenshot(window, QStringLiteral("console-health-%1").arg(backendName(m_backend)));
@@ -263,8 +271,10 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(engine.start(error), qPrintable(error));
         window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(window.healthView()->databaseLabel()->text().contains(QStringLiteral("unavailable")),
-                                 waitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.healthView()->databaseLabel()->text().contains(
+                QCoreApplication::translate("km::ui::HealthView", "<b>Database unavailable:</b> %1").arg(QString())),
+            waitMs);
         window.close();
         QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), waitMs);
         QVERIFY(window.engineStopped());
@@ -313,6 +323,14 @@ int main(int argc, char** argv)
     QTemporaryDir config;
     qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());
     QApplication app(argc, argv);
+    if (!testLanguage().isEmpty()) {
+        // As the program in that locale: its strings, and its numbers and dates written as that language writes them.
+        QLocale::setDefault(QLocale(testLanguage()));
+        if (!cli::installTranslations(QLocale())) {
+            qCritical("no translation for KILLMAIL_TEST_LANGUAGE=%s", qPrintable(testLanguage()));
+            return 1;
+        }
+    }
     // Named as the program names itself, so that the window's settings land where the program's would.
     QCoreApplication::setOrganizationName(QStringLiteral("killmail-console"));
     QCoreApplication::setApplicationName(QStringLiteral("killmail-console"));
