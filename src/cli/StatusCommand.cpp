@@ -17,16 +17,24 @@ const QString jsonOption = QStringLiteral("json");
 
 bool isLive(SourceState state) { return state != SourceState::Stopped && state != SourceState::Finished; }
 
+/// The text printed in the operator's language; --json stays English, for scripts whatever the locale.
+using Wording = QString (*)(const char* english);
+QString translated(const char* english) { return StatusCommand::tr(english); }
+QString untranslated(const char* english) { return QString::fromUtf8(english); }
+
 /// "running", or "not reporting (last seen 5m 3s ago)" when a live state has not been refreshed in time.
-QString stateText(const SavedSourceStatus& saved, const QDateTime& now)
+QString stateText(const SavedSourceStatus& saved, const QDateTime& now, Wording wording)
 {
     const std::chrono::milliseconds age(saved.savedAt.msecsTo(now));
     if (isLive(saved.status.state) && age > StatusCommand::staleAfter) {
-        return StatusCommand::tr("not reporting (last report %1 ago)").arg(formatDuration(age));
+        return wording(QT_TRANSLATE_NOOP("km::cli::StatusCommand", "not reporting (last report %1 ago)"))
+            .arg(formatDuration(age));
     }
     QString text = sourceStateName(saved.status.state);
     if (saved.status.state == SourceState::BackingOff && saved.status.backoffUntil.isValid()) {
-        text += u' ' + StatusCommand::tr("until %1").arg(saved.status.backoffUntil.toString(Qt::ISODate));
+        text += u' '
+            + wording(QT_TRANSLATE_NOOP("km::cli::StatusCommand", "until %1"))
+                  .arg(saved.status.backoffUntil.toString(Qt::ISODate));
     }
     return text;
 }
@@ -59,7 +67,7 @@ int StatusCommand::run(const QCommandLineParser& parser, Context& context)
         for (const SavedSourceStatus& entry : saved) {
             QJsonObject json = entry.status.toJson();
             json.insert(QStringLiteral("reportedAt"), entry.savedAt.toString(Qt::ISODateWithMs));
-            json.insert(QStringLiteral("summary"), stateText(entry, now));
+            json.insert(QStringLiteral("summary"), stateText(entry, now, untranslated));
             if (entry.status.name == EngineMonitor::engineStatusName) {
                 engineJson.insert(QStringLiteral("report"), json);
             } else {
@@ -90,7 +98,7 @@ int StatusCommand::run(const QCommandLineParser& parser, Context& context)
         if (status.name == EngineMonitor::engineStatusName) {
             continue;
         }
-        context.out << status.name << ": " << stateText(entry, now)
+        context.out << status.name << ": " << stateText(entry, now, translated)
                     << (status.detail.isEmpty() ? QString() : QStringLiteral(", ") + status.detail) << "\n";
         context.out << "  "
                     << tr("received %1, new %2, errors %3, last killmail %4 at %5")
