@@ -305,6 +305,69 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     </message>
 </context>
 <context>
+    <name>km::ui::EngineReportModel</name>
+    <message>
+        <source>silent since %1</source>
+        <translation>keine Meldung seit %1</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>waiting for its database</source>
+        <translation>wartet auf seine Datenbank</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Prozess</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Last report</source>
+        <translation>Letzte Meldung</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>Quellen</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
     <name>km::ui::FeedModel</name>
     <message>
         <source>System %1</source>
@@ -419,6 +482,33 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
             <numerusform>%n Kill angezeigt</numerusform>
             <numerusform>%n Kills angezeigt</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::FleetView</name>
+    <message>
+        <source>Engines sharing the database</source>
+        <translation>Engines mit derselben Datenbank</translation>
+    </message>
+    <message>
+        <source>Sources of the selected engine</source>
+        <translation>Quellen der gewählten Engine</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Warteschlangen</translation>
+    </message>
+    <message>
+        <source>Engines running: %1 of %2 reporting to this database</source>
+        <translation>Laufende Engines: %1 von %2, die an diese Datenbank melden</translation>
+    </message>
+    <message>
+        <source>Database: connected</source>
+        <translation>Datenbank: verbunden</translation>
+    </message>
+    <message>
+        <source>Database: cannot be read (%1); trying again</source>
+        <translation>Datenbank: nicht lesbar (%1); neuer Versuch folgt</translation>
     </message>
 </context>
 <context>

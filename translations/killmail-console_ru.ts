@@ -307,6 +307,69 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     </message>
 </context>
 <context>
+    <name>km::ui::EngineReportModel</name>
+    <message>
+        <source>silent since %1</source>
+        <translation>молчит с %1</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>остановлен</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>запускается</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>работает</translation>
+    </message>
+    <message>
+        <source>waiting for its database</source>
+        <translation>ждёт свою базу данных</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>завершён</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/с</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Хост</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Процесс</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Скорость</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Запущен</translation>
+    </message>
+    <message>
+        <source>Last report</source>
+        <translation>Последний отчёт</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>Источники</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Последняя ошибка</translation>
+    </message>
+</context>
+<context>
     <name>km::ui::FeedModel</name>
     <message>
         <source>System %1</source>
@@ -422,6 +485,33 @@ It is used from the next start; run prices:revalue to bring the stored killmails
             <numerusform>показано %n килла</numerusform>
             <numerusform>показано %n киллов</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::FleetView</name>
+    <message>
+        <source>Engines sharing the database</source>
+        <translation>Движки с общей базой данных</translation>
+    </message>
+    <message>
+        <source>Sources of the selected engine</source>
+        <translation>Источники выбранного движка</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Очереди</translation>
+    </message>
+    <message>
+        <source>Engines running: %1 of %2 reporting to this database</source>
+        <translation>Работающих движков: %1 из %2, отчитывающихся в эту базу данных</translation>
+    </message>
+    <message>
+        <source>Database: connected</source>
+        <translation>База данных: подключена</translation>
+    </message>
+    <message>
+        <source>Database: cannot be read (%1); trying again</source>
+        <translation>База данных: не читается (%1); повторная попытка</translation>
     </message>
 </context>
 <context>
