@@ -136,6 +136,8 @@ private Q_SLOTS:
         QCOMPARE(help.exitCode, 0);
         QVERIFY2(QString::fromUtf8(help.out).contains(QStringLiteral("JSON statt Text ausgeben.")),
                  help.out.constData());
+        // The usage line names the subcommand, whatever Qt calls "[options]" in German.
+        QVERIFY2(help.out.contains("killmail-console status ["), help.out.constData());
 
         const Run unknown = runConsole({QStringLiteral("no:such")}, localeEnvironment(QStringLiteral("ru_RU.UTF-8")));
         QCOMPARE(unknown.exitCode, 2);

@@ -109,8 +109,14 @@ int runCommand(const QStringList& arguments, const EngineOptions& engineOptions,
             return 2;
         }
         if (parser.isSet(QStringLiteral("help"))) {
-            // The usage line names the program only: put the subcommand after it.
-            out << parser.helpText().replace(QStringLiteral(" [options]"), u' ' + name + QStringLiteral(" [options]"));
+            // The usage line names the program only: put the subcommand after it (found by the program's path, as
+            // the words around it are in the operator's language).
+            QString help = parser.helpText();
+            const QString program = QCoreApplication::arguments().value(0) + u' ';
+            if (const qsizetype at = help.indexOf(program); at >= 0) {
+                help.insert(at + program.size(), name + u' ');
+            }
+            out << help;
             return 0;
         }
         QString settingsError;
