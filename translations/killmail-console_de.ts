@@ -153,6 +153,10 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
         <source>Check stored data for integrity problems</source>
         <translation>Gespeicherte Daten auf Integritätsprobleme prüfen</translation>
     </message>
+    <message>
+        <source>PROBLEM %1: %2</source>
+        <translation>PROBLEM %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>km::cli::Command</name>

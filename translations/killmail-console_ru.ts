@@ -154,6 +154,10 @@ It is used from the next start; run prices:revalue to bring the stored killmails
         <source>Check stored data for integrity problems</source>
         <translation>Проверить сохранённые данные на нарушения целостности</translation>
     </message>
+    <message>
+        <source>PROBLEM %1: %2</source>
+        <translation>ПРОБЛЕМА %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>km::cli::Command</name>

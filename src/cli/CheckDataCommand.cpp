@@ -44,7 +44,7 @@ int CheckDataCommand::run(const QCommandLineParser& parser, Context& context)
         return 0;
     }
     for (const DataProblem& problem : problems) {
-        context.out << "PROBLEM " << problem.check << ": " << problem.count << "\n";
+        context.out << tr("PROBLEM %1: %2").arg(problem.check, QString::number(problem.count)) << "\n";
         for (const QString& example : problem.examples) {
             context.out << "  " << example << "\n";
         }
