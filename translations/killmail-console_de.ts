@@ -23,7 +23,7 @@
     </message>
     <message>
         <source>&apos;%1&apos; names no live feed (say none to switch them off)</source>
-        <translation>&apos;%1&apos; ist kein Live-Feed (none schaltet sie ab)</translation>
+        <translation>&apos;%1&apos; ist kein Live-Feed (none schaltet alle ab)</translation>
     </message>
 </context>
 <context>

@@ -23,7 +23,7 @@
     </message>
     <message>
         <source>&apos;%1&apos; names no live feed (say none to switch them off)</source>
-        <translation>&apos;%1&apos; — не живая лента (none отключает их)</translation>
+        <translation>&apos;%1&apos; — не живая лента (none отключает все)</translation>
     </message>
 </context>
 <context>
@@ -268,7 +268,7 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     </message>
     <message>
         <source>Show the sources, the ingestion rate, alerts and the queues&apos; backlog</source>
-        <translation>Показать источники, скорость приёма, тревоги и очереди</translation>
+        <translation>Показать источники, скорость приёма, тревоги и невыполненные задания очередей</translation>
     </message>
 </context>
 <context>
@@ -485,9 +485,9 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message numerus="yes">
         <source>%n kill(s) shown</source>
         <translation>
-            <numerusform>показан %n килл</numerusform>
-            <numerusform>показано %n килла</numerusform>
-            <numerusform>показано %n киллов</numerusform>
+            <numerusform>Показан %n килл</numerusform>
+            <numerusform>Показано %n килла</numerusform>
+            <numerusform>Показано %n киллов</numerusform>
         </translation>
     </message>
 </context>
