@@ -1,6 +1,7 @@
 // The operator console over the real engine, in this process, following the fake R2Z2 on both databases: kills
 // appear in the feed with the values stored, the health tab follows the engine's signals, the detail view opens on
 // a stored kill, and closing the window stops the engine as SIGTERM does and remembers the window's geometry.
+#include "ConsoleSuite.h"
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
 #include "OfflineEngine.h"
@@ -8,7 +9,6 @@
 
 #include "EngineOptions.h"
 #include "MainWindow.h"
-#include "Translations.h"
 #include "common/Isk.h"
 #include "detail/AttackerModel.h"
 #include "detail/KillmailDialog.h"
@@ -123,18 +123,6 @@ QString backendName(Backend backend)
     return backend == Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
 }
 
-/// The language the window is shown in (KILLMAIL_TEST_LANGUAGE, e.g. "de"); empty for English, the sources'.
-QString testLanguage() { return qEnvironmentVariable("KILLMAIL_TEST_LANGUAGE"); }
-
-/// Writes `name`.png, or `name`_de.png when the test runs in German.
-void saveScreenshot(QWidget& widget, const QString& name)
-{
-    const QString folder = QStringLiteral(KILLMAIL_SCREENSHOT_DIR);
-    QVERIFY(QDir().mkpath(folder));
-    const QString suffix = testLanguage().isEmpty() ? QString() : u'_' + testLanguage();
-    QVERIFY(widget.grab().save(folder + u'/' + name + suffix + QStringLiteral(".png")));
-}
-
 } // namespace
 
 class ConsoleTest : public QObject {
@@ -225,9 +213,9 @@ private Q_SLOTS:
                                   qint64(kills), waitMs);
         QVERIFY(window.healthView()->databaseLabel()->text().contains(
             QCoreApplication::translate("km::ui::HealthView", "Database: connected")));
-        saveScreenshot(window, QStringLiteral("console-feed-%1").arg(backendName(m_backend)));
+        test::saveScreenshot(window, QStringLiteral("console-feed-%1").arg(backendName(m_backend)));
         window.tabs()->setCurrentWidget(window.healthView());
-        saveScreenshot(window, QStringLiteral("console-health-%1").arg(backendName(m_backend)));
+        test::saveScreenshot(window, QStringLiteral("console-health-%1").arg(backendName(m_backend)));
         window.tabs()->setCurrentWidget(window.feedView());
 
         // Enter on the selected row opens its detail view, built from what the engine handed over, with the names the
@@ -252,7 +240,7 @@ private Q_SLOTS:
         const int namedRow = int(named - shownKillmail.attackers.cbegin());
         QTRY_COMPARE_WITH_TIMEOUT(dialog.attackers()->index(namedRow, AttackerModel::Attacker).data().toString(),
                                   QStringLiteral("Named Attacker"), waitMs);
-        saveScreenshot(dialog, QStringLiteral("console-detail-%1").arg(backendName(m_backend)));
+        test::saveScreenshot(dialog, QStringLiteral("console-detail-%1").arg(backendName(m_backend)));
         dialog.close();
 
         window.close();
@@ -317,26 +305,6 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char** argv)
-{
-    // The window's settings go to a folder of the test's own.
-    QTemporaryDir config;
-    qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());
-    QApplication app(argc, argv);
-    if (!testLanguage().isEmpty()) {
-        // As the program in that locale: its strings, and its numbers and dates written as that language writes them.
-        QLocale::setDefault(QLocale(testLanguage()));
-        if (!cli::installTranslations(QLocale())) {
-            qCritical("no translation for KILLMAIL_TEST_LANGUAGE=%s", qPrintable(testLanguage()));
-            return 1;
-        }
-    }
-    // Named as the program names itself, so that the window's settings land where the program's would.
-    QCoreApplication::setOrganizationName(QStringLiteral("killmail-console"));
-    QCoreApplication::setApplicationName(QStringLiteral("killmail-console"));
-    const Backend backend = test::TestDatabase::backendFromArguments(argc, argv);
-    ConsoleTest test(backend);
-    return QTest::qExec(&test, argc, argv);
-}
+int main(int argc, char** argv) { return test::runConsoleSuite<ConsoleTest>(argc, argv); }
 
 #include "tst_console.moc"

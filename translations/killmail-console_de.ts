@@ -2,6 +2,86 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>BackfillCommand</name>
+    <message>
+        <source>Only queue the killmails, for a running --headless engine to process; do not process them here.</source>
+        <translation>Killmails nur einreihen, damit eine laufende --headless-Engine sie verarbeitet; hier nicht verarbeiten.</translation>
+    </message>
+    <message>
+        <source>killmails found</source>
+        <translation>Killmails gefunden</translation>
+    </message>
+    <message>
+        <source>%1: %2 killmails found, %3 queued; processing them
+</source>
+        <translation>%1: %2 Killmails gefunden, %3 eingereiht; werden verarbeitet
+</translation>
+    </message>
+    <message>
+        <source>killmails processed</source>
+        <translation>Killmails verarbeitet</translation>
+    </message>
+    <message>
+        <source>%1: %2 killmails found, %3 queued</source>
+        <translation>%1: %2 Killmails gefunden, %3 eingereiht</translation>
+    </message>
+    <message>
+        <source>, %1 processed, %2 failed</source>
+        <translation>, %1 verarbeitet, %2 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>, %1 errors
+</source>
+        <translation>, %1 Fehler
+</translation>
+    </message>
+    <message>
+        <source>last error: %1
+</source>
+        <translation>letzter Fehler: %1
+</translation>
+    </message>
+    <message>
+        <source>%1: cancelled; run the same command again to resume
+</source>
+        <translation>%1: abgebrochen; derselbe Befehl setzt fort
+</translation>
+    </message>
+    <message>
+        <source>%1: did not finish; run the same command again to resume
+</source>
+        <translation>%1: nicht abgeschlossen; derselbe Befehl setzt fort
+</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigFile</name>
+    <message>
+        <source>config file %1 cannot be read</source>
+        <translation>Konfigurationsdatei %1 kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>config file %1 is not a valid INI file</source>
+        <translation>Konfigurationsdatei %1 ist keine gültige INI-Datei</translation>
+    </message>
+    <message>
+        <source>config file %1: unknown setting &apos;%2&apos; (section/name)</source>
+        <translation>Konfigurationsdatei %1: unbekannte Einstellung &apos;%2&apos; (Abschnitt/Name)</translation>
+    </message>
+    <message>
+        <source>unknown setting &apos;%1&apos; (section/name)</source>
+        <translation>unbekannte Einstellung &apos;%1&apos; (Abschnitt/Name)</translation>
+    </message>
+    <message>
+        <source>config file %1 cannot be read: %2</source>
+        <translation>Konfigurationsdatei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>config file %1 cannot be written: %2</source>
+        <translation>Konfigurationsdatei %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>Database</name>
     <message>
         <source>cannot connect to %1: the server at %2:%3 did not answer within %4 s (the URL&apos;s ?connect_timeout=N sets how long)</source>
@@ -18,12 +98,12 @@
 <context>
     <name>EngineOptions</name>
     <message>
-        <source>the value holds the control character U+%1</source>
-        <translation>der Wert enthält das Steuerzeichen U+%1</translation>
+        <source>; default: </source>
+        <translation>; Vorgabe: </translation>
     </message>
     <message>
-        <source>&apos;%1&apos; names no live feed (say none to switch them off)</source>
-        <translation>&apos;%1&apos; ist kein Live-Feed (none schaltet alle ab)</translation>
+        <source>Config file (KILLMAIL_CONFIG; default: %1 when it exists).</source>
+        <translation>Konfigurationsdatei (KILLMAIL_CONFIG; Vorgabe: %1, falls vorhanden).</translation>
     </message>
 </context>
 <context>
@@ -54,6 +134,209 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     </message>
 </context>
 <context>
+    <name>SettingsTable</name>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Database: sqlite:///path/file.db or postgresql://user:pass@host:port/db</source>
+        <translation>Datenbank: sqlite:///pfad/datei.db oder postgresql://benutzer:passwort@host:port/db</translation>
+    </message>
+    <message>
+        <source>ESI URL</source>
+        <translation>ESI-URL</translation>
+    </message>
+    <message>
+        <source>ESI base URL</source>
+        <translation>Basis-URL von ESI</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <source>Your contact (mail or in-game name), sent in the User-Agent to ESI, zKillboard, EVE-KILL and EVE Ref as they ask</source>
+        <translation>Ihr Kontakt (E-Mail oder Name im Spiel), im User-Agent an ESI, zKillboard, EVE-KILL und EVE Ref gesendet, wie sie es verlangen</translation>
+    </message>
+    <message>
+        <source>Concurrent jobs</source>
+        <translation>Gleichzeitige Jobs</translation>
+    </message>
+    <message>
+        <source>Killmail jobs processed at once</source>
+        <translation>Gleichzeitig verarbeitete Killmail-Jobs</translation>
+    </message>
+    <message>
+        <source>Job lease (seconds)</source>
+        <translation>Job-Reservierung (Sekunden)</translation>
+    </message>
+    <message>
+        <source>Seconds a worker holds a job before others may take it back, should the worker die</source>
+        <translation>Sekunden, die ein Worker einen Job hält, bevor andere ihn zurücknehmen dürfen, falls der Worker ausfällt</translation>
+    </message>
+    <message>
+        <source>Keep completed jobs (hours)</source>
+        <translation>Erledigte Jobs aufbewahren (Stunden)</translation>
+    </message>
+    <message>
+        <source>Hours completed jobs are kept; 0 deletes them at once (failed jobs are kept 14 days)</source>
+        <translation>Stunden, die erledigte Jobs aufbewahrt werden; 0 löscht sie sofort (fehlgeschlagene Jobs bleiben 14 Tage)</translation>
+    </message>
+    <message>
+        <source>Fetch character, corporation and alliance details</source>
+        <translation>Details zu Charakteren, Corporations und Allianzen abrufen</translation>
+    </message>
+    <message>
+        <source>Do not fetch character, corporation and alliance details from ESI</source>
+        <translation>Keine Details zu Charakteren, Corporations und Allianzen von ESI abrufen</translation>
+    </message>
+    <message>
+        <source>Live feeds</source>
+        <translation>Live-Feeds</translation>
+    </message>
+    <message>
+        <source>Live feeds --headless runs, comma-separated: r2z2, redisq, ekws, or none</source>
+        <translation>Live-Feeds, die --headless abonniert, durch Kommas getrennt: r2z2, redisq, ekws oder none</translation>
+    </message>
+    <message>
+        <source>R2Z2 URL</source>
+        <translation>R2Z2-URL</translation>
+    </message>
+    <message>
+        <source>zKillboard&apos;s R2Z2 feed</source>
+        <translation>R2Z2-Feed von zKillboard</translation>
+    </message>
+    <message>
+        <source>RedisQ URL</source>
+        <translation>RedisQ-URL</translation>
+    </message>
+    <message>
+        <source>A RedisQ-compatible feed</source>
+        <translation>Ein RedisQ-kompatibler Feed</translation>
+    </message>
+    <message>
+        <source>RedisQ queue ID</source>
+        <translation>RedisQ-Queue-ID</translation>
+    </message>
+    <message>
+        <source>Your RedisQ queueID (the feed remembers what it sent each queue)</source>
+        <translation>Ihre RedisQ-queueID (der Feed merkt sich, was er jeder Queue geschickt hat)</translation>
+    </message>
+    <message>
+        <source>EVE-KILL WebSocket URL</source>
+        <translation>EVE-KILL-WebSocket-URL</translation>
+    </message>
+    <message>
+        <source>EVE-KILL&apos;s killmail WebSocket</source>
+        <translation>Killmail-WebSocket von EVE-KILL</translation>
+    </message>
+    <message>
+        <source>EVE-KILL topics</source>
+        <translation>EVE-KILL-Themen</translation>
+    </message>
+    <message>
+        <source>EVE-KILL topics, comma-separated (character:ID, corporation:ID, alliance:ID, system:ID, region:ID); none: every killmail</source>
+        <translation>EVE-KILL-Themen, durch Kommas getrennt (character:ID, corporation:ID, alliance:ID, system:ID, region:ID); none: alle Killmails</translation>
+    </message>
+    <message>
+        <source>zKillboard history URL</source>
+        <translation>URL der zKillboard-Historie</translation>
+    </message>
+    <message>
+        <source>Where zKillboard&apos;s history files are: URL/history/totals.json, ... (R2Z2 repairs its gaps from its own URL&apos;s /history/)</source>
+        <translation>Wo die Historiendateien von zKillboard liegen: URL/history/totals.json, ... (R2Z2 füllt seine Lücken aus /history/ seiner eigenen URL)</translation>
+    </message>
+    <message>
+        <source>EVE-KILL URL</source>
+        <translation>EVE-KILL-URL</translation>
+    </message>
+    <message>
+        <source>EVE-KILL&apos;s API (export)</source>
+        <translation>API von EVE-KILL (Export)</translation>
+    </message>
+    <message>
+        <source>EVE Ref URL</source>
+        <translation>EVE-Ref-URL</translation>
+    </message>
+    <message>
+        <source>EVE Ref&apos;s data site (killmail archives, market history)</source>
+        <translation>Datenseite von EVE Ref (Killmail-Archive, Markthistorie)</translation>
+    </message>
+    <message>
+        <source>Metrics address</source>
+        <translation>Metrik-Adresse</translation>
+    </message>
+    <message>
+        <source>Address /metrics and /healthz listen on</source>
+        <translation>Adresse, auf der /metrics und /healthz lauschen</translation>
+    </message>
+    <message>
+        <source>Metrics port</source>
+        <translation>Metrik-Port</translation>
+    </message>
+    <message>
+        <source>Port of /metrics and /healthz; 0 switches them off</source>
+        <translation>Port von /metrics und /healthz; 0 schaltet sie ab</translation>
+    </message>
+    <message>
+        <source>Failure alert (percent)</source>
+        <translation>Fehleralarm (Prozent)</translation>
+    </message>
+    <message>
+        <source>Share of jobs failing for good (last 10 minutes) that raises the alert</source>
+        <translation>Anteil endgültig fehlschlagender Jobs (letzte 10 Minuten), der den Alarm auslöst</translation>
+    </message>
+    <message>
+        <source>Live feed address</source>
+        <translation>Live-Feed-Adresse</translation>
+    </message>
+    <message>
+        <source>Address the live feed (WebSocket, /events, /overlay) listens on; off loopback it needs a token</source>
+        <translation>Adresse, auf der der Live-Feed (WebSocket, /events, /overlay) lauscht; außerhalb von Loopback braucht er ein Token</translation>
+    </message>
+    <message>
+        <source>Live feed port</source>
+        <translation>Live-Feed-Port</translation>
+    </message>
+    <message>
+        <source>Port of the live feed; 0 switches it off</source>
+        <translation>Port des Live-Feeds; 0 schaltet ihn ab</translation>
+    </message>
+    <message>
+        <source>Live feed token</source>
+        <translation>Live-Feed-Token</translation>
+    </message>
+    <message>
+        <source>Access token the live feed&apos;s clients give (?token= or Authorization: Bearer); required when it listens off loopback</source>
+        <translation>Zugriffstoken, das die Clients des Live-Feeds angeben (?token= oder Authorization: Bearer); Pflicht, wenn er außerhalb von Loopback lauscht</translation>
+    </message>
+    <message>
+        <source>Refresh prices and unknown types daily</source>
+        <translation>Preise und unbekannte Typen täglich aktualisieren</translation>
+    </message>
+    <message>
+        <source>Do not refresh prices and unknown types daily</source>
+        <translation>Preise und unbekannte Typen nicht täglich aktualisieren</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Datenordner</translation>
+    </message>
+    <message>
+        <source>Folder of refreshed static data (sde/, from sde:refresh) and of hand_set_prices.csv, which replaces bundled hand-set prices</source>
+        <translation>Ordner der aktualisierten statischen Daten (sde/, aus sde:refresh) und von hand_set_prices.csv, die die mitgelieferten Handpreise ersetzt</translation>
+    </message>
+    <message>
+        <source>SDE URL</source>
+        <translation>SDE-URL</translation>
+    </message>
+    <message>
+        <source>CCP&apos;s static data export (sde:refresh reads URL/latest.jsonl, then the build&apos;s JSON Lines zip)</source>
+        <translation>Statischer Datenexport von CCP (sde:refresh liest URL/latest.jsonl, dann das JSON-Lines-ZIP des Builds)</translation>
+    </message>
+</context>
+<context>
     <name>km::FeedClient</name>
     <message>
         <source>Invalid topics: %1</source>
@@ -73,6 +356,37 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>the live feed cannot listen on %1:%2: %3</source>
         <translation>der Live-Feed kann nicht auf %1:%2 lauschen: %3</translation>
+    </message>
+</context>
+<context>
+    <name>km::ImportRun</name>
+    <message>
+        <source>%1 stored, %2 duplicates, %3 rejected</source>
+        <translation>%1 gespeichert, %2 Duplikate, %3 abgelehnt</translation>
+    </message>
+    <message>
+        <source>, %1 queued for ESI</source>
+        <translation>, %1 für ESI eingereiht</translation>
+    </message>
+    <message>
+        <source>; stopped by a database error: %1</source>
+        <translation>; durch einen Datenbankfehler gestoppt: %1</translation>
+    </message>
+    <message>
+        <source>; first refused: %1: %2</source>
+        <translation>; zuerst abgelehnt: %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 files, %3 rows imported, %4 unchanged, %5 bad rows</source>
+        <translation>%1 von %2 Dateien, %3 Zeilen importiert, %4 unverändert, %5 fehlerhafte Zeilen</translation>
+    </message>
+    <message>
+        <source>; failed: %1</source>
+        <translation>; fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>stopped by a database error: %1</source>
+        <translation>durch einen Datenbankfehler gestoppt: %1</translation>
     </message>
 </context>
 <context>
@@ -306,6 +620,194 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>Final blow</source>
         <translation>Final Blow</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::BackfillDialog</name>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 bis %2</translation>
+    </message>
+    <message>
+        <source>New backfill</source>
+        <translation>Neuer Backfill</translation>
+    </message>
+    <message>
+        <source>zKillboard history</source>
+        <translation>zKillboard-Historie</translation>
+    </message>
+    <message>
+        <source>EVE-KILL (by character, corporation or alliance)</source>
+        <translation>EVE-KILL (nach Charakter, Corporation oder Allianz)</translation>
+    </message>
+    <message>
+        <source>EVE Ref daily archives</source>
+        <translation>Tägliche Archive von EVE Ref</translation>
+    </message>
+    <message>
+        <source>IDs, separated by spaces or commas</source>
+        <translation>IDs, durch Leerzeichen oder Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>&amp;Source:</source>
+        <translation>&amp;Quelle:</translation>
+    </message>
+    <message>
+        <source>&amp;First day (UTC):</source>
+        <translation>&amp;Erster Tag (UTC):</translation>
+    </message>
+    <message>
+        <source>&amp;Last day (UTC):</source>
+        <translation>&amp;Letzter Tag (UTC):</translation>
+    </message>
+    <message>
+        <source>&amp;Characters:</source>
+        <translation>&amp;Charaktere:</translation>
+    </message>
+    <message>
+        <source>C&amp;orporations:</source>
+        <translation>C&amp;orporations:</translation>
+    </message>
+    <message>
+        <source>&amp;Alliances:</source>
+        <translation>&amp;Allianzen:</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not an ID (a positive number).</source>
+        <translation>%1: &apos;%2&apos; ist keine ID (eine positive Zahl).</translation>
+    </message>
+    <message>
+        <source>Characters</source>
+        <translation>Charaktere</translation>
+    </message>
+    <message>
+        <source>Corporations</source>
+        <translation>Corporations</translation>
+    </message>
+    <message>
+        <source>Alliances</source>
+        <translation>Allianzen</translation>
+    </message>
+    <message>
+        <source>characters</source>
+        <translation>Charaktere</translation>
+    </message>
+    <message>
+        <source>corporations</source>
+        <translation>Corporations</translation>
+    </message>
+    <message>
+        <source>alliances</source>
+        <translation>Allianzen</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>The last day (%1) is before the first (%2).</source>
+        <translation>Der letzte Tag (%1) liegt vor dem ersten (%2).</translation>
+    </message>
+    <message>
+        <source>The last day (%1) is in the future.</source>
+        <translation>Der letzte Tag (%1) liegt in der Zukunft.</translation>
+    </message>
+    <message>
+        <source>Name at least one character, corporation or alliance: EVE-KILL&apos;s export has no date filter.</source>
+        <translation>Mindestens einen Charakter, eine Corporation oder eine Allianz angeben: Der Export von EVE-KILL hat keinen Datumsfilter.</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::BackfillsView</name>
+    <message numerus="yes">
+        <source>%1 and %n more</source>
+        <translation>
+            <numerusform>%1 und %n weitere</numerusform>
+            <numerusform>%1 und %n weitere</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;New backfill…</source>
+        <translation>&amp;Neuer Backfill…</translation>
+    </message>
+    <message>
+        <source>Import &amp;killmails…</source>
+        <translation>&amp;Killmails importieren…</translation>
+    </message>
+    <message>
+        <source>Import &amp;prices…</source>
+        <translation>&amp;Preise importieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Files or archives…</source>
+        <translation>&amp;Dateien oder Archive…</translation>
+    </message>
+    <message>
+        <source>F&amp;older…</source>
+        <translation>&amp;Ordner…</translation>
+    </message>
+    <message>
+        <source>Killmail import</source>
+        <translation>Killmail-Import</translation>
+    </message>
+    <message>
+        <source>Price import</source>
+        <translation>Preisimport</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>Restzeit %1</translation>
+    </message>
+    <message>
+        <source>%1 killmails found, %2 queued, %3 errors</source>
+        <translation>%1 Killmails gefunden, %2 eingereiht, %3 Fehler</translation>
+    </message>
+    <message>
+        <source>; last error: %1</source>
+        <translation>; letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>; start it again to resume</source>
+        <translation>; erneut starten setzt fort</translation>
+    </message>
+    <message>
+        <source>Backfills and imports can start once the engine has reached the database.</source>
+        <translation>Backfills und Importe sind möglich, sobald die Engine die Datenbank erreicht hat.</translation>
+    </message>
+    <message>
+        <source>Import killmails</source>
+        <translation>Killmails importieren</translation>
+    </message>
+    <message>
+        <source>Killmails and archives (*.json *.json.bz2 *.json.gz *.tar *.tar.bz2 *.tar.gz *.zip);;All files (*)</source>
+        <translation>Killmails und Archive (*.json *.json.bz2 *.json.gz *.tar *.tar.bz2 *.tar.gz *.zip);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Import a folder of killmails</source>
+        <translation>Einen Ordner mit Killmails importieren</translation>
+    </message>
+    <message>
+        <source>Import market history</source>
+        <translation>Markthistorie importieren</translation>
+    </message>
+    <message>
+        <source>EVE Ref market history (*.csv *.csv.bz2);;All files (*)</source>
+        <translation>Markthistorie von EVE Ref (*.csv *.csv.bz2);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::ConnectionTester</name>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Verbunden mit %1</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Verbindung nicht möglich: %1</translation>
     </message>
 </context>
 <context>
@@ -557,6 +1059,93 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
         <source>&lt;b&gt;Database unavailable:&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Datenbank nicht erreichbar:&lt;/b&gt; %1</translation>
     </message>
+    <message>
+        <source>Killmails stored/s</source>
+        <translation>Gespeicherte Killmails/s</translation>
+    </message>
+    <message>
+        <source>ESI requests/s</source>
+        <translation>ESI-Anfragen/s</translation>
+    </message>
+    <message>
+        <source>Rates</source>
+        <translation>Raten</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>Letzte 5 Minuten</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::JobModel</name>
+    <message>
+        <source>Finding killmails</source>
+        <translation>Suche Killmails</translation>
+    </message>
+    <message>
+        <source>Processing</source>
+        <translation>Verarbeitung</translation>
+    </message>
+    <message>
+        <source>Importing</source>
+        <translation>Import läuft</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Did not finish</source>
+        <translation>Nicht abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1% (%2)</source>
+        <translation>%1 % (%2)</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation>Restzeit</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
 </context>
 <context>
     <name>km::ui::KillmailDialog</name>
@@ -679,6 +1268,26 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
         <source>The engine has stopped</source>
         <translation>Die Engine wurde gestoppt</translation>
     </message>
+    <message>
+        <source>&amp;Backfills and imports</source>
+        <translation>&amp;Backfills und Importe</translation>
+    </message>
+    <message>
+        <source>Killmail Console (attached)</source>
+        <translation>Killmail Console (angebunden)</translation>
+    </message>
+    <message>
+        <source>&amp;Engines</source>
+        <translation>&amp;Engines</translation>
+    </message>
+    <message>
+        <source>Attached to %1, without an engine of its own</source>
+        <translation>Angebunden an %1, ohne eigene Engine</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
 </context>
 <context>
     <name>km::ui::Names</name>
@@ -763,6 +1372,105 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     </message>
 </context>
 <context>
+    <name>km::ui::RateChart</name>
+    <message>
+        <source>-%1 min</source>
+        <translation>-%1 min</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>noch keine Daten</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::SettingField</name>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen…</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::SettingsDialog</name>
+    <message>
+        <source>Set by %1 on the command line, which overrides the config file</source>
+        <translation>Gesetzt durch %1 auf der Kommandozeile, die Vorrang vor der Konfigurationsdatei hat</translation>
+    </message>
+    <message>
+        <source>Set by the environment variable %1, which overrides the config file</source>
+        <translation>Gesetzt durch die Umgebungsvariable %1, die Vorrang vor der Konfigurationsdatei hat</translation>
+    </message>
+    <message>
+        <source>From the config file</source>
+        <translation>Aus der Konfigurationsdatei</translation>
+    </message>
+    <message>
+        <source>Default (not in the config file)</source>
+        <translation>Vorgabe (nicht in der Konfigurationsdatei)</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>The settings are kept in %1, which the command line and --headless read too. A flag or an environment variable overrides the file. The running engine keeps the settings it started with: changes apply when the console is started again (none can be applied while it runs); commands read the file each time they run.</source>
+        <translation>Die Einstellungen stehen in %1, die auch die Kommandozeile und --headless lesen. Ein Flag oder eine Umgebungsvariable hat Vorrang vor der Datei. Die laufende Engine behält die Einstellungen, mit denen sie gestartet wurde: Änderungen gelten beim nächsten Start der Konsole (keine lässt sich im laufenden Betrieb übernehmen); Befehle lesen die Datei bei jedem Aufruf.</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Neu laden</translation>
+    </message>
+    <message>
+        <source>%1
+Flag: --%2 · environment: %3 · config file: %4</source>
+        <translation>%1
+Flag: --%2 · Umgebung: %3 · Konfigurationsdatei: %4</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>The settings cannot be read: %1</source>
+        <translation>Die Einstellungen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1 is refused (%2).</source>
+        <translation>Nicht gespeichert: %1 wird abgelehnt (%2).</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>Nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Saved to %1. The running engine already uses these values.</source>
+        <translation>In %1 gespeichert. Die laufende Engine verwendet diese Werte bereits.</translation>
+    </message>
+    <message>
+        <source>Saved to %1. Restart needed: the running engine keeps its settings for %2.</source>
+        <translation>In %1 gespeichert. Neustart nötig: Die laufende Engine behält ihre Einstellungen für %2.</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Verbindung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+</context>
+<context>
     <name>km::ui::SourceModel</name>
     <message>
         <source>stopped</source>
@@ -836,6 +1544,57 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
+    <message>
+        <source>Stop %1: its waits and requests end now</source>
+        <translation>%1 stoppen: Wartezeiten und Anfragen enden sofort</translation>
+    </message>
+    <message>
+        <source>Start %1 again, from where it stopped</source>
+        <translation>%1 wieder starten, ab dort, wo er stoppte</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::TrayIcon</name>
+    <message>
+        <source>Hide the window</source>
+        <translation>Fenster ausblenden</translation>
+    </message>
+    <message>
+        <source>Pause the feed</source>
+        <translation>Feed anhalten</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Show the window</source>
+        <translation>Fenster anzeigen</translation>
+    </message>
+    <message>
+        <source>Killmail Console: %1 killmails/s</source>
+        <translation>Killmail Console: %1 Killmails/s</translation>
+    </message>
+    <message>
+        <source>Failure alert: %1</source>
+        <translation>Fehleralarm: %1</translation>
+    </message>
+    <message>
+        <source>Database unavailable: %1</source>
+        <translation>Datenbank nicht erreichbar: %1</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -870,6 +1629,10 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>A subcommand (see below); none opens the console.</source>
         <translation>Ein Unterbefehl (siehe unten); ohne öffnet sich die Konsole.</translation>
+    </message>
+    <message>
+        <source>Open the console without an engine of its own, attached to the --headless engines that share the database.</source>
+        <translation>Die Konsole ohne eigene Engine öffnen, angebunden an die --headless-Engines, die sich die Datenbank teilen.</translation>
     </message>
 </context>
 </TS>

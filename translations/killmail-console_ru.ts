@@ -2,6 +2,86 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
+    <name>BackfillCommand</name>
+    <message>
+        <source>Only queue the killmails, for a running --headless engine to process; do not process them here.</source>
+        <translation>Только поставить киллмейлы в очередь для работающего движка --headless; здесь их не обрабатывать.</translation>
+    </message>
+    <message>
+        <source>killmails found</source>
+        <translation>киллмейлов найдено</translation>
+    </message>
+    <message>
+        <source>%1: %2 killmails found, %3 queued; processing them
+</source>
+        <translation>%1: найдено киллмейлов: %2, в очереди: %3; обработка
+</translation>
+    </message>
+    <message>
+        <source>killmails processed</source>
+        <translation>киллмейлов обработано</translation>
+    </message>
+    <message>
+        <source>%1: %2 killmails found, %3 queued</source>
+        <translation>%1: найдено киллмейлов: %2, в очереди: %3</translation>
+    </message>
+    <message>
+        <source>, %1 processed, %2 failed</source>
+        <translation>, обработано: %1, с ошибкой: %2</translation>
+    </message>
+    <message>
+        <source>, %1 errors
+</source>
+        <translation>, ошибок: %1
+</translation>
+    </message>
+    <message>
+        <source>last error: %1
+</source>
+        <translation>последняя ошибка: %1
+</translation>
+    </message>
+    <message>
+        <source>%1: cancelled; run the same command again to resume
+</source>
+        <translation>%1: отменено; запустите ту же команду снова, чтобы продолжить
+</translation>
+    </message>
+    <message>
+        <source>%1: did not finish; run the same command again to resume
+</source>
+        <translation>%1: не завершено; запустите ту же команду снова, чтобы продолжить
+</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigFile</name>
+    <message>
+        <source>config file %1 cannot be read</source>
+        <translation>файл настроек %1 не читается</translation>
+    </message>
+    <message>
+        <source>config file %1 is not a valid INI file</source>
+        <translation>файл настроек %1 — не корректный INI-файл</translation>
+    </message>
+    <message>
+        <source>config file %1: unknown setting &apos;%2&apos; (section/name)</source>
+        <translation>файл настроек %1: неизвестная настройка &apos;%2&apos; (раздел/имя)</translation>
+    </message>
+    <message>
+        <source>unknown setting &apos;%1&apos; (section/name)</source>
+        <translation>неизвестная настройка &apos;%1&apos; (раздел/имя)</translation>
+    </message>
+    <message>
+        <source>config file %1 cannot be read: %2</source>
+        <translation>файл настроек %1 не читается: %2</translation>
+    </message>
+    <message>
+        <source>config file %1 cannot be written: %2</source>
+        <translation>файл настроек %1 не записывается: %2</translation>
+    </message>
+</context>
+<context>
     <name>Database</name>
     <message>
         <source>cannot connect to %1: the server at %2:%3 did not answer within %4 s (the URL&apos;s ?connect_timeout=N sets how long)</source>
@@ -18,12 +98,12 @@
 <context>
     <name>EngineOptions</name>
     <message>
-        <source>the value holds the control character U+%1</source>
-        <translation>значение содержит управляющий символ U+%1</translation>
+        <source>; default: </source>
+        <translation>; по умолчанию: </translation>
     </message>
     <message>
-        <source>&apos;%1&apos; names no live feed (say none to switch them off)</source>
-        <translation>&apos;%1&apos; — не живая лента (none отключает все)</translation>
+        <source>Config file (KILLMAIL_CONFIG; default: %1 when it exists).</source>
+        <translation>Файл настроек (KILLMAIL_CONFIG; по умолчанию: %1, если существует).</translation>
     </message>
 </context>
 <context>
@@ -54,6 +134,209 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     </message>
 </context>
 <context>
+    <name>SettingsTable</name>
+    <message>
+        <source>Database</source>
+        <translation>База данных</translation>
+    </message>
+    <message>
+        <source>Database: sqlite:///path/file.db or postgresql://user:pass@host:port/db</source>
+        <translation>База данных: sqlite:///путь/файл.db или postgresql://пользователь:пароль@хост:порт/бд</translation>
+    </message>
+    <message>
+        <source>ESI URL</source>
+        <translation>URL ESI</translation>
+    </message>
+    <message>
+        <source>ESI base URL</source>
+        <translation>Базовый URL ESI</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <source>Your contact (mail or in-game name), sent in the User-Agent to ESI, zKillboard, EVE-KILL and EVE Ref as they ask</source>
+        <translation>Ваш контакт (почта или имя в игре), передаётся в User-Agent в ESI, zKillboard, EVE-KILL и EVE Ref, как они просят</translation>
+    </message>
+    <message>
+        <source>Concurrent jobs</source>
+        <translation>Параллельных заданий</translation>
+    </message>
+    <message>
+        <source>Killmail jobs processed at once</source>
+        <translation>Сколько заданий по киллмейлам обрабатывается одновременно</translation>
+    </message>
+    <message>
+        <source>Job lease (seconds)</source>
+        <translation>Аренда задания (секунды)</translation>
+    </message>
+    <message>
+        <source>Seconds a worker holds a job before others may take it back, should the worker die</source>
+        <translation>Сколько секунд обработчик удерживает задание, прежде чем другие смогут забрать его, если обработчик упадёт</translation>
+    </message>
+    <message>
+        <source>Keep completed jobs (hours)</source>
+        <translation>Хранить выполненные задания (часы)</translation>
+    </message>
+    <message>
+        <source>Hours completed jobs are kept; 0 deletes them at once (failed jobs are kept 14 days)</source>
+        <translation>Сколько часов хранятся выполненные задания; 0 удаляет их сразу (задания с ошибкой хранятся 14 дней)</translation>
+    </message>
+    <message>
+        <source>Fetch character, corporation and alliance details</source>
+        <translation>Загружать сведения о персонажах, корпорациях и альянсах</translation>
+    </message>
+    <message>
+        <source>Do not fetch character, corporation and alliance details from ESI</source>
+        <translation>Не загружать из ESI сведения о персонажах, корпорациях и альянсах</translation>
+    </message>
+    <message>
+        <source>Live feeds</source>
+        <translation>Живые ленты</translation>
+    </message>
+    <message>
+        <source>Live feeds --headless runs, comma-separated: r2z2, redisq, ekws, or none</source>
+        <translation>Живые ленты, которые читает --headless, через запятую: r2z2, redisq, ekws или none</translation>
+    </message>
+    <message>
+        <source>R2Z2 URL</source>
+        <translation>URL R2Z2</translation>
+    </message>
+    <message>
+        <source>zKillboard&apos;s R2Z2 feed</source>
+        <translation>Лента R2Z2 от zKillboard</translation>
+    </message>
+    <message>
+        <source>RedisQ URL</source>
+        <translation>URL RedisQ</translation>
+    </message>
+    <message>
+        <source>A RedisQ-compatible feed</source>
+        <translation>Лента, совместимая с RedisQ</translation>
+    </message>
+    <message>
+        <source>RedisQ queue ID</source>
+        <translation>ID очереди RedisQ</translation>
+    </message>
+    <message>
+        <source>Your RedisQ queueID (the feed remembers what it sent each queue)</source>
+        <translation>Ваш queueID в RedisQ (лента помнит, что отправила каждой очереди)</translation>
+    </message>
+    <message>
+        <source>EVE-KILL WebSocket URL</source>
+        <translation>URL WebSocket EVE-KILL</translation>
+    </message>
+    <message>
+        <source>EVE-KILL&apos;s killmail WebSocket</source>
+        <translation>WebSocket киллмейлов EVE-KILL</translation>
+    </message>
+    <message>
+        <source>EVE-KILL topics</source>
+        <translation>Темы EVE-KILL</translation>
+    </message>
+    <message>
+        <source>EVE-KILL topics, comma-separated (character:ID, corporation:ID, alliance:ID, system:ID, region:ID); none: every killmail</source>
+        <translation>Темы EVE-KILL через запятую (character:ID, corporation:ID, alliance:ID, system:ID, region:ID); none: все киллмейлы</translation>
+    </message>
+    <message>
+        <source>zKillboard history URL</source>
+        <translation>URL истории zKillboard</translation>
+    </message>
+    <message>
+        <source>Where zKillboard&apos;s history files are: URL/history/totals.json, ... (R2Z2 repairs its gaps from its own URL&apos;s /history/)</source>
+        <translation>Где лежат файлы истории zKillboard: URL/history/totals.json, ... (R2Z2 заполняет свои пропуски из /history/ своего URL)</translation>
+    </message>
+    <message>
+        <source>EVE-KILL URL</source>
+        <translation>URL EVE-KILL</translation>
+    </message>
+    <message>
+        <source>EVE-KILL&apos;s API (export)</source>
+        <translation>API EVE-KILL (экспорт)</translation>
+    </message>
+    <message>
+        <source>EVE Ref URL</source>
+        <translation>URL EVE Ref</translation>
+    </message>
+    <message>
+        <source>EVE Ref&apos;s data site (killmail archives, market history)</source>
+        <translation>Сайт данных EVE Ref (архивы киллмейлов, история рынка)</translation>
+    </message>
+    <message>
+        <source>Metrics address</source>
+        <translation>Адрес метрик</translation>
+    </message>
+    <message>
+        <source>Address /metrics and /healthz listen on</source>
+        <translation>Адрес, на котором слушают /metrics и /healthz</translation>
+    </message>
+    <message>
+        <source>Metrics port</source>
+        <translation>Порт метрик</translation>
+    </message>
+    <message>
+        <source>Port of /metrics and /healthz; 0 switches them off</source>
+        <translation>Порт /metrics и /healthz; 0 отключает их</translation>
+    </message>
+    <message>
+        <source>Failure alert (percent)</source>
+        <translation>Тревога об ошибках (проценты)</translation>
+    </message>
+    <message>
+        <source>Share of jobs failing for good (last 10 minutes) that raises the alert</source>
+        <translation>Доля окончательно проваленных заданий (за последние 10 минут), при которой поднимается тревога</translation>
+    </message>
+    <message>
+        <source>Live feed address</source>
+        <translation>Адрес живой ленты</translation>
+    </message>
+    <message>
+        <source>Address the live feed (WebSocket, /events, /overlay) listens on; off loopback it needs a token</source>
+        <translation>Адрес, на котором слушает живая лента (WebSocket, /events, /overlay); вне loopback нужен токен</translation>
+    </message>
+    <message>
+        <source>Live feed port</source>
+        <translation>Порт живой ленты</translation>
+    </message>
+    <message>
+        <source>Port of the live feed; 0 switches it off</source>
+        <translation>Порт живой ленты; 0 отключает её</translation>
+    </message>
+    <message>
+        <source>Live feed token</source>
+        <translation>Токен живой ленты</translation>
+    </message>
+    <message>
+        <source>Access token the live feed&apos;s clients give (?token= or Authorization: Bearer); required when it listens off loopback</source>
+        <translation>Токен доступа, который передают клиенты живой ленты (?token= или Authorization: Bearer); обязателен, если она слушает вне loopback</translation>
+    </message>
+    <message>
+        <source>Refresh prices and unknown types daily</source>
+        <translation>Ежедневно обновлять цены и неизвестные типы</translation>
+    </message>
+    <message>
+        <source>Do not refresh prices and unknown types daily</source>
+        <translation>Не обновлять ежедневно цены и неизвестные типы</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Папка данных</translation>
+    </message>
+    <message>
+        <source>Folder of refreshed static data (sde/, from sde:refresh) and of hand_set_prices.csv, which replaces bundled hand-set prices</source>
+        <translation>Папка обновлённых статических данных (sde/, из sde:refresh) и файла hand_set_prices.csv, заменяющего встроенные ручные цены</translation>
+    </message>
+    <message>
+        <source>SDE URL</source>
+        <translation>URL SDE</translation>
+    </message>
+    <message>
+        <source>CCP&apos;s static data export (sde:refresh reads URL/latest.jsonl, then the build&apos;s JSON Lines zip)</source>
+        <translation>Экспорт статических данных CCP (sde:refresh читает URL/latest.jsonl, затем zip сборки в формате JSON Lines)</translation>
+    </message>
+</context>
+<context>
     <name>km::FeedClient</name>
     <message>
         <source>Invalid topics: %1</source>
@@ -73,6 +356,37 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>the live feed cannot listen on %1:%2: %3</source>
         <translation>живая лента не может слушать %1:%2: %3</translation>
+    </message>
+</context>
+<context>
+    <name>km::ImportRun</name>
+    <message>
+        <source>%1 stored, %2 duplicates, %3 rejected</source>
+        <translation>сохранено: %1, дубликатов: %2, отклонено: %3</translation>
+    </message>
+    <message>
+        <source>, %1 queued for ESI</source>
+        <translation>, в очереди на ESI: %1</translation>
+    </message>
+    <message>
+        <source>; stopped by a database error: %1</source>
+        <translation>; остановлено ошибкой базы данных: %1</translation>
+    </message>
+    <message>
+        <source>; first refused: %1: %2</source>
+        <translation>; первое отклонённое: %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 files, %3 rows imported, %4 unchanged, %5 bad rows</source>
+        <translation>файлов: %1 из %2, импортировано строк: %3, без изменений: %4, ошибочных строк: %5</translation>
+    </message>
+    <message>
+        <source>; failed: %1</source>
+        <translation>; сбой: %1</translation>
+    </message>
+    <message>
+        <source>stopped by a database error: %1</source>
+        <translation>остановлено ошибкой базы данных: %1</translation>
     </message>
 </context>
 <context>
@@ -308,6 +622,195 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>Final blow</source>
         <translation>Последний удар</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::BackfillDialog</name>
+    <message>
+        <source>%1 to %2</source>
+        <translation>с %1 по %2</translation>
+    </message>
+    <message>
+        <source>New backfill</source>
+        <translation>Новая загрузка истории</translation>
+    </message>
+    <message>
+        <source>zKillboard history</source>
+        <translation>История zKillboard</translation>
+    </message>
+    <message>
+        <source>EVE-KILL (by character, corporation or alliance)</source>
+        <translation>EVE-KILL (по персонажу, корпорации или альянсу)</translation>
+    </message>
+    <message>
+        <source>EVE Ref daily archives</source>
+        <translation>Ежедневные архивы EVE Ref</translation>
+    </message>
+    <message>
+        <source>IDs, separated by spaces or commas</source>
+        <translation>ID через пробел или запятую</translation>
+    </message>
+    <message>
+        <source>&amp;Source:</source>
+        <translation>&amp;Источник:</translation>
+    </message>
+    <message>
+        <source>&amp;First day (UTC):</source>
+        <translation>&amp;Первый день (UTC):</translation>
+    </message>
+    <message>
+        <source>&amp;Last day (UTC):</source>
+        <translation>П&amp;оследний день (UTC):</translation>
+    </message>
+    <message>
+        <source>&amp;Characters:</source>
+        <translation>П&amp;ерсонажи:</translation>
+    </message>
+    <message>
+        <source>C&amp;orporations:</source>
+        <translation>&amp;Корпорации:</translation>
+    </message>
+    <message>
+        <source>&amp;Alliances:</source>
+        <translation>&amp;Альянсы:</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not an ID (a positive number).</source>
+        <translation>%1: &apos;%2&apos; — не ID (положительное число).</translation>
+    </message>
+    <message>
+        <source>Characters</source>
+        <translation>Персонажи</translation>
+    </message>
+    <message>
+        <source>Corporations</source>
+        <translation>Корпорации</translation>
+    </message>
+    <message>
+        <source>Alliances</source>
+        <translation>Альянсы</translation>
+    </message>
+    <message>
+        <source>characters</source>
+        <translation>персонажи</translation>
+    </message>
+    <message>
+        <source>corporations</source>
+        <translation>корпорации</translation>
+    </message>
+    <message>
+        <source>alliances</source>
+        <translation>альянсы</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>The last day (%1) is before the first (%2).</source>
+        <translation>Последний день (%1) раньше первого (%2).</translation>
+    </message>
+    <message>
+        <source>The last day (%1) is in the future.</source>
+        <translation>Последний день (%1) ещё не наступил.</translation>
+    </message>
+    <message>
+        <source>Name at least one character, corporation or alliance: EVE-KILL&apos;s export has no date filter.</source>
+        <translation>Укажите хотя бы одного персонажа, корпорацию или альянс: у экспорта EVE-KILL нет фильтра по дате.</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::BackfillsView</name>
+    <message numerus="yes">
+        <source>%1 and %n more</source>
+        <translation>
+            <numerusform>%1 и ещё %n</numerusform>
+            <numerusform>%1 и ещё %n</numerusform>
+            <numerusform>%1 и ещё %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;New backfill…</source>
+        <translation>&amp;Новая загрузка истории…</translation>
+    </message>
+    <message>
+        <source>Import &amp;killmails…</source>
+        <translation>Импорт &amp;киллмейлов…</translation>
+    </message>
+    <message>
+        <source>Import &amp;prices…</source>
+        <translation>Импорт &amp;цен…</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Отменить</translation>
+    </message>
+    <message>
+        <source>&amp;Files or archives…</source>
+        <translation>&amp;Файлы или архивы…</translation>
+    </message>
+    <message>
+        <source>F&amp;older…</source>
+        <translation>П&amp;апка…</translation>
+    </message>
+    <message>
+        <source>Killmail import</source>
+        <translation>Импорт киллмейлов</translation>
+    </message>
+    <message>
+        <source>Price import</source>
+        <translation>Импорт цен</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>осталось %1</translation>
+    </message>
+    <message>
+        <source>%1 killmails found, %2 queued, %3 errors</source>
+        <translation>найдено киллмейлов: %1, в очереди: %2, ошибок: %3</translation>
+    </message>
+    <message>
+        <source>; last error: %1</source>
+        <translation>; последняя ошибка: %1</translation>
+    </message>
+    <message>
+        <source>; start it again to resume</source>
+        <translation>; запустите снова, чтобы продолжить</translation>
+    </message>
+    <message>
+        <source>Backfills and imports can start once the engine has reached the database.</source>
+        <translation>Загрузки истории и импорт можно запускать, когда движок подключится к базе данных.</translation>
+    </message>
+    <message>
+        <source>Import killmails</source>
+        <translation>Импорт киллмейлов</translation>
+    </message>
+    <message>
+        <source>Killmails and archives (*.json *.json.bz2 *.json.gz *.tar *.tar.bz2 *.tar.gz *.zip);;All files (*)</source>
+        <translation>Киллмейлы и архивы (*.json *.json.bz2 *.json.gz *.tar *.tar.bz2 *.tar.gz *.zip);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Import a folder of killmails</source>
+        <translation>Импорт папки с киллмейлами</translation>
+    </message>
+    <message>
+        <source>Import market history</source>
+        <translation>Импорт истории рынка</translation>
+    </message>
+    <message>
+        <source>EVE Ref market history (*.csv *.csv.bz2);;All files (*)</source>
+        <translation>История рынка EVE Ref (*.csv *.csv.bz2);;Все файлы (*)</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::ConnectionTester</name>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Подключено к %1</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Не удаётся подключиться: %1</translation>
     </message>
 </context>
 <context>
@@ -560,6 +1063,93 @@ It is used from the next start; run prices:revalue to bring the stored killmails
         <source>&lt;b&gt;Database unavailable:&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;База данных недоступна:&lt;/b&gt; %1</translation>
     </message>
+    <message>
+        <source>Killmails stored/s</source>
+        <translation>Сохранено киллмейлов/с</translation>
+    </message>
+    <message>
+        <source>ESI requests/s</source>
+        <translation>Запросов к ESI/с</translation>
+    </message>
+    <message>
+        <source>Rates</source>
+        <translation>Скорости</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>Последние 5 минут</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Последний час</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::JobModel</name>
+    <message>
+        <source>Finding killmails</source>
+        <translation>Поиск киллмейлов</translation>
+    </message>
+    <message>
+        <source>Processing</source>
+        <translation>Обработка</translation>
+    </message>
+    <message>
+        <source>Importing</source>
+        <translation>Импорт</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Отмена…</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Завершено</translation>
+    </message>
+    <message>
+        <source>Did not finish</source>
+        <translation>Не завершено</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Отменено</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/с</translation>
+    </message>
+    <message>
+        <source>%1% (%2)</source>
+        <translation>%1 % (%2)</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Параметры</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Ход</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Скорость</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation>Осталось</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
 </context>
 <context>
     <name>km::ui::KillmailDialog</name>
@@ -682,6 +1272,26 @@ It is used from the next start; run prices:revalue to bring the stored killmails
         <source>The engine has stopped</source>
         <translation>Движок остановлен</translation>
     </message>
+    <message>
+        <source>&amp;Backfills and imports</source>
+        <translation>&amp;Загрузки истории и импорт</translation>
+    </message>
+    <message>
+        <source>Killmail Console (attached)</source>
+        <translation>Killmail Console (подключена)</translation>
+    </message>
+    <message>
+        <source>&amp;Engines</source>
+        <translation>&amp;Движки</translation>
+    </message>
+    <message>
+        <source>Attached to %1, without an engine of its own</source>
+        <translation>Подключена к %1, без собственного движка</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Настройки…</translation>
+    </message>
 </context>
 <context>
     <name>km::ui::Names</name>
@@ -766,6 +1376,105 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     </message>
 </context>
 <context>
+    <name>km::ui::RateChart</name>
+    <message>
+        <source>-%1 min</source>
+        <translation>-%1 мин</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>данных пока нет</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>сейчас</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::SettingField</name>
+    <message>
+        <source>Choose…</source>
+        <translation>Выбрать…</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::SettingsDialog</name>
+    <message>
+        <source>Set by %1 on the command line, which overrides the config file</source>
+        <translation>Задано параметром %1 в командной строке, который важнее файла настроек</translation>
+    </message>
+    <message>
+        <source>Set by the environment variable %1, which overrides the config file</source>
+        <translation>Задано переменной окружения %1, которая важнее файла настроек</translation>
+    </message>
+    <message>
+        <source>From the config file</source>
+        <translation>Из файла настроек</translation>
+    </message>
+    <message>
+        <source>Default (not in the config file)</source>
+        <translation>По умолчанию (нет в файле настроек)</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>The settings are kept in %1, which the command line and --headless read too. A flag or an environment variable overrides the file. The running engine keeps the settings it started with: changes apply when the console is started again (none can be applied while it runs); commands read the file each time they run.</source>
+        <translation>Настройки хранятся в %1, который читают и командная строка, и --headless. Параметр командной строки или переменная окружения важнее файла. Работающий движок сохраняет настройки, с которыми запущен: изменения вступают в силу при следующем запуске консоли (на ходу их применить нельзя); команды читают файл при каждом запуске.</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>Пере&amp;читать</translation>
+    </message>
+    <message>
+        <source>%1
+Flag: --%2 · environment: %3 · config file: %4</source>
+        <translation>%1
+Параметр: --%2 · окружение: %3 · файл настроек: %4</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Проверить подключение</translation>
+    </message>
+    <message>
+        <source>The settings cannot be read: %1</source>
+        <translation>Не удаётся прочитать настройки: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1 is refused (%2).</source>
+        <translation>Не сохранено: %1 не принято (%2).</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>Ничего не изменено.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Не сохранено: %1</translation>
+    </message>
+    <message>
+        <source>Saved to %1. The running engine already uses these values.</source>
+        <translation>Сохранено в %1. Работающий движок уже использует эти значения.</translation>
+    </message>
+    <message>
+        <source>Saved to %1. Restart needed: the running engine keeps its settings for %2.</source>
+        <translation>Сохранено в %1. Нужен перезапуск: работающий движок сохраняет прежние значения для %2.</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Не удаётся подключиться: %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Подключение к %1…</translation>
+    </message>
+</context>
+<context>
     <name>km::ui::SourceModel</name>
     <message>
         <source>stopped</source>
@@ -839,6 +1548,57 @@ It is used from the next start; run prices:revalue to bring the stored killmails
         <source>Last error</source>
         <translation>Последняя ошибка</translation>
     </message>
+    <message>
+        <source>Stop %1: its waits and requests end now</source>
+        <translation>Остановить %1: ожидания и запросы прерываются сразу</translation>
+    </message>
+    <message>
+        <source>Start %1 again, from where it stopped</source>
+        <translation>Снова запустить %1 с того места, где он остановился</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Остановить</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Запустить</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::TrayIcon</name>
+    <message>
+        <source>Hide the window</source>
+        <translation>Скрыть окно</translation>
+    </message>
+    <message>
+        <source>Pause the feed</source>
+        <translation>Приостановить ленту</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <source>Show the window</source>
+        <translation>Показать окно</translation>
+    </message>
+    <message>
+        <source>Killmail Console: %1 killmails/s</source>
+        <translation>Killmail Console: %1 киллмейлов/с</translation>
+    </message>
+    <message>
+        <source>Failure alert: %1</source>
+        <translation>Тревога об ошибках: %1</translation>
+    </message>
+    <message>
+        <source>Database unavailable: %1</source>
+        <translation>База данных недоступна: %1</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -873,6 +1633,10 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>A subcommand (see below); none opens the console.</source>
         <translation>Подкоманда (см. ниже); без неё открывается консоль.</translation>
+    </message>
+    <message>
+        <source>Open the console without an engine of its own, attached to the --headless engines that share the database.</source>
+        <translation>Открыть консоль без собственного движка, подключившись к движкам --headless с общей базой данных.</translation>
     </message>
 </context>
 </TS>
