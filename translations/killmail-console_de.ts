@@ -1550,7 +1550,7 @@ Flag: --%2 · Umgebung: %3 · Konfigurationsdatei: %4</translation>
     </message>
     <message>
         <source>Start %1 again, from where it stopped</source>
-        <translation>%1 wieder starten, ab dort, wo er stoppte</translation>
+        <translation>%1 erneut starten und dort weitermachen, wo angehalten wurde</translation>
     </message>
     <message>
         <source>Stop</source>

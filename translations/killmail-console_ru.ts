@@ -1124,7 +1124,7 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     </message>
     <message>
         <source>Kind</source>
-        <translation>Вид</translation>
+        <translation>Тип</translation>
     </message>
     <message>
         <source>Parameters</source>
@@ -1136,7 +1136,7 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     </message>
     <message>
         <source>Progress</source>
-        <translation>Ход</translation>
+        <translation>Прогресс</translation>
     </message>
     <message>
         <source>Rate</source>
