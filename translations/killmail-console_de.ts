@@ -431,6 +431,57 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     </message>
 </context>
 <context>
+    <name>km::cli::AddCommand</name>
+    <message>
+        <source>Queue a killmail (ID and hash) or an entity update (ID)</source>
+        <translation>Eine Killmail (ID und Hash) oder eine Entitätsaktualisierung (ID) einreihen</translation>
+    </message>
+    <message>
+        <source>The killmail&apos;s or the entity&apos;s ID.</source>
+        <translation>Die ID der Killmail oder der Entität.</translation>
+    </message>
+    <message>
+        <source>The killmail&apos;s hash (killmail only).</source>
+        <translation>Der Hash der Killmail (nur bei Killmails).</translation>
+    </message>
+    <message>
+        <source>high, normal or low (default: high for a killmail, low for an entity update).</source>
+        <translation>high, normal oder low (Vorgabe: high für eine Killmail, low für eine Entitätsaktualisierung).</translation>
+    </message>
+    <message>
+        <source>usage: queue:add killmail ID HASH</source>
+        <translation>Aufruf: queue:add killmail ID HASH</translation>
+    </message>
+    <message>
+        <source>usage: queue:add %1 ID (an ID only)</source>
+        <translation>Aufruf: queue:add %1 ID (nur eine ID)</translation>
+    </message>
+    <message>
+        <source>the ID must be a positive whole number, not &apos;%1&apos;</source>
+        <translation>die ID muss eine positive ganze Zahl sein, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>--priority takes high, normal or low, not &apos;%1&apos;</source>
+        <translation>--priority erwartet high, normal oder low, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a killmail hash (40 hexadecimal digits)</source>
+        <translation>&apos;%1&apos; ist kein Killmail-Hash (40 Hexadezimalziffern)</translation>
+    </message>
+    <message>
+        <source>is already stored</source>
+        <translation>ist bereits gespeichert</translation>
+    </message>
+    <message>
+        <source>is already queued</source>
+        <translation>ist bereits eingereiht</translation>
+    </message>
+    <message>
+        <source>added to queue %1 (%2 priority)</source>
+        <translation>in Warteschlange %1 eingereiht (Priorität %2)</translation>
+    </message>
+</context>
+<context>
     <name>km::cli::CheckDataCommand</name>
     <message>
         <source>Recompute flags and values only for killmails from this day on.</source>
@@ -473,6 +524,33 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     </message>
 </context>
 <context>
+    <name>km::cli::ClearCommand</name>
+    <message>
+        <source>Delete a queue&apos;s failed or completed jobs</source>
+        <translation>Fehlgeschlagene oder erledigte Jobs einer Warteschlange löschen</translation>
+    </message>
+    <message>
+        <source>Delete the failed jobs.</source>
+        <translation>Die fehlgeschlagenen Jobs löschen.</translation>
+    </message>
+    <message>
+        <source>Delete the completed jobs.</source>
+        <translation>Die erledigten Jobs löschen.</translation>
+    </message>
+    <message>
+        <source>%1: failed jobs deleted: %2</source>
+        <translation>%1: gelöschte fehlgeschlagene Jobs: %2</translation>
+    </message>
+    <message>
+        <source>%1: completed jobs deleted: %2</source>
+        <translation>%1: gelöschte erledigte Jobs: %2</translation>
+    </message>
+    <message>
+        <source>say which jobs to delete: --failed, --completed or both</source>
+        <translation>angeben, welche Jobs gelöscht werden: --failed, --completed oder beide</translation>
+    </message>
+</context>
+<context>
     <name>km::cli::Command</name>
     <message>
         <source>--%1 takes a date as YYYY-MM-DD, not &apos;%2&apos;</source>
@@ -492,6 +570,53 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>cannot start: %1</source>
         <translation>Start nicht möglich: %1</translation>
+    </message>
+</context>
+<context>
+    <name>km::cli::ListCommand</name>
+    <message>
+        <source>List a queue&apos;s failed jobs</source>
+        <translation>Fehlgeschlagene Jobs einer Warteschlange auflisten</translation>
+    </message>
+    <message>
+        <source>List the failed jobs (required), most recent first.</source>
+        <translation>Die fehlgeschlagenen Jobs auflisten (Pflicht), neueste zuerst.</translation>
+    </message>
+    <message>
+        <source>Show at most N jobs (default %1).</source>
+        <translation>Höchstens N Jobs anzeigen (Vorgabe %1).</translation>
+    </message>
+    <message>
+        <source>only failed jobs are listed</source>
+        <translation>nur fehlgeschlagene Jobs werden aufgelistet</translation>
+    </message>
+    <message>
+        <source>--limit takes a positive number, not &apos;%1&apos;</source>
+        <translation>--limit erwartet eine positive Zahl, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>attempts</source>
+        <translation>Versuche</translation>
+    </message>
+    <message>
+        <source>failed at</source>
+        <translation>fehlgeschlagen um</translation>
+    </message>
+    <message>
+        <source>last error</source>
+        <translation>letzter Fehler</translation>
+    </message>
+    <message>
+        <source>%1: failed jobs shown: %2 of %3, most recent first</source>
+        <translation>%1: angezeigte fehlgeschlagene Jobs: %2 von %3, neueste zuerst</translation>
     </message>
 </context>
 <context>
@@ -530,6 +655,91 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>List monthly partitions and their row counts</source>
         <translation>Monatliche Partitionen und ihre Zeilenzahlen auflisten</translation>
+    </message>
+</context>
+<context>
+    <name>km::cli::QueueCommand</name>
+    <message>
+        <source>The queue: %1.</source>
+        <translation>Die Warteschlange: %1.</translation>
+    </message>
+    <message>
+        <source>The queue: %1 (default: every queue).</source>
+        <translation>Die Warteschlange: %1 (Vorgabe: alle Warteschlangen).</translation>
+    </message>
+    <message>
+        <source>name a queue: %1</source>
+        <translation>eine Warteschlange angeben: %1</translation>
+    </message>
+    <message>
+        <source>too many arguments: %1 (see --help)</source>
+        <translation>zu viele Argumente: %1 (siehe --help)</translation>
+    </message>
+    <message>
+        <source>unknown queue &apos;%1&apos; (known queues: %2)</source>
+        <translation>unbekannte Warteschlange &apos;%1&apos; (bekannte Warteschlangen: %2)</translation>
+    </message>
+    <message>
+        <source>Print JSON instead of a table.</source>
+        <translation>JSON statt einer Tabelle ausgeben.</translation>
+    </message>
+    <message>
+        <source>needs --failed: %1</source>
+        <translation>braucht --failed: %1</translation>
+    </message>
+    <message>
+        <source>queue</source>
+        <translation>Queue</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <source>delayed</source>
+        <translation>verzögert</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>erledigt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlerhaft</translation>
+    </message>
+    <message>
+        <source>oldest waiting</source>
+        <translation>am längsten wartend</translation>
+    </message>
+</context>
+<context>
+    <name>km::cli::RetryCommand</name>
+    <message>
+        <source>Put a queue&apos;s failed jobs back to wait</source>
+        <translation>Fehlgeschlagene Jobs einer Warteschlange wieder einreihen</translation>
+    </message>
+    <message>
+        <source>Retry the failed jobs (required), with fresh attempts.</source>
+        <translation>Die fehlgeschlagenen Jobs wiederholen (Pflicht), mit neuen Versuchen.</translation>
+    </message>
+    <message>
+        <source>only failed jobs are retried</source>
+        <translation>nur fehlgeschlagene Jobs werden wiederholt</translation>
+    </message>
+    <message>
+        <source>%1: failed jobs put back to wait: %2</source>
+        <translation>%1: wieder eingereihte fehlgeschlagene Jobs: %2</translation>
+    </message>
+</context>
+<context>
+    <name>km::cli::StatsCommand</name>
+    <message>
+        <source>Count each queue&apos;s jobs by state</source>
+        <translation>Jobs jeder Warteschlange nach Zustand zählen</translation>
     </message>
 </context>
 <context>
@@ -871,6 +1081,169 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::FailedJobsModel</name>
+    <message>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Versuche</translation>
+    </message>
+    <message>
+        <source>Failed (UTC)</source>
+        <translation>Fehlgeschlagen (UTC)</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::FailuresView</name>
+    <message>
+        <source>&amp;Retry selected</source>
+        <translation>Ausgewählte &amp;wiederholen</translation>
+    </message>
+    <message>
+        <source>Retry &amp;all</source>
+        <translation>&amp;Alle wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Delete selected…</source>
+        <translation>Ausgewählte &amp;löschen…</translation>
+    </message>
+    <message>
+        <source>C&amp;lear failed…</source>
+        <translation>Fehlgeschlagene &amp;entfernen…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy details</source>
+        <translation>Details &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>Akt&amp;ualisieren</translation>
+    </message>
+    <message>
+        <source>Put the selected jobs back to wait with fresh attempts (Ctrl+R)</source>
+        <translation>Die ausgewählten Jobs mit neuen Versuchen wieder einreihen (Strg+R)</translation>
+    </message>
+    <message>
+        <source>Put every failed job of every queue back to wait (Ctrl+Shift+R)</source>
+        <translation>Alle fehlgeschlagenen Jobs aller Warteschlangen wieder einreihen (Strg+Umschalt+R)</translation>
+    </message>
+    <message>
+        <source>Delete the selected jobs (Delete)</source>
+        <translation>Die ausgewählten Jobs löschen (Entf)</translation>
+    </message>
+    <message>
+        <source>Delete every failed job of every queue</source>
+        <translation>Alle fehlgeschlagenen Jobs aller Warteschlangen löschen</translation>
+    </message>
+    <message>
+        <source>Copy the selected jobs&apos; key, queue, attempts, time, whole error and payload</source>
+        <translation>Schlüssel, Warteschlange, Versuche, Zeit, vollständigen Fehler und Nutzdaten der ausgewählten Jobs kopieren</translation>
+    </message>
+    <message>
+        <source>The failed jobs cannot be read: %1</source>
+        <translation>Die fehlgeschlagenen Jobs können nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln failed job(s); the %L1 most recent are shown</source>
+        <translation>
+            <numerusform>%Ln fehlgeschlagener Job; die %L1 neuesten werden angezeigt</numerusform>
+            <numerusform>%Ln fehlgeschlagene Jobs; die %L1 neuesten werden angezeigt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln failed job(s)</source>
+        <translation>
+            <numerusform>%Ln fehlgeschlagener Job</numerusform>
+            <numerusform>%Ln fehlgeschlagene Jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) put back to wait</source>
+        <translation>
+            <numerusform>%n Job wieder eingereiht</numerusform>
+            <numerusform>%n Jobs wieder eingereiht</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the %n selected failed job(s)? They cannot be retried afterwards.</source>
+        <translation>
+            <numerusform>Den %n ausgewählten fehlgeschlagenen Job löschen? Er kann danach nicht mehr wiederholt werden.</numerusform>
+            <numerusform>Die %n ausgewählten fehlgeschlagenen Jobs löschen? Sie können danach nicht mehr wiederholt werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed job(s) deleted</source>
+        <translation>
+            <numerusform>%n fehlgeschlagener Job gelöscht</numerusform>
+            <numerusform>%n fehlgeschlagene Jobs gelöscht</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n failed job(s) of every queue? They cannot be retried afterwards.</source>
+        <translation>
+            <numerusform>Den %n fehlgeschlagenen Job aller Warteschlangen löschen? Er kann danach nicht mehr wiederholt werden.</numerusform>
+            <numerusform>Alle %n fehlgeschlagenen Jobs aller Warteschlangen löschen? Sie können danach nicht mehr wiederholt werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete all</source>
+        <translation>Alle löschen</translation>
+    </message>
+    <message>
+        <source>Key: %1</source>
+        <translation>Schlüssel: %1</translation>
+    </message>
+    <message>
+        <source>Queue: %1</source>
+        <translation>Warteschlange: %1</translation>
+    </message>
+    <message>
+        <source>Attempts: %1</source>
+        <translation>Versuche: %1</translation>
+    </message>
+    <message>
+        <source>Failed: %1 UTC</source>
+        <translation>Fehlgeschlagen: %1 UTC</translation>
+    </message>
+    <message>
+        <source>Error:</source>
+        <translation>Fehler:</translation>
+    </message>
+    <message>
+        <source>Payload:</source>
+        <translation>Nutzdaten:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Details of %n job(s) copied</source>
+        <translation>
+            <numerusform>Details von %n Job kopiert</numerusform>
+            <numerusform>Details von %n Jobs kopiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Failed jobs</source>
+        <translation>Fehlgeschlagene Jobs</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>Nicht ausgeführt: %1</translation>
     </message>
 </context>
 <context>
@@ -1287,6 +1660,10 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Fail&amp;ures</source>
+        <translation>&amp;Fehler</translation>
     </message>
 </context>
 <context>

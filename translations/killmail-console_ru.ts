@@ -431,6 +431,57 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     </message>
 </context>
 <context>
+    <name>km::cli::AddCommand</name>
+    <message>
+        <source>Queue a killmail (ID and hash) or an entity update (ID)</source>
+        <translation>Поставить в очередь киллмейл (ID и хеш) или обновление сущности (ID)</translation>
+    </message>
+    <message>
+        <source>The killmail&apos;s or the entity&apos;s ID.</source>
+        <translation>ID киллмейла или сущности.</translation>
+    </message>
+    <message>
+        <source>The killmail&apos;s hash (killmail only).</source>
+        <translation>Хеш киллмейла (только для киллмейла).</translation>
+    </message>
+    <message>
+        <source>high, normal or low (default: high for a killmail, low for an entity update).</source>
+        <translation>high, normal или low (по умолчанию: high для киллмейла, low для обновления сущности).</translation>
+    </message>
+    <message>
+        <source>usage: queue:add killmail ID HASH</source>
+        <translation>использование: queue:add killmail ID HASH</translation>
+    </message>
+    <message>
+        <source>usage: queue:add %1 ID (an ID only)</source>
+        <translation>использование: queue:add %1 ID (только ID)</translation>
+    </message>
+    <message>
+        <source>the ID must be a positive whole number, not &apos;%1&apos;</source>
+        <translation>ID должен быть целым положительным числом, а не &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>--priority takes high, normal or low, not &apos;%1&apos;</source>
+        <translation>--priority ожидает high, normal или low, а не &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a killmail hash (40 hexadecimal digits)</source>
+        <translation>&apos;%1&apos; — не хеш киллмейла (40 шестнадцатеричных цифр)</translation>
+    </message>
+    <message>
+        <source>is already stored</source>
+        <translation>уже сохранён</translation>
+    </message>
+    <message>
+        <source>is already queued</source>
+        <translation>уже в очереди</translation>
+    </message>
+    <message>
+        <source>added to queue %1 (%2 priority)</source>
+        <translation>добавлено в очередь %1 (приоритет %2)</translation>
+    </message>
+</context>
+<context>
     <name>km::cli::CheckDataCommand</name>
     <message>
         <source>Recompute flags and values only for killmails from this day on.</source>
@@ -474,6 +525,33 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     </message>
 </context>
 <context>
+    <name>km::cli::ClearCommand</name>
+    <message>
+        <source>Delete a queue&apos;s failed or completed jobs</source>
+        <translation>Удалить задания очереди с ошибкой или выполненные</translation>
+    </message>
+    <message>
+        <source>Delete the failed jobs.</source>
+        <translation>Удалить задания с ошибкой.</translation>
+    </message>
+    <message>
+        <source>Delete the completed jobs.</source>
+        <translation>Удалить выполненные задания.</translation>
+    </message>
+    <message>
+        <source>%1: failed jobs deleted: %2</source>
+        <translation>%1: удалено заданий с ошибкой: %2</translation>
+    </message>
+    <message>
+        <source>%1: completed jobs deleted: %2</source>
+        <translation>%1: удалено выполненных заданий: %2</translation>
+    </message>
+    <message>
+        <source>say which jobs to delete: --failed, --completed or both</source>
+        <translation>укажите, какие задания удалить: --failed, --completed или оба</translation>
+    </message>
+</context>
+<context>
     <name>km::cli::Command</name>
     <message>
         <source>--%1 takes a date as YYYY-MM-DD, not &apos;%2&apos;</source>
@@ -493,6 +571,53 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>cannot start: %1</source>
         <translation>запуск невозможен: %1</translation>
+    </message>
+</context>
+<context>
+    <name>km::cli::ListCommand</name>
+    <message>
+        <source>List a queue&apos;s failed jobs</source>
+        <translation>Показать задания очереди с ошибкой</translation>
+    </message>
+    <message>
+        <source>List the failed jobs (required), most recent first.</source>
+        <translation>Показать задания с ошибкой (обязательно), сначала самые новые.</translation>
+    </message>
+    <message>
+        <source>Show at most N jobs (default %1).</source>
+        <translation>Показать не более N заданий (по умолчанию %1).</translation>
+    </message>
+    <message>
+        <source>only failed jobs are listed</source>
+        <translation>показываются только задания с ошибкой</translation>
+    </message>
+    <message>
+        <source>--limit takes a positive number, not &apos;%1&apos;</source>
+        <translation>--limit ожидает положительное число, а не &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation>ключ</translation>
+    </message>
+    <message>
+        <source>attempts</source>
+        <translation>попыток</translation>
+    </message>
+    <message>
+        <source>failed at</source>
+        <translation>время сбоя</translation>
+    </message>
+    <message>
+        <source>last error</source>
+        <translation>последняя ошибка</translation>
+    </message>
+    <message>
+        <source>%1: failed jobs shown: %2 of %3, most recent first</source>
+        <translation>%1: показано заданий с ошибкой: %2 из %3, сначала самые новые</translation>
     </message>
 </context>
 <context>
@@ -532,6 +657,91 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>List monthly partitions and their row counts</source>
         <translation>Показать помесячные секции и число строк в них</translation>
+    </message>
+</context>
+<context>
+    <name>km::cli::QueueCommand</name>
+    <message>
+        <source>The queue: %1.</source>
+        <translation>Очередь: %1.</translation>
+    </message>
+    <message>
+        <source>The queue: %1 (default: every queue).</source>
+        <translation>Очередь: %1 (по умолчанию: все очереди).</translation>
+    </message>
+    <message>
+        <source>name a queue: %1</source>
+        <translation>укажите очередь: %1</translation>
+    </message>
+    <message>
+        <source>too many arguments: %1 (see --help)</source>
+        <translation>слишком много аргументов: %1 (см. --help)</translation>
+    </message>
+    <message>
+        <source>unknown queue &apos;%1&apos; (known queues: %2)</source>
+        <translation>неизвестная очередь &apos;%1&apos; (известные очереди: %2)</translation>
+    </message>
+    <message>
+        <source>Print JSON instead of a table.</source>
+        <translation>Вывести JSON вместо таблицы.</translation>
+    </message>
+    <message>
+        <source>needs --failed: %1</source>
+        <translation>нужен --failed: %1</translation>
+    </message>
+    <message>
+        <source>queue</source>
+        <translation>очередь</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>ожидают</translation>
+    </message>
+    <message>
+        <source>delayed</source>
+        <translation>отложены</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>активны</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>выполнены</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>с ошибкой</translation>
+    </message>
+    <message>
+        <source>oldest waiting</source>
+        <translation>ждёт дольше всех</translation>
+    </message>
+</context>
+<context>
+    <name>km::cli::RetryCommand</name>
+    <message>
+        <source>Put a queue&apos;s failed jobs back to wait</source>
+        <translation>Вернуть задания очереди с ошибкой в ожидание</translation>
+    </message>
+    <message>
+        <source>Retry the failed jobs (required), with fresh attempts.</source>
+        <translation>Повторить задания с ошибкой (обязательно), со свежими попытками.</translation>
+    </message>
+    <message>
+        <source>only failed jobs are retried</source>
+        <translation>повторяются только задания с ошибкой</translation>
+    </message>
+    <message>
+        <source>%1: failed jobs put back to wait: %2</source>
+        <translation>%1: возвращено в ожидание заданий с ошибкой: %2</translation>
+    </message>
+</context>
+<context>
+    <name>km::cli::StatsCommand</name>
+    <message>
+        <source>Count each queue&apos;s jobs by state</source>
+        <translation>Подсчитать задания каждой очереди по состояниям</translation>
     </message>
 </context>
 <context>
@@ -874,6 +1084,176 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>Last error</source>
         <translation>Последняя ошибка</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::FailedJobsModel</name>
+    <message>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Ключ</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Попыток</translation>
+    </message>
+    <message>
+        <source>Failed (UTC)</source>
+        <translation>Сбой (UTC)</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Последняя ошибка</translation>
+    </message>
+</context>
+<context>
+    <name>km::ui::FailuresView</name>
+    <message>
+        <source>&amp;Retry selected</source>
+        <translation>&amp;Повторить выбранные</translation>
+    </message>
+    <message>
+        <source>Retry &amp;all</source>
+        <translation>Повторить &amp;все</translation>
+    </message>
+    <message>
+        <source>&amp;Delete selected…</source>
+        <translation>&amp;Удалить выбранные…</translation>
+    </message>
+    <message>
+        <source>C&amp;lear failed…</source>
+        <translation>&amp;Очистить ошибки…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy details</source>
+        <translation>&amp;Копировать сведения</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>О&amp;бновить</translation>
+    </message>
+    <message>
+        <source>Put the selected jobs back to wait with fresh attempts (Ctrl+R)</source>
+        <translation>Вернуть выбранные задания в ожидание со свежими попытками (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Put every failed job of every queue back to wait (Ctrl+Shift+R)</source>
+        <translation>Вернуть в ожидание все задания с ошибкой во всех очередях (Ctrl+Shift+R)</translation>
+    </message>
+    <message>
+        <source>Delete the selected jobs (Delete)</source>
+        <translation>Удалить выбранные задания (Delete)</translation>
+    </message>
+    <message>
+        <source>Delete every failed job of every queue</source>
+        <translation>Удалить все задания с ошибкой во всех очередях</translation>
+    </message>
+    <message>
+        <source>Copy the selected jobs&apos; key, queue, attempts, time, whole error and payload</source>
+        <translation>Скопировать ключ, очередь, попытки, время, полный текст ошибки и данные выбранных заданий</translation>
+    </message>
+    <message>
+        <source>The failed jobs cannot be read: %1</source>
+        <translation>Не удаётся прочитать задания с ошибкой: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln failed job(s); the %L1 most recent are shown</source>
+        <translation>
+            <numerusform>%Ln задание с ошибкой; показаны %L1 последних</numerusform>
+            <numerusform>%Ln задания с ошибкой; показаны %L1 последних</numerusform>
+            <numerusform>%Ln заданий с ошибкой; показаны %L1 последних</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln failed job(s)</source>
+        <translation>
+            <numerusform>%Ln задание с ошибкой</numerusform>
+            <numerusform>%Ln задания с ошибкой</numerusform>
+            <numerusform>%Ln заданий с ошибкой</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) put back to wait</source>
+        <translation>
+            <numerusform>%n задание возвращено в ожидание</numerusform>
+            <numerusform>%n задания возвращены в ожидание</numerusform>
+            <numerusform>%n заданий возвращено в ожидание</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the %n selected failed job(s)? They cannot be retried afterwards.</source>
+        <translation>
+            <numerusform>Удалить %n выбранное задание с ошибкой? Повторить его потом будет нельзя.</numerusform>
+            <numerusform>Удалить %n выбранных задания с ошибкой? Повторить их потом будет нельзя.</numerusform>
+            <numerusform>Удалить %n выбранных заданий с ошибкой? Повторить их потом будет нельзя.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed job(s) deleted</source>
+        <translation>
+            <numerusform>Удалено %n задание с ошибкой</numerusform>
+            <numerusform>Удалено %n задания с ошибкой</numerusform>
+            <numerusform>Удалено %n заданий с ошибкой</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n failed job(s) of every queue? They cannot be retried afterwards.</source>
+        <translation>
+            <numerusform>Удалить все задания с ошибкой во всех очередях (%n)? Повторить их потом будет нельзя.</numerusform>
+            <numerusform>Удалить все задания с ошибкой во всех очередях (%n)? Повторить их потом будет нельзя.</numerusform>
+            <numerusform>Удалить все задания с ошибкой во всех очередях (%n)? Повторить их потом будет нельзя.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete all</source>
+        <translation>Удалить все</translation>
+    </message>
+    <message>
+        <source>Key: %1</source>
+        <translation>Ключ: %1</translation>
+    </message>
+    <message>
+        <source>Queue: %1</source>
+        <translation>Очередь: %1</translation>
+    </message>
+    <message>
+        <source>Attempts: %1</source>
+        <translation>Попыток: %1</translation>
+    </message>
+    <message>
+        <source>Failed: %1 UTC</source>
+        <translation>Сбой: %1 UTC</translation>
+    </message>
+    <message>
+        <source>Error:</source>
+        <translation>Ошибка:</translation>
+    </message>
+    <message>
+        <source>Payload:</source>
+        <translation>Данные:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Details of %n job(s) copied</source>
+        <translation>
+            <numerusform>Скопированы сведения о %n задании</numerusform>
+            <numerusform>Скопированы сведения о %n заданиях</numerusform>
+            <numerusform>Скопированы сведения о %n заданиях</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Failed jobs</source>
+        <translation>Задания с ошибкой</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>Не выполнено: %1</translation>
     </message>
 </context>
 <context>
@@ -1291,6 +1671,10 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
+    </message>
+    <message>
+        <source>Fail&amp;ures</source>
+        <translation>&amp;Ошибки</translation>
     </message>
 </context>
 <context>
