@@ -56,16 +56,9 @@ void RecentKills::loadOnce()
         return;
     }
     try {
-        QSqlQuery query = database->exec(
-            QStringLiteral(
-                R"(SELECT "killmailId" FROM killmails ORDER BY "killmailTime" DESC, "killmailId" DESC LIMIT %1)")
-                .arg(capacity),
-            {}, "reading the recent killmails for the live feed");
-        std::vector<KillmailId> ids;
-        while (query.next()) {
-            ids.push_back(query.value(0).toLongLong());
-        }
-        std::vector<ValuedKillmail> stored = KillmailReader(*database).load(ids);
+        KillmailReader reader(*database);
+        const std::vector<KillmailId> ids = reader.newestIds(capacity);
+        std::vector<ValuedKillmail> stored = reader.load(ids);
         std::sort(stored.begin(), stored.end(), [](const ValuedKillmail& a, const ValuedKillmail& b) {
             return std::pair(a.killmail.killmailTime, a.killmail.killmailId)
                 < std::pair(b.killmail.killmailTime, b.killmail.killmailId);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Killmail.h"
+#include "storage/KillmailReader.h"
 
 #include <QMetaType>
 #include <QObject>
@@ -37,6 +38,9 @@ struct StoredKillmail {
     QString source;
     /// The whole killmail as stored, for the live feed's self-contained messages (shared, never changed).
     std::shared_ptr<const ValuedKillmail> valued;
+
+    /// Where it stands among the stored killmails, newest first.
+    [[nodiscard]] KillmailPosition position() const { return {killmailTime, killmailId}; }
 
     static StoredKillmail from(const ValuedKillmail& valued, const StaticData& staticData, const QString& source);
 };

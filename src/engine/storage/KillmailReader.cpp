@@ -40,6 +40,28 @@ KillmailReader::KillmailReader(Database& database)
 {
 }
 
+std::vector<KillmailId> KillmailReader::newestIds(int count, std::optional<KillmailPosition> after)
+{
+    QString condition;
+    QVariantList bindings;
+    if (after) {
+        const QString time = QString::fromLatin1(utc::toSqlTimestamp(after->killmailTime));
+        condition = QStringLiteral(R"(WHERE "killmailTime" < ? OR ("killmailTime" = ? AND "killmailId" < ?))");
+        bindings = {time, time, qlonglong(after->killmailId)};
+    }
+    QSqlQuery query = m_database.exec(
+        QStringLiteral(
+            R"(SELECT "killmailId" FROM killmails %1 ORDER BY "killmailTime" DESC, "killmailId" DESC LIMIT %2)")
+            .arg(condition)
+            .arg(count),
+        bindings, "read the newest killmails");
+    std::vector<KillmailId> ids;
+    while (query.next()) {
+        ids.push_back(query.value(0).toLongLong());
+    }
+    return ids;
+}
+
 std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& ids)
 {
     if (ids.empty()) {

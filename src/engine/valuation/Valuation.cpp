@@ -1,5 +1,7 @@
 #include "valuation/Valuation.h"
 
+#include "storage/KillmailRows.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -80,6 +82,18 @@ KillValues Valuator::value(const Killmail& killmail)
     values.totalValue = roundToCents(destroyed + dropped);
     values.unpricedTypes = int(std::unique(unpriced.begin(), unpriced.end()) - unpriced.begin());
     return values;
+}
+
+UnitPrices Valuator::unitPrices(const Killmail& killmail)
+{
+    const UnixTime time = killmail.killmailTime;
+    std::vector<int> unpriced;
+    UnitPrices prices;
+    prices.ship = unitPrice(killmail.victim.shipTypeId, 0, 0, time, unpriced);
+    rows::forEachItem(killmail.victim.items, [&](const Item& item, std::size_t, std::optional<std::size_t>) {
+        prices.items.push_back(unitPrice(item.typeId, item.flag, item.singleton, time, unpriced));
+    });
+    return prices;
 }
 
 } // namespace km

@@ -28,6 +28,13 @@ struct KillValues {
     int unpricedTypes = 0;
 };
 
+/// The unit prices a valuation gave a killmail's ship and items: items in rows::forEachItem's order (parents before
+/// their contents). An item is worth its unit price x (quantity destroyed + dropped), its contents apart.
+struct UnitPrices {
+    double ship = 0;
+    std::vector<double> items;
+};
+
 /// zKillboard's destroyed/dropped/fitted/total values (docs: zkb-rules.md), rounded to cents, from unit prices by
 /// zKillboard's rules (UnitPricer) after its per-item overrides (blueprint copies and a few flags: 0.01).
 class Valuator {
@@ -35,6 +42,8 @@ public:
     Valuator(const StaticData& staticData, PriceSource& prices);
 
     [[nodiscard]] KillValues value(const Killmail& killmail);
+    /// The unit prices value() takes for the ship and each item.
+    [[nodiscard]] UnitPrices unitPrices(const Killmail& killmail);
 
     static double roundToCents(double value);
     /// Forgets what was computed from the price source's prices: call when they changed.
