@@ -7,6 +7,7 @@
 #include "feed/FeedView.h"
 #include "fleet/FleetView.h"
 #include "health/HealthView.h"
+#include "runtime/DatabaseThread.h"
 #include "runtime/Engine.h"
 #include "runtime/FleetMonitor.h"
 #include "runtime/NameLookup.h"
@@ -53,12 +54,14 @@ MainWindow::MainWindow(const DatabaseUrl& database, const StaticData& staticData
     , m_engine(engine)
     , m_staticData(staticData)
     , m_names(new NameLookup(database, this))
+    , m_database(new DatabaseThread(database, this))
     , m_feedModel(new FeedModel(staticData, FeedModel::defaultLimit, this))
     , m_tabs(new QTabWidget(this))
     , m_feedView(new FeedView(*m_feedModel, m_tabs))
 {
     m_tabs->addTab(m_feedView, tr("&Live feed"));
     setCentralWidget(m_tabs);
+    m_feedModel->setDatabase(m_database);
     connect(m_feedModel, &FeedModel::namesWanted, m_names, &NameLookup::lookup);
     connect(m_names, &NameLookup::found, m_feedModel, &FeedModel::setNames);
     connect(m_feedView, &FeedView::killmailActivated, this, &MainWindow::showDetails);
@@ -130,7 +133,7 @@ void MainWindow::showDetails(const StoredKillmail& killmail)
     if (!killmail.valued) {
         return;
     }
-    auto* dialog = new KillmailDialog(killmail, m_staticData, m_names, this);
+    auto* dialog = new KillmailDialog(killmail, m_staticData, m_names, m_database, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }

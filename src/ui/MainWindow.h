@@ -7,6 +7,7 @@
 class QTabWidget;
 
 namespace km {
+class DatabaseThread;
 class Engine;
 class FleetMonitor;
 class NameLookup;
@@ -71,6 +72,8 @@ private:
     Engine* m_engine;
     const StaticData& m_staticData;
     NameLookup* m_names;
+    /// The window's own connection, for what it reads from the database (older feed rows, item values).
+    DatabaseThread* m_database;
     FeedModel* m_feedModel;
     QTabWidget* m_tabs;
     FeedView* m_feedView;

@@ -1,13 +1,17 @@
 #include "detail/KillmailDialog.h"
 
+#include "common/Colours.h"
 #include "common/Isk.h"
 #include "common/Names.h"
 #include "common/Tables.h"
 #include "detail/AttackerModel.h"
 #include "feed/FeedKillBuilder.h"
+#include "processing/StoredKillmailReader.h"
+#include "runtime/DatabaseThread.h"
 #include "runtime/NameLookup.h"
 #include "staticdata/StaticData.h"
 #include "storage/KillmailRows.h"
+#include "storage/StorageError.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -25,6 +29,7 @@
 #include <QVBoxLayout>
 
 #include <map>
+#include <unordered_map>
 
 namespace km::ui {
 namespace {
@@ -39,7 +44,7 @@ QString quantityText(std::int64_t quantity) { return quantity ? QLocale().toStri
 } // namespace
 
 KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData& staticData, NameLookup* names,
-                               QWidget* parent)
+                               DatabaseThread* database, QWidget* parent)
     : QDialog(parent)
     , m_staticData(staticData)
     , m_valued(killmail.valued)
@@ -82,6 +87,53 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
     if (names) {
         askForNames(*names);
     }
+    if (database) {
+        readItemValues(*database);
+    }
+}
+
+void KillmailDialog::readItemValues(DatabaseThread& database)
+{
+    const StaticData* staticData = &m_staticData;
+    std::shared_ptr<const ValuedKillmail> valued = m_valued;
+    database
+        .run<UnitPrices>([staticData, valued](Database& connection) {
+            return StoredKillmailReader(connection, *staticData).unitPrices(valued->killmail);
+        })
+        .then(this, [this](const UnitPrices& prices) { showItemValues(prices); })
+        .onFailed(this, [this](const StorageError& error) {
+            m_values->setText(m_values->text() + u'\n'
+                              + tr("The item values cannot be read: %1").arg(QString::fromUtf8(error.what())));
+        });
+}
+
+void KillmailDialog::showItemValues(const UnitPrices& prices)
+{
+    // An item's own value (its contents show theirs); a slot's, everything in it.
+    const std::function<double(QStandardItem*, QStandardItem*)> fill = [&](QStandardItem* name, QStandardItem* value) {
+        double below = 0;
+        for (int row = 0; row < name->rowCount(); ++row) {
+            below += fill(name->child(row, ItemName), name->child(row, ItemValue));
+        }
+        const QVariant position = name->data(PositionRole);
+        if (!position.isValid()) {
+            value->setData(below, ValueRole);
+            value->setText(iskText(below));
+            return below;
+        }
+        const std::size_t at = position.toULongLong();
+        const double unit = prices.items.at(at);
+        const double own = unit * double(m_quantities.at(at));
+        value->setData(own, ValueRole);
+        value->setText(iskText(own));
+        value->setToolTip(tr("%L1 × %2").arg(m_quantities.at(at)).arg(iskText(unit)));
+        return own + below;
+    };
+    for (int row = 0; row < m_items->rowCount(); ++row) {
+        fill(m_items->item(row, ItemName), m_items->item(row, ItemValue));
+    }
+    m_values->setText(m_values->text() + u'\n' + tr("Ship %1").arg(iskText(prices.ship)));
+    Q_EMIT itemValuesShown();
 }
 
 void KillmailDialog::askForNames(NameLookup& names)
@@ -129,11 +181,8 @@ QTreeView* KillmailDialog::itemTree()
     tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
     tree->setAlternatingRowColors(true);
     tree->setUniformRowHeights(true);
-    for (int row = 0; row < m_items->rowCount(); ++row) {
-        tree->setFirstColumnSpanned(row, {}, true);
-    }
     tree->expandAll();
-    tree->header()->resizeSection(ItemName, 420);
+    tree->header()->resizeSection(ItemName, 380);
     return tree;
 }
 
@@ -190,13 +239,25 @@ void KillmailDialog::fillValues(const ValuedKillmail& valued)
 
 void KillmailDialog::fillItems(const Killmail& killmail)
 {
-    m_items->setHorizontalHeaderLabels({tr("Item"), tr("Destroyed"), tr("Dropped")});
+    m_items->setHorizontalHeaderLabels({tr("Item"), tr("Destroyed"), tr("Dropped"), tr("Value")});
+    std::unordered_map<const Item*, std::size_t> positions;
+    rows::forEachItem(killmail.victim.items, [&](const Item& item, std::size_t position, std::optional<std::size_t>) {
+        positions.emplace(&item, position);
+        m_quantities.push_back(item.quantityDestroyed + item.quantityDropped);
+    });
+    // zKillboard's colours: what was destroyed in red, what dropped in green.
+    const QColor destroyed = readableOn(QColor(0xC0, 0x30, 0x30), palette());
+    const QColor dropped = readableOn(QColor(0x2E, 0x9E, 0x5B), palette());
     const std::function<QList<QStandardItem*>(const Item&)> rowOf = [&](const Item& item) {
         QList<QStandardItem*> row{new QStandardItem(typeText(m_staticData, item.typeId)),
                                   new QStandardItem(quantityText(item.quantityDestroyed)),
-                                  new QStandardItem(quantityText(item.quantityDropped))};
-        row[Destroyed]->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        row[Dropped]->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                                  new QStandardItem(quantityText(item.quantityDropped)), new QStandardItem};
+        row[ItemName]->setData(qulonglong(positions.at(&item)), PositionRole);
+        row[Destroyed]->setForeground(destroyed);
+        row[Dropped]->setForeground(dropped);
+        for (const int column : {Destroyed, Dropped, ItemValue}) {
+            row[column]->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        }
         for (const Item& content : item.items) {
             row.front()->appendRow(rowOf(content));
         }
@@ -213,7 +274,9 @@ void KillmailDialog::fillItems(const Killmail& killmail)
         for (const Item* item : items) {
             slot->appendRow(rowOf(*item));
         }
-        m_items->appendRow({slot, new QStandardItem, new QStandardItem});
+        auto* value = new QStandardItem;
+        value->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_items->appendRow({slot, new QStandardItem, new QStandardItem, value});
     }
 }
 

@@ -11,7 +11,9 @@ class QTableView;
 class QTreeView;
 
 namespace km {
+class DatabaseThread;
 class NameLookup;
+struct UnitPrices;
 class StaticData;
 struct ValuedKillmail;
 } // namespace km
@@ -25,16 +27,18 @@ class AttackerModel;
  * the attackers with their share of the damage and the final blow, the items by slot with what was destroyed and
  * dropped, the four values, the flags, the zKillboard link, and "copy as JSON" (the ESI body with a zkb block, as
  * zKillboard's killstream sent it). With a NameLookup, characters, corporations and alliances are named once their
- * names are found (IDs until then).
+ * names are found (IDs until then). With a DatabaseThread, each item's value (its unit price at the kill's time, as
+ * the engine's valuation takes it, times the quantity destroyed and dropped) and each slot's are shown once read.
  */
 class KillmailDialog : public QDialog {
     Q_OBJECT
 public:
     KillmailDialog(const StoredKillmail& killmail, const StaticData& staticData, NameLookup* names = nullptr,
-                   QWidget* parent = nullptr);
+                   DatabaseThread* database = nullptr, QWidget* parent = nullptr);
 
     [[nodiscard]] AttackerModel* attackers() const { return m_attackers; }
-    /// The items by slot: one top-level row per slot, the items under it, their contents under them.
+    /// The items by slot: one top-level row per slot, the items under it, their contents under them; the value
+    /// column holds the value in ISK as ValueRole.
     [[nodiscard]] QStandardItemModel* items() const { return m_items; }
     [[nodiscard]] QLabel* summary() const { return m_summary; }
     [[nodiscard]] QLabel* values() const { return m_values; }
@@ -42,7 +46,17 @@ public:
     /// What "Copy as JSON" puts on the clipboard.
     [[nodiscard]] QByteArray json() const { return m_json; }
 
-    enum ItemColumn { ItemName, Destroyed, Dropped, ItemColumnCount };
+    enum ItemColumn { ItemName, Destroyed, Dropped, ItemValue, ItemColumnCount };
+    enum ItemRole {
+        /// An item's value (its contents apart), a slot's (everything in it); in ISK, on the value column.
+        ValueRole = Qt::UserRole + 1,
+        /// An item's place in rows::forEachItem's order, on the name column.
+        PositionRole,
+    };
+
+Q_SIGNALS:
+    /// The item values were read and are shown.
+    void itemValuesShown();
 
 private:
     void fillSummary();
@@ -50,6 +64,8 @@ private:
     void addNames(EntityKind kind, const QHash<EntityId, EntityName>& names);
     void fillValues(const ValuedKillmail& valued);
     void fillItems(const Killmail& killmail);
+    void readItemValues(DatabaseThread& database);
+    void showItemValues(const UnitPrices& prices);
     [[nodiscard]] QTableView* attackerTable();
     [[nodiscard]] QTreeView* itemTree();
 
@@ -61,6 +77,8 @@ private:
     QLabel* m_link;
     AttackerModel* m_attackers;
     QStandardItemModel* m_items;
+    /// Per item, in rows::forEachItem's order: the quantity destroyed and dropped.
+    std::vector<std::int64_t> m_quantities;
     QByteArray m_json;
 };
 

@@ -1,14 +1,18 @@
 #include "feed/FeedModel.h"
 
+#include "common/Colours.h"
 #include "common/Isk.h"
 #include "common/Names.h"
 #include "common/Tables.h"
+#include "processing/StoredKillmailReader.h"
+#include "runtime/DatabaseThread.h"
 #include "staticdata/StaticData.h"
 #include "storage/KillmailRows.h"
+#include "storage/StorageError.h"
 
-#include <QColor>
 #include <QDateTime>
-#include <QSet>
+#include <QGuiApplication>
+#include <QPalette>
 
 #include <algorithm>
 #include <array>
@@ -84,22 +88,100 @@ void FeedModel::setPaused(bool paused)
 
 void FeedModel::insertPending()
 {
-    if (m_pending.empty()) {
-        return;
-    }
-    const int count = int(m_pending.size());
-    beginInsertRows({}, 0, count - 1);
-    for (const StoredKillmail& killmail : m_pending) {
-        m_rows.push_front(describe(killmail));
+    std::vector<StoredKillmail> fresh;
+    for (StoredKillmail& killmail : m_pending) {
+        if (!m_shownIds.contains(killmail.killmailId)) { // read back already, when stored before it was announced
+            m_shownIds.insert(killmail.killmailId);
+            fresh.push_back(std::move(killmail));
+        }
     }
     m_pending.clear();
-    endInsertRows();
-    if (int(m_rows.size()) > m_limit) {
-        beginRemoveRows({}, m_limit, int(m_rows.size()) - 1);
-        m_rows.resize(std::size_t(m_limit));
-        endRemoveRows();
+    if (fresh.empty()) {
+        return;
     }
+    const int rowsBefore = int(m_rows.size());
+    const int count = int(fresh.size());
+    beginInsertRows({}, 0, count - 1);
+    for (const StoredKillmail& killmail : fresh) {
+        m_rows.push_front(describe(killmail));
+    }
+    endInsertRows();
+    // Up to `limit` rows; beyond it (rows read back), live kills push out as many as they add.
+    removeOldest(int(m_rows.size()) - std::max(m_limit, rowsBefore));
     askForMissingNames();
+}
+
+void FeedModel::removeOldest(int count)
+{
+    if (count <= 0) {
+        return;
+    }
+    const int first = int(m_rows.size()) - count;
+    beginRemoveRows({}, first, int(m_rows.size()) - 1);
+    for (auto row = m_rows.begin() + first; row != m_rows.end(); ++row) {
+        m_shownIds.remove(row->kill.killmailId);
+    }
+    m_rows.erase(m_rows.begin() + first, m_rows.end());
+    endRemoveRows();
+    // Scrolling down again reads back what was removed.
+    m_readBackFrom.reset();
+    m_noOlder = false;
+}
+
+bool FeedModel::canFetchMore(const QModelIndex& parent) const
+{
+    return !parent.isValid() && m_database && !m_reading && !m_noOlder && rowCount() < maximumRows();
+}
+
+void FeedModel::fetchMore(const QModelIndex& parent)
+{
+    if (!canFetchMore(parent)) {
+        return;
+    }
+    std::optional<KillmailPosition> after = m_readBackFrom;
+    if (!after && !m_rows.empty()) {
+        after = m_rows.back().kill.position();
+    }
+    const int asked = std::min(m_pageSize, maximumRows() - rowCount());
+    m_reading = true;
+    const StaticData* staticData = &m_staticData;
+    m_database
+        ->run<std::vector<StoredKillmail>>([staticData, after, asked](Database& database) {
+            return StoredKillmailReader(database, *staticData).older(after, asked);
+        })
+        .then(this, [this, asked](const std::vector<StoredKillmail>& kills) { appendOlder(kills, asked); })
+        .onFailed(this, [this](const StorageError& error) {
+            m_reading = false;
+            Q_EMIT olderRowsFailed(QString::fromUtf8(error.what()));
+        });
+}
+
+void FeedModel::appendOlder(const std::vector<StoredKillmail>& kills, int asked)
+{
+    m_reading = false;
+    m_noOlder = int(kills.size()) < asked;
+    if (!kills.empty()) {
+        m_readBackFrom = kills.back().position();
+    }
+    std::vector<const StoredKillmail*> fresh;
+    for (const StoredKillmail& killmail : kills) {
+        if (!m_shownIds.contains(killmail.killmailId) && rowCount() + int(fresh.size()) < maximumRows()) {
+            fresh.push_back(&killmail);
+        }
+    }
+    if (!fresh.empty()) {
+        beginInsertRows({}, rowCount(), rowCount() + int(fresh.size()) - 1);
+        for (const StoredKillmail* killmail : fresh) {
+            m_shownIds.insert(killmail->killmailId);
+            m_rows.push_back(describe(*killmail));
+        }
+        endInsertRows();
+        askForMissingNames();
+    }
+    Q_EMIT olderRowsRead(int(fresh.size()));
+    if (fresh.empty() && !kills.empty()) {
+        fetchMore({}); // a page of kills shown already (live ones): the next one
+    }
 }
 
 void FeedModel::askForMissingNames()
@@ -219,19 +301,44 @@ QVariant FeedModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case Qt::DecorationRole: return index.column() == System ? QVariant(securityColour(row.kill.security)) : QVariant();
+    case Qt::ForegroundRole: return foreground(row, index.column());
     case Qt::TextAlignmentRole:
         return index.column() == Value || index.column() == Attackers ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                                                       : QVariant();
     case SortRole: return sortValue(row, index.column());
-    case SearchTextRole:
-        return QStringList{row.ship,   row.shipGroup, row.victim,      row.finalBlow,
-                           row.system, row.region,    row.kill.source, QString::number(row.kill.killmailId)}
-            .join(u'\n');
+    case SearchTextRole: return searchText(row);
     case TotalValueRole: return row.kill.totalValue;
     case FlagsRole: return int(row.flagBits);
     case KillmailIdRole: return qint64(row.kill.killmailId);
     default: return {};
     }
+}
+
+QString FeedModel::searchText(const Row& row) const
+{
+    QStringList words{row.ship,
+                      row.shipGroup,
+                      row.victim,
+                      row.finalBlow,
+                      row.system,
+                      row.region,
+                      display(row, Source).toString(),
+                      QString::number(row.kill.killmailId)};
+    // The entities by ID too, and the victim's corporation and alliance by name where known.
+    const auto entity = [&](EntityKind kind, std::optional<EntityId> id) {
+        if (id) {
+            words << QString::number(*id) << m_known.find(kind, *id);
+        }
+    };
+    entity(EntityKind::Character, present(row.kill.victimCharacterId));
+    entity(EntityKind::Corporation, present(row.kill.victimCorporationId));
+    entity(EntityKind::Alliance, present(row.kill.victimAllianceId));
+    if (const Attacker* finalBlow = row.kill.valued ? row.kill.valued->killmail.finalBlowAttacker() : nullptr) {
+        entity(EntityKind::Character, finalBlow->characterId);
+        entity(EntityKind::Corporation, finalBlow->corporationId);
+        entity(EntityKind::Alliance, finalBlow->allianceId);
+    }
+    return words.join(u'\n');
 }
 
 QVariant FeedModel::display(const Row& row, int column) const
@@ -246,10 +353,45 @@ QVariant FeedModel::display(const Row& row, int column) const
     case Region: return row.region;
     case Value: return shortIsk(row.kill.totalValue);
     case Flags: return row.flags;
-    case Source: return row.kill.source;
+    case Source: return row.kill.source.isEmpty() ? tr("database") : row.kill.source;
     case ColumnCount: break;
     }
     return {};
+}
+
+QVariant FeedModel::foreground(const Row& row, int column) const
+{
+    switch (column) {
+    case System: return readable(securityColour(row.kill.security));
+    case Flags:
+        if (row.flagBits.testFlag(Awox)) {
+            return readable(QColor(0xD0, 0x30, 0x30));
+        }
+        if (row.flagBits.testFlag(Solo)) {
+            return readable(QColor(0x2E, 0x9E, 0x5B));
+        }
+        return row.flagBits.testFlag(Npc) ? readable(QColor(0x80, 0x80, 0x80)) : QVariant();
+    case Value:
+        if (row.kill.totalValue >= largeValue) {
+            return readable(QColor(0xE0, 0x40, 0x40));
+        }
+        return row.kill.totalValue >= notableValue ? readable(QColor(0xE0, 0x90, 0x20)) : QVariant();
+    default: return {};
+    }
+}
+
+QColor FeedModel::readable(const QColor& colour) const
+{
+    const QPalette palette = QGuiApplication::palette();
+    if (palette.cacheKey() != m_readablePalette) {
+        m_readableColours.clear();
+        m_readablePalette = palette.cacheKey();
+    }
+    const auto known = m_readableColours.constFind(colour.rgb());
+    if (known != m_readableColours.cend()) {
+        return *known;
+    }
+    return m_readableColours[colour.rgb()] = readableOn(colour, palette);
 }
 
 QVariant FeedModel::sortValue(const Row& row, int column) const

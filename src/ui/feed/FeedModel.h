@@ -4,14 +4,18 @@
 #include "processing/StoredKillmail.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
+#include <QHash>
+#include <QSet>
 #include <QTimer>
 
 #include <chrono>
 #include <deque>
 
 namespace km {
+class DatabaseThread;
 class StaticData;
-}
+} // namespace km
 
 namespace km::ui {
 
@@ -21,6 +25,12 @@ namespace km::ui {
  * hundreds of kills a second costs the view one insertion a quarter second. While paused, kills wait (the newest
  * `limit` of them) and are inserted on resume. Victims show as IDs until their names are found (namesWanted(), then
  * setNames()); the names still missing are asked for again every nameRetryInterval, as the entity updates resolve them.
+ *
+ * Live kills push the oldest rows out at the bottom once `limit` rows are shown. With a database (setDatabase()),
+ * older kills are read back a page at a time when a view scrolls to the bottom (canFetchMore(), fetchMore()): the
+ * stored kills after the bottom row, newest first (by time, then ID), skipping those shown, on the database's thread.
+ * Rows read back may take the feed up to maximumRows(); live kills then push out as many rows as they add.
+ * Coloured text (security, badges, large values) is made readable on the application's palette, dark ones included.
  */
 class FeedModel : public QAbstractTableModel {
     Q_OBJECT
@@ -29,7 +39,9 @@ public:
     enum Role {
         /// The value a column sorts by (times and amounts as numbers, flags as a bit mask).
         SortRole = Qt::UserRole + 1,
-        /// Ship, group, victim, final blow, system, region, source and killmail ID together, for text filters.
+        /// Ship, group, victim, final blow, system, region, source, killmail ID and the entities' IDs (and names)
+        /// together,
+        /// for text filters.
         SearchTextRole,
         /// The total value in ISK (every column).
         TotalValueRole,
@@ -43,6 +55,10 @@ public:
     static constexpr std::chrono::milliseconds batchInterval{250};
     static constexpr int defaultLimit = 2000;
     static constexpr std::chrono::milliseconds defaultNameRetryInterval{15000};
+    static constexpr int defaultPageSize = 200;
+    /// Values from which the value column is coloured.
+    static constexpr double notableValue = 1e9;
+    static constexpr double largeValue = 10e9;
 
     explicit FeedModel(const StaticData& staticData, int limit = defaultLimit, QObject* parent = nullptr);
 
@@ -50,6 +66,16 @@ public:
     [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    [[nodiscard]] bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+
+    /// Where older kills are read back from; without one (the default), the feed holds only what was announced.
+    void setDatabase(DatabaseThread* database) { m_database = database; }
+    void setPageSize(int rows) { m_pageSize = rows; }
+    /// The most rows shown: `limit` from the live feed, and as many again read back.
+    [[nodiscard]] int maximumRows() const { return 2 * m_limit; }
+    /// A page of older kills is being read.
+    [[nodiscard]] bool isReadingOlder() const { return m_reading; }
 
     /// The stored killmail shown in `row`.
     [[nodiscard]] const StoredKillmail& killmail(int row) const;
@@ -66,6 +92,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void pausedChanged(bool paused);
+    /// A page of older kills was read back; `added` of them were not shown yet.
+    void olderRowsRead(int added);
+    void olderRowsFailed(const QString& error);
     /// The victims shown whose names are not known yet.
     void namesWanted(km::EntityKind kind, const std::vector<km::EntityId>& ids);
 
@@ -90,12 +119,28 @@ private:
     /// Asks for the names of the victims shown that have none yet.
     void askForMissingNames();
     [[nodiscard]] QVariant display(const Row& row, int column) const;
+    /// What the text filter searches: the row's words, the entities' IDs, the victim's corporation and alliance.
+    [[nodiscard]] QString searchText(const Row& row) const;
     [[nodiscard]] QVariant sortValue(const Row& row, int column) const;
     void insertPending();
+    void appendOlder(const std::vector<StoredKillmail>& kills, int asked);
+    /// Removes `count` rows from the bottom.
+    void removeOldest(int count);
+    [[nodiscard]] QVariant foreground(const Row& row, int column) const;
+    /// `colour` readable on the application's palette (remembered until the palette changes).
+    [[nodiscard]] QColor readable(const QColor& colour) const;
 
     const StaticData& m_staticData;
     int m_limit;
+    int m_pageSize = defaultPageSize;
     bool m_paused = false;
+    DatabaseThread* m_database = nullptr;
+    bool m_reading = false;
+    /// No stored kill is older than the bottom row (until rows are removed there).
+    bool m_noOlder = false;
+    /// Where the next page read back starts: after the last kill read back, or else after the bottom row.
+    std::optional<KillmailPosition> m_readBackFrom;
+    QSet<KillmailId> m_shownIds;
     /// Newest first, as shown.
     std::deque<Row> m_rows;
     /// Oldest first, as announced.
@@ -103,6 +148,8 @@ private:
     QTimer m_batchTimer;
     QTimer m_nameRetryTimer;
     KnownNames m_known;
+    mutable QHash<QRgb, QColor> m_readableColours;
+    mutable qint64 m_readablePalette = 0;
 };
 
 } // namespace km::ui

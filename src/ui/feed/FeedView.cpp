@@ -29,7 +29,7 @@ FeedView::FeedView(FeedModel& model, QWidget* parent)
     , m_count(new QLabel(this))
 {
     m_filter->setSourceModel(&m_model);
-    m_text->setPlaceholderText(tr("Ship, victim, system, region, source or ID"));
+    m_text->setPlaceholderText(tr("Ship, victim, final blow, entity ID, system, region, source or killmail ID"));
     m_text->setClearButtonEnabled(true);
     m_minimumValue->setPlaceholderText(tr("Minimum value (e.g. 100m, 1.5b)"));
     m_minimumValue->setClearButtonEnabled(true);
@@ -81,6 +81,9 @@ FeedView::FeedView(FeedModel& model, QWidget* parent)
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &FeedView::updateCount);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &FeedView::updateCount);
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, &FeedView::updateCount);
+    connect(&m_model, &FeedModel::olderRowsRead, this, &FeedView::readOnWhileBottomShown);
+    connect(&m_model, &FeedModel::olderRowsFailed, this,
+            [this](const QString& error) { m_count->setText(tr("Older kills cannot be read: %1").arg(error)); });
     updateCount();
 }
 
@@ -108,6 +111,17 @@ void FeedView::activate(const QModelIndex& index)
 {
     if (index.isValid()) {
         Q_EMIT killmailActivated(m_model.killmail(m_filter->mapToSource(index).row()));
+    }
+}
+
+void FeedView::readOnWhileBottomShown()
+{
+    // The table reads on by itself when rows it shows were added; not when the filter hid every row of the page.
+    const int last = m_filter->rowCount() - 1;
+    if (last < 0 || m_table->viewport()->rect().intersects(m_table->visualRect(m_filter->index(last, 0)))) {
+        if (m_filter->canFetchMore({})) {
+            m_filter->fetchMore({});
+        }
     }
 }
 

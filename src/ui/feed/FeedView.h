@@ -14,7 +14,8 @@ namespace km::ui {
 
 class FeedFilterModel;
 
-/// The live feed tab: the filter bar (text, minimum value, flags), pause/resume, and the table of kills.
+/// The live feed tab: the filter bar (text, minimum value, flags), pause/resume, and the table of kills, which reads
+/// older kills back from the database as it is scrolled to its bottom.
 class FeedView : public QWidget {
     Q_OBJECT
 public:
@@ -35,6 +36,8 @@ private:
     void applyFlags();
     void activate(const QModelIndex& index);
     void updateCount();
+    /// After a page of older kills: the next one while the bottom of the table is in view.
+    void readOnWhileBottomShown();
 
     FeedModel& m_model;
     FeedFilterModel* m_filter;
