@@ -22,6 +22,7 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardItemModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -297,6 +298,7 @@ private Q_SLOTS:
         if (ship > 0) {
             QCOMPARE(std::round((ship + sum) * 100.0) / 100.0, stored.totalValue);
         }
+        dialog.findChild<QTabWidget*>()->setCurrentIndex(1); // the items
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         saveScreenshot(dialog, QStringLiteral("detail"));

@@ -4,6 +4,7 @@
 #include "Fixtures.h"
 #include "TestDatabase.h"
 
+#include "common/Colours.h"
 #include "common/Isk.h"
 #include "detail/AttackerModel.h"
 #include "detail/KillmailDialog.h"
@@ -27,6 +28,8 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardItemModel>
+#include <QStyleFactory>
+#include <QTableView>
 #include <QTest>
 
 using namespace km;
@@ -69,6 +72,25 @@ int rowsUnder(const QAbstractItemModel& model, const QModelIndex& parent)
         count += 1 + rowsUnder(model, model.index(row, 0, parent));
     }
     return count;
+}
+
+/// A dark palette as desktop themes give one (Breeze Dark's window, base and text colours).
+QPalette darkPalette()
+{
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x20, 0x23, 0x26));
+    dark.setColor(QPalette::WindowText, QColor(0xFC, 0xFC, 0xFC));
+    dark.setColor(QPalette::Base, QColor(0x14, 0x16, 0x18));
+    dark.setColor(QPalette::AlternateBase, QColor(0x1D, 0x1F, 0x22));
+    dark.setColor(QPalette::Text, QColor(0xFC, 0xFC, 0xFC));
+    dark.setColor(QPalette::Button, QColor(0x29, 0x2C, 0x30));
+    dark.setColor(QPalette::ButtonText, QColor(0xFC, 0xFC, 0xFC));
+    dark.setColor(QPalette::Highlight, QColor(0x3D, 0xAE, 0xE9));
+    dark.setColor(QPalette::HighlightedText, QColor(0xFC, 0xFC, 0xFC));
+    dark.setColor(QPalette::ToolTipBase, QColor(0x29, 0x2C, 0x30));
+    dark.setColor(QPalette::ToolTipText, QColor(0xFC, 0xFC, 0xFC));
+    dark.setColor(QPalette::PlaceholderText, QColor(0xA1, 0xA9, 0xB1));
+    return dark;
 }
 
 } // namespace
@@ -287,6 +309,56 @@ private Q_SLOTS:
         filter.sort(FeedModel::Value, Qt::DescendingOrder);
         QCOMPARE(filter.index(0, 0).data(FeedModel::TotalValueRole).toDouble(), values.back());
         QCOMPARE(filter.index(filter.rowCount() - 1, 0).data(FeedModel::TotalValueRole).toDouble(), values.front());
+    }
+
+    void feedIsReadableOnLightAndDarkPalettes()
+    {
+        const QPalette original = QApplication::palette();
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        FeedModel model(StaticData::bundled());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        FeedView view(model);
+        for (const StoredKillmail& kill : storedFixtures(120)) {
+            model.add(kill);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(model.rowCount() > 0 && model.pendingCount() == 0, waitMs);
+        // Every colour the feed gives text, on the rows of either kind, with each palette.
+        const auto checkContrast = [&model](const QPalette& palette, const QString& name) {
+            QSet<QRgb> colours;
+            for (int row = 0; row < model.rowCount(); ++row) {
+                for (int column = 0; column < FeedModel::ColumnCount; ++column) {
+                    const QVariant foreground = model.index(row, column).data(Qt::ForegroundRole);
+                    if (!foreground.isValid()) {
+                        continue;
+                    }
+                    const QColor colour = foreground.value<QColor>();
+                    colours.insert(colour.rgb());
+                    for (const QPalette::ColorRole rows : {QPalette::Base, QPalette::AlternateBase}) {
+                        const double contrast = contrastRatio(colour, palette.color(rows));
+                        QVERIFY2(contrast >= minimumContrast,
+                                 qPrintable(QStringLiteral("%1 palette: %2 on %3 in column %4 has contrast %5")
+                                                .arg(name, colour.name(), palette.color(rows).name())
+                                                .arg(column)
+                                                .arg(contrast)));
+                    }
+                }
+            }
+            QVERIFY2(colours.size() >= 4, qPrintable(name)); // security levels, badges, values
+        };
+        checkContrast(QApplication::palette(), QStringLiteral("light"));
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QApplication::setPalette(darkPalette());
+        checkContrast(QApplication::palette(), QStringLiteral("dark"));
+        if (!QTest::currentTestFailed()) {
+            view.resize(1300, 500);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            QCOMPARE(view.table()->palette().color(QPalette::Base), darkPalette().color(QPalette::Base));
+            saveScreenshot(view, QStringLiteral("feed-dark"));
+        }
+        QApplication::setPalette(original);
     }
 
     void healthModels()
