@@ -77,19 +77,15 @@ int rowsUnder(const QAbstractItemModel& model, const QModelIndex& parent)
 /// A dark palette as desktop themes give one (Breeze Dark's window, base and text colours).
 QPalette darkPalette()
 {
+    const std::pair<QPalette::ColorRole, QRgb> colours[] = {
+        {QPalette::Window, 0x202326},        {QPalette::WindowText, 0xFCFCFC},  {QPalette::Base, 0x141618},
+        {QPalette::AlternateBase, 0x1D1F22}, {QPalette::Text, 0xFCFCFC},        {QPalette::Button, 0x292C30},
+        {QPalette::ButtonText, 0xFCFCFC},    {QPalette::Highlight, 0x3DAEE9},   {QPalette::HighlightedText, 0xFCFCFC},
+        {QPalette::ToolTipBase, 0x292C30},   {QPalette::ToolTipText, 0xFCFCFC}, {QPalette::PlaceholderText, 0xA1A9B1}};
     QPalette dark;
-    dark.setColor(QPalette::Window, QColor(0x20, 0x23, 0x26));
-    dark.setColor(QPalette::WindowText, QColor(0xFC, 0xFC, 0xFC));
-    dark.setColor(QPalette::Base, QColor(0x14, 0x16, 0x18));
-    dark.setColor(QPalette::AlternateBase, QColor(0x1D, 0x1F, 0x22));
-    dark.setColor(QPalette::Text, QColor(0xFC, 0xFC, 0xFC));
-    dark.setColor(QPalette::Button, QColor(0x29, 0x2C, 0x30));
-    dark.setColor(QPalette::ButtonText, QColor(0xFC, 0xFC, 0xFC));
-    dark.setColor(QPalette::Highlight, QColor(0x3D, 0xAE, 0xE9));
-    dark.setColor(QPalette::HighlightedText, QColor(0xFC, 0xFC, 0xFC));
-    dark.setColor(QPalette::ToolTipBase, QColor(0x29, 0x2C, 0x30));
-    dark.setColor(QPalette::ToolTipText, QColor(0xFC, 0xFC, 0xFC));
-    dark.setColor(QPalette::PlaceholderText, QColor(0xA1, 0xA9, 0xB1));
+    for (const auto& [role, rgb] : colours) {
+        dark.setColor(role, QColor(rgb));
+    }
     return dark;
 }
 

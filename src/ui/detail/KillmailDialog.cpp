@@ -100,7 +100,13 @@ void KillmailDialog::readItemValues(DatabaseThread& database)
         .run<UnitPrices>([staticData, valued](Database& connection) {
             return StoredKillmailReader(connection, *staticData).unitPrices(valued->killmail);
         })
-        .then(this, [this](const UnitPrices& prices) { showItemValues(prices); })
+        .then(this,
+              [this](const UnitPrices& prices) {
+                  // Queued: a read that finished before this continuation was attached would run it inside the
+                  // constructor, before anyone could hear itemValuesShown().
+                  QMetaObject::invokeMethod(
+                      this, [this, prices] { showItemValues(prices); }, Qt::QueuedConnection);
+              })
         .onFailed(this, [this](const StorageError& error) {
             m_values->setText(m_values->text() + u'\n'
                               + tr("The item values cannot be read: %1").arg(QString::fromUtf8(error.what())));

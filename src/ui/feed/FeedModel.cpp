@@ -149,7 +149,13 @@ void FeedModel::fetchMore(const QModelIndex& parent)
         ->run<std::vector<StoredKillmail>>([staticData, after, asked](Database& database) {
             return StoredKillmailReader(database, *staticData).older(after, asked);
         })
-        .then(this, [this, asked](const std::vector<StoredKillmail>& kills) { appendOlder(kills, asked); })
+        .then(this,
+              [this, asked](const std::vector<StoredKillmail>& kills) {
+                  // Queued: a read that finished before this continuation was attached would run it inside
+                  // fetchMore(), which views call while they handle this model's signals.
+                  QMetaObject::invokeMethod(
+                      this, [this, asked, kills] { appendOlder(kills, asked); }, Qt::QueuedConnection);
+              })
         .onFailed(this, [this](const StorageError& error) {
             m_reading = false;
             Q_EMIT olderRowsFailed(QString::fromUtf8(error.what()));
