@@ -302,6 +302,17 @@ private Q_SLOTS:
         Engine engine(db.url(), engineSettings(zkillboard.url()));
         MainWindow window(engine, StaticData::bundled());
         QCOMPARE(window.size(), placed.size());
+
+        // Without the engine running, the window reads the kill stored before back into its feed, and its detail view
+        // shows the values of its hull and items (this kill has none), both read on the window's own database thread.
+        FeedModel& feed = *window.feedModel();
+        QTRY_COMPARE_WITH_TIMEOUT(feed.rowCount(), 1, waitMs);
+        QCOMPARE(feed.killmail(0).killmailId, test::allEsiFixtures().front().killmailId);
+        QCOMPARE(feed.index(0, FeedModel::Source).data().toString(), QStringLiteral("database"));
+        window.showDetails(feed.killmail(0));
+        QCOMPARE(window.findChildren<KillmailDialog*>().size(), qsizetype(1));
+        const KillmailDialog& dialog = *window.findChildren<KillmailDialog*>().front();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.values()->text().contains(QStringLiteral("Ship ")), waitMs);
     }
 };
 

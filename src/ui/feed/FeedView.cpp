@@ -82,8 +82,11 @@ FeedView::FeedView(FeedModel& model, QWidget* parent)
     connect(m_filter, &QAbstractItemModel::modelReset, this, &FeedView::updateCount);
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, &FeedView::updateCount);
     connect(&m_model, &FeedModel::olderRowsRead, this, &FeedView::readOnWhileBottomShown);
-    connect(&m_model, &FeedModel::olderRowsFailed, this,
-            [this](const QString& error) { m_count->setText(tr("Older kills cannot be read: %1").arg(error)); });
+    connect(&m_model, &FeedModel::olderRowsFailed, this, [this](const QString& error) {
+        // Short, so that a long error does not widen the window; in full as the tooltip.
+        m_count->setText(tr("Older kills cannot be read"));
+        m_count->setToolTip(error);
+    });
     updateCount();
 }
 
@@ -125,6 +128,10 @@ void FeedView::readOnWhileBottomShown()
     }
 }
 
-void FeedView::updateCount() { m_count->setText(tr("%n kill(s) shown", nullptr, m_filter->rowCount())); }
+void FeedView::updateCount()
+{
+    m_count->setText(tr("%n kill(s) shown", nullptr, m_filter->rowCount()));
+    m_count->setToolTip({});
+}
 
 } // namespace km::ui
