@@ -94,19 +94,16 @@ KillmailDialog::KillmailDialog(const StoredKillmail& killmail, const StaticData&
 
 void KillmailDialog::readItemValues(DatabaseThread& database)
 {
+    // Queued: a read that finished before the continuation below was attached runs it at once, inside the
+    // constructor, before anyone could hear itemValuesShown().
+    connect(this, &KillmailDialog::unitPricesRead, this, &KillmailDialog::showItemValues, Qt::QueuedConnection);
     const StaticData* staticData = &m_staticData;
     std::shared_ptr<const ValuedKillmail> valued = m_valued;
     database
         .run<UnitPrices>([staticData, valued](Database& connection) {
             return StoredKillmailReader(connection, *staticData).unitPrices(valued->killmail);
         })
-        .then(this,
-              [this](const UnitPrices& prices) {
-                  // Queued: a read that finished before this continuation was attached would run it inside the
-                  // constructor, before anyone could hear itemValuesShown().
-                  QMetaObject::invokeMethod(
-                      this, [this, prices] { showItemValues(prices); }, Qt::QueuedConnection);
-              })
+        .then(this, [this](const UnitPrices& prices) { Q_EMIT unitPricesRead(prices, QPrivateSignal()); })
         .onFailed(this, [this](const StorageError& error) {
             m_values->setText(m_values->text() + u'\n'
                               + tr("The item values cannot be read: %1").arg(QString::fromUtf8(error.what())));

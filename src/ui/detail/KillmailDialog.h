@@ -2,6 +2,7 @@
 
 #include "common/Names.h"
 #include "processing/StoredKillmail.h"
+#include "valuation/Valuation.h"
 
 #include <QDialog>
 
@@ -13,7 +14,6 @@ class QTreeView;
 namespace km {
 class DatabaseThread;
 class NameLookup;
-struct UnitPrices;
 class StaticData;
 struct ValuedKillmail;
 } // namespace km
@@ -57,6 +57,8 @@ public:
 Q_SIGNALS:
     /// The item values were read and are shown.
     void itemValuesShown();
+    /// The unit prices read, for showItemValues() from the event loop.
+    void unitPricesRead(const km::UnitPrices& prices, QPrivateSignal);
 
 private:
     void fillSummary();

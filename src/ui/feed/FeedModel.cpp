@@ -50,6 +50,9 @@ FeedModel::FeedModel(const StaticData& staticData, int limit, QObject* parent)
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(batchInterval);
     connect(&m_batchTimer, &QTimer::timeout, this, &FeedModel::insertPending);
+    // Queued: a read that finished before fetchMore() attached its continuation runs it at once, inside fetchMore(),
+    // which views call while they handle this model's signals.
+    connect(this, &FeedModel::olderPageRead, this, &FeedModel::appendOlder, Qt::QueuedConnection);
     m_nameRetryTimer.setInterval(defaultNameRetryInterval);
     connect(&m_nameRetryTimer, &QTimer::timeout, this, &FeedModel::askForMissingNames);
     m_nameRetryTimer.start();
@@ -151,10 +154,7 @@ void FeedModel::fetchMore(const QModelIndex& parent)
         })
         .then(this,
               [this, asked](const std::vector<StoredKillmail>& kills) {
-                  // Queued: a read that finished before this continuation was attached would run it inside
-                  // fetchMore(), which views call while they handle this model's signals.
-                  QMetaObject::invokeMethod(
-                      this, [this, asked, kills] { appendOlder(kills, asked); }, Qt::QueuedConnection);
+                  Q_EMIT olderPageRead(kills, asked, QPrivateSignal());
               })
         .onFailed(this, [this](const StorageError& error) {
             m_reading = false;

@@ -95,6 +95,8 @@ Q_SIGNALS:
     /// A page of older kills was read back; `added` of them were not shown yet.
     void olderRowsRead(int added);
     void olderRowsFailed(const QString& error);
+    /// A page read back, for appendOlder() from the event loop.
+    void olderPageRead(const std::vector<km::StoredKillmail>& kills, int asked, QPrivateSignal);
     /// The victims shown whose names are not known yet.
     void namesWanted(km::EntityKind kind, const std::vector<km::EntityId>& ids);
 
