@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 namespace km::ui {
 namespace {
@@ -126,9 +127,10 @@ void FeedModel::removeOldest(int count)
     }
     m_rows.erase(m_rows.begin() + first, m_rows.end());
     endRemoveRows();
-    // Scrolling down again reads back what was removed.
+    // Scrolling down again reads back what was removed; a page being read now would leave them out.
     m_readBackFrom.reset();
     m_noOlder = false;
+    m_pageOutdated = m_reading;
 }
 
 bool FeedModel::canFetchMore(const QModelIndex& parent) const
@@ -165,6 +167,10 @@ void FeedModel::fetchMore(const QModelIndex& parent)
 void FeedModel::appendOlder(const std::vector<StoredKillmail>& kills, int asked)
 {
     m_reading = false;
+    if (std::exchange(m_pageOutdated, false)) {
+        fetchMore({});
+        return;
+    }
     m_noOlder = int(kills.size()) < asked;
     if (!kills.empty()) {
         m_readBackFrom = kills.back().position();

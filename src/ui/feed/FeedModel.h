@@ -138,6 +138,8 @@ private:
     bool m_paused = false;
     DatabaseThread* m_database = nullptr;
     bool m_reading = false;
+    /// Rows were removed at the bottom while the page being read was asked for: it is read again from the new bottom.
+    bool m_pageOutdated = false;
     /// No stored kill is older than the bottom row (until rows are removed there).
     bool m_noOlder = false;
     /// Where the next page read back starts: after the last kill read back, or else after the bottom row.
