@@ -308,11 +308,13 @@ private Q_SLOTS:
         FeedModel& feed = *window.feedModel();
         QTRY_COMPARE_WITH_TIMEOUT(feed.rowCount(), 1, waitMs);
         QCOMPARE(feed.killmail(0).killmailId, test::allEsiFixtures().front().killmailId);
-        QCOMPARE(feed.index(0, FeedModel::Source).data().toString(), QStringLiteral("database"));
+        QCOMPARE(feed.index(0, FeedModel::Source).data().toString(),
+                 QCoreApplication::translate("km::ui::FeedModel", "database"));
         window.showDetails(feed.killmail(0));
         QCOMPARE(window.findChildren<KillmailDialog*>().size(), qsizetype(1));
         const KillmailDialog& dialog = *window.findChildren<KillmailDialog*>().front();
-        QTRY_VERIFY_WITH_TIMEOUT(dialog.values()->text().contains(QStringLiteral("Ship ")), waitMs);
+        const QString hullValue = QCoreApplication::translate("km::ui::KillmailDialog", "Ship %1").arg(QString());
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.values()->text().contains(hullValue), waitMs);
     }
 };
 
