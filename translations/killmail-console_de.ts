@@ -1312,6 +1312,10 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
+    <message>
+        <source>database</source>
+        <translation>Datenbank</translation>
+    </message>
 </context>
 <context>
     <name>km::ui::FeedView</name>
@@ -1330,10 +1334,6 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>Pause</source>
         <translation>Anhalten</translation>
-    </message>
-    <message>
-        <source>Ship, victim, system, region, source or ID</source>
-        <translation>Schiff, Opfer, System, Region, Quelle oder ID</translation>
     </message>
     <message>
         <source>Minimum value (e.g. 100m, 1.5b)</source>
@@ -1361,6 +1361,14 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
             <numerusform>%n Kill angezeigt</numerusform>
             <numerusform>%n Kills angezeigt</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Ship, victim, final blow, entity ID, system, region, source or killmail ID</source>
+        <translation>Schiff, Opfer, Final Blow, Entitäts-ID, System, Region, Quelle oder Killmail-ID</translation>
+    </message>
+    <message>
+        <source>Older kills cannot be read</source>
+        <translation>Ältere Kills können nicht gelesen werden</translation>
     </message>
 </context>
 <context>
@@ -1593,6 +1601,22 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
     <message>
         <source>Flag %1</source>
         <translation>Slot %1</translation>
+    </message>
+    <message>
+        <source>The item values cannot be read: %1</source>
+        <translation>Die Werte der Gegenstände können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%L1 × %2</source>
+        <translation>%L1 × %2</translation>
+    </message>
+    <message>
+        <source>Ship %1</source>
+        <translation>Schiff %1</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
     </message>
 </context>
 <context>

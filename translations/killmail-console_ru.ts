@@ -1322,6 +1322,10 @@ It is used from the next start; run prices:revalue to bring the stored killmails
         <source>Source</source>
         <translation>Источник</translation>
     </message>
+    <message>
+        <source>database</source>
+        <translation>база данных</translation>
+    </message>
 </context>
 <context>
     <name>km::ui::FeedView</name>
@@ -1340,10 +1344,6 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>Pause</source>
         <translation>Пауза</translation>
-    </message>
-    <message>
-        <source>Ship, victim, system, region, source or ID</source>
-        <translation>Корабль, жертва, система, регион, источник или ID</translation>
     </message>
     <message>
         <source>Minimum value (e.g. 100m, 1.5b)</source>
@@ -1372,6 +1372,14 @@ It is used from the next start; run prices:revalue to bring the stored killmails
             <numerusform>Показано %n килла</numerusform>
             <numerusform>Показано %n киллов</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Ship, victim, final blow, entity ID, system, region, source or killmail ID</source>
+        <translation>Корабль, жертва, последний удар, ID сущности, система, регион, источник или ID киллмейла</translation>
+    </message>
+    <message>
+        <source>Older kills cannot be read</source>
+        <translation>Не удаётся прочитать более старые киллы</translation>
     </message>
 </context>
 <context>
@@ -1604,6 +1612,22 @@ It is used from the next start; run prices:revalue to bring the stored killmails
     <message>
         <source>Flag %1</source>
         <translation>Слот %1</translation>
+    </message>
+    <message>
+        <source>The item values cannot be read: %1</source>
+        <translation>Не удаётся прочитать стоимость предметов: %1</translation>
+    </message>
+    <message>
+        <source>%L1 × %2</source>
+        <translation>%L1 × %2</translation>
+    </message>
+    <message>
+        <source>Ship %1</source>
+        <translation>Корабль %1</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Стоимость</translation>
     </message>
 </context>
 <context>
