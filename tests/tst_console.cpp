@@ -9,6 +9,8 @@
 
 #include "EngineOptions.h"
 #include "MainWindow.h"
+#include "backfills/BackfillDialog.h"
+#include "backfills/BackfillsView.h"
 #include "common/Isk.h"
 #include "detail/AttackerModel.h"
 #include "detail/KillmailDialog.h"
@@ -22,6 +24,7 @@
 #include "queue/KillmailJobs.h"
 #include "queue/QueueAdmin.h"
 #include "runtime/Engine.h"
+#include "settings/SettingsDialog.h"
 #include "sources/R2z2Source.h"
 #include "util/UtcTime.h"
 
@@ -242,6 +245,24 @@ private Q_SLOTS:
                                   QStringLiteral("Named Attacker"), waitMs);
         test::saveScreenshot(dialog, QStringLiteral("console-detail-%1").arg(backendName(m_backend)));
         dialog.close();
+
+        // The backfill dialog and the settings, as the operator opens them (screenshots in each language).
+        auto* backfills = window.findChild<BackfillsView*>();
+        QVERIFY(backfills);
+        window.tabs()->setCurrentWidget(backfills);
+        backfills->newBackfill();
+        auto* backfillDialog = backfills->findChild<BackfillDialog*>();
+        QVERIFY(backfillDialog);
+        QVERIFY(QTest::qWaitForWindowExposed(backfillDialog));
+        test::saveScreenshot(*backfillDialog, QStringLiteral("console-backfill-dialog-%1").arg(backendName(m_backend)));
+        backfillDialog->reject();
+        window.showSettings();
+        auto* settings = window.findChild<SettingsDialog*>();
+        QVERIFY(settings);
+        QVERIFY(QTest::qWaitForWindowExposed(settings));
+        test::saveScreenshot(*settings, QStringLiteral("console-settings-%1").arg(backendName(m_backend)));
+        settings->close();
+        window.tabs()->setCurrentWidget(window.feedView());
 
         window.close();
         QTRY_VERIFY_WITH_TIMEOUT(window.engineStopped(), waitMs);
