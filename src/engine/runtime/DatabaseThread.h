@@ -21,6 +21,9 @@ class Database;
  * thread (`.then(this, ...)`, `.onFailed(this, ...)`), as KDE's Kaidan does. An action's StorageError (or a
  * connection that cannot be opened) fails its future; the connection is opened again for the next action when the
  * server dropped it. Destroying the thread waits for the running action; actions not started yet are cancelled.
+ * Beware: when the action has finished before `.then(this, ...)` is attached, Qt runs the continuation at once, inside
+ * the call that attaches it; a caller that must not be re-entered (a model inside fetchMore(), a constructor) hands
+ * the result on through a queued signal.
  */
 class DatabaseThread : public QObject {
     Q_OBJECT
