@@ -171,7 +171,7 @@ private Q_SLOTS:
 
         // The tray icon (none offscreen, where no tray is available: made here by hand) shows the rate, and its menu
         // pauses the feed, hides and shows the window, and quits as closing the window does.
-        TrayIcon tray(window, engine.monitor(), feed);
+        TrayIcon tray(window, engine, feed);
         QVERIFY(tray.toolTip().contains(QStringLiteral("killmails/s")));
         QTRY_VERIFY2_WITH_TIMEOUT(!tray.toolTip().contains(QStringLiteral(": 0.00 killmails/s")),
                                   qPrintable(tray.toolTip()), waitMs);

@@ -1,9 +1,11 @@
 // The console's models and views on real fixture killmails, without an engine: the feed's batching, bound, pause
 // and filters, the health models, the killmail detail view, and the short ISK units. QAbstractItemModelTester
 // watches every model from the moment it is created (empty).
+#include "FakeEngineView.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
 
+#include "MainWindow.h"
 #include "common/Colours.h"
 #include "common/Isk.h"
 #include "detail/AttackerModel.h"
@@ -11,7 +13,9 @@
 #include "feed/FeedFilterModel.h"
 #include "feed/FeedModel.h"
 #include "feed/FeedView.h"
+#include "health/HealthView.h"
 #include "health/QueueModel.h"
+#include "health/SourceButtons.h"
 #include "health/SourceModel.h"
 #include "processing/StoredKillmail.h"
 #include "storage/KillmailRows.h"
@@ -29,6 +33,7 @@
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -466,6 +471,50 @@ private Q_SLOTS:
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         saveScreenshot(dialog, QStringLiteral("killmail-detail"));
+    }
+
+    // The window depends on EngineView only: given a fake with canned numbers, it shows them, takes the kills the
+    // fake announces, asks it to stop a source, and stops it on close.
+    void theWindowRunsOnAFakeEngine()
+    {
+        test::TestDatabase db(Backend::Sqlite);
+        db.database();
+        test::FakeEngineView engine(db.url());
+        engine.cannedBacklog = {QueueStats{QStringLiteral("killmail"), 12, 0, 1, 30, 2, std::chrono::seconds(4)}};
+        SourceStatus r2z2;
+        r2z2.name = QStringLiteral("r2z2");
+        r2z2.state = SourceState::Running;
+        r2z2.received = 42;
+        engine.cannedSources = {r2z2};
+        engine.cannedRate = 3.5;
+
+        ui::MainWindow window(engine, StaticData::bundled());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const ui::HealthView& health = *window.healthView();
+        QVERIFY(health.rateLabel()->text().startsWith(QStringLiteral("3.50 killmails/s")));
+        QCOMPARE(health.queueModel()->index(0, ui::QueueModel::Waiting).data(ui::QueueModel::SortRole).toLongLong(),
+                 12);
+        QCOMPARE(health.sourceModel()->index(0, ui::SourceModel::Received).data(ui::SourceModel::SortRole).toLongLong(),
+                 42);
+
+        const std::vector<StoredKillmail> kills = storedFixtures(3);
+        for (const StoredKillmail& kill : kills) {
+            Q_EMIT engine.killmailStored(kill);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(window.feedModel()->rowCount(), 3, waitMs);
+
+        health.sourceButtons()->buttonOf(QStringLiteral("r2z2"))->click();
+        QCOMPARE(engine.sourceRequests, QStringList{QStringLiteral("r2z2 stop")});
+        QCOMPARE(health.sourceModel()->index(0, ui::SourceModel::State).data().toString(), QStringLiteral("stopped"));
+        Q_EMIT engine.databaseProblemChanged(QStringLiteral("the server went away"));
+        QVERIFY(health.databaseLabel()->text().contains(QStringLiteral("the server went away")));
+        window.tabs()->setCurrentWidget(window.healthView());
+        saveScreenshot(window, QStringLiteral("fake-engine-health"));
+
+        window.close();
+        QCOMPARE(engine.stopRequests, 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), waitMs);
     }
 };
 

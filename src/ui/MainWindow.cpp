@@ -8,7 +8,7 @@
 #include "fleet/FleetView.h"
 #include "health/HealthView.h"
 #include "runtime/DatabaseThread.h"
-#include "runtime/Engine.h"
+#include "runtime/EngineView.h"
 #include "runtime/FleetMonitor.h"
 #include "runtime/NameLookup.h"
 #include "settings/SettingsDialog.h"
@@ -49,7 +49,7 @@ FailuresView* failuresTab(const DatabaseUrl& database, const Monitor& monitor, Q
 
 } // namespace
 
-MainWindow::MainWindow(const DatabaseUrl& database, const StaticData& staticData, Engine* engine, QWidget* parent)
+MainWindow::MainWindow(const DatabaseUrl& database, const StaticData& staticData, EngineView* engine, QWidget* parent)
     : QMainWindow(parent)
     , m_engine(engine)
     , m_staticData(staticData)
@@ -68,22 +68,22 @@ MainWindow::MainWindow(const DatabaseUrl& database, const StaticData& staticData
     resize(1100, 700);
 }
 
-MainWindow::MainWindow(Engine& engine, const StaticData& staticData, QWidget* parent)
+MainWindow::MainWindow(EngineView& engine, const StaticData& staticData, QWidget* parent)
     : MainWindow(engine.databaseUrl(), staticData, &engine, parent)
 {
     setWindowTitle(tr("Killmail Console"));
     m_healthView = new HealthView(engine, m_tabs);
     m_tabs->addTab(m_healthView, tr("Engine &health"));
-    m_tabs->addTab(failuresTab(engine.databaseUrl(), engine.monitor(), m_tabs), tr("Fail&ures"));
+    m_tabs->addTab(failuresTab(engine.databaseUrl(), engine, m_tabs), tr("Fail&ures"));
     m_tabs->addTab(new BackfillsView(engine, m_tabs), tr("&Backfills and imports"));
     createMenus();
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        (new TrayIcon(*this, engine.monitor(), *m_feedModel))->show();
+        (new TrayIcon(*this, engine, *m_feedModel))->show();
     }
 
-    connect(&engine.workers().announcer(), &KillmailAnnouncer::stored, m_feedModel, &FeedModel::add);
-    connect(&engine, &Engine::stopped, this, &MainWindow::onEngineStopped);
-    connect(&engine, &Engine::failed, this,
+    connect(&engine, &EngineView::killmailStored, m_feedModel, &FeedModel::add);
+    connect(&engine, &EngineView::stopped, this, &MainWindow::onEngineStopped);
+    connect(&engine, &EngineView::failed, this,
             [this](const QString& error) { statusBar()->showMessage(tr("The engine cannot run: %1").arg(error)); });
     statusBar()->showMessage(tr("Engine running"));
     restoreLayout();

@@ -8,7 +8,7 @@ class QTabWidget;
 
 namespace km {
 class DatabaseThread;
-class Engine;
+class EngineView;
 class FleetMonitor;
 class NameLookup;
 class StaticData;
@@ -34,7 +34,7 @@ class HealthView;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    MainWindow(Engine& engine, const StaticData& staticData, QWidget* parent = nullptr);
+    MainWindow(EngineView& engine, const StaticData& staticData, QWidget* parent = nullptr);
     /// Attached to the engines sharing the configured database, which `fleet` follows.
     MainWindow(FleetMonitor& fleet, const Configuration& configuration, const StaticData& staticData,
                QWidget* parent = nullptr);
@@ -62,14 +62,14 @@ protected:
 
 private:
     /// The parts both kinds of window have: the feed, and the names it shows.
-    MainWindow(const DatabaseUrl& database, const StaticData& staticData, Engine* engine, QWidget* parent);
+    MainWindow(const DatabaseUrl& database, const StaticData& staticData, EngineView* engine, QWidget* parent);
     void createMenus();
     void saveLayout() const;
     void restoreLayout();
     void onEngineStopped();
 
     /// Null when attached.
-    Engine* m_engine;
+    EngineView* m_engine;
     const StaticData& m_staticData;
     NameLookup* m_names;
     /// The window's own connection, for what it reads from the database (older feed rows, item values).

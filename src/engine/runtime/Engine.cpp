@@ -22,7 +22,7 @@ HttpSettings publicHttpSettings(const EngineSettings& settings)
 }
 
 Engine::Engine(DatabaseUrl url, EngineSettings settings, QObject* parent)
-    : QObject(parent)
+    : EngineView(parent)
     , m_url(std::move(url))
     , m_settings(std::move(settings))
     , m_workers(std::make_unique<QueueWorkers>(m_url, m_settings.workers))
@@ -31,6 +31,11 @@ Engine::Engine(DatabaseUrl url, EngineSettings settings, QObject* parent)
     FailureRateAlertSettings alert;
     alert.threshold = m_settings.monitoring.failureAlertThreshold;
     m_monitor = std::make_unique<EngineMonitor>(*m_workers, *m_sources, alert);
+    connect(&m_workers->announcer(), &KillmailAnnouncer::stored, this, &EngineView::killmailStored);
+    connect(m_monitor.get(), &EngineMonitor::backlogChanged, this, &EngineView::backlogChanged);
+    connect(m_monitor.get(), &EngineMonitor::sampled, this, &EngineView::sampled);
+    connect(m_monitor.get(), &EngineMonitor::databaseProblemChanged, this, &EngineView::databaseProblemChanged);
+    connect(m_sources.get(), &SourceHost::statusChanged, this, &EngineView::sourceStatusChanged);
     m_maintenanceThread.setObjectName(QStringLiteral("maintenance"));
     connect(m_sources.get(), &SourceHost::stopped, this, [this] {
         if (m_stopping) {

@@ -4,6 +4,7 @@
 #include "processing/QueueWorkers.h"
 #include "runtime/EngineMonitor.h"
 #include "runtime/EngineReport.h"
+#include "runtime/EngineView.h"
 #include "sources/SourceHost.h"
 #include "storage/DatabaseUrl.h"
 
@@ -24,9 +25,9 @@ class WalCheckpointer;
 /**
  * The whole ingestion server: the live sources (SourceHost), the queue workers, the daily maintenance and the
  * monitoring (EngineMonitor, /metrics and /healthz), each on worker threads. The owner's thread (the GUI's, or
- * main's when headless) touches neither SQL nor the network.
+ * main's when headless) touches neither SQL nor the network. A window sees it through EngineView.
  */
-class Engine : public QObject {
+class Engine : public EngineView {
     Q_OBJECT
 public:
     Engine(DatabaseUrl url, EngineSettings settings, QObject* parent = nullptr);
@@ -39,15 +40,28 @@ public:
      */
     bool start(QString& error);
     /// Stops the sources first (no new jobs), then lets the workers finish or give back their jobs; stopped() follows.
-    void stop();
+    void stop() override;
 
     [[nodiscard]] QueueWorkers& workers() { return *m_workers; }
     [[nodiscard]] SourceHost& sources() { return *m_sources; }
     [[nodiscard]] EngineMonitor& monitor() { return *m_monitor; }
-    [[nodiscard]] const DatabaseUrl& databaseUrl() const { return m_url; }
-    [[nodiscard]] const EngineSettings& settings() const { return m_settings; }
-    /// The database is reachable and its schema up to date: the workers and sources run (see working()).
-    [[nodiscard]] bool isWorking() const { return m_working && !m_stopping; }
+    [[nodiscard]] const DatabaseUrl& databaseUrl() const override { return m_url; }
+    [[nodiscard]] const EngineSettings& settings() const override { return m_settings; }
+    [[nodiscard]] bool isWorking() const override { return m_working && !m_stopping; }
+
+    [[nodiscard]] const std::vector<QueueStats>& backlog() const override { return m_monitor->backlog(); }
+    [[nodiscard]] QMap<QString, RunnerCounters> queueCounters() const override { return m_workers->counters(); }
+    [[nodiscard]] EsiCounters esiCounters() const override { return m_workers->esiLimits()->counters(); }
+    [[nodiscard]] QList<SourceStatus> sourceStatuses() const override { return m_sources->statuses().values(); }
+    [[nodiscard]] double ingestionRate() const override { return m_monitor->ingestionRate(); }
+    [[nodiscard]] double sourceRate(const QString& source) const override { return m_monitor->sourceRate(source); }
+    [[nodiscard]] const FailureRateAlert& alert() const override { return m_monitor->alert(); }
+    [[nodiscard]] const QString& databaseProblem() const override { return m_monitor->databaseProblem(); }
+    [[nodiscard]] const RateHistory& killmailRates() const override { return m_monitor->killmailRates(); }
+    [[nodiscard]] const RateHistory& esiRequestRates() const override { return m_monitor->esiRequestRates(); }
+    void stopSource(const QString& source) override { m_sources->stopSource(source); }
+    void startSource(const QString& source) override { m_sources->startSource(source); }
+    void dropPriceCaches() override { m_workers->dropPriceCaches(); }
     /// The /metrics endpoint's URL; empty when it is off.
     [[nodiscard]] QUrl metricsUrl() const;
     /// The live feed's URL; empty when it is off.
@@ -55,13 +69,6 @@ public:
 
     /// How often the backlog is read and the engine's status saved.
     static constexpr std::chrono::seconds probeInterval{15};
-
-Q_SIGNALS:
-    /// The database was reached and its schema brought up to date; the workers and sources have started.
-    void working();
-    void stopped();
-    /// The database's schema cannot be brought up to date: the engine stops.
-    void failed(const QString& error);
 
 private:
     void startWorking();

@@ -3,7 +3,8 @@
 #include "backfills/JobModel.h"
 #include "common/Tables.h"
 #include "runtime/BackfillRun.h"
-#include "runtime/Engine.h"
+#include "runtime/Engine.h" // publicHttpSettings()
+#include "runtime/EngineView.h"
 #include "runtime/ImportRun.h"
 
 #include <QAction>
@@ -35,15 +36,15 @@ QString shortList(const QStringList& paths)
 
 } // namespace
 
-BackfillsView::BackfillsView(Engine& engine, QWidget* parent)
+BackfillsView::BackfillsView(EngineView& engine, QWidget* parent)
     : BackfillsView(engine.databaseUrl(), engine.settings(), &engine, parent)
 {
     // A backfill or import reads the schema the engine brings up to date first.
-    connect(&engine, &Engine::working, this, [this] {
+    connect(&engine, &EngineView::working, this, [this] {
         m_caption->clear();
         updateActions();
     });
-    connect(&engine, &Engine::stopped, this, &BackfillsView::updateActions);
+    connect(&engine, &EngineView::stopped, this, &BackfillsView::updateActions);
     updateActions();
 }
 
@@ -53,7 +54,7 @@ BackfillsView::BackfillsView(const DatabaseUrl& database, const EngineSettings& 
     updateActions();
 }
 
-BackfillsView::BackfillsView(DatabaseUrl database, EngineSettings settings, Engine* engine, QWidget* parent)
+BackfillsView::BackfillsView(DatabaseUrl database, EngineSettings settings, EngineView* engine, QWidget* parent)
     : QWidget(parent)
     , m_database(std::move(database))
     , m_settings(std::move(settings))
@@ -233,7 +234,7 @@ void BackfillsView::onImportFinished(const ImportOutcome& outcome)
     }
     m_model->setEnded(m_running, state, outcome.summary);
     if (m_importsPrices && m_engine) { // attached engines read the new prices at their next price refresh
-        m_engine->workers().dropPriceCaches();
+        m_engine->dropPriceCaches();
     }
     m_import.release()->deleteLater();
     ended();

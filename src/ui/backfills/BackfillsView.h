@@ -16,7 +16,7 @@ class QTableView;
 
 namespace km {
 class BackfillRun;
-class Engine;
+class EngineView;
 class ImportRun;
 struct BackfillResult;
 struct ImportOutcome;
@@ -37,7 +37,7 @@ class JobModel;
 class BackfillsView : public QWidget {
     Q_OBJECT
 public:
-    explicit BackfillsView(Engine& engine, QWidget* parent = nullptr);
+    explicit BackfillsView(EngineView& engine, QWidget* parent = nullptr);
     /// Attached: no engine of its own; `settings` are the configured ones (the services' URLs).
     BackfillsView(const DatabaseUrl& database, const EngineSettings& settings, QWidget* parent = nullptr);
     ~BackfillsView() override;
@@ -61,7 +61,7 @@ public:
     void cancel();
 
 private:
-    BackfillsView(DatabaseUrl database, EngineSettings settings, Engine* engine, QWidget* parent);
+    BackfillsView(DatabaseUrl database, EngineSettings settings, EngineView* engine, QWidget* parent);
     [[nodiscard]] bool engineReady() const;
     void chooseKillmailFiles();
     void chooseKillmailFolder();
@@ -77,7 +77,7 @@ private:
     DatabaseUrl m_database;
     EngineSettings m_settings;
     /// Null when attached.
-    Engine* m_engine;
+    EngineView* m_engine;
     JobModel* m_model;
     QTableView* m_table;
     QProgressBar* m_progress;

@@ -37,6 +37,7 @@ FleetView::FleetView(FleetMonitor& fleet, QWidget* parent)
     auto* sourcesLayout = new QVBoxLayout(sources);
     QTableView* sourceTable = sortedTable(m_sources, SourceModel::SortRole, sources);
     sourceTable->hideColumn(SourceModel::Rate);
+    sourceTable->hideColumn(SourceModel::Action); // another process's sources are not ours to stop
     sourcesLayout->addWidget(sourceTable);
     auto* queues = new QGroupBox(tr("Queues"), this);
     auto* queuesLayout = new QVBoxLayout(queues);

@@ -6,7 +6,7 @@
 #include "health/RateChart.h"
 #include "health/SourceButtons.h"
 #include "health/SourceModel.h"
-#include "runtime/Engine.h"
+#include "runtime/EngineView.h"
 
 #include <QComboBox>
 #include <QGroupBox>
@@ -34,11 +34,11 @@ const QString bannerStyle = QStringLiteral("QLabel { background: %1; color: whit
 
 } // namespace
 
-HealthView::HealthView(Engine& engine, QWidget* parent)
+HealthView::HealthView(EngineView& engine, QWidget* parent)
     : QWidget(parent)
     , m_engine(engine)
     , m_queues(new QueueModel(this))
-    , m_sources(new SourceModel([&engine](const QString& source) { return engine.monitor().sourceRate(source); }, this))
+    , m_sources(new SourceModel([&engine](const QString& source) { return engine.sourceRate(source); }, this))
     , m_rate(new QLabel(this))
     , m_alert(new QLabel(this))
     , m_database(new QLabel(this))
@@ -73,19 +73,18 @@ HealthView::HealthView(Engine& engine, QWidget* parent)
     layout->addWidget(createCharts(), 1);
     layout->addWidget(tables, 2);
 
-    EngineMonitor& monitor = engine.monitor();
-    connect(&monitor, &EngineMonitor::backlogChanged, m_queues, &QueueModel::setBacklog);
-    connect(&monitor, &EngineMonitor::sampled, this, &HealthView::showSample);
-    connect(&monitor, &EngineMonitor::databaseProblemChanged, this, &HealthView::showDatabaseProblem);
-    connect(&engine.sources(), &SourceHost::statusChanged, m_sources, &SourceModel::setStatus);
+    connect(&engine, &EngineView::backlogChanged, m_queues, &QueueModel::setBacklog);
+    connect(&engine, &EngineView::sampled, this, &HealthView::showSample);
+    connect(&engine, &EngineView::databaseProblemChanged, this, &HealthView::showDatabaseProblem);
+    connect(&engine, &EngineView::sourceStatusChanged, m_sources, &SourceModel::setStatus);
 
-    m_queues->setBacklog(monitor.backlog());
-    for (const SourceStatus& status : engine.sources().statuses()) {
+    m_queues->setBacklog(engine.backlog());
+    for (const SourceStatus& status : engine.sourceStatuses()) {
         m_sources->setStatus(status);
     }
-    m_sourceButtons = new SourceButtons(*sourceTable, engine.sources(), this);
+    m_sourceButtons = new SourceButtons(*sourceTable, engine, this);
     showSample();
-    showDatabaseProblem(monitor.databaseProblem());
+    showDatabaseProblem(engine.databaseProblem());
 }
 
 QWidget* HealthView::createCharts()
@@ -111,23 +110,21 @@ QWidget* HealthView::createCharts()
 void HealthView::showCharts()
 {
     const std::chrono::milliseconds span(m_chartSpan->currentData().toLongLong());
-    const EngineMonitor& monitor = m_engine.monitor();
-    m_killmailChart->setPoints(monitor.killmailRates().points(span, chartPoints), monitor.killmailRates().newestMsecs(),
-                               span);
-    m_esiChart->setPoints(monitor.esiRequestRates().points(span, chartPoints), monitor.esiRequestRates().newestMsecs(),
-                          span);
+    m_killmailChart->setPoints(m_engine.killmailRates().points(span, chartPoints),
+                               m_engine.killmailRates().newestMsecs(), span);
+    m_esiChart->setPoints(m_engine.esiRequestRates().points(span, chartPoints),
+                          m_engine.esiRequestRates().newestMsecs(), span);
 }
 
 void HealthView::showSample()
 {
     showCharts();
-    const EngineMonitor& monitor = m_engine.monitor();
-    m_queues->setCounters(m_engine.workers().counters());
+    m_queues->setCounters(m_engine.queueCounters());
     m_sources->refreshRates();
     m_rate->setText(tr("%1 killmails/s over the last minute, failure rate %2%")
-                        .arg(monitor.ingestionRate(), 0, 'f', 2)
-                        .arg(monitor.alert().rate() * 100.0, 0, 'f', 1));
-    const EsiCounters esi = m_engine.workers().esiLimits()->counters();
+                        .arg(m_engine.ingestionRate(), 0, 'f', 2)
+                        .arg(m_engine.alert().rate() * 100.0, 0, 'f', 1));
+    const EsiCounters esi = m_engine.esiCounters();
     QStringList tokens;
     for (auto group = esi.tokensLeft.cbegin(); group != esi.tokensLeft.cend(); ++group) {
         tokens << tr("%1: %2").arg(group.key()).arg(*group);
@@ -138,8 +135,8 @@ void HealthView::showSample()
                        .arg(esi.networkErrors)
                        .arg(esi.errorLimitRemain < 0 ? tr("not known yet") : QString::number(esi.errorLimitRemain))
                        .arg(tokens.isEmpty() ? tr("none used yet") : tokens.join(QStringLiteral(", "))));
-    m_alert->setVisible(monitor.alert().alerting());
-    m_alert->setText(tr("Failure alert: %1").arg(monitor.alert().reason()));
+    m_alert->setVisible(m_engine.alert().alerting());
+    m_alert->setText(tr("Failure alert: %1").arg(m_engine.alert().reason()));
 }
 
 void HealthView::showDatabaseProblem(const QString& problem)

@@ -8,7 +8,7 @@ class QComboBox;
 class QLabel;
 
 namespace km {
-class Engine;
+class EngineView;
 }
 
 namespace km::ui {
@@ -27,7 +27,7 @@ class SourceModel;
 class HealthView : public QWidget {
     Q_OBJECT
 public:
-    explicit HealthView(Engine& engine, QWidget* parent = nullptr);
+    explicit HealthView(EngineView& engine, QWidget* parent = nullptr);
 
     [[nodiscard]] QueueModel* queueModel() const { return m_queues; }
     [[nodiscard]] SourceModel* sourceModel() const { return m_sources; }
@@ -47,7 +47,7 @@ private:
     void showCharts();
     void showDatabaseProblem(const QString& problem);
 
-    Engine& m_engine;
+    EngineView& m_engine;
     QueueModel* m_queues;
     SourceModel* m_sources;
     QLabel* m_rate;

@@ -1,7 +1,7 @@
 #include "health/SourceButtons.h"
 
 #include "health/SourceModel.h"
-#include "sources/SourceHost.h"
+#include "runtime/EngineView.h"
 
 #include <QPersistentModelIndex>
 #include <QPushButton>
@@ -15,10 +15,10 @@ constexpr const char* runsProperty = "runs";
 
 } // namespace
 
-SourceButtons::SourceButtons(QTableView& table, SourceHost& host, QObject* parent)
+SourceButtons::SourceButtons(QTableView& table, EngineView& engine, QObject* parent)
     : QObject(parent)
     , m_table(table)
-    , m_host(host)
+    , m_engine(engine)
 {
     QAbstractItemModel* model = table.model();
     connect(model, &QAbstractItemModel::rowsInserted, this,
@@ -65,9 +65,9 @@ void SourceButtons::clicked(int row)
         button->setEnabled(false);
     }
     if (model->index(row, SourceModel::Action).data(SourceModel::SortRole).toBool()) {
-        m_host.stopSource(source);
+        m_engine.stopSource(source);
     } else {
-        m_host.startSource(source);
+        m_engine.startSource(source);
     }
 }
 

@@ -6,7 +6,7 @@ class QPushButton;
 class QTableView;
 
 namespace km {
-class SourceHost;
+class EngineView;
 }
 
 namespace km::ui {
@@ -19,7 +19,7 @@ namespace km::ui {
 class SourceButtons : public QObject {
     Q_OBJECT
 public:
-    SourceButtons(QTableView& table, SourceHost& host, QObject* parent = nullptr);
+    SourceButtons(QTableView& table, EngineView& engine, QObject* parent = nullptr);
 
     /// The button of the source named `source`; null when it has no row.
     [[nodiscard]] QPushButton* buttonOf(const QString& source) const;
@@ -30,7 +30,7 @@ private:
     void clicked(int row);
 
     QTableView& m_table;
-    SourceHost& m_host;
+    EngineView& m_engine;
 };
 
 } // namespace km::ui

@@ -1,7 +1,7 @@
 #include "tray/TrayIcon.h"
 
 #include "feed/FeedModel.h"
-#include "runtime/EngineMonitor.h"
+#include "runtime/EngineView.h"
 
 #include <QApplication>
 #include <QMenu>
@@ -9,10 +9,10 @@
 
 namespace km::ui {
 
-TrayIcon::TrayIcon(QWidget& window, const EngineMonitor& monitor, FeedModel& feed)
+TrayIcon::TrayIcon(QWidget& window, const EngineView& engine, FeedModel& feed)
     : QSystemTrayIcon(&window)
     , m_window(window)
-    , m_monitor(monitor)
+    , m_engine(engine)
     , m_menu(std::make_unique<QMenu>())
     , m_show(m_menu->addAction(tr("Hide the window"), this, &TrayIcon::toggleWindow))
     , m_pause(m_menu->addAction(tr("Pause the feed")))
@@ -34,7 +34,7 @@ TrayIcon::TrayIcon(QWidget& window, const EngineMonitor& monitor, FeedModel& fee
             toggleWindow();
         }
     });
-    connect(&monitor, &EngineMonitor::sampled, this, &TrayIcon::showRate);
+    connect(&engine, &EngineView::sampled, this, &TrayIcon::showRate);
     showRate();
 }
 
@@ -42,12 +42,12 @@ TrayIcon::~TrayIcon() = default;
 
 void TrayIcon::showRate()
 {
-    QString tip = tr("Killmail Console: %1 killmails/s").arg(m_monitor.ingestionRate(), 0, 'f', 2);
-    if (m_monitor.alert().alerting()) {
-        tip += u'\n' + tr("Failure alert: %1").arg(m_monitor.alert().reason());
+    QString tip = tr("Killmail Console: %1 killmails/s").arg(m_engine.ingestionRate(), 0, 'f', 2);
+    if (m_engine.alert().alerting()) {
+        tip += u'\n' + tr("Failure alert: %1").arg(m_engine.alert().reason());
     }
-    if (!m_monitor.databaseProblem().isEmpty()) {
-        tip += u'\n' + tr("Database unavailable: %1").arg(m_monitor.databaseProblem());
+    if (!m_engine.databaseProblem().isEmpty()) {
+        tip += u'\n' + tr("Database unavailable: %1").arg(m_engine.databaseProblem());
     }
     setToolTip(tip);
 }

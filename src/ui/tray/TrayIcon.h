@@ -8,7 +8,7 @@ class QAction;
 class QMenu;
 
 namespace km {
-class EngineMonitor;
+class EngineView;
 }
 
 namespace km::ui {
@@ -23,7 +23,7 @@ class FeedModel;
 class TrayIcon : public QSystemTrayIcon {
     Q_OBJECT
 public:
-    TrayIcon(QWidget& window, const EngineMonitor& monitor, FeedModel& feed);
+    TrayIcon(QWidget& window, const EngineView& engine, FeedModel& feed);
     ~TrayIcon() override;
 
     [[nodiscard]] QAction* showAction() const { return m_show; }
@@ -36,7 +36,7 @@ private:
     void quit();
 
     QWidget& m_window;
-    const EngineMonitor& m_monitor;
+    const EngineView& m_engine;
     std::unique_ptr<QMenu> m_menu;
     QAction* m_show;
     QAction* m_pause;
