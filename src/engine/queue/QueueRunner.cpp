@@ -117,17 +117,12 @@ void QueueRunner::start()
 
 void QueueRunner::listenForNotifications()
 {
-    if (m_database->backend() != Backend::Postgres) {
-        return;
-    }
-    QSqlDriver* driver = m_database->sql().driver();
-    const QString channel = QString::fromLatin1(JobQueue::notifyChannel);
-    if (driver->subscribedToNotifications().contains(channel)) { // a connection that was re-established
-        driver->unsubscribeFromNotification(channel);
-    }
-    if (!driver->subscribeToNotification(channel)) {
-        qCWarning(lcRunner) << m_queueName << "cannot LISTEN for new jobs; polling every"
-                            << m_runnerSettings.pollInterval.count() << "ms";
+    QSqlDriver* driver = m_database->listen(JobQueue::notifyChannel);
+    if (!driver) {
+        if (m_database->backend() == Backend::Postgres) {
+            qCWarning(lcRunner) << m_queueName << "cannot LISTEN for new jobs; polling every"
+                                << m_runnerSettings.pollInterval.count() << "ms";
+        }
         return;
     }
     connect(driver, &QSqlDriver::notification, this, &QueueRunner::onNotification, Qt::UniqueConnection);

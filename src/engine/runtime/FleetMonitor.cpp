@@ -60,16 +60,11 @@ private:
 
     void listen()
     {
-        if (m_database->backend() != Backend::Postgres) {
-            return;
-        }
-        QSqlDriver* driver = m_database->sql().driver();
-        const QString channel = QString::fromLatin1(StoredKillmailNotices::channel);
-        if (driver->subscribedToNotifications().contains(channel)) { // a connection that was re-established
-            driver->unsubscribeFromNotification(channel);
-        }
-        if (!driver->subscribeToNotification(channel)) {
-            qCWarning(lcFleet) << "cannot LISTEN for stored killmails; the feed shows none until reconnected";
+        QSqlDriver* driver = m_database->listen(StoredKillmailNotices::channel);
+        if (!driver) {
+            if (m_database->backend() == Backend::Postgres) {
+                qCWarning(lcFleet) << "cannot LISTEN for stored killmails; the feed shows none until reconnected";
+            }
             return;
         }
         connect(driver, &QSqlDriver::notification, this, &Worker::onNotification, Qt::UniqueConnection);

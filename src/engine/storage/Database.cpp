@@ -203,6 +203,19 @@ void Database::commit()
     exec(QStringLiteral("COMMIT"), {}, "commit");
 }
 
+QSqlDriver* Database::listen(const char* channel)
+{
+    if (m_url.backend != Backend::Postgres) {
+        return nullptr;
+    }
+    QSqlDriver* driver = m_db.driver();
+    const QString name = QString::fromLatin1(channel);
+    if (driver->subscribedToNotifications().contains(name)) { // a connection that was re-established
+        driver->unsubscribeFromNotification(name);
+    }
+    return driver->subscribeToNotification(name) ? driver : nullptr;
+}
+
 bool Database::reconnectIfLost() noexcept
 {
     if (!connectionLost()) {

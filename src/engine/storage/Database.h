@@ -6,6 +6,7 @@
 #include <QSqlQuery>
 #include <QVariantList>
 
+class QSqlDriver;
 class QSqlError;
 struct pg_conn;
 struct sqlite3;
@@ -52,6 +53,11 @@ public:
      * refuses (call again later). Never throws.
      */
     bool reconnectIfLost() noexcept;
+    /**
+     * Subscribes this PostgreSQL connection to notifications on `channel` (again, on a connection that was opened
+     * anew); the driver whose notification() signal carries them, or null on SQLite or when the server refuses.
+     */
+    QSqlDriver* listen(const char* channel);
     /// True when the server dropped this PostgreSQL connection (an SQLite one never is lost). Never throws.
     [[nodiscard]] bool connectionLost() { return m_url.backend == Backend::Postgres && !connectionAlive(); }
 
