@@ -218,6 +218,29 @@ private Q_SLOTS:
                     .data(FeedModel::SearchTextRole)
                     .toString()
                     .contains(QStringLiteral("Pilot One")));
+
+        // The victim's corporation and alliance have a column of their own, by ID until their names are known.
+        const StoredKillmail& pilot = pilots[1];
+        const QString corporationId = QString::number(pilot.victimCorporationId);
+        QVERIFY2(model.index(row, FeedModel::VictimGroup).data().toString().contains(corporationId),
+                 qPrintable(model.index(row, FeedModel::VictimGroup).data().toString()));
+        const auto askedFor = [&wanted](EntityKind kind, EntityId id) {
+            return std::any_of(wanted.cbegin(), wanted.cend(), [kind, id](const QList<QVariant>& call) {
+                const auto ids = call.at(1).value<std::vector<EntityId>>();
+                return call.at(0).value<EntityKind>() == kind && std::find(ids.cbegin(), ids.cend(), id) != ids.cend();
+            });
+        };
+        QVERIFY(askedFor(EntityKind::Corporation, pilot.victimCorporationId));
+        model.setNames(EntityKind::Corporation,
+                       {{pilot.victimCorporationId, EntityName{QStringLiteral("Some Corp"), {}}}});
+        QString expected = QStringLiteral("Some Corp");
+        if (pilot.victimAllianceId != 0) {
+            QVERIFY(askedFor(EntityKind::Alliance, pilot.victimAllianceId));
+            model.setNames(EntityKind::Alliance,
+                           {{pilot.victimAllianceId, EntityName{QStringLiteral("Some Alliance"), {}}}});
+            expected += QStringLiteral(" / Some Alliance");
+        }
+        QCOMPARE(model.index(row, FeedModel::VictimGroup).data().toString(), expected);
     }
 
     void pauseHoldsKillsBackUntilResumed()

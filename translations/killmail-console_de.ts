@@ -1316,6 +1316,10 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
         <source>database</source>
         <translation>Datenbank</translation>
     </message>
+    <message>
+        <source>Corporation / alliance</source>
+        <translation>Corporation / Allianz</translation>
+    </message>
 </context>
 <context>
     <name>km::ui::FeedView</name>

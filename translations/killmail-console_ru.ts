@@ -1326,6 +1326,10 @@ It is used from the next start; run prices:revalue to bring the stored killmails
         <source>database</source>
         <translation>база данных</translation>
     </message>
+    <message>
+        <source>Corporation / alliance</source>
+        <translation>Корпорация / альянс</translation>
+    </message>
 </context>
 <context>
     <name>km::ui::FeedView</name>

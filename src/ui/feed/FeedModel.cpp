@@ -200,6 +200,7 @@ void FeedModel::askForMissingNames()
 {
     QSet<EntityId> characters;
     QSet<EntityId> corporations;
+    QSet<EntityId> alliances;
     // A character by its name; without one, a corporation that is not an NPC one by its name.
     const auto want = [&](std::optional<EntityId> character, std::optional<EntityId> corporation) {
         if (character) {
@@ -214,6 +215,10 @@ void FeedModel::askForMissingNames()
     for (const Row& row : m_rows) {
         const StoredKillmail& kill = row.kill;
         want(present(kill.victimCharacterId), present(kill.victimCorporationId));
+        want({}, present(kill.victimCorporationId)); // its own column
+        if (kill.victimAllianceId != 0 && !m_known.contains(EntityKind::Alliance, kill.victimAllianceId)) {
+            alliances.insert(kill.victimAllianceId);
+        }
         if (const Attacker* finalBlow = kill.valued ? kill.valued->killmail.finalBlowAttacker() : nullptr) {
             want(finalBlow->characterId, finalBlow->corporationId);
         }
@@ -223,6 +228,9 @@ void FeedModel::askForMissingNames()
     }
     if (!corporations.isEmpty()) {
         Q_EMIT namesWanted(EntityKind::Corporation, {corporations.cbegin(), corporations.cend()});
+    }
+    if (!alliances.isEmpty()) {
+        Q_EMIT namesWanted(EntityKind::Alliance, {alliances.cbegin(), alliances.cend()});
     }
 }
 
@@ -235,9 +243,11 @@ void FeedModel::setNames(EntityKind kind, const QHash<EntityId, EntityName>& nam
     for (std::size_t position = 0; position < m_rows.size(); ++position) {
         Row& row = m_rows[position];
         QString victim = victimText(row.kill);
+        QString victimGroup = victimGroupText(row.kill);
         QString finalBlow = finalBlowText(row.kill);
-        if (victim != row.victim || finalBlow != row.finalBlow) {
+        if (victim != row.victim || victimGroup != row.victimGroup || finalBlow != row.finalBlow) {
             row.victim = std::move(victim);
+            row.victimGroup = std::move(victimGroup);
             row.finalBlow = std::move(finalBlow);
             Q_EMIT dataChanged(index(int(position), Victim), index(int(position), FinalBlow));
         }
@@ -248,6 +258,15 @@ QString FeedModel::victimText(const StoredKillmail& killmail) const
 {
     return entityText(m_staticData, m_known, present(killmail.victimCharacterId), present(killmail.victimCorporationId),
                       {});
+}
+
+QString FeedModel::victimGroupText(const StoredKillmail& killmail) const
+{
+    QString text = entityText(m_staticData, m_known, {}, present(killmail.victimCorporationId), {});
+    if (killmail.victimAllianceId != 0) {
+        text += QStringLiteral(" / ") + allianceText(m_known, killmail.victimAllianceId);
+    }
+    return text;
 }
 
 QString FeedModel::finalBlowText(const StoredKillmail& killmail) const
@@ -269,6 +288,7 @@ FeedModel::Row FeedModel::describe(const StoredKillmail& killmail) const
         row.shipGroup = m_staticData.groupName(*group);
     }
     row.victim = victimText(killmail);
+    row.victimGroup = victimGroupText(killmail);
     row.finalBlow = finalBlowText(killmail);
     if (const SolarSystemInfo* system = m_staticData.solarSystem(killmail.solarSystemId)) {
         row.system = QStringLiteral("%1 (%2)").arg(system->name).arg(displayedSecurity(system->security), 0, 'f', 1);
@@ -331,6 +351,7 @@ QString FeedModel::searchText(const Row& row) const
     QStringList words{row.ship,
                       row.shipGroup,
                       row.victim,
+                      row.victimGroup,
                       row.finalBlow,
                       row.system,
                       row.region,
@@ -359,6 +380,7 @@ QVariant FeedModel::display(const Row& row, int column) const
     case Time: return row.time;
     case Ship: return row.ship;
     case Victim: return row.victim;
+    case VictimGroup: return row.victimGroup;
     case FinalBlow: return row.finalBlow;
     case Attackers: return row.kill.attackerCount;
     case System: return row.system;
@@ -420,9 +442,9 @@ QVariant FeedModel::sortValue(const Row& row, int column) const
 QVariant FeedModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     static constexpr std::array<const char*, ColumnCount> titles{
-        QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Ship"),   QT_TR_NOOP("Victim"), QT_TR_NOOP("Final blow"),
-        QT_TR_NOOP("Attackers"),  QT_TR_NOOP("System"), QT_TR_NOOP("Region"), QT_TR_NOOP("Value"),
-        QT_TR_NOOP("Flags"),      QT_TR_NOOP("Source")};
+        QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Ship"),      QT_TR_NOOP("Victim"), QT_TR_NOOP("Corporation / alliance"),
+        QT_TR_NOOP("Final blow"), QT_TR_NOOP("Attackers"), QT_TR_NOOP("System"), QT_TR_NOOP("Region"),
+        QT_TR_NOOP("Value"),      QT_TR_NOOP("Flags"),     QT_TR_NOOP("Source")};
     return columnTitle(staticMetaObject.className(), titles, section, orientation, role);
 }
 

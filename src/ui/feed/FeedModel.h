@@ -35,7 +35,20 @@ namespace km::ui {
 class FeedModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Time, Ship, Victim, FinalBlow, Attackers, System, Region, Value, Flags, Source, ColumnCount };
+    enum Column {
+        Time,
+        Ship,
+        Victim,
+        VictimGroup,
+        FinalBlow,
+        Attackers,
+        System,
+        Region,
+        Value,
+        Flags,
+        Source,
+        ColumnCount
+    };
     enum Role {
         /// The value a column sorts by (times and amounts as numbers, flags as a bit mask).
         SortRole = Qt::UserRole + 1,
@@ -107,6 +120,7 @@ private:
         QString ship;
         QString shipGroup;
         QString victim;
+        QString victimGroup;
         QString finalBlow;
         QString system;
         QString region;
@@ -116,6 +130,8 @@ private:
     [[nodiscard]] Row describe(const StoredKillmail& killmail) const;
     /// The victim as shown: the character's name, else the corporation's, else their IDs.
     [[nodiscard]] QString victimText(const StoredKillmail& killmail) const;
+    /// The victim's corporation and alliance ("Corp / Alliance"), named as known, by ID until then.
+    [[nodiscard]] QString victimGroupText(const StoredKillmail& killmail) const;
     /// Who dealt the final blow, named the same way (an NPC by its corporation or faction).
     [[nodiscard]] QString finalBlowText(const StoredKillmail& killmail) const;
     /// Asks for the names of the victims shown that have none yet.

@@ -52,6 +52,7 @@ FeedView::FeedView(FeedModel& model, QWidget* parent)
     m_table->setColumnWidth(FeedModel::Time, 150);
     m_table->setColumnWidth(FeedModel::Ship, 170);
     m_table->setColumnWidth(FeedModel::Victim, 170);
+    m_table->setColumnWidth(FeedModel::VictimGroup, 220);
     m_table->setColumnWidth(FeedModel::FinalBlow, 170);
     m_table->setColumnWidth(FeedModel::Attackers, 80);
     m_table->setColumnWidth(FeedModel::System, 130);
