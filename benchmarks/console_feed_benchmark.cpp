@@ -1,6 +1,7 @@
 // The console's live feed under a sustained load: kills handed to the feed at a steady rate (200/s by default, as a
 // backfill would store them) while the window's feed tab is shown, offscreen. Prints the GUI thread's longest stall
-// (the longest gap between ticks of a 1 ms timer, less its interval) and the memory growth once the feed is full.
+// (the longest gap between ticks of a 1 ms timer, less its interval), the memory growth once the feed is full and the
+// resident memory at each minute (run it for several minutes, --seconds 300, to see that memory stays flat).
 #include "BenchmarkSupport.h"
 #include "Fixtures.h"
 
@@ -105,6 +106,13 @@ int main(int argc, char** argv)
     });
     ticker.start(1);
 
+    // Memory at each minute too: a cache that fills up to a limit grows for minutes, so a run of several minutes should
+    // show the same figure at every mark, not only little growth between two.
+    QStringList minuteMiB;
+    QTimer minutes;
+    QObject::connect(&minutes, &QTimer::timeout, [&] { minuteMiB << QString::number(residentMiB(), 'f', 1); });
+    minutes.start(std::chrono::minutes(1));
+
     QTimer::singleShot(std::chrono::seconds(seconds), &app, &QCoreApplication::quit);
     QApplication::exec();
     const double endMiB = residentMiB();
@@ -120,5 +128,9 @@ int main(int argc, char** argv)
                          .arg(fullMiB, 0, 'f', 1)
                          .arg(endMiB, 0, 'f', 1)
                          .arg(endMiB - fullMiB, 0, 'f', 1));
+    if (!minuteMiB.isEmpty()) {
+        bench::printLine(QStringLiteral("resident memory at each minute: %1 MiB (target: the same at every mark)")
+                             .arg(minuteMiB.join(QStringLiteral(", "))));
+    }
     return 0;
 }

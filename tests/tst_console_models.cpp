@@ -25,6 +25,7 @@
 #include <QClipboard>
 #include <QColor>
 #include <QDir>
+#include <QIcon>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -137,7 +138,12 @@ private Q_SLOTS:
         QCOMPARE(cell(FeedModel::Ship).toString(), StaticData::bundled().type(newest.victimShipTypeId)->name);
         const SolarSystemInfo& system = *StaticData::bundled().solarSystem(newest.solarSystemId);
         QVERIFY(cell(FeedModel::System).toString().startsWith(system.name + QStringLiteral(" (")));
-        QVERIFY(cell(FeedModel::System, Qt::DecorationRole).value<QColor>().isValid());
+        // The security colour as one kept icon: the same pixmap on every call, so that QIcon's QPixmapCache entry for
+        // it is found again rather than a new one added for every cell painted.
+        const auto swatch = cell(FeedModel::System, Qt::DecorationRole).value<QIcon>();
+        QVERIFY(!swatch.isNull());
+        QCOMPARE(swatch.pixmap(swatch.availableSizes().value(0)).toImage().pixelColor(0, 0).alpha(), 255);
+        QCOMPARE(cell(FeedModel::System, Qt::DecorationRole).value<QIcon>().cacheKey(), swatch.cacheKey());
         QCOMPARE(cell(FeedModel::System, FeedModel::SortRole).toDouble(), system.security);
         QCOMPARE(cell(FeedModel::Region).toString(), StaticData::bundled().regionName(system.regionId));
         QCOMPARE(cell(FeedModel::Attackers).toInt(), int(newest.valued->killmail.attackers.size()));

@@ -10,9 +10,12 @@
 #include "storage/KillmailRows.h"
 #include "storage/StorageError.h"
 
+#include <QApplication>
 #include <QDateTime>
 #include <QGuiApplication>
 #include <QPalette>
+#include <QPixmap>
+#include <QStyle>
 
 #include <algorithm>
 #include <array>
@@ -332,7 +335,8 @@ QVariant FeedModel::data(const QModelIndex& index, int role) const
             return tr("%L1 ISK").arg(row.kill.totalValue, 0, 'f', 2);
         }
         return {};
-    case Qt::DecorationRole: return index.column() == System ? QVariant(securityColour(row.kill.security)) : QVariant();
+    case Qt::DecorationRole:
+        return index.column() == System ? QVariant(swatch(securityColour(row.kill.security))) : QVariant();
     case Qt::ForegroundRole: return foreground(row, index.column());
     case Qt::TextAlignmentRole:
         return index.column() == Value || index.column() == Attackers ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
@@ -426,6 +430,18 @@ QColor FeedModel::readable(const QColor& colour) const
         return *known;
     }
     return m_readableColours[colour.rgb()] = readableOn(colour, palette);
+}
+
+QIcon FeedModel::swatch(const QColor& colour) const
+{
+    const auto known = m_swatches.constFind(colour.rgb());
+    if (known != m_swatches.cend()) {
+        return *known;
+    }
+    const int size = QApplication::style()->pixelMetric(QStyle::PM_SmallIconSize);
+    QPixmap pixmap(size, size);
+    pixmap.fill(colour);
+    return m_swatches[colour.rgb()] = QIcon(pixmap);
 }
 
 QVariant FeedModel::sortValue(const Row& row, int column) const

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QColor>
 #include <QHash>
+#include <QIcon>
 #include <QSet>
 #include <QTimer>
 
@@ -147,6 +148,12 @@ private:
     [[nodiscard]] QVariant foreground(const Row& row, int column) const;
     /// `colour` readable on the application's palette (remembered until the palette changes).
     [[nodiscard]] QColor readable(const QColor& colour) const;
+    /**
+     * A square of `colour` as a decoration, one icon per colour, kept. A QColor as the decoration makes the delegate
+     * paint a new pixmap for each cell it draws, and QIcon keeps each one in the application's QPixmapCache under a
+     * key of its own, so the feed's repaints filled that cache (10 MB) with squares of the same 11 colours.
+     */
+    [[nodiscard]] QIcon swatch(const QColor& colour) const;
 
     const StaticData& m_staticData;
     int m_limit;
@@ -170,6 +177,7 @@ private:
     KnownNames m_known;
     mutable QHash<QRgb, QColor> m_readableColours;
     mutable qint64 m_readablePalette = 0;
+    mutable QHash<QRgb, QIcon> m_swatches;
 };
 
 } // namespace km::ui
