@@ -292,9 +292,9 @@ private Q_SLOTS:
         QVERIFY(itemsRight);
         QCOMPARE(checked, chosenPriced);
         // The ship and the items add up to the stored total (rounded to cents as stored).
-        const double ship = marketPriced(Item{killmail.victim.shipTypeId}, killmail.killmailTime)
-            ? marketPrice(killmail.victim.shipTypeId)
-            : 0;
+        Item hull;
+        hull.typeId = killmail.victim.shipTypeId;
+        const double ship = marketPriced(hull, killmail.killmailTime) ? marketPrice(killmail.victim.shipTypeId) : 0;
         if (ship > 0) {
             QCOMPARE(std::round((ship + sum) * 100.0) / 100.0, stored.totalValue);
         }

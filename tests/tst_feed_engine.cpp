@@ -164,7 +164,9 @@ public:
                                                                                {QStringLiteral("method"), method},
                                                                                {QStringLiteral("params"), params}})
                                                          .toJson(QJsonDocument::Compact)));
-        QTest::qWaitFor([this, id] { return m_replies.contains(id); }, waitMs);
+        if (!QTest::qWaitFor([this, id] { return m_replies.contains(id); }, waitMs)) {
+            qWarning().noquote() << "chromium did not answer" << method << "within" << waitMs << "ms";
+        }
         return m_replies.take(id).value(QLatin1StringView("result")).toObject();
     }
     /// A JavaScript expression's value in the page.
