@@ -123,20 +123,23 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
     bool timedOut = false;
     bool aborted = false;
     bool writeFailed = false;
+    // The context of every connection whose slot touches this frame: the reply outlives the frame (it is deleted
+    // later), and an abortAll() between the two must not write into a frame that is gone.
+    QObject frame;
     QTimer timer;
     timer.setSingleShot(true);
-    connect(&timer, &QTimer::timeout, started, [&timedOut, started] {
+    connect(&timer, &QTimer::timeout, &frame, [&timedOut, started] {
         timedOut = true;
         started->abort();
     });
-    connect(this, &HttpClient::aborted, started, [&aborted, started] {
+    connect(this, &HttpClient::aborted, &frame, [&aborted, started] {
         aborted = true;
         started->abort();
     });
     // The timeout counts from the last sign of progress, so a long download is not cut while it moves.
     connect(started, &QNetworkReply::downloadProgress, &timer, [&timer, this] { timer.start(m_settings.timeout); });
     if (file) {
-        connect(started, &QNetworkReply::readyRead, started, [&, started] {
+        connect(started, &QNetworkReply::readyRead, &frame, [&, started] {
             const QByteArray chunk = started->readAll();
             if (!writeFailed && file->write(chunk) != chunk.size()) {
                 writeFailed = true;
