@@ -97,13 +97,7 @@ private Q_SLOTS:
         QCOMPARE(db.rowCount(QStringLiteral("attackers")), attackers);
         QCOMPARE(db.rowCount(QStringLiteral("items")), items);
 
-        const CliResult check = runCli(db, {QStringLiteral("debug:check-data")});
-        if (m_backend == Backend::Postgres) { // the cluster is fresh: the engine's maintenance never ran
-            QVERIFY(check.out.contains(QStringLiteral("missing partitions")));
-            QVERIFY(runCli(db, {QStringLiteral("db:partitions"), QStringLiteral("--create-ahead"), QStringLiteral("2")})
-                        .exitCode
-                    == 0);
-        }
+        // Filled by imports alone (no engine ever ran here), the database checks clean, its live months included.
         const CliResult clean = runCli(db, {QStringLiteral("debug:check-data")});
         QVERIFY2(clean.exitCode == 0, qPrintable(clean.out + clean.err));
         QVERIFY(clean.out.contains(QStringLiteral("no problems found")));

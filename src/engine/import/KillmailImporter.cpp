@@ -4,10 +4,12 @@
 #include "queue/JobQueue.h"
 #include "queue/KillmailJobs.h"
 #include "storage/Database.h"
+#include "storage/PartitionManager.h"
 #include "storage/Schema.h"
 #include "storage/StorageError.h"
 #include "valuation/Flags.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFuture>
 #include <QLoggingCategory>
@@ -62,7 +64,7 @@ public:
               const std::function<void(const ProgressSnapshot&)>& progress)
         : m_classifier(staticData)
         , m_url(url)
-        , m_bulkIndexes(dropIndexesIfEmpty(url))
+        , m_bulkIndexes(prepareDatabase(url))
         , m_writers(url, staticData, options.writers > 0 ? options.writers : (url.backend == Backend::Postgres ? 2 : 1))
         , m_options(options)
         , m_progress(progress)
@@ -182,9 +184,14 @@ private:
         }
     }
 
-    static bool dropIndexesIfEmpty(const DatabaseUrl& url)
+    /// Creates the live months' partitions, as the engine's maintenance does (a database filled by imports alone
+    /// is then ready for live kills and checks clean), and drops the indexes of an empty database for the bulk load.
+    static bool prepareDatabase(const DatabaseUrl& url)
     {
         Database database(url);
+        if (url.backend == Backend::Postgres) {
+            PartitionManager(database).ensureAhead(QDateTime::currentDateTimeUtc().date());
+        }
         return BulkLoadIndexes(database).dropIfEmpty();
     }
 
