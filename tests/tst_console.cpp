@@ -48,15 +48,6 @@ constexpr int waitMs = 60000;
 constexpr int kills = 6;
 constexpr double hullPrice = 123456789.0;
 
-EngineSettings engineSettings(const QUrl& zkillboard)
-{
-    EngineSettings settings = test::offlineEngineSettings();
-    settings.sources.live = {R2z2Source::sourceName};
-    settings.sources.r2z2Url = zkillboard;
-    settings.sources.historyUrl = zkillboard;
-    return settings;
-}
-
 /// Prices the hulls of `fixtures` on their days, so that their values are well above zKillboard's floor.
 void priceHulls(Database& database, const std::vector<test::EsiFixture>& fixtures)
 {
@@ -161,7 +152,7 @@ private Q_SLOTS:
         QVERIFY(pilotLosses.size() >= 2);
         nameCharacter(db.database(), *pilotLosses[0].victim.characterId, QStringLiteral("Known Before"));
 
-        Engine engine(db.url(), engineSettings(zkillboard.url()));
+        Engine engine(db.url(), test::zkillboardEngineSettings(zkillboard.url()));
         MainWindow window(engine, StaticData::bundled());
         FeedModel& feed = *window.feedModel();
         feed.setNameRetryInterval(std::chrono::milliseconds(200));
@@ -273,7 +264,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const DatabaseUrl url = test::TestDatabase::unreachableUrl(m_backend, dir);
-        EngineSettings settings = engineSettings(QUrl(QStringLiteral("http://127.0.0.1:9")));
+        EngineSettings settings = test::zkillboardEngineSettings(QUrl(QStringLiteral("http://127.0.0.1:9")));
         settings.sources.live.clear();
         Engine engine(url, settings);
         MainWindow window(engine, StaticData::bundled());
@@ -297,7 +288,7 @@ private Q_SLOTS:
         zkillboard.setAnnouncedSequence(96000000);
         const QRect placed(40, 50, 900, 640);
         {
-            Engine engine(db.url(), engineSettings(zkillboard.url()));
+            Engine engine(db.url(), test::zkillboardEngineSettings(zkillboard.url()));
             MainWindow window(engine, StaticData::bundled());
             QString error;
             QVERIFY2(engine.start(error), qPrintable(error));
@@ -320,7 +311,7 @@ private Q_SLOTS:
 
         // Not in the config file, whose every setting the engine checks (it refuses ones it does not know).
         QVERIFY(!QFile::exists(cli::EngineOptions::defaultConfigFile()));
-        Engine engine(db.url(), engineSettings(zkillboard.url()));
+        Engine engine(db.url(), test::zkillboardEngineSettings(zkillboard.url()));
         MainWindow window(engine, StaticData::bundled());
         QCOMPARE(window.size(), placed.size());
 

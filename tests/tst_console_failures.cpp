@@ -10,6 +10,7 @@
 #include "failures/FailuresView.h"
 #include "queue/JobQueue.h"
 #include "queue/QueueAdmin.h"
+#include "runtime/DatabaseThread.h"
 #include "runtime/Engine.h"
 #include "runtime/FleetMonitor.h"
 #include "staticdata/StaticData.h"
@@ -298,7 +299,8 @@ private Q_SLOTS:
         test::TestDatabase db(m_backend);
         Database& database = db.database();
         failJobs(database, characters, {QStringLiteral("93000001")}, QStringLiteral("gone"));
-        FailuresView view(db.url());
+        DatabaseThread thread(db.url());
+        FailuresView view(thread);
         view.show();
         QTRY_COMPARE_WITH_TIMEOUT(view.model()->rowCount(), 1, waitMs);
         database.exec(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

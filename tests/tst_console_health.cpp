@@ -41,10 +41,8 @@ const QString queueId = QStringLiteral("console-health");
 
 EngineSettings engineSettings(const QUrl& zkillboard, const QUrl& redisq, const QUrl& esi)
 {
-    EngineSettings settings = test::offlineEngineSettings();
-    settings.sources.live = {R2z2Source::sourceName, RedisqSource::sourceName};
-    settings.sources.r2z2Url = zkillboard;
-    settings.sources.historyUrl = zkillboard;
+    EngineSettings settings = test::zkillboardEngineSettings(zkillboard);
+    settings.sources.live << RedisqSource::sourceName;
     settings.sources.redisqUrl = redisq;
     settings.sources.redisqQueueId = queueId;
     settings.workers.esi.baseUrl = esi;

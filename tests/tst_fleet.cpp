@@ -37,14 +37,6 @@ namespace {
 constexpr int waitMs = 60000;
 constexpr int kills = 5;
 
-EngineSettings engineSettings(const QUrl& zkillboard)
-{
-    EngineSettings settings = test::offlineEngineSettings();
-    settings.sources.live = {R2z2Source::sourceName};
-    settings.sources.r2z2Url = zkillboard;
-    return settings;
-}
-
 /// The report of the engine running in this process, if the monitor has seen one.
 std::optional<EngineReport> ownReport(const QList<EngineReport>& reports)
 {
@@ -87,7 +79,7 @@ private Q_SLOTS:
         FleetMonitor fleet(db.url(), StaticData::bundled(), std::chrono::milliseconds(200));
         Configuration configuration;
         configuration.database = db.url();
-        configuration.engine = engineSettings(zkillboard.url());
+        configuration.engine = test::zkillboardEngineSettings(zkillboard.url());
         ui::MainWindow window(fleet, configuration, StaticData::bundled());
         ui::FleetView& view = *window.fleetView();
         QAbstractItemModelTester engineTester(view.engineModel(),
@@ -108,7 +100,7 @@ private Q_SLOTS:
             heard.insert(killmail.killmailId);
         });
 
-        auto engine = std::make_unique<Engine>(db.url(), engineSettings(zkillboard.url()));
+        auto engine = std::make_unique<Engine>(db.url(), test::zkillboardEngineSettings(zkillboard.url()));
         QString error;
         QVERIFY2(engine->start(error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(ownReport(reports) && hasSource(*ownReport(reports), R2z2Source::sourceName), waitMs);
@@ -195,8 +187,7 @@ private Q_SLOTS:
                 break;
             }
         }
-        EngineSettings settings = engineSettings(zkillboard.url());
-        settings.sources.historyUrl = zkillboard.url();
+        EngineSettings settings = test::zkillboardEngineSettings(zkillboard.url());
         Engine engine(db.url(), settings);
         QString error;
         QVERIFY2(engine.start(error), qPrintable(error));

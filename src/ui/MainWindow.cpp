@@ -40,7 +40,7 @@ QSettings layoutSettings()
 
 /// The failures tab, read again whenever `monitor` (the engine's, or the fleet's when attached) has read the backlog.
 template <typename Monitor>
-FailuresView* failuresTab(const DatabaseUrl& database, const Monitor& monitor, QWidget* parent)
+FailuresView* failuresTab(DatabaseThread& database, const Monitor& monitor, QWidget* parent)
 {
     auto* view = new FailuresView(database, parent);
     QObject::connect(&monitor, &Monitor::backlogChanged, view, &FailuresView::refresh);
@@ -74,7 +74,7 @@ MainWindow::MainWindow(EngineView& engine, const StaticData& staticData, QWidget
     setWindowTitle(tr("Killmail Console"));
     m_healthView = new HealthView(engine, m_tabs);
     m_tabs->addTab(m_healthView, tr("Engine &health"));
-    m_tabs->addTab(failuresTab(engine.databaseUrl(), engine, m_tabs), tr("Fail&ures"));
+    m_tabs->addTab(failuresTab(*m_database, engine, m_tabs), tr("Fail&ures"));
     m_tabs->addTab(new BackfillsView(engine, m_tabs), tr("&Backfills and imports"));
     createMenus();
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
@@ -97,7 +97,7 @@ MainWindow::MainWindow(FleetMonitor& fleet, const Configuration& configuration, 
     setConfiguration(configuration);
     m_fleetView = new FleetView(fleet, m_tabs);
     m_tabs->addTab(m_fleetView, tr("&Engines"));
-    m_tabs->addTab(failuresTab(configuration.database, fleet, m_tabs), tr("Fail&ures"));
+    m_tabs->addTab(failuresTab(*m_database, fleet, m_tabs), tr("Fail&ures"));
     m_tabs->addTab(new BackfillsView(configuration.database, configuration.engine, m_tabs),
                    tr("&Backfills and imports"));
     createMenus();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/EngineSettings.h"
+#include "sources/R2z2Source.h"
 
 namespace km::test {
 
@@ -16,6 +17,16 @@ inline EngineSettings offlineEngineSettings()
     settings.maintenance.refreshPrices = false;
     settings.monitoring.port = 0;
     settings.feed.port = 0;
+    return settings;
+}
+
+/// The offline engine following the fake zKillboard at `zkillboard`: its R2Z2 feed live, its history for backfills.
+inline EngineSettings zkillboardEngineSettings(const QUrl& zkillboard)
+{
+    EngineSettings settings = offlineEngineSettings();
+    settings.sources.live = {R2z2Source::sourceName};
+    settings.sources.r2z2Url = zkillboard;
+    settings.sources.historyUrl = zkillboard;
     return settings;
 }
 

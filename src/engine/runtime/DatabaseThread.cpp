@@ -36,7 +36,6 @@ private:
 
 DatabaseThread::DatabaseThread(DatabaseUrl url, QObject* parent)
     : QObject(parent)
-    , m_url(url)
     , m_worker(new Worker(std::move(url)))
 {
     m_thread.setObjectName(QStringLiteral("window-database"));

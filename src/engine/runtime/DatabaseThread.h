@@ -31,8 +31,6 @@ public:
     explicit DatabaseThread(DatabaseUrl url, QObject* parent = nullptr);
     ~DatabaseThread() override;
 
-    [[nodiscard]] const DatabaseUrl& url() const { return m_url; }
-
     template <typename Result>
     QFuture<Result> run(std::function<Result(Database&)> action)
     {
@@ -65,7 +63,6 @@ private:
     /// After a failed action: a connection the server dropped is opened again before the next one.
     void forgetLostConnection() noexcept;
 
-    DatabaseUrl m_url;
     QThread m_thread;
     Worker* m_worker;
 };

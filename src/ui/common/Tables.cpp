@@ -1,6 +1,7 @@
 #include "common/Tables.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -29,6 +30,11 @@ QTableView* sortedTable(QAbstractItemModel* model, int sortRole, QWidget* parent
     table->setModel(sorted);
     setUpTable(table);
     return table;
+}
+
+QString localTimeText(const QDateTime& time)
+{
+    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
 }
 
 QVariant columnTitle(const char* context, std::span<const char* const> titles, int section, Qt::Orientation orientation,

@@ -5,6 +5,7 @@
 #include <span>
 
 class QAbstractItemModel;
+class QDateTime;
 class QTableView;
 class QWidget;
 
@@ -16,6 +17,8 @@ void setUpTable(QTableView* table);
 /// chosen.
 QTableView* sortedTable(QAbstractItemModel* model, int sortRole, QWidget* parent);
 
+/// A moment as the console's tables show it: local time to the second; empty when not known.
+QString localTimeText(const QDateTime& time);
 /// A table model's horizontal header: the title of `section`, translated in `context` (the model's class, where
 /// its titles are marked with QT_TR_NOOP); nothing for other sections, orientations and roles.
 QVariant columnTitle(const char* context, std::span<const char* const> titles, int section, Qt::Orientation orientation,

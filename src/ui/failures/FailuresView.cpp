@@ -24,9 +24,9 @@
 
 namespace km::ui {
 
-FailuresView::FailuresView(const DatabaseUrl& database, QWidget* parent)
+FailuresView::FailuresView(DatabaseThread& database, QWidget* parent)
     : QWidget(parent)
-    , m_database(new DatabaseThread(database, this))
+    , m_database(&database)
     , m_model(new FailedJobsModel(this))
     , m_table(sortedTable(m_model, FailedJobsModel::SortRole, this))
     , m_summary(new QLabel(this))

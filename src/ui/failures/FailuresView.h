@@ -14,7 +14,6 @@ class QTableView;
 namespace km {
 class Database;
 class DatabaseThread;
-struct DatabaseUrl;
 struct FailedJobsPage;
 } // namespace km
 
@@ -25,13 +24,13 @@ class FailedJobsModel;
 /**
  * The failures tab: the failed jobs of every queue in `database`, most recent first, to retry, delete or copy. It
  * reads them again on refresh() (the window calls it when the engine's backlog changes) and after each action. Every
- * read and change runs on a database thread of its own and comes back as a future; a database that cannot be reached
+ * read and change runs on the window's database thread and comes back as a future; a database that cannot be reached
  * is said in the tab.
  */
 class FailuresView : public QWidget {
     Q_OBJECT
 public:
-    explicit FailuresView(const DatabaseUrl& database, QWidget* parent = nullptr);
+    explicit FailuresView(DatabaseThread& database, QWidget* parent = nullptr);
 
     /// At most this many failed jobs are listed: the most recent.
     static constexpr int listLimit = 1000;

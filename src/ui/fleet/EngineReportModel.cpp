@@ -9,15 +9,6 @@
 #include <array>
 
 namespace km::ui {
-namespace {
-
-QString timeText(const QDateTime& time)
-{
-    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
-}
-
-} // namespace
-
 EngineReportModel::EngineReportModel(QObject* parent)
     : QAbstractTableModel(parent)
 {
@@ -54,7 +45,7 @@ bool EngineReportModel::isSilent(const EngineReport& report) const
 QString EngineReportModel::stateText(const EngineReport& report) const
 {
     if (isSilent(report)) {
-        return tr("silent since %1").arg(timeText(report.updatedAt));
+        return tr("silent since %1").arg(localTimeText(report.updatedAt));
     }
     switch (report.summary.state) {
     case SourceState::Stopped: return tr("stopped");
@@ -111,8 +102,8 @@ QVariant EngineReportModel::data(const QModelIndex& index, int role) const
     case Rate:
         return display ? QVariant(tr("%1/s").arg(report.killmailsPerSecond, 0, 'f', 2))
                        : QVariant(report.killmailsPerSecond);
-    case Started: return display ? QVariant(timeText(report.startedAt)) : QVariant(report.startedAt);
-    case LastReport: return display ? QVariant(timeText(report.updatedAt)) : QVariant(report.updatedAt);
+    case Started: return display ? QVariant(localTimeText(report.startedAt)) : QVariant(report.startedAt);
+    case LastReport: return display ? QVariant(localTimeText(report.updatedAt)) : QVariant(report.updatedAt);
     case Sources: return sourcesText(report);
     case LastError: return lastError(report);
     case ColumnCount: break;

@@ -68,11 +68,6 @@ QString SourceModel::stateText(const SourceStatus& status) const
     return {};
 }
 
-QString SourceModel::timeText(const QDateTime& time)
-{
-    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
-}
-
 QVariant SourceModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
@@ -80,7 +75,7 @@ QVariant SourceModel::data(const QModelIndex& index, int role) const
     }
     const SourceStatus& status = m_rows.at(std::size_t(index.row()));
     if (role == Qt::ToolTipRole && index.column() == LastError && status.lastErrorAt.isValid()) {
-        return tr("At %1").arg(timeText(status.lastErrorAt));
+        return tr("At %1").arg(localTimeText(status.lastErrorAt));
     }
     if (role == Qt::ToolTipRole && index.column() == Action) {
         return runs(status.state) ? tr("Stop %1: its waits and requests end now").arg(status.name)
@@ -106,7 +101,7 @@ QVariant SourceModel::data(const QModelIndex& index, int role) const
     case Received: return display ? QVariant(QLocale().toString(status.received)) : QVariant(status.received);
     case Queued: return display ? QVariant(QLocale().toString(status.queued)) : QVariant(status.queued);
     case Errors: return display ? QVariant(QLocale().toString(status.errors)) : QVariant(status.errors);
-    case LastKill: return display ? QVariant(timeText(status.lastKillAt)) : QVariant(status.lastKillAt);
+    case LastKill: return display ? QVariant(localTimeText(status.lastKillAt)) : QVariant(status.lastKillAt);
     case Detail: return status.detail;
     case LastError: return status.lastError;
     case ColumnCount: break;

@@ -41,7 +41,6 @@ public Q_SLOTS:
 
 private:
     [[nodiscard]] QString stateText(const SourceStatus& status) const;
-    [[nodiscard]] static QString timeText(const QDateTime& time);
 
     RateOf m_rateOf;
     std::vector<SourceStatus> m_rows;
