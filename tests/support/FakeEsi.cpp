@@ -141,7 +141,6 @@ void FakeEsi::enforceBucket(int tokens, milliseconds window)
     QMutexLocker lock(&mutex());
     m_bucketTokens = std::max(1, tokens);
     m_bucketWindow = std::max(milliseconds(1), window);
-    m_bucketEnforced = true;
     m_bucketSpent.clear();
 }
 
@@ -150,7 +149,6 @@ void FakeEsi::enforceErrorLimit(int errors, milliseconds window)
     QMutexLocker lock(&mutex());
     m_errorLimit = std::max(1, errors);
     m_errorWindow = std::max(milliseconds(1), window);
-    m_errorLimitEnforced = true;
     m_errorWindowStart = std::chrono::steady_clock::now();
     m_errors = 0;
 }
@@ -180,7 +178,7 @@ std::optional<FakeEsi::Answer> FakeEsi::preempt(const Request& /*request*/)
         m_errorWindowStart += m_errorWindow * ((now - m_errorWindowStart) / m_errorWindow);
         m_errors = 0;
     }
-    if (m_errorLimitEnforced && m_errors >= m_errorLimit) {
+    if (m_errors >= m_errorLimit) {
         return Answer{420, errorBody(QStringLiteral("This software has exceeded the error limit for ESI.")), {}};
     }
     return std::nullopt;
@@ -209,7 +207,7 @@ void FakeEsi::chargeBucket(Answer& answer, TimePoint now)
         spent += entry.second;
     }
     int cost = answer.status == 429 ? 0 : costOf(answer.status);
-    if (m_bucketEnforced && spent + cost > m_bucketTokens) {
+    if (spent + cost > m_bucketTokens) {
         // Retry-After: when enough of the spent tokens have come back for this request.
         int returned = 0;
         qint64 retryAfter = 1;

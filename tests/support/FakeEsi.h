@@ -20,8 +20,12 @@ namespace km::test {
  * Routes: GET /killmails/{id}/{hash} (and /latest/killmails/{id}/{hash}/), /characters/{id},
  * /corporations/{id}, /alliances/{id}, /universe/types/{id}, /markets/prices (with ETag and If-None-Match),
  * POST /universe/names, POST /characters/affiliation. Entities are made up from their id ("Character 123").
- * Killmail routes carry the `killmail` bucket's headers (3600/15m unless enforceBucket() says otherwise), the
- * others the error-limit headers. Scripted answers take precedence, first in first out per path prefix.
+ * Scripted answers take precedence, first in first out per path prefix.
+ *
+ * As strict as ESI, always: killmail routes spend the `killmail` bucket (3600 tokens per 15 minutes unless
+ * enforceBucket() says otherwise) and get 429 with Retry-After when a request does not fit; the other routes count
+ * their errors against the error limit (100 per minute unless enforceErrorLimit() says otherwise), past which
+ * everything gets 420 until the window ends. Both carry their headers.
  */
 class FakeEsi : public FakeHttpServer {
     Q_OBJECT
@@ -33,11 +37,12 @@ public:
     void setUnknownIds(const QSet<qint64>& ids);
     /// The body of /markets/prices (a JSON array).
     void setMarketPrices(const QByteArray& json);
-    /// Enforces the killmail bucket: `tokens` per floating `window` (2xx costs 2, 3xx 1, 4xx 5, 5xx 0); 429 with
-    /// Retry-After when a request does not fit. The Limit header shows the window in h, m or s.
+    /// The killmail bucket: `tokens` per floating `window` (2xx costs 2, 3xx 1, 4xx 5, 5xx 0); 429 with
+    /// Retry-After when a request does not fit. The Limit header shows the window in h, m or s. Starts with the bucket
+    /// full.
     void enforceBucket(int tokens, std::chrono::milliseconds window);
-    /// Enforces the error limit: at `errors` non-2xx/3xx answers within a fixed `window`, 420 to everything
-    /// until the window ends. Unenforced, the headers count down from 100 per minute.
+    /// The error limit: at `errors` non-2xx/3xx answers within a fixed `window`, 420 to everything until the
+    /// window ends. Starts a new window.
     void enforceErrorLimit(int errors, std::chrono::milliseconds window);
 
     [[nodiscard]] int tooManyRequestsSent() const;
@@ -63,11 +68,9 @@ private:
     QByteArray m_marketPrices;
     int m_bucketTokens = 3600;
     std::chrono::milliseconds m_bucketWindow = std::chrono::minutes(15);
-    bool m_bucketEnforced = false;
     std::deque<QPair<TimePoint, int>> m_bucketSpent;
     int m_errorLimit = 100;
     std::chrono::milliseconds m_errorWindow = std::chrono::minutes(1);
-    bool m_errorLimitEnforced = false;
     TimePoint m_errorWindowStart;
     int m_errors = 0;
     int m_tooManyRequests = 0;

@@ -160,7 +160,7 @@ void FakeHttpServer::clearLog()
 
 std::optional<FakeHttpServer::Answer> FakeHttpServer::preempt(const Request& /*request*/) { return std::nullopt; }
 
-void FakeHttpServer::decorate(const Request& /*request*/, Answer& /*answer*/) {}
+void FakeHttpServer::decorate(const Request& /*request*/, Answer& /*answer*/) { }
 
 void FakeHttpServer::accept()
 {
@@ -247,6 +247,7 @@ bool FakeHttpServer::serveOne(QTcpSocket* socket, Connection& connection)
         return false;
     }
     request.body = connection.buffer.mid(headerEnd + 4, length);
+    request.receivedAt = std::chrono::steady_clock::now();
     connection.buffer.remove(0, headerEnd + 4 + length);
 
     const QByteArray connectionHeader = request.header("Connection").toLower();

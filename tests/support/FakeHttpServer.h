@@ -57,6 +57,8 @@ public:
         QByteArray body;
         /// What it was answered; 0 when it was not (Hang, Drop).
         int status = 0;
+        /// When the server had read it whole, for tests that measure the spacing of a client's requests.
+        std::chrono::steady_clock::time_point receivedAt;
 
         /// The first header of that name (case-insensitive); empty when none.
         [[nodiscard]] QByteArray header(QByteArrayView name) const;
@@ -93,7 +95,7 @@ protected:
     /// Adjusts any answer that is going out (rate-limit headers, counters); called with mutex() held.
     virtual void decorate(const Request& request, Answer& answer);
     /// Logged but not counted by clearLog(): reset the subclass's own counters there.
-    virtual void clearCounters() {}
+    virtual void clearCounters() { }
 
     [[nodiscard]] QMutex& mutex() const { return m_mutex; }
     static void setHeader(Headers& headers, const QByteArray& name, const QByteArray& value);
