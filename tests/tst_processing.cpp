@@ -13,6 +13,8 @@
 #include "storage/PartitionManager.h"
 
 #include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -64,8 +66,9 @@ private:
         return QueueAdmin(db.database()).stats(KillmailJobs::queueName).front();
     }
 
-    /// Three killmails are queued and the first needs no ESI call: run the workers and check just that.
-    void storesThreeFetchingTwo(test::TestDatabase& db, test::FakeEsi& esi)
+    /// Three killmails are queued and the first needs no ESI call (`duplicates` of them were stored meanwhile):
+    /// run the workers and check just that, and that the processor's counters say so.
+    void storesThreeFetchingTwo(test::TestDatabase& db, test::FakeEsi& esi, qint64 duplicates = 0)
     {
         WorkerSettings noEntities = settings(esi);
         noEntities.entityUpdates = false;
@@ -74,7 +77,28 @@ private:
         QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(3), 15000);
         QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(3));
         QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(outcome(workers, "stored"), 3 - duplicates, 15000);
+        QCOMPARE(outcome(workers, "duplicate"), duplicates);
+        QCOMPARE(outcome(workers, "fetched_from_esi"), qint64(2));
         stopWorkers(workers);
+    }
+
+    /// What the killmail processor counted of an outcome, as of the runner's last settled batch.
+    static qint64 outcome(const QueueWorkers& workers, const char* name)
+    {
+        return workers.counters().value(KillmailJobs::queueName).outcomes.value(QString::fromLatin1(name));
+    }
+
+    /// Requests of another program on this address (ESI's limits are per address): GETs `path` `times` times.
+    static void askAsANeighbour(const test::FakeEsi& esi, const QString& path, int times)
+    {
+        QNetworkAccessManager network;
+        for (int i = 0; i < times; ++i) {
+            QNetworkReply* reply = network.get(QNetworkRequest(esi.url().resolved(QUrl(path.mid(1)))));
+            QSignalSpy finished(reply, &QNetworkReply::finished);
+            QVERIFY(finished.wait(10000));
+            delete reply;
+        }
     }
 
     static test::FakeEsi::Scripted answer(int status)
@@ -221,6 +245,50 @@ private Q_SLOTS:
         QCOMPARE(db.database().scalar(QStringLiteral("SELECT MAX(attempts) FROM jobs")).toInt(), 0);
     }
 
+    void runsIntoA420AndA429AndStillStoresEveryKillOnce()
+    {
+        // Another program on this address has just spent the whole killmail bucket (for 6 s) and the whole error
+        // limit (for 2 s): the workers meet a 420, then a 429, wait each out and store every kill once.
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        esi.enforceBucket(20, 6s);
+        esi.enforceErrorLimit(5, 2s);
+        esi.setUnknownIds({90000666});
+        const auto fixtures = serveAndQueue(db, esi, 10);
+        askAsANeighbour(esi, QStringLiteral("/killmails/%1/%2").arg(fixtures[0].killmailId).arg(fixtures[0].hash), 10);
+        askAsANeighbour(esi, QStringLiteral("/characters/90000666"), 5);
+        const int neighbours = esi.requestCount();
+        QCOMPARE(esi.tooManyRequestsSent() + esi.errorLimitedSent(), 0);
+
+        WorkerSettings noEntities = settings(esi);
+        noEntities.entityUpdates = false;
+        QueueWorkers workers(db.url(), noEntities);
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(fixtures.size()), 60000);
+        QCOMPARE(killmailStats(db).failed, qint64(0));
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(fixtures.size()));
+        QTRY_COMPARE_WITH_TIMEOUT(outcome(workers, "stored"), qint64(fixtures.size()), 10000);
+        QCOMPARE(outcome(workers, "duplicate"), qint64(0));
+        stopWorkers(workers);
+
+        QVERIFY(esi.errorLimitedSent() >= 1);
+        QVERIFY(esi.tooManyRequestsSent() >= 1);
+        // Without hammering: after each refusal the next request waited at least the second ESI asked for.
+        const QList<test::FakeEsi::Request> requests = esi.requests().mid(neighbours);
+        for (qsizetype i = 0; i + 1 < requests.size(); ++i) {
+            if (requests[i].status == 420 || requests[i].status == 429) {
+                const auto waited = requests[i + 1].receivedAt - requests[i].receivedAt;
+                QVERIFY2(waited >= 990ms,
+                         qPrintable(QStringLiteral("%1 ms after a %2").arg(waited / 1ms).arg(requests[i].status)));
+            }
+        }
+        QVERIFY2(esi.tooManyRequestsSent() + esi.errorLimitedSent() <= 4,
+                 qPrintable(
+                     QStringLiteral("%1 429s and %2 420s").arg(esi.tooManyRequestsSent()).arg(esi.errorLimitedSent())));
+        QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")) - 10,
+                 int(fixtures.size()) + esi.tooManyRequestsSent() + esi.errorLimitedSent());
+    }
+
     void aBadHashFailsAtOnceWithoutRetries()
     {
         test::TestDatabase db(m_backend);
@@ -239,6 +307,8 @@ private Q_SLOTS:
         QCOMPARE(failed.front().attempts, 1);
         QVERIFY2(failed.front().lastError.contains(QStringLiteral("422")), qPrintable(failed.front().lastError));
         QCOMPARE(db.rowCount(QStringLiteral("killmails")), qint64(0));
+        QTRY_COMPARE_WITH_TIMEOUT(outcome(workers, "bad_hash"), qint64(1), 10000);
+        QCOMPARE(outcome(workers, "stored"), qint64(0));
         stopWorkers(workers);
     }
 
@@ -368,7 +438,7 @@ private Q_SLOTS:
         test::FixedPrices prices; // another path (a file import) stores the first one after it was queued
         KillmailWriter::create(db.database(), StaticData::bundled())
             ->write({test::valued(test::fixtureKillmail(fixtures[0].killmailId), prices)});
-        storesThreeFetchingTwo(db, esi);
+        storesThreeFetchingTwo(db, esi, 1);
     }
 };
 

@@ -195,6 +195,15 @@ void KillmailProcessor::dropCaches()
     m_valuator->forgetPrices();
 }
 
+QMap<QString, qint64> KillmailProcessor::outcomes() const
+{
+    return {{QStringLiteral("stored"), m_counters.stored},
+            {QStringLiteral("duplicate"), m_counters.duplicates},
+            {QStringLiteral("fetched_from_esi"), m_counters.fetchedFromEsi},
+            {QStringLiteral("bad_hash"), m_counters.badHashes},
+            {QStringLiteral("rejected"), m_counters.rejected}};
+}
+
 void KillmailProcessor::abort()
 {
     m_aborting = true;

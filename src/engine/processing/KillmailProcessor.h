@@ -48,6 +48,7 @@ public:
     void discard(const std::vector<qint64>& jobIds) override;
     void abort() override;
     void dropCaches() override;
+    [[nodiscard]] QMap<QString, qint64> outcomes() const override;
 
     [[nodiscard]] const ProcessorCounters& counters() const { return m_counters; }
 

@@ -3,6 +3,8 @@
 #include "queue/JobQueue.h"
 
 #include <QCoroTask>
+#include <QMap>
+#include <QString>
 
 #include <vector>
 
@@ -37,6 +39,8 @@ public:
     virtual void abort() { }
     /// Drops what the handler caches from the database (prices changed).
     virtual void dropCaches() { }
+    /// Counts of what the handler's settled jobs came to, by outcome ("stored", "duplicate"...), for monitoring.
+    [[nodiscard]] virtual QMap<QString, qint64> outcomes() const { return {}; }
 };
 
 } // namespace km

@@ -241,6 +241,7 @@ void QueueRunner::settleFinished()
     }
     m_handler->committed(m_finished);
     m_finished.clear();
+    m_counters.outcomes = m_handler->outcomes();
     Q_EMIT settled(m_counters);
 }
 

@@ -5,6 +5,7 @@
 #include "queue/RunnerSettings.h"
 #include "storage/DatabaseUrl.h"
 
+#include <QMap>
 #include <QObject>
 #include <QSqlDriver>
 #include <QTimer>
@@ -24,6 +25,8 @@ struct RunnerCounters {
     qint64 completed = 0;
     qint64 retried = 0;
     qint64 failed = 0;
+    /// What the handler counted of its jobs' outcomes (JobHandler::outcomes()), as of the last settled batch.
+    QMap<QString, qint64> outcomes;
 };
 
 /**

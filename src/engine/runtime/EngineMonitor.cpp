@@ -140,6 +140,14 @@ QByteArray EngineMonitor::metricsText() const
     for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
         page.sample(it->failed, {{"queue", it.key()}});
     }
+    page.family("killmail_console_job_outcomes_total", Type::Counter,
+                QStringLiteral("What settled jobs came to, per queue and outcome (for killmails: stored, duplicate, "
+                               "fetched_from_esi, bad_hash, rejected)"));
+    for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
+        for (auto outcome = it->outcomes.cbegin(); outcome != it->outcomes.cend(); ++outcome) {
+            page.sample(outcome.value(), {{"queue", it.key()}, {"outcome", outcome.key()}});
+        }
+    }
     page.family("killmail_console_failure_rate", Type::Gauge,
                 QStringLiteral("Share of killmail jobs failing for good over the alert's window"));
     page.sample(m_alert.rate());
