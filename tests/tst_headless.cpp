@@ -1,8 +1,12 @@
 // --headless: migrates, creates the coming months' partitions, serves /metrics and /healthz, reports to `status`,
 // and stops cleanly on SIGTERM; and the settings' precedence: flags, then environment, then the config file.
 #include "ConsoleRun.h"
+#include "FakeEsi.h"
+#include "Fixtures.h"
 #include "TestDatabase.h"
 
+#include "queue/JobQueue.h"
+#include "queue/KillmailJobs.h"
 #include "storage/PartitionManager.h"
 
 #include <QCoreApplication>
@@ -53,6 +57,17 @@ private:
         const QByteArray body = reply->readAll();
         reply->deleteLater();
         return {status, body};
+    }
+
+    /// The value of the sample `series` (name and labels, as written) on a /metrics page; 0 when absent.
+    static double sampleOf(const QByteArray& page, const QByteArray& series)
+    {
+        for (const QByteArray& line : page.split('\n')) {
+            if (line.startsWith(series + ' ')) {
+                return line.mid(series.size() + 1).toDouble();
+            }
+        }
+        return 0;
     }
 
 private Q_SLOTS:
@@ -117,6 +132,73 @@ private Q_SLOTS:
         QCOMPARE(process.exitCode(), 0);
         const Run after = runConsole({QStringLiteral("--database"), db.urlText(), QStringLiteral("status")});
         QVERIFY2(after.out.startsWith("engine: not running (last report "), after.out.constData());
+    }
+
+    void metricsMoveUnderActivity()
+    {
+        // Scraped before and after the engine processed five kills and a bad hash.
+        test::TestDatabase db(m_backend);
+        test::FakeEsiThread esi;
+        std::vector<test::EsiFixture> fixtures = test::allEsiFixtures();
+        fixtures.resize(5);
+        for (const test::EsiFixture& fixture : fixtures) {
+            esi.fake().addKillmail(fixture.killmailId, fixture.hash, fixture.body);
+        }
+        const quint16 port = freePort();
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("KILLMAIL_ESI_URL"), esi.fake().url().toString());
+        environment.insert(QStringLiteral("KILLMAIL_ENTITY_UPDATES"), QStringLiteral("false"));
+        QProcess process;
+        process.setProcessEnvironment(environment);
+        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                      {QStringLiteral("--database"), db.urlText(), QStringLiteral("--headless"),
+                       QStringLiteral("--metrics-port"), QString::number(port)});
+        QVERIFY(process.waitForStarted());
+        const QString metricsUrl = QStringLiteral("http://127.0.0.1:%1/metrics").arg(port);
+        QNetworkAccessManager network;
+        QTRY_COMPARE_WITH_TIMEOUT(httpGet(network, metricsUrl).first, 200, 20000);
+        const QByteArray completed = R"(killmail_console_jobs_completed_total{queue="killmail"})";
+        const QByteArray failed = R"(killmail_console_jobs_failed_total{queue="killmail"})";
+        const QByteArray stored = R"(killmail_console_job_outcomes_total{queue="killmail",outcome="stored"})";
+        const QByteArray duplicate = R"(killmail_console_job_outcomes_total{queue="killmail",outcome="duplicate"})";
+        const QByteArray badHash = R"(killmail_console_job_outcomes_total{queue="killmail",outcome="bad_hash"})";
+        const QByteArray fetched =
+            R"(killmail_console_job_outcomes_total{queue="killmail",outcome="fetched_from_esi"})";
+        const QByteArray esiRequests = "killmail_console_esi_requests_total";
+        const QByteArray esiOk = R"(killmail_console_esi_responses_total{status="200"})";
+        const QByteArray before = httpGet(network, metricsUrl).second;
+        for (const QByteArray& series : {completed, failed, stored, duplicate, badHash, fetched}) {
+            QVERIFY2(sampleOf(before, series) == 0, series.constData());
+        }
+
+        std::vector<KillmailJob> jobs;
+        for (const test::EsiFixture& fixture : fixtures) {
+            jobs.push_back({fixture.killmailId, fixture.hash, QStringLiteral("test"), {}, Priority::High});
+        }
+        jobs.push_back({1, QString(40, u'a'), QStringLiteral("test"), {}, Priority::High});
+        {
+            JobQueue queue(db.database());
+            KillmailJobs(db.database(), queue).enqueue(jobs);
+        }
+        QByteArray after;
+        QTRY_VERIFY_WITH_TIMEOUT(sampleOf(after = httpGet(network, metricsUrl).second, completed) == 5
+                                     && sampleOf(after, failed) == 1,
+                                 30000);
+        QCOMPARE(sampleOf(after, stored), 5.0);
+        QCOMPARE(sampleOf(after, fetched), 5.0);
+        QCOMPARE(sampleOf(after, badHash), 1.0);
+        QCOMPARE(sampleOf(after, duplicate), 0.0);
+        // ESI's counters moved by the killmail fetches at least (the price refresh at start may ask it too).
+        QVERIFY(sampleOf(after, esiRequests) >= sampleOf(before, esiRequests) + 6);
+        QVERIFY(sampleOf(after, esiOk) >= sampleOf(before, esiOk) + 5);
+        QCOMPARE(sampleOf(after, R"(killmail_console_esi_responses_total{status="422"})"), 1.0);
+        // The rate comes from the monitor's periodic samples.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sampleOf(httpGet(network, metricsUrl).second, "killmail_console_killmails_per_second") > 0, 60000);
+
+        ::kill(pid_t(process.processId()), SIGTERM);
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitCode(), 0);
     }
 
     void refusesATakenMetricsPort()
