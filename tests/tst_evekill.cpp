@@ -555,6 +555,35 @@ private Q_SLOTS:
         QCOMPARE(cursor.value(QLatin1StringView("filter")).toString(), backfill.filterFingerprint());
     }
 
+    void exportCountsOneErrorPerRefusedPage()
+    {
+        // While the database refuses, the first page is asked for again and again: each refusal is one error (it
+        // was counted twice, once by deliver() and once more by backOff()), and once the database takes it every
+        // kill is queued once.
+        test::FakeEveKillExport fake;
+        fake.setKillmails(m_documents);
+        Bench bench(m_backend);
+        const EveKillBackfillSettings settings = exportSettings(fake);
+        const QMap<KillmailId, QString> expected = selected(settings);
+        bench.db.failInserts(QStringLiteral("jobs"), QStringLiteral("NEW.queue = 'killmail'"),
+                             QStringLiteral("disk is full"));
+        EveKillBackfill backfill(settings, bench.context());
+        StopOnExit guard(backfill);
+        QSignalSpy stopped(&backfill, &Source::stopped);
+        backfill.start();
+        QTRY_VERIFY_WITH_TIMEOUT(fake.skips().size() >= 4, 30000);
+        QVERIFY2(backfill.status().lastError.contains(QLatin1StringView("disk is full")),
+                 qPrintable(backfill.status().lastError));
+        bench.db.allowInserts(QStringLiteral("jobs"));
+        QVERIFY(stopped.wait(30000));
+
+        QCOMPARE(stateOf(backfill), stateName(SourceState::Finished));
+        compareJobs(bench.jobs(), expected, QStringLiteral("backfill:eve-kill"), Priority::Normal);
+        const qint64 firstPageAsked = fake.skips().count(0);
+        QVERIFY(firstPageAsked >= 4);
+        QCOMPARE(backfill.status().errors, firstPageAsked - 1); // every ask of the first page but the last
+    }
+
     void exportFollowsTheServersShorterPages()
     {
         test::FakeEveKillExport fake;

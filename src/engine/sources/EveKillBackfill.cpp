@@ -116,9 +116,8 @@ QCoro::Task<> EveKillBackfill::run()
             continue;
         }
         malformed = 0;
-        if (!deliver(page->killmails, cursorText(fingerprint, skip + page->size))) {
-            const QString waiting = QStringLiteral("the page after the first %1 killmail(s) waits for the database");
-            if (const bool going = co_await backOff(m_backoff.next(), waiting.arg(skip)); !going) {
+        if (!deliver(page->killmails, cursorText(fingerprint, skip + page->size))) { // deliver() recorded why
+            if (const bool going = co_await waitToRetry(m_backoff.next()); !going) {
                 break;
             }
             continue;

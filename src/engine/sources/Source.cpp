@@ -69,6 +69,11 @@ QCoro::Task<bool> Source::pause(std::chrono::milliseconds duration)
 QCoro::Task<bool> Source::backOff(std::chrono::milliseconds duration, QString reason)
 {
     recordError(reason);
+    co_return co_await waitToRetry(duration);
+}
+
+QCoro::Task<bool> Source::waitToRetry(std::chrono::milliseconds duration)
+{
     m_status.state = SourceState::BackingOff;
     m_status.backoffUntil = QDateTime::currentDateTimeUtc().addMSecs(duration.count());
     publish();

@@ -59,6 +59,9 @@ protected:
     QCoro::Task<bool> pause(std::chrono::milliseconds duration);
     /// Records `reason` as an error (logged as a warning), shows "backing off until ..." and waits `duration`.
     QCoro::Task<bool> backOff(std::chrono::milliseconds duration, QString reason);
+    /// Shows "backing off until ..." and waits `duration`, recording no error: for a failure already recorded
+    /// where it happened (a refused deliver()), so that it counts once.
+    QCoro::Task<bool> waitToRetry(std::chrono::milliseconds duration);
 
     void setState(SourceState state);
     void setDetail(const QString& detail);
