@@ -169,15 +169,22 @@ void QueueRunner::claimMore()
     if (wanted <= 0) {
         return;
     }
+    std::vector<Job> jobs;
     try {
-        std::vector<Job> jobs = m_queue->claim(m_queueName, int(wanted), m_workerName);
-        m_counters.claimed += qint64(jobs.size());
-        m_queueEmpty = qsizetype(jobs.size()) < wanted;
-        for (Job& job : jobs) {
-            m_ready.push_back(std::move(job));
-        }
+        jobs = m_queue->claim(m_queueName, int(wanted), m_workerName);
     } catch (const std::exception& error) {
         onStorageError(QStringLiteral("claim jobs"), error);
+        return;
+    }
+    m_counters.claimed += qint64(jobs.size());
+    m_queueEmpty = qsizetype(jobs.size()) < wanted;
+    try {
+        m_handler->claimed(jobs);
+    } catch (const std::exception& error) { // they are held now: they run, and look up for themselves
+        onStorageError(QStringLiteral("look up what %1 claimed jobs need").arg(jobs.size()), error);
+    }
+    for (Job& job : jobs) {
+        m_ready.push_back(std::move(job));
     }
 }
 
