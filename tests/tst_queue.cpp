@@ -516,6 +516,62 @@ private Q_SLOTS:
         QVERIFY(queue.claim(killmails, 1, worker).empty());
     }
 
+    void oneSettleCompletesRetriesAndFailsTogether()
+    {
+        // PostgreSQL settles a whole batch in one statement: each outcome must still reach only its own job.
+        Fixture fixture(m_backend, {.backoffBase = 60000ms});
+        auto& [db, database, queue] = fixture;
+        queue.enqueue(killmails, newJobs(5));
+        std::vector<Job> claimed = queue.claim(killmails, 4, worker);
+        const std::vector<Job> othersJob = queue.claim(killmails, 1, QStringLiteral("worker-2"));
+        // The first job completes on its second attempt: the error of its first stays for review.
+        queue.settle({{claimed[0], JobResult::retry(claimed[0].id, QStringLiteral("first attempt"))}}, worker);
+        makeReady(database, claimed[0].id);
+        claimed[0] = queue.claim(killmails, 1, worker).at(0);
+        const qint64 before = JobQueue::nowMs();
+        const int held = queue.settle({{claimed[0], JobResult::completed(claimed[0].id)},
+                                       {claimed[1], JobResult::retry(claimed[1].id, QStringLiteral("timeout"))},
+                                       {claimed[2], JobResult::fail(claimed[2].id, QStringLiteral("bad hash"))},
+                                       {claimed[3], JobResult::completed(claimed[3].id)},
+                                       {othersJob[0], JobResult::completed(othersJob[0].id)}},
+                                      worker);
+        const qint64 after = JobQueue::nowMs();
+        QCOMPARE(held, 4);
+        for (const std::size_t done : {0, 3}) {
+            const JobRow row = rowOf(database, claimed[done].id);
+            QCOMPARE(row.state, int(JobState::Completed));
+            QVERIFY(row.finishedAt >= before && row.finishedAt <= after);
+            QVERIFY(row.lockedBy.isEmpty());
+        }
+        QCOMPARE(rowOf(database, claimed[0].id).lastError, QStringLiteral("first attempt"));
+        QVERIFY(rowOf(database, claimed[3].id).lastErrorIsNull);
+        const JobRow retried = rowOf(database, claimed[1].id);
+        QCOMPARE(retried.state, int(JobState::Waiting));
+        QCOMPARE(retried.lastError, QStringLiteral("timeout"));
+        QVERIFY(retried.runAt >= before + 30000 && retried.runAt <= after + 60000);
+        QVERIFY(retried.rank > retried.runAt); // a NORMAL job ranks one aging step after its time
+        QCOMPARE(retried.finishedAt, qint64(0));
+        QVERIFY(retried.lockedBy.isEmpty());
+        const JobRow failed = rowOf(database, claimed[2].id);
+        QCOMPARE(failed.state, int(JobState::Failed));
+        QCOMPARE(failed.lastError, QStringLiteral("bad hash"));
+        QVERIFY(failed.finishedAt >= before && failed.finishedAt <= after);
+        const JobRow untouched = rowOf(database, othersJob[0].id);
+        QCOMPARE(untouched.state, int(JobState::Active));
+        QCOMPARE(untouched.lockedBy, QStringLiteral("worker-2"));
+
+        // Deleting completed jobs, in a batch with a failure: only the completed one goes.
+        JobQueue deleting(database, {.completedRetention = 0ms});
+        queue.enqueue(killmails, {newJob(QStringLiteral("x")), newJob(QStringLiteral("y"))});
+        const std::vector<Job> more = deleting.claim(killmails, 2, worker);
+        QCOMPARE(deleting.settle({{more[0], JobResult::completed(more[0].id)},
+                                  {more[1], JobResult::fail(more[1].id, QStringLiteral("no"))}},
+                                 worker),
+                 2);
+        QVERIFY(!rowOf(database, more[0].id).exists);
+        QCOMPARE(rowOf(database, more[1].id).state, int(JobState::Failed));
+    }
+
     void onlyTheHoldingWorkerSettles()
     {
         Fixture fixture(m_backend);

@@ -33,13 +33,17 @@ KillmailProcessor::~KillmailProcessor() = default;
 
 QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
 {
+    // What claimed() found ({0, false}: it did not look). Stored by another worker since: the writer finds it, and
+    // committed() counts it a duplicate.
+    const std::pair<KillmailId, bool> atClaim = m_storedAtClaim.take(job.id);
     QString error;
     const std::optional<KillmailJob> killmail = KillmailJob::fromPayload(job.payload, error);
     if (!killmail) {
         ++m_counters.rejected;
         co_return JobResult::fail(job.id, error);
     }
-    if (!storedKillmailIds(m_database, {killmail->killmailId}).empty()) {
+    if (atClaim.first == killmail->killmailId ? atClaim.second
+                                              : !storedKillmailIds(m_database, {killmail->killmailId}).empty()) {
         ++m_counters.duplicates;
         co_return JobResult::completed(job.id);
     }
@@ -69,6 +73,20 @@ QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
     case KillmailFetch::Outcome::Failed: break;
     }
     co_return JobResult::fail(job.id, fetch.error);
+}
+
+void KillmailProcessor::claimed(const std::vector<Job>& jobs)
+{
+    std::vector<KillmailId> ids;
+    ids.reserve(jobs.size());
+    for (const Job& job : jobs) {
+        ids.push_back(job.dedupKey.toLongLong()); // a killmail job's key is its killmail's ID
+    }
+    const std::vector<KillmailId> stored = storedKillmailIds(m_database, ids);
+    const QSet<KillmailId> storedSet(stored.begin(), stored.end());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        m_storedAtClaim.insert(jobs[i].id, {ids[i], storedSet.contains(ids[i])});
+    }
 }
 
 JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, const QString& hash, const QString& source)
@@ -186,6 +204,7 @@ void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
 {
     for (const qint64 id : jobIds) {
         m_outputs.remove(id);
+        m_storedAtClaim.remove(id);
     }
 }
 

@@ -41,6 +41,7 @@ public:
                       EntityRefreshSettings entitySettings, KillmailAnnouncer* announcer);
     ~KillmailProcessor() override;
 
+    void claimed(const std::vector<Job>& jobs) override;
     QCoro::Task<JobResult> run(const Job& job) override;
     void prepareCommit(std::vector<FinishedJob>& finished) override;
     void commit(std::vector<FinishedJob>& finished, JobQueue& queue) override;
@@ -71,6 +72,8 @@ private:
     std::unique_ptr<Valuator> m_valuator;
     std::unique_ptr<KillmailWriter> m_writer;
     QHash<qint64, Output> m_outputs;
+    /// What claimed() found, by job: the killmail it looked up (the job's key) and whether it was stored.
+    QHash<qint64, std::pair<KillmailId, bool>> m_storedAtClaim;
     /// The completed jobs' killmails, valued by prepareCommit() for the commit that follows it.
     std::vector<ValuedKillmail> m_batch;
     /// The job of each killmail in m_batch.

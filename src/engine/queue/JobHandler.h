@@ -21,6 +21,9 @@ class JobHandler {
 public:
     virtual ~JobHandler() = default;
 
+    /// Jobs just claimed, before any of them runs: what each needs to know, looked up for the batch in one query.
+    /// When it throws, the runner runs the jobs all the same (run() must then look up for itself).
+    virtual void claimed(const std::vector<Job>& jobs) { (void)jobs; }
     /// Does one job's work, keeping what it produced for commit(). Exceptions count as a retryable failure.
     virtual QCoro::Task<JobResult> run(const Job& job) = 0;
     /// Before the settling transaction opens: work that must not be part of it (creating partitions).

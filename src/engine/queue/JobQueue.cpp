@@ -178,31 +178,64 @@ EnqueueResult JobQueue::enqueuePostgres(const QString& queue, const std::vector<
 
 std::vector<Job> JobQueue::claim(const QString& queue, int limit, const QString& worker)
 {
+    std::vector<Job> jobs = m_database.backend() == Backend::Postgres ? claimPostgres(queue, limit, worker)
+                                                                      : claimSqlite(queue, limit, worker);
+    std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.rank < b.rank; });
+    return jobs;
+}
+
+std::vector<Job> JobQueue::claimSqlite(const QString& queue, int limit, const QString& worker)
+{
     const qint64 now = nowMs();
-    const bool pg = m_database.backend() == Backend::Postgres;
-    // The literal `"state" = 0` lets both planners use the partial index jobs_ready.
-    const QString statement =
+    // The literal `"state" = 0` lets the planner use the partial index jobs_ready.
+    QSqlQuery query = m_database.exec(
         QStringLiteral(R"(UPDATE jobs SET "state" = 1, "lockedBy" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1
            WHERE "id" IN (SELECT "id" FROM jobs WHERE "queue" = ? AND "state" = 0 AND "runAt" <= ?
-                          ORDER BY "rank" LIMIT ?%1)
-           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank")")
-            .arg(pg ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
-    QSqlQuery query =
-        m_database.exec(statement, {worker, now + m_settings.lease.count(), queue, now, limit}, "claim jobs");
+                          ORDER BY "rank" LIMIT ?)
+           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank")"),
+        {worker, now + m_settings.lease.count(), queue, now, limit}, "claim jobs");
     std::vector<Job> jobs;
     while (query.next()) {
-        Job job;
-        job.id = query.value(0).toLongLong();
-        job.queue = queue;
-        job.dedupKey = query.value(1).toString();
-        job.payload = query.value(2).toByteArray();
-        job.priority = Priority(std::clamp(query.value(3).toInt(), 0, 2));
-        job.attempts = query.value(4).toInt();
-        job.maxAttempts = query.value(5).toInt();
-        job.rank = query.value(6).toLongLong();
-        jobs.push_back(std::move(job));
+        jobs.push_back(Job{query.value(0).toLongLong(), queue, query.value(1).toString(), query.value(2).toByteArray(),
+                           Priority(std::clamp(query.value(3).toInt(), 0, 2)), query.value(4).toInt(),
+                           query.value(5).toInt(), query.value(6).toLongLong()});
     }
-    std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.rank < b.rank; });
+    return jobs;
+}
+
+std::vector<Job> JobQueue::claimPostgres(const QString& queue, int limit, const QString& worker)
+{
+    const qint64 now = nowMs();
+    const bool ownTransaction = !m_database.inTransaction();
+    WriteTransaction transaction(m_database);
+    if (ownTransaction) {
+        // A claim need not wait for the disk: one lost in a server crash leaves its jobs waiting to be claimed
+        // again, and the settle that follows it is durable, so it flushes the claim with it.
+        pg::exec(m_database.postgresHandle(), "SET LOCAL synchronous_commit TO off", {}, "claim jobs");
+    }
+    // Through libpq in one round trip (QPSQL takes three: PREPARE, EXECUTE, DEALLOCATE). The literal
+    // `"state" = 0` lets the planner use the partial index jobs_ready.
+    const pg::Result claimed = pg::exec(
+        m_database.postgresHandle(),
+        R"(UPDATE jobs SET "state" = 1, "lockedBy" = $1, "lockedUntil" = $2::bigint, "attempts" = "attempts" + 1
+           WHERE "id" IN (SELECT "id" FROM jobs WHERE "queue" = $3 AND "state" = 0 AND "runAt" <= $4::bigint
+                          ORDER BY "rank" LIMIT $5::integer FOR UPDATE SKIP LOCKED)
+           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank")",
+        {worker.toUtf8(), QByteArray::number(now + m_settings.lease.count()), queue.toUtf8(), QByteArray::number(now),
+         QByteArray::number(limit)},
+        "claim jobs");
+    transaction.commit();
+    PGresult* rows = claimed.get();
+    const auto text = [rows](int row, int column) {
+        return QByteArray(PQgetvalue(rows, row, column), PQgetlength(rows, row, column));
+    };
+    std::vector<Job> jobs;
+    jobs.reserve(std::size_t(PQntuples(rows)));
+    for (int row = 0; row < PQntuples(rows); ++row) {
+        jobs.push_back(Job{text(row, 0).toLongLong(), queue, QString::fromUtf8(text(row, 1)), text(row, 2),
+                           Priority(std::clamp(text(row, 3).toInt(), 0, 2)), text(row, 4).toInt(), text(row, 5).toInt(),
+                           text(row, 6).toLongLong()});
+    }
     return jobs;
 }
 
@@ -225,18 +258,27 @@ void JobQueue::lockInIdOrder(const QString& where, const QVariantList& bindings)
 
 int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& worker)
 {
-    const qint64 now = nowMs();
-    std::vector<qint64> completed;
-    std::vector<qint64> all;
-    all.reserve(finished.size());
-    for (const FinishedJob& job : finished) {
-        all.push_back(job.job.id);
-    }
-    if (all.empty()) {
+    if (finished.empty()) {
         return 0;
     }
+    return m_database.backend() == Backend::Postgres ? settlePostgres(finished, worker)
+                                                     : settleSqlite(finished, worker);
+}
+
+std::optional<qint64> JobQueue::retryAt(const FinishedJob& finished, qint64 now) const
+{
+    const JobResult& result = finished.result;
+    if (result.outcome != JobResult::Outcome::Retry || finished.job.attempts >= finished.job.maxAttempts) {
+        return std::nullopt;
+    }
+    return now + backoffMs(finished);
+}
+
+int JobQueue::settleSqlite(const std::vector<FinishedJob>& finished, const QString& worker)
+{
+    const qint64 now = nowMs();
+    std::vector<qint64> completed;
     WriteTransaction transaction(m_database);
-    lockInIdOrder(QStringLiteral(R"("id" IN (%1))").arg(sqlIdList(all)));
     int held = 0;
     for (const FinishedJob& job : finished) {
         const JobResult& result = job.result;
@@ -244,14 +286,12 @@ int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& wo
             completed.push_back(job.job.id);
             continue;
         }
-        const bool retry = result.outcome == JobResult::Outcome::Retry && job.job.attempts < job.job.maxAttempts;
         QSqlQuery query;
-        if (retry) {
-            const qint64 runAt = now + backoffMs(job);
+        if (const std::optional<qint64> runAt = retryAt(job, now)) {
             query = m_database.exec(
                 QStringLiteral(R"(UPDATE jobs SET "state" = 0, "runAt" = ?, "rank" = ?, "lastError" = ?,
                    "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ? AND "state" = 1 AND "lockedBy" = ?)"),
-                {runAt, rankOf(job.job.priority, runAt), result.error, job.job.id, worker}, "schedule a retry");
+                {*runAt, rankOf(job.job.priority, *runAt), result.error, job.job.id, worker}, "schedule a retry");
         } else {
             query = m_database.exec(QStringLiteral(R"(UPDATE jobs SET "state" = 3, "finishedAt" = ?, "lastError" = ?,
                    "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ? AND "state" = 1 AND "lockedBy" = ?)"),
@@ -272,6 +312,56 @@ int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& wo
     }
     transaction.commit();
     return held;
+}
+
+int JobQueue::settlePostgres(const std::vector<FinishedJob>& finished, const QString& worker)
+{
+    const qint64 now = nowMs();
+    const bool deleteCompleted = m_settings.completedRetention.count() == 0;
+    QJsonArray outcomes;
+    for (const FinishedJob& job : finished) {
+        QJsonObject outcome{{QStringLiteral("id"), job.job.id}};
+        if (job.result.outcome == JobResult::Outcome::Completed) {
+            outcome.insert(QStringLiteral("state"), int(JobState::Completed));
+            outcome.insert(QStringLiteral("remove"), deleteCompleted);
+        } else if (const std::optional<qint64> runAt = retryAt(job, now)) {
+            outcome.insert(QStringLiteral("state"), int(JobState::Waiting));
+            outcome.insert(QStringLiteral("runAt"), *runAt);
+            outcome.insert(QStringLiteral("rank"), rankOf(job.job.priority, *runAt));
+            outcome.insert(QStringLiteral("lastError"), job.result.error);
+        } else {
+            outcome.insert(QStringLiteral("state"), int(JobState::Failed));
+            outcome.insert(QStringLiteral("lastError"), job.result.error);
+        }
+        outcomes.append(outcome);
+    }
+    const QByteArray ids =
+        pg::arrayLiteral(finished, [](const FinishedJob& job) { return QByteArray::number(job.job.id); });
+    // One statement, one round trip. `held` locks the jobs this worker still holds in ID order, as every writer of
+    // live jobs does (no deadlock with an enqueue that revives some of them); the deletion and the update then
+    // touch those rows only. A retry keeps its finishedAt (none); a completion keeps the last attempt's error.
+    const pg::Result settled = pg::exec(
+        m_database.postgresHandle(), R"(
+        WITH held AS MATERIALIZED (
+               SELECT "id" FROM jobs WHERE "id" = ANY($1::bigint[]) AND "state" = 1 AND "lockedBy" = $2
+               ORDER BY "id" FOR UPDATE),
+             outcome AS (
+               SELECT o.* FROM jsonb_to_recordset($3::jsonb)
+                 AS o("id" bigint, "state" smallint, "remove" boolean, "runAt" bigint, "rank" bigint, "lastError" text)
+               JOIN held USING ("id")),
+             removed AS (
+               DELETE FROM jobs USING outcome o WHERE jobs."id" = o."id" AND o."remove" RETURNING 1),
+             changed AS (
+               UPDATE jobs SET "state" = o."state", "runAt" = COALESCE(o."runAt", jobs."runAt"),
+                 "rank" = COALESCE(o."rank", jobs."rank"),
+                 "lastError" = CASE WHEN o."state" = 2 THEN jobs."lastError" ELSE o."lastError" END,
+                 "finishedAt" = CASE WHEN o."state" = 0 THEN jobs."finishedAt" ELSE $4::bigint END,
+                 "lockedBy" = NULL, "lockedUntil" = NULL
+               FROM outcome o WHERE jobs."id" = o."id" AND o."remove" IS NOT TRUE RETURNING 1)
+        SELECT (SELECT count(*) FROM removed) + (SELECT count(*) FROM changed))",
+        {ids, worker.toUtf8(), QJsonDocument(outcomes).toJson(QJsonDocument::Compact), QByteArray::number(now)},
+        "settle jobs");
+    return QByteArray(PQgetvalue(settled.get(), 0, 0)).toInt();
 }
 
 int JobQueue::release(const std::vector<qint64>& jobIds, const QString& worker)

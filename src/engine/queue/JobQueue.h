@@ -7,6 +7,7 @@
 #include <QVariantList>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace km {
@@ -75,6 +76,12 @@ private:
     [[nodiscard]] qint64 backoffMs(const FinishedJob& finished) const;
     EnqueueResult enqueueSqlite(const QString& queue, const std::vector<NewJob>& jobs);
     EnqueueResult enqueuePostgres(const QString& queue, const std::vector<NewJob>& jobs);
+    std::vector<Job> claimSqlite(const QString& queue, int limit, const QString& worker);
+    std::vector<Job> claimPostgres(const QString& queue, int limit, const QString& worker);
+    /// When a job that asked for a retry runs again; nullopt when it fails for good (or did not ask).
+    [[nodiscard]] std::optional<qint64> retryAt(const FinishedJob& finished, qint64 now) const;
+    int settleSqlite(const std::vector<FinishedJob>& finished, const QString& worker);
+    int settlePostgres(const std::vector<FinishedJob>& finished, const QString& worker);
 
     Database& m_database;
     QueueSettings m_settings;

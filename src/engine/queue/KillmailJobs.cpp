@@ -2,6 +2,7 @@
 
 #include "queue/JobQueue.h"
 #include "storage/Database.h"
+#include "storage/PgResult.h"
 #include "storage/SqlIdList.h"
 
 #include <QJsonDocument>
@@ -59,15 +60,27 @@ KillmailJobs::KillmailJobs(Database& database, JobQueue& queue)
 
 std::vector<KillmailId> storedKillmailIds(Database& database, const std::vector<KillmailId>& ids)
 {
-    // PostgreSQL's registry holds every stored ID whatever its month; SQLite's killmails table is keyed by it.
-    const QString table =
-        database.backend() == Backend::Postgres ? QStringLiteral("killmail_ids") : QStringLiteral("killmails");
     std::vector<KillmailId> stored;
+    if (ids.empty()) {
+        return stored;
+    }
+    if (database.backend() == Backend::Postgres) {
+        // Its registry holds every stored ID whatever its month. One round trip through libpq, the IDs bound as
+        // one array (QPSQL would take three: PREPARE, EXECUTE, DEALLOCATE).
+        const pg::Result rows = pg::exec(
+            database.postgresHandle(),
+            R"(SELECT "killmailId" FROM killmail_ids WHERE "killmailId" = ANY($1::bigint[]))",
+            {pg::arrayLiteral(ids, [](KillmailId id) { return QByteArray::number(id); })}, "look for stored killmails");
+        for (int row = 0; row < PQntuples(rows.get()); ++row) {
+            stored.push_back(QByteArray(PQgetvalue(rows.get(), row, 0)).toLongLong());
+        }
+        return stored;
+    }
     constexpr std::size_t chunk = 5000;
     for (std::size_t start = 0; start < ids.size(); start += chunk) {
         const std::span<const KillmailId> part(ids.data() + start, std::min(chunk, ids.size() - start));
         QSqlQuery query = database.exec(
-            QStringLiteral(R"(SELECT "killmailId" FROM %1 WHERE "killmailId" IN (%2))").arg(table, sqlIdList(part)), {},
+            QStringLiteral(R"(SELECT "killmailId" FROM killmails WHERE "killmailId" IN (%1))").arg(sqlIdList(part)), {},
             "look for stored killmails");
         while (query.next()) {
             stored.push_back(query.value(0).toLongLong());

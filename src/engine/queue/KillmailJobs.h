@@ -35,7 +35,7 @@ struct KillmailEnqueueResult {
     int alreadyStored = 0;
 };
 
-/// Which of `ids` are stored already (one query per 5,000 IDs).
+/// Which of `ids` are stored already (one query; on SQLite one per 5,000 IDs).
 std::vector<KillmailId> storedKillmailIds(Database& database, const std::vector<KillmailId>& ids);
 
 /// The producers' side of the `killmail` queue: skips killmails already stored, then queues the rest.

@@ -169,15 +169,22 @@ void QueueRunner::claimMore()
     if (wanted <= 0) {
         return;
     }
+    std::vector<Job> jobs;
     try {
-        std::vector<Job> jobs = m_queue->claim(m_queueName, int(wanted), m_workerName);
-        m_counters.claimed += qint64(jobs.size());
-        m_queueEmpty = qsizetype(jobs.size()) < wanted;
-        for (Job& job : jobs) {
-            m_ready.push_back(std::move(job));
-        }
+        jobs = m_queue->claim(m_queueName, int(wanted), m_workerName);
     } catch (const std::exception& error) {
         onStorageError(QStringLiteral("claim jobs"), error);
+        return;
+    }
+    m_counters.claimed += qint64(jobs.size());
+    m_queueEmpty = qsizetype(jobs.size()) < wanted;
+    try {
+        m_handler->claimed(jobs);
+    } catch (const std::exception& error) { // they are held now: they run, and look up for themselves
+        onStorageError(QStringLiteral("look up what %1 claimed jobs need").arg(jobs.size()), error);
+    }
+    for (Job& job : jobs) {
+        m_ready.push_back(std::move(job));
     }
 }
 
@@ -204,7 +211,9 @@ QCoro::Task<> QueueRunner::runJob(Job job)
         co_return;
     }
     if (qsizetype(m_finished.size()) >= m_runnerSettings.batchSize) {
-        settleFinished();
+        // Once control is back in the event loop: the jobs that finish with this one (quick jobs finish inside one
+        // pump) share its commit, rather than each batch being followed by a small one of its stragglers.
+        m_settleTimer.start(0);
     } else if (!m_settleTimer.isActive()) {
         m_settleTimer.start(m_runnerSettings.settleInterval);
     }
@@ -243,6 +252,7 @@ void QueueRunner::settleFinished()
     m_finished.clear();
     m_counters.outcomes = m_handler->outcomes();
     Q_EMIT settled(m_counters);
+    schedulePump(); // the settled jobs made room for more
 }
 
 void QueueRunner::onStorageError(const QString& what, const std::exception& error)

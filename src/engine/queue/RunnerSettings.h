@@ -9,7 +9,8 @@ struct RunnerSettings {
     using ms = std::chrono::milliseconds;
     /// Jobs run at the same time (the design's killmail default is 10).
     int concurrency = 10;
-    /// Jobs claimed ahead of the workers, in one statement; also the most jobs settled in one commit.
+    /// Jobs claimed ahead of the workers, in one statement; also how many finished jobs make a commit start (it
+    /// takes the jobs that finish with the last one too: up to `concurrency` more).
     int batchSize = 100;
     /// Finished jobs wait at most this long for company before they are settled in one transaction.
     ms settleInterval{50};
