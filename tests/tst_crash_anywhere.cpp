@@ -11,6 +11,7 @@
 #include "Fixtures.h"
 #include "TestDatabase.h"
 #include "storage/Database.h"
+#include "storage/Schema.h"
 #include "storage/StorageError.h"
 
 #include <QElapsedTimer>
@@ -21,6 +22,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -67,6 +69,36 @@ QHash<qint64, qint64> rowsPerKillmail(Database& database, const QString& table)
         rows.insert(query.value(0).toLongLong(), query.value(1).toLongLong());
     }
     return rows;
+}
+
+/// The first killmail stored without all its attackers and items, or rows of a killmail that is not stored; empty
+/// when everything stored is whole.
+QString halfWritten(Database& database, const std::vector<test::EsiFixture>& fixtures)
+{
+    const QHash<qint64, qint64> attackers = rowsPerKillmail(database, QStringLiteral("attackers"));
+    const QHash<qint64, qint64> items = rowsPerKillmail(database, QStringLiteral("items"));
+    QSet<qint64> stored;
+    QSqlQuery query = database.exec(QStringLiteral(R"(SELECT "killmailId" FROM killmails)"));
+    while (query.next()) {
+        stored.insert(query.value(0).toLongLong());
+    }
+    for (const test::EsiFixture& fixture : fixtures) {
+        const Expected expected = expectedRows(fixture);
+        const qint64 id = fixture.killmailId;
+        const bool whole = stored.contains(id)
+            ? attackers.value(id) == expected.attackers && items.value(id) == expected.items
+            : !attackers.contains(id) && !items.contains(id);
+        if (!whole) {
+            return QStringLiteral("killmail %1 (%2): %3 of %4 attackers, %5 of %6 items")
+                .arg(id)
+                .arg(stored.contains(id) ? QStringLiteral("stored") : QStringLiteral("not stored"))
+                .arg(attackers.value(id))
+                .arg(expected.attackers)
+                .arg(items.value(id))
+                .arg(expected.items);
+        }
+    }
+    return {};
 }
 
 int runTool(const QString& program, const QStringList& arguments)
@@ -137,9 +169,9 @@ private:
     {
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("KILLMAIL_DATABASE_URL"), m_db->urlText());
-        environment.insert(QStringLiteral("KILLMAIL_R2Z2_URL"), m_zkillboard.fake().url().toString());
-        environment.insert(QStringLiteral("KILLMAIL_HISTORY_URL"), m_zkillboard.fake().url().toString());
-        environment.insert(QStringLiteral("KILLMAIL_ESI_URL"), m_esi.fake().url().toString());
+        environment.insert(QStringLiteral("KILLMAIL_R2Z2_URL"), m_zkillboard->fake().url().toString());
+        environment.insert(QStringLiteral("KILLMAIL_HISTORY_URL"), m_zkillboard->fake().url().toString());
+        environment.insert(QStringLiteral("KILLMAIL_ESI_URL"), m_esi->fake().url().toString());
         environment.insert(QStringLiteral("KILLMAIL_ENTITY_UPDATES"), QStringLiteral("false"));
         environment.insert(QStringLiteral("KILLMAIL_REFRESH_PRICES"), QStringLiteral("false"));
         // Jobs held by a killed process come back soon.
@@ -147,6 +179,14 @@ private:
         process.setProcessEnvironment(environment);
         process.setProcessChannelMode(QProcess::MergedChannels);
         process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), arguments);
+    }
+
+    void expectCleanCheck()
+    {
+        QProcess check;
+        start(check, {QStringLiteral("debug:check-data")});
+        QVERIFY(ended(check, 120000));
+        QVERIFY2(check.exitStatus() == QProcess::NormalExit && check.exitCode() == 0, check.readAll().constData());
     }
 
     void startEngine(QProcess& engine)
@@ -195,17 +235,17 @@ private:
     void publish(std::size_t count)
     {
         for (; count > 0 && m_kills.published < m_kills.live.size(); --count) {
-            m_zkillboard.fake().publish(m_kills.all[m_kills.live[m_kills.published++]]);
+            m_zkillboard->fake().publish(m_kills.all[m_kills.live[m_kills.published++]]);
         }
     }
 
     void prepareKills()
     {
-        test::FakeZkillboard& zkillboard = m_zkillboard.fake();
+        test::FakeZkillboard& zkillboard = m_zkillboard->fake();
         QSet<QDate> historyDays;
         for (std::size_t i = 0; i < m_kills.all.size(); ++i) {
             const test::EsiFixture& fixture = m_kills.all[i];
-            m_esi.fake().addKillmail(fixture.killmailId, fixture.hash, fixture.body);
+            m_esi->fake().addKillmail(fixture.killmailId, fixture.hash, fixture.body);
             if (i % 3 == 0 || i % 9 == 1) {
                 m_kills.live.push_back(i);
             }
@@ -228,7 +268,7 @@ private:
         zkillboard.setNextSequence(firstSequence);
         zkillboard.setAnnouncedSequence(firstSequence);
         // Jobs fetching from ESI are in hand when the kill comes, and so is the backfill.
-        m_esi.fake().setLatency(30ms);
+        m_esi->fake().setLatency(30ms);
         zkillboard.setLatency(20ms);
     }
 
@@ -257,8 +297,8 @@ private:
     Backend m_backend;
     QTemporaryDir m_clusterDir;
     std::unique_ptr<test::TestDatabase> m_db;
-    test::FakeThread<test::FakeZkillboard> m_zkillboard;
-    test::FakeEsiThread m_esi;
+    std::unique_ptr<test::FakeThread<test::FakeZkillboard>> m_zkillboard;
+    std::unique_ptr<test::FakeEsiThread> m_esi;
     Kills m_kills;
 
 private Q_SLOTS:
@@ -269,9 +309,25 @@ private Q_SLOTS:
             qputenv("KILLMAIL_TEST_POSTGRES_URL_FILE", QFile::encodeName(m_clusterDir.filePath(QStringLiteral("url"))));
         }
     }
+    void init()
+    {
+        m_db = std::make_unique<test::TestDatabase>(m_backend);
+        m_zkillboard = std::make_unique<test::FakeThread<test::FakeZkillboard>>();
+        m_esi = std::make_unique<test::FakeEsiThread>();
+        m_kills = Kills();
+    }
+    void cleanup()
+    {
+        if (m_backend == Backend::Postgres) { // a failed test may have left it halted
+            runTool(qEnvironmentVariable("KILLMAIL_PG_CLUSTER_SCRIPT"),
+                    {QStringLiteral("resume"), m_clusterDir.path()});
+        }
+        m_esi.reset();
+        m_zkillboard.reset();
+        m_db.reset();
+    }
     void cleanupTestCase()
     {
-        m_db.reset();
         if (m_backend == Backend::Postgres) {
             cluster(QStringLiteral("stop"));
         }
@@ -279,7 +335,6 @@ private Q_SLOTS:
 
     void killedAnywhereLosesNothingAndStoresNothingTwice()
     {
-        m_db = std::make_unique<test::TestDatabase>(m_backend);
         prepareKills();
         const int kills = killsToMake();
         const quint32 runSeed = seed();
@@ -345,12 +400,12 @@ private Q_SLOTS:
 
         // Everything still to come comes, and the engine runs to the end.
         publish(m_kills.live.size());
-        m_zkillboard.fake().clearLog();
+        m_zkillboard->fake().clearLog();
         QProcess engine;
         startEngine(engine);
         // Read to the end of the feed: the engine is up (a SIGTERM while it loads finds no handler yet).
         const QString afterLast = QStringLiteral("/ephemeral/%1.json").arg(firstSequence + qint64(m_kills.live.size()));
-        QTRY_VERIFY_WITH_TIMEOUT(m_zkillboard.fake().requestsTo(afterLast) > 0, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_zkillboard->fake().requestsTo(afterLast) > 0, 120000);
         std::vector<std::unique_ptr<QProcess>> adds;
         startQueueAdds(adds, m_kills.byHand.size());
         finishQueueAdds(adds);
@@ -385,24 +440,135 @@ private Q_SLOTS:
                  qint64(0));
         // The entity updates queued meanwhile wait (they are off here), held by no one.
         QCOMPARE(database.scalar(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 1")).toLongLong(), qint64(0));
-        const QHash<qint64, qint64> attackers = rowsPerKillmail(database, QStringLiteral("attackers"));
-        const QHash<qint64, qint64> items = rowsPerKillmail(database, QStringLiteral("items"));
-        for (const test::EsiFixture& fixture : m_kills.all) {
-            const Expected expected = expectedRows(fixture);
-            QVERIFY2(attackers.value(fixture.killmailId) == expected.attackers
-                         && items.value(fixture.killmailId) == expected.items,
-                     qPrintable(QStringLiteral("killmail %1: %2 of %3 attackers, %4 of %5 items (seed %6)")
-                                    .arg(fixture.killmailId)
-                                    .arg(attackers.value(fixture.killmailId))
-                                    .arg(expected.attackers)
-                                    .arg(items.value(fixture.killmailId))
-                                    .arg(expected.items)
-                                    .arg(runSeed)));
+        const QString broken = halfWritten(database, m_kills.all);
+        QVERIFY2(broken.isEmpty(), qPrintable(QStringLiteral("%1 (seed %2)").arg(broken).arg(runSeed)));
+        expectCleanCheck();
+    }
+
+    void importKilledMidLoadLeavesAUsableDatabase()
+    {
+        // An empty database: the import drops the secondary indexes for its bulk load and builds them at the end.
+        const QString folder = test::dataPath(QStringLiteral("killmails"));
+        QStringList import{QStringLiteral("import:killmails")};
+        for (int i = 0; i < 40; ++i) { // the fixtures many times over: long enough to be killed in the middle
+            import << folder;
         }
-        QProcess check;
-        start(check, {QStringLiteral("debug:check-data")});
-        QVERIFY(ended(check, 120000));
-        QVERIFY2(check.exitStatus() == QProcess::NormalExit && check.exitCode() == 0, check.readAll().constData());
+        const quint32 runSeed = seed();
+        qInfo("import killed mid-load: seed %u", runSeed);
+        QRandomGenerator random(runSeed);
+        const std::vector<test::EsiFixture> fixtures = test::allEsiFixtures();
+        int killedLoading = 0;
+        for (int round = 0; round < 4; ++round) {
+            QProcess importer;
+            start(importer, import);
+            QByteArray output;
+            QTRY_VERIFY_WITH_TIMEOUT((output += importer.readAll()).contains("importing:")
+                                         || importer.state() == QProcess::NotRunning,
+                                     120000);
+            QTest::qWait(int(random.bounded(round == 0 ? 200 : 1500)));
+            killedLoading += importer.state() == QProcess::Running ? 1 : 0;
+            killProcess(importer);
+            const QString broken = halfWritten(m_db->database(), fixtures);
+            QVERIFY2(broken.isEmpty(), qPrintable(QStringLiteral("%1 (seed %2)").arg(broken).arg(runSeed)));
+        }
+        QVERIFY2(killedLoading > 0, "every import ended before its kill");
+
+        // The engine takes the database as it was left, stores the kills R2Z2 brings, and the rerun completes it.
+        for (const test::EsiFixture& fixture : fixtures) {
+            m_zkillboard->fake().publish(fixture);
+        }
+        m_zkillboard->fake().setAnnouncedSequence(firstSequence);
+        QProcess engine;
+        startEngine(engine);
+        const auto total = qint64(fixtures.size());
+        const QString afterLast = QStringLiteral("/ephemeral/%1.json").arg(firstSequence + total);
+        QTRY_VERIFY_WITH_TIMEOUT(m_zkillboard->fake().requestsTo(afterLast) > 0, 120000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            count(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE queue = 'killmail' AND state <> 2")), qint64(0),
+            120000);
+        ::kill(pid_t(engine.processId()), SIGTERM);
+        QVERIFY(ended(engine, 60000));
+        QVERIFY2(engine.exitStatus() == QProcess::NormalExit && engine.exitCode() == 0, engine.readAll().constData());
+        QProcess rerun;
+        start(rerun, {QStringLiteral("import:killmails"), folder});
+        QVERIFY(ended(rerun, 300000));
+        QVERIFY2(rerun.exitStatus() == QProcess::NormalExit && rerun.exitCode() == 0, rerun.readAll().constData());
+
+        Database& database = m_db->database();
+        QVERIFY(BulkLoadIndexes(database).missing().isEmpty());
+        QCOMPARE(database.scalar(QStringLiteral(R"(SELECT COUNT(DISTINCT "killmailId") FROM killmails)")).toLongLong(),
+                 count(QStringLiteral("SELECT COUNT(*) FROM killmails")));
+        QVERIFY(count(QStringLiteral("SELECT COUNT(*) FROM killmails")) >= total);
+        const QString broken = halfWritten(database, fixtures);
+        QVERIFY2(broken.isEmpty(), qPrintable(broken));
+        expectCleanCheck();
+    }
+
+    void backfillInterruptedResumesFromItsCursor()
+    {
+        // Ctrl-C in a terminal: SIGINT to backfills:zkillboard once it has finished a few days.
+        for (const test::EsiFixture& fixture : test::allEsiFixtures()) {
+            m_zkillboard->fake().addToHistory(fixture);
+            const QDate day = test::FakeZkillboard::dayOf(fixture);
+            m_kills.firstDay = m_kills.firstDay.isValid() ? std::min(m_kills.firstDay, day) : day;
+            m_kills.lastDay = m_kills.lastDay.isValid() ? std::max(m_kills.lastDay, day) : day;
+        }
+        m_zkillboard->fake().setLatency(50ms);
+        const QString finishedDays =
+            QStringLiteral("SELECT \"cursor\" FROM source_state WHERE \"source\" = 'backfill:zkillboard'");
+        const auto finished = [&] {
+            try {
+                Database database(m_db->url());
+                return QJsonDocument::fromJson(database.scalar(finishedDays).toString().toUtf8())
+                    .object()
+                    .value(QLatin1StringView("finished"))
+                    .toObject();
+            } catch (const StorageError&) {
+                return QJsonObject();
+            }
+        };
+        QProcess backfill;
+        startBackfill(backfill, false);
+        QTRY_VERIFY_WITH_TIMEOUT(finished().size() >= 3, 120000);
+        QCOMPARE(::kill(pid_t(backfill.processId()), SIGINT), 0);
+        QVERIFY(ended(backfill, 120000));
+        const QByteArray report = backfill.readAll();
+        QVERIFY2(backfill.exitStatus() == QProcess::NormalExit && backfill.exitCode() == 1, report.constData());
+        QVERIFY2(report.contains("killmails found")
+                     && report.contains("cancelled; run the same command again to resume"),
+                 report.constData());
+        const QJsonObject before = finished();
+        qsizetype days = 0;
+        {
+            QSet<QDate> all;
+            for (const test::EsiFixture& fixture : test::allEsiFixtures()) {
+                all.insert(test::FakeZkillboard::dayOf(fixture));
+            }
+            days = all.size();
+        }
+        QVERIFY2(before.size() < days, "interrupted too late to test a resume");
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 1")), qint64(0)); // given back
+
+        m_zkillboard->fake().setLatency(0ms);
+        m_zkillboard->fake().clearLog();
+        QProcess rerun;
+        startBackfill(rerun, false);
+        QVERIFY(ended(rerun, 300000));
+        const QByteArray rerunReport = rerun.readAll();
+        QVERIFY2(rerun.exitStatus() == QProcess::NormalExit && rerun.exitCode() == 0, rerunReport.constData());
+        QVERIFY2(rerunReport.contains(" 0 failed, 0 errors"), rerunReport.constData());
+        for (auto day = before.constBegin(); day != before.constEnd(); ++day) {
+            const QDate date = QDate::fromString(day.key(), QStringLiteral("yyyyMMdd"));
+            QVERIFY2(m_zkillboard->fake().requestsTo(test::FakeZkillboard::dayPath(date, true)) == 0,
+                     qPrintable(day.key()));
+        }
+        const std::vector<test::EsiFixture> fixtures = test::allEsiFixtures();
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM killmails")), qint64(fixtures.size()));
+        QCOMPARE(count(QStringLiteral(R"(SELECT COUNT(DISTINCT "killmailId") FROM killmails)")),
+                 qint64(fixtures.size()));
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE queue = 'killmail' AND state <> 2")), qint64(0));
+        const QString broken = halfWritten(m_db->database(), fixtures);
+        QVERIFY2(broken.isEmpty(), qPrintable(broken));
     }
 };
 
