@@ -4,6 +4,9 @@
 // is stored exactly once with all its attackers and items, no job is lost, failed or held, and debug:check-data is
 // clean.
 //
+// Then real processes killed or interrupted elsewhere: an import SIGKILLed in the middle of its bulk load, and a
+// backfill given Ctrl-C (SIGINT); both are rerun and resume.
+//
 // The moments come from a seeded generator; the seed is printed, and KILLMAIL_TEST_CRASH_SEED replays a run.
 // KILLMAIL_TEST_CRASH_KILLS sets how many times the engine is killed (default 50).
 #include "FakeEsi.h"
