@@ -393,16 +393,14 @@ int JobQueue::renewLeases(const QString& worker)
 int JobQueue::reclaimAbandoned(bool everyActiveJob, const QString& queue)
 {
     const qint64 now = nowMs();
-    // PostgreSQL types a parameter from its context: BIGINT is spelled out where the context is a CASE or a SMALLINT.
-    const QString statement = QStringLiteral(R"(UPDATE jobs SET
-          "state" = CASE WHEN "attempts" >= "maxAttempts" THEN 3 ELSE 0 END,
-          "finishedAt" = CASE WHEN "attempts" >= "maxAttempts" THEN CAST(? AS BIGINT) ELSE NULL END,
+    // PostgreSQL types a parameter from its context: BIGINT is spelled out where the context is a SMALLINT.
+    const QString statement = QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = "attempts" - 1,
           "lastError" = ?, "runAt" = ?, "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT),
           "lockedBy" = NULL, "lockedUntil" = NULL
         WHERE "state" = 1%1%2)")
                                   .arg(everyActiveJob ? QString() : QStringLiteral(R"( AND "lockedUntil" < ?)"),
                                        queue.isEmpty() ? QString() : QStringLiteral(R"( AND "queue" = ?)"));
-    QVariantList bindings{now, QStringLiteral("its worker stopped while running it"), now, now,
+    QVariantList bindings{QStringLiteral("its worker stopped while running it"), now, now,
                           qint64(m_settings.agingPerLevel.count())};
     if (!everyActiveJob) {
         bindings << now;

@@ -62,7 +62,9 @@ public:
     int renewLeases(const QString& worker);
     /**
      * Takes back the jobs of workers that died: those whose lease expired, or with `everyActiveJob` all running
-     * jobs of `queue` (a single-process SQLite engine at start). A job out of attempts fails; the others wait.
+     * jobs of `queue` (a single-process SQLite engine at start). They wait again and the attempt is not counted: a
+     * worker killed (a crash, the OOM killer, a power cut) says nothing of its jobs, and a job failed by the third
+     * such death would be a kill lost to restarts (the crash-anywhere harness lost a dozen that way).
      */
     int reclaimAbandoned(bool everyActiveJob = false, const QString& queue = {});
 
