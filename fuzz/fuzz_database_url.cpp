@@ -14,7 +14,7 @@ KILLMAIL_FUZZ_TARGET(data, size)
     const QString text = QString::fromUtf8(fuzz::bytes(data, size));
     QString error;
     const std::optional<DatabaseUrl> url = DatabaseUrl::parse(text, &error);
-    fuzz::require(url.has_value() != error.isEmpty(), "a URL is read, or refused with a reason", error);
+    fuzz::require(url.has_value() == error.isEmpty(), "a URL is read, or refused with a reason", error);
     if (url && url->backend == Backend::Postgres) {
         // QPSQL reads the options as "key=value;key=value": each of the URL's options must arrive as one, whole.
         const QUrlQuery query(QUrl(text, QUrl::StrictMode));
