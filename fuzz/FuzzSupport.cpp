@@ -45,6 +45,14 @@ QByteArray bytes(const std::uint8_t* data, std::size_t size)
     return {reinterpret_cast<const char*>(data), qsizetype(size)};
 }
 
+HttpReply okReply(const std::uint8_t* data, std::size_t size)
+{
+    HttpReply reply;
+    reply.status = 200;
+    reply.body = bytes(data, size);
+    return reply;
+}
+
 QString writeInput(const QByteArray& content, const QString& name)
 {
     const QString path = folder().filePath(name);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/HttpClient.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -15,6 +17,9 @@ void start(int* argc, char*** argv);
 
 /// The input as a QByteArray of its own (the parsers may keep it beyond the call).
 QByteArray bytes(const std::uint8_t* data, std::size_t size);
+
+/// A 200 answer with the input as its body, as a source gets it from HttpClient.
+HttpReply okReply(const std::uint8_t* data, std::size_t size);
 
 /// Writes `content` to a file `name` in the target's own temporary folder (replacing the last input's) and returns
 /// its path.

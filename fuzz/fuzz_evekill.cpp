@@ -1,7 +1,6 @@
 // EVE-KILL: a WebSocket message (`{"type": "killmail", "data": ...}`) and a page of the export API.
 #include "FuzzSupport.h"
 
-#include "net/HttpClient.h"
 #include "parse/KillmailParser.h"
 #include "sources/EveKillBackfill.h"
 #include "sources/EveKillDocument.h"
@@ -26,9 +25,7 @@ void check(const std::optional<KillmailReference>& reference, const QString& pro
 
 KILLMAIL_FUZZ_TARGET(data, size)
 {
-    HttpReply reply;
-    reply.status = 200;
-    reply.body = fuzz::bytes(data, size);
+    const HttpReply reply = fuzz::okReply(data, size);
     QString problem;
     check(EveKillDocument::fromKillmailMessage(QJsonDocument::fromJson(reply.body).object().value(u"data"), problem),
           problem);

@@ -1,16 +1,13 @@
 // R2Z2: a record answered for a sequence number, and the source's saved cursor.
 #include "FuzzSupport.h"
 
-#include "net/HttpClient.h"
 #include "sources/R2z2Source.h"
 
 using namespace km;
 
 KILLMAIL_FUZZ_TARGET(data, size)
 {
-    HttpReply reply;
-    reply.status = 200;
-    reply.body = fuzz::bytes(data, size);
+    const HttpReply reply = fuzz::okReply(data, size);
     QString problem;
     const std::optional<R2z2Record> record = R2z2Record::read(reply, 42, QStringLiteral("record 42"), problem);
     fuzz::require(record.has_value() != !problem.isEmpty(), "a record is read, or refused with a reason", problem);

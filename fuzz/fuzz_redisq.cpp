@@ -1,7 +1,6 @@
 // RedisQ: a poll's answer (`{"package": ...}`) and the package in it, with or without its embedded killmail.
 #include "FuzzSupport.h"
 
-#include "net/HttpClient.h"
 #include "sources/RedisqSource.h"
 
 #include <QJsonObject>
@@ -10,9 +9,7 @@ using namespace km;
 
 KILLMAIL_FUZZ_TARGET(data, size)
 {
-    HttpReply reply;
-    reply.status = 200;
-    reply.body = fuzz::bytes(data, size);
+    const HttpReply reply = fuzz::okReply(data, size);
     QString problem;
     const std::optional<QJsonDocument> answer = reply.json(QStringLiteral("poll"), problem);
     fuzz::require(answer.has_value() != !problem.isEmpty(), "an answer is JSON, or refused with a reason", problem);

@@ -1,7 +1,6 @@
 // zKillboard's history files: totals.json, raw/YYYYMMDD.json (ESI bodies) and YYYYMMDD.json (hashes).
 #include "FuzzSupport.h"
 
-#include "net/HttpClient.h"
 #include "sources/ZkbHistory.h"
 
 using namespace km;
@@ -21,9 +20,7 @@ KILLMAIL_FUZZ_TARGET(data, size)
     static HttpClient http(HttpSettings{});
     static const ZkbHistory history(http, QUrl(QStringLiteral("http://127.0.0.1:9/")), QStringLiteral("fuzz"),
                                     Priority::Normal);
-    HttpReply reply;
-    reply.status = 200;
-    reply.body = fuzz::bytes(data, size);
+    const HttpReply reply = fuzz::okReply(data, size);
     check(ZkbHistory::readTotals(reply, QStringLiteral("totals.json")).answer);
     for (const bool raw : {true, false}) {
         const HistoryDay day = history.readDay(reply, QStringLiteral("20240101.json"), raw);
