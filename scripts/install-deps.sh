@@ -19,6 +19,8 @@ packages=(
   postgresql
   # code style, static analysis, test and benchmark libraries
   clang-format clang-tidy libgtest-dev libbenchmark-dev
+  # the parsers' libFuzzer targets (scripts/fuzz.sh): clang and its fuzzer and sanitizer runtimes
+  clang-14 libclang-rt-14-dev
   # the live feed's overlay is tested in a real headless browser
   chromium
   # packaging: the icon renderer, and the validators of the desktop entry, metainfo and systemd unit

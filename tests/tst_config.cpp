@@ -138,6 +138,28 @@ private Q_SLOTS:
         QCOMPARE(tunedOptions.filter(QStringLiteral("keepalives=")), QStringList{QStringLiteral("keepalives=0")});
     }
 
+    void refusesAnOptionThatWouldReachLibpqAsAnother_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("option");
+        // QPSQL turns ';' into a separator: this would have set the host, not the application's name
+        QTest::newRow("a ';' in a value") << QStringLiteral("?application_name=km%3Bhost%3Devil") << "application_name";
+        QTest::newRow("a space in a value") << QStringLiteral("?application_name=my%20app") << "application_name";
+        QTest::newRow("a quote in a value") << QStringLiteral("?sslmode=require'") << "sslmode";
+        QTest::newRow("no keyword") << QStringLiteral("?=require") << "";
+        QTest::newRow("a keyword with a space") << QStringLiteral("?ssl%20mode=require") << "ssl mode";
+    }
+
+    void refusesAnOptionThatWouldReachLibpqAsAnother()
+    {
+        QFETCH(QString, query);
+        QFETCH(QString, option);
+        QString error;
+        QVERIFY(!DatabaseUrl::parse(QStringLiteral("postgresql://u:secretpw@db.example/killmails") + query, &error));
+        QVERIFY2(error.contains(QStringLiteral("option '%1' must be a libpq keyword").arg(option)), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1StringView("secretpw")), qPrintable(error));
+    }
+
     void givesUpOnAServerThatNeverAnswers_data()
     {
         QTest::addColumn<QString>("query");

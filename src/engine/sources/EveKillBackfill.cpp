@@ -104,7 +104,10 @@ QCoro::Task<> EveKillBackfill::run()
             continue;
         }
         QString problem;
-        std::optional<Page> page = readPage(reply, skip, problem);
+        std::optional<Page> page = readPage(reply, skip, m_settings.pageSize, problem);
+        for (const QString& rejected : page ? page->rejected : QStringList()) {
+            recordError(rejected);
+        }
         if (!page) {
             if (++malformed > m_settings.malformedRetries) {
                 recordError(unfinished + problem);
@@ -147,7 +150,7 @@ QCoro::Task<std::optional<qint64>> EveKillBackfill::startingSkip(QString fingerp
     }
     const QJsonObject saved = QJsonDocument::fromJson(cursor->toUtf8()).object();
     const QJsonValue skip = saved.value(skipKey);
-    if (!saved.value(filterKey).isString() || !skip.isDouble() || skip.toDouble() < 0) {
+    if (!saved.value(filterKey).isString() || skip.toInteger(-1) < 0) {
         recordError(QStringLiteral("the saved cursor %1 is not one of ours: starting over").arg(cursor->left(200)));
         co_return 0;
     }
@@ -155,8 +158,8 @@ QCoro::Task<std::optional<qint64>> EveKillBackfill::startingSkip(QString fingerp
         setDetail(QStringLiteral("another filter than last time: starting over"));
         co_return 0;
     }
-    setDetail(QStringLiteral("resuming after the first %1 killmail(s)").arg(qint64(skip.toDouble())));
-    co_return qint64(skip.toDouble());
+    setDetail(QStringLiteral("resuming after the first %1 killmail(s)").arg(skip.toInteger()));
+    co_return skip.toInteger();
 }
 
 QByteArray EveKillBackfill::request(const QJsonObject& filter, qint64 skip) const
@@ -166,7 +169,8 @@ QByteArray EveKillBackfill::request(const QJsonObject& filter, qint64 skip) cons
         .toJson(QJsonDocument::Compact);
 }
 
-std::optional<EveKillBackfill::Page> EveKillBackfill::readPage(const HttpReply& reply, qint64 skip, QString& problem)
+std::optional<EveKillBackfill::Page> EveKillBackfill::readPage(const HttpReply& reply, qint64 skip, int pageSize,
+                                                               QString& problem)
 {
     const QString what = QStringLiteral("the export page after the first %1 killmail(s)").arg(skip);
     const std::optional<QJsonDocument> document = reply.json(what, problem);
@@ -187,16 +191,17 @@ std::optional<EveKillBackfill::Page> EveKillBackfill::readPage(const HttpReply& 
         QString rejected;
         if (const auto killmail = EveKillDocument::reference(documents[index], rejected)) {
             page.killmails.push_back(
-                KillmailJob{killmail->killmailId, killmail->hash, name(), QByteArray(), Priority::Normal});
+                KillmailJob{killmail->killmailId, killmail->hash, sourceName, QByteArray(), Priority::Normal});
         } else {
-            recordError(QStringLiteral("%1, document %2: %3").arg(what).arg(index).arg(rejected));
+            page.rejected << QStringLiteral("%1, document %2: %3").arg(what).arg(index).arg(rejected);
         }
     }
     const QJsonValue hasMore =
         answer.value(QLatin1StringView("pagination")).toObject().value(QLatin1StringView("hasMore"));
-    page.last = documents.isEmpty() || (hasMore.isBool() ? !hasMore.toBool() : page.size < m_settings.pageSize);
-    if (const QJsonValue total = answer.value(QLatin1StringView("total")); total.isDouble()) {
-        page.total = qint64(total.toDouble());
+    page.last = documents.isEmpty() || (hasMore.isBool() ? !hasMore.toBool() : page.size < pageSize);
+    // A count that is no whole number of qint64's range (1e300, -5, 2.5) is no count
+    if (const qint64 total = answer.value(QLatin1StringView("total")).toInteger(-1); total >= 0) {
+        page.total = total;
     }
     return page;
 }

@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QStringList>
 #include <QUrl>
 
 #include <chrono>
@@ -54,10 +55,6 @@ public:
     /// Names the filter in the saved cursor: the same entities in any order give the same fingerprint.
     [[nodiscard]] QString filterFingerprint() const;
 
-protected:
-    QCoro::Task<> run() override;
-
-private:
     struct Page {
         std::vector<KillmailJob> killmails;
         /// Documents on the page, rejected ones included: how far the next page skips.
@@ -65,13 +62,20 @@ private:
         bool last = false;
         /// Killmails matching the filter, when the server says.
         std::optional<qint64> total;
+        /// Each document that could not be read, and why.
+        QStringList rejected;
     };
+    /// The export page in `reply` (pages of `pageSize`, after the first `skip` killmails); nullopt with `problem` set
+    /// when it is malformed.
+    static std::optional<Page> readPage(const HttpReply& reply, qint64 skip, int pageSize, QString& problem);
 
+protected:
+    QCoro::Task<> run() override;
+
+private:
     /// Where to start: the saved skip when the cursor is this filter's, else 0; nullopt when stopping.
     QCoro::Task<std::optional<qint64>> startingSkip(QString fingerprint);
     [[nodiscard]] QByteArray request(const QJsonObject& filter, qint64 skip) const;
-    /// The page in `reply`; nullopt with `problem` set when it is malformed. Rejected documents are recorded.
-    std::optional<Page> readPage(const HttpReply& reply, qint64 skip, QString& problem);
 
     EveKillBackfillSettings m_settings;
     Backoff m_backoff;

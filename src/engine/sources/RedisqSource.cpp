@@ -22,12 +22,6 @@ HttpSettings pollSettings(HttpSettings settings, milliseconds timeout)
     return settings;
 }
 
-/// What a package gave: the job to queue (if any) and what was wrong with it (if anything).
-struct PackageReading {
-    std::optional<KillmailJob> job;
-    QString problem;
-};
-
 /// Why an embedded killmail cannot be queued as the body of `reference`; empty when it can.
 QString embeddedKillmailProblem(const QJsonValue& body, const QByteArray& json, const KillmailReference& reference)
 {
@@ -46,11 +40,9 @@ QString embeddedKillmailProblem(const QJsonValue& body, const QByteArray& json, 
     return {};
 }
 
-/**
- * A package's killID and zkb.hash make the job; a usable embedded killmail (older servers) adds the ESI body. An
- * unusable one is reported and left out, so the processor fetches the kill from ESI instead of losing it.
- */
-PackageReading readPackage(const QJsonValue& package)
+} // namespace
+
+RedisqPackage RedisqPackage::read(const QJsonValue& package)
 {
     if (!package.isObject()) {
         return {std::nullopt, QStringLiteral("rejected a package: expected an object or null")};
@@ -81,8 +73,6 @@ PackageReading readPackage(const QJsonValue& package)
     job.esiBody = json;
     return {job, {}};
 }
-
-} // namespace
 
 QString RedisqSettings::problem() const
 {
@@ -205,7 +195,7 @@ QCoro::Task<> RedisqSource::receive(QJsonValue package)
         setState(SourceState::Waiting);
         co_return;
     }
-    PackageReading reading = readPackage(package);
+    RedisqPackage reading = RedisqPackage::read(package);
     if (!reading.problem.isEmpty()) {
         recordError(reading.problem);
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "queue/KillmailJobs.h"
 #include "sources/Source.h"
 
 #include <QElapsedTimer>
@@ -8,6 +9,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <optional>
 
 namespace km {
 
@@ -40,6 +42,18 @@ struct RedisqSettings {
  * servers) or by ID and hash for the processor to fetch from ESI. Failures are reported and retried with
  * backoff, forever; a malformed package cannot be asked for again, so it is reported and counted.
  */
+/// What one RedisQ package gave: the job to queue (if any) and what was wrong with it (if anything).
+struct RedisqPackage {
+    std::optional<KillmailJob> job;
+    QString problem;
+
+    /**
+     * A package's killID and zkb.hash make the job; a usable embedded killmail (older servers) adds the ESI body. An
+     * unusable one is reported and left out, so the processor fetches the kill from ESI instead of losing it.
+     */
+    static RedisqPackage read(const QJsonValue& package);
+};
+
 class RedisqSource final : public Source {
     Q_OBJECT
 public:

@@ -76,11 +76,15 @@ QCoro::Task<HistoryTotals> ZkbHistory::totals()
 {
     const QUrl url = joinUrl(m_baseUrl, QStringLiteral("history/totals.json"));
     const HttpReply reply = co_await m_http.get(url);
+    co_return readTotals(reply, QStringLiteral("GET %1").arg(url.toDisplayString()));
+}
+
+HistoryTotals ZkbHistory::readTotals(const HttpReply& reply, const QString& what)
+{
     HistoryTotals totals;
-    const QString what = QStringLiteral("GET %1").arg(url.toDisplayString());
     const std::optional<QJsonObject> object = objectOf(reply, what, totals.answer);
     if (!object) {
-        co_return totals;
+        return totals;
     }
     for (auto it = object->constBegin(); it != object->constEnd(); ++it) {
         const QDate date = dateOfKey(it.key());
@@ -89,12 +93,12 @@ QCoro::Task<HistoryTotals> ZkbHistory::totals()
                 malformed(QStringLiteral("%1: entry \"%2\" is not a day (YYYYMMDD) with a count of killmails")
                               .arg(what, it.key().left(40)));
             totals.killsPerDay.clear();
-            co_return totals;
+            return totals;
         }
         totals.killsPerDay.insert(date, it.value().toInteger());
     }
     totals.answer.outcome = HistoryAnswer::Outcome::Ok;
-    co_return totals;
+    return totals;
 }
 
 QCoro::Task<HistoryDay> ZkbHistory::day(QDate date)
@@ -128,11 +132,15 @@ QCoro::Task<HistoryDay> ZkbHistory::dayFile(QDate date, bool raw)
     const QString file = dayKey(date) + QStringLiteral(".json");
     const QUrl url = joinUrl(m_baseUrl, (raw ? QStringLiteral("history/raw/") : QStringLiteral("history/")) + file);
     const HttpReply reply = co_await m_http.get(url);
+    co_return readDay(reply, QStringLiteral("GET %1").arg(url.toDisplayString()), raw);
+}
+
+HistoryDay ZkbHistory::readDay(const HttpReply& reply, const QString& what, bool raw) const
+{
     HistoryDay day;
-    const QString what = QStringLiteral("GET %1").arg(url.toDisplayString());
     const std::optional<QJsonObject> object = objectOf(reply, what, day.answer);
     if (!object) {
-        co_return day;
+        return day;
     }
     day.killmails.reserve(std::size_t(object->size()));
     for (auto it = object->constBegin(); it != object->constEnd(); ++it) {
@@ -155,7 +163,7 @@ QCoro::Task<HistoryDay> ZkbHistory::dayFile(QDate date, bool raw)
         }
     }
     day.answer.outcome = HistoryAnswer::Outcome::Ok;
-    co_return day;
+    return day;
 }
 
 QString zkbFailure(const HttpReply& reply)

@@ -69,6 +69,10 @@ public:
 
     /// "YYYYMMDD", as the files name days.
     static QString dayKey(QDate date);
+    /// totals.json's answer, as totals() reads it; `what` names the request in errors.
+    static HistoryTotals readTotals(const HttpReply& reply, const QString& what);
+    /// The answer for raw/YYYYMMDD.json (`raw`) or YYYYMMDD.json, as day() reads each.
+    [[nodiscard]] HistoryDay readDay(const HttpReply& reply, const QString& what, bool raw) const;
 
 private:
     QCoro::Task<HistoryDay> dayFile(QDate date, bool raw);

@@ -55,6 +55,8 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
         return fail(QStringLiteral("database URL '%1' names no database (postgresql://host/DATABASE)")
                         .arg(parsed.toString(QUrl::RemovePassword)));
     }
+    static const QRegularExpression libpqKeyword(QStringLiteral("^[a-z_]+$"));
+    static const QRegularExpression unsafeInOption(QStringLiteral("[;\\s'\\\\]"));
     QStringList options;
     for (const auto& [key, value] : QUrlQuery(parsed).queryItems(QUrl::FullyDecoded)) {
         bool seconds = false;
@@ -63,6 +65,13 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
                                                     "database URL '%1': connect_timeout '%2' is not a whole number "
                                                     "of seconds (0 waits forever)")
                             .arg(parsed.toString(QUrl::RemovePassword), value));
+        }
+        // QPSQL hands the options to libpq as "key=value key=value", unquoted: anything else would change its meaning
+        if (!libpqKeyword.match(key).hasMatch() || value.contains(unsafeInOption)) {
+            return fail(QCoreApplication::translate("DatabaseUrl",
+                                                    "database URL '%1': option '%2' must be a libpq keyword "
+                                                    "(a-z, _) with a value free of spaces, quotes, backslashes and ';'")
+                            .arg(parsed.toString(QUrl::RemovePassword), key.left(40)));
         }
         options << key + u'=' + value;
     }
