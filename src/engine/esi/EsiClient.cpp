@@ -1,13 +1,13 @@
 #include "esi/EsiClient.h"
 
 #include "net/ReplyText.h"
+#include "util/Logging.h"
 
 #include <QCoroNetworkReply>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonParseError>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -16,8 +16,6 @@
 #include <QTimer>
 
 #include <list>
-
-Q_LOGGING_CATEGORY(lcEsi, "killmail.esi", QtInfoMsg)
 
 namespace km {
 

@@ -7,17 +7,15 @@
 #include "storage/PartitionManager.h"
 #include "storage/Schema.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 #include "valuation/Flags.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFuture>
-#include <QLoggingCategory>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <mutex>
-
-Q_LOGGING_CATEGORY(lcImport, "killmail.import", QtInfoMsg)
 
 namespace km {
 namespace {

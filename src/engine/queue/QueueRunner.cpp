@@ -4,14 +4,12 @@
 #include "queue/QueueAdmin.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <QSqlDriver>
 #include <QSysInfo>
-
-Q_LOGGING_CATEGORY(lcRunner, "killmail.queue", QtInfoMsg)
 
 namespace km {
 namespace {

@@ -7,10 +7,7 @@
 #include "runtime/QueueProbe.h"
 #include "storage/Maintenance.h"
 #include "storage/WalCheckpointer.h"
-
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcEngine, "killmail.engine", QtInfoMsg)
+#include "util/Logging.h"
 
 namespace km {
 

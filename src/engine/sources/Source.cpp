@@ -4,10 +4,7 @@
 #include "sources/KillmailSink.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
-
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcSources, "killmail.sources", QtInfoMsg)
+#include "util/Logging.h"
 
 namespace km {
 

@@ -9,11 +9,9 @@
 #include "storage/Database.h"
 #include "storage/PartitionManager.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcMaintenance, "killmail.maintenance", QtInfoMsg)
 
 namespace km {
 

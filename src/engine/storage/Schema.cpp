@@ -2,12 +2,10 @@
 
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 
-#include <QLoggingCategory>
 #include <QSet>
 #include <QSqlQuery>
-
-Q_LOGGING_CATEGORY(lcSchema, "killmail.schema", QtInfoMsg)
 
 namespace km {
 namespace {
