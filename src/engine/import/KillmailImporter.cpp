@@ -5,7 +5,7 @@
 #include "queue/KillmailJobs.h"
 #include "storage/Database.h"
 #include "storage/PartitionManager.h"
-#include "storage/Schema.h"
+#include "storage/BulkLoadIndexes.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
 #include "valuation/Flags.h"
