@@ -1,6 +1,6 @@
 #include "net/HttpClient.h"
 
-#include "esi/EsiRateLimits.h"
+#include "net/HeaderValues.h"
 #include "net/ReplyText.h"
 
 #include <QCoroNetworkReply>
@@ -153,7 +153,7 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
     timer.stop();
 
     result.status = started->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.retryAfter = EsiRateLimits::parseRetryAfter(started->rawHeader("Retry-After"));
+    result.retryAfter = parseRetryAfter(started->rawHeader("Retry-After"));
     if (result.status >= 300 && result.status < 400) {
         result.redirect = url.resolved(started->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
     }
