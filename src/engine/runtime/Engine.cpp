@@ -4,8 +4,8 @@
 #include "feed/FeedServer.h"
 #include "monitoring/MetricsServer.h"
 #include "runtime/DatabaseWaiter.h"
+#include "runtime/Maintenance.h"
 #include "runtime/QueueProbe.h"
-#include "storage/Maintenance.h"
 #include "storage/WalCheckpointer.h"
 #include "util/Logging.h"
 

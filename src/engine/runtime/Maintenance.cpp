@@ -1,4 +1,4 @@
-#include "storage/Maintenance.h"
+#include "runtime/Maintenance.h"
 
 #include "esi/EsiClient.h"
 #include "net/HttpClient.h"
