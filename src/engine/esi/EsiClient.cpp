@@ -2,6 +2,7 @@
 
 #include "net/ReplyText.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QCoroNetworkReply>
 #include <QHash>
@@ -125,11 +126,13 @@ QCoro::Task<EsiReply> EsiClient::get(QString path) { return send(QByteArrayLiter
 
 QCoro::Task<EsiReply> EsiClient::post(QString path, QByteArray jsonBody)
 {
+    assertThread(this);
     return send(QByteArrayLiteral("POST"), std::move(path), std::move(jsonBody));
 }
 
 void EsiClient::abortAll()
 {
+    assertThread(this);
     m_aborted = true;
     m_waker.wakeAll();
     Q_EMIT aborted();
@@ -157,6 +160,7 @@ QCoro::Task<std::optional<EsiRateLimits::Reservation>> EsiClient::admission(QStr
 
 QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArray body)
 {
+    assertThread(this);
     const QString route = QStringLiteral("ESI %1 %2").arg(QString::fromLatin1(method), path);
     const bool cacheable = method == "GET" && !isKillmailPath(path);
     QUrl url = m_settings.baseUrl;
@@ -288,6 +292,7 @@ QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArra
 
 QCoro::Task<KillmailFetch> EsiClient::fetchKillmail(qint64 id, QString hash)
 {
+    assertThread(this);
     KillmailFetch fetch;
     static const QRegularExpression hexHash(QStringLiteral("^[0-9a-fA-F]{1,128}$"));
     if (id <= 0 || !hexHash.match(hash).hasMatch()) {
@@ -321,6 +326,7 @@ QCoro::Task<KillmailFetch> EsiClient::fetchKillmail(qint64 id, QString hash)
 
 QCoro::Task<EsiJson> EsiClient::getJson(QString path)
 {
+    assertThread(this);
     const EsiReply reply = co_await get(path);
     if (!reply.ok()) {
         co_return failed(reply);
@@ -337,6 +343,7 @@ QCoro::Task<EsiJson> EsiClient::getJson(QString path)
 
 QCoro::Task<EsiJson> EsiClient::names(QList<qint64> ids)
 {
+    assertThread(this);
     const QList<qint64> unique = uniquePositive(ids);
     QJsonArray merged;
     for (qsizetype start = 0; start < unique.size(); start += maxIdsPerCall) {
@@ -392,6 +399,7 @@ QCoro::Task<EsiJson> EsiClient::resolveNames(QList<qint64> ids)
 
 QCoro::Task<EsiJson> EsiClient::affiliation(QList<qint64> characterIds)
 {
+    assertThread(this);
     return postIds(QStringLiteral("/characters/affiliation"), std::move(characterIds));
 }
 

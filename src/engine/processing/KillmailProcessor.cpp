@@ -10,6 +10,7 @@
 #include "storage/KillmailWriter.h"
 #include "storage/RefusedKillmails.h"
 #include "storage/StoredKillmailNotices.h"
+#include "util/ThreadAffinity.h"
 #include "valuation/Flags.h"
 #include "valuation/Valuation.h"
 
@@ -33,6 +34,7 @@ KillmailProcessor::~KillmailProcessor() = default;
 
 QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
 {
+    assertThread(m_owner);
     QString error;
     const std::optional<KillmailJob> killmail = KillmailJob::fromPayload(job.payload, error);
     if (!killmail) {
@@ -95,6 +97,7 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
 
 void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
 {
+    assertThread(m_owner);
     // Prices are looked up for the whole batch at once, as the importer does: one query per window of days.
     m_batch.clear();
     m_batchJobs.clear();
@@ -120,6 +123,7 @@ void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
 
 void KillmailProcessor::commit(std::vector<FinishedJob>& finished, JobQueue& queue)
 {
+    assertThread(m_owner);
     m_storedInLastCommit.clear();
     if (m_batch.empty()) {
         return;
@@ -163,6 +167,7 @@ void KillmailProcessor::failRefused(std::vector<FinishedJob>& finished, const st
 
 void KillmailProcessor::committed(const std::vector<FinishedJob>& finished)
 {
+    assertThread(m_owner);
     for (const FinishedJob& job : finished) {
         const auto output = m_outputs.constFind(job.job.id);
         if (output == m_outputs.cend()) {
@@ -184,6 +189,7 @@ void KillmailProcessor::committed(const std::vector<FinishedJob>& finished)
 
 void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
 {
+    assertThread(m_owner);
     for (const qint64 id : jobIds) {
         m_outputs.remove(id);
     }
@@ -191,12 +197,14 @@ void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
 
 void KillmailProcessor::dropCaches()
 {
+    assertThread(m_owner);
     m_prices->clear();
     m_valuator->forgetPrices();
 }
 
 void KillmailProcessor::abort()
 {
+    assertThread(m_owner);
     m_aborting = true;
     if (m_esi) {
         m_esi->abortAll();

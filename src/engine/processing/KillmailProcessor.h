@@ -5,6 +5,7 @@
 #include "storage/KillmailRows.h"
 
 #include <QHash>
+#include <QThread>
 
 #include <memory>
 
@@ -77,6 +78,8 @@ private:
     QSet<KillmailId> m_storedInLastCommit;
     ProcessorCounters m_counters;
     bool m_aborting = false;
+    /// The runner's thread, where the processor was made and where its connection and ESI client live.
+    QThread* const m_owner = QThread::currentThread();
 };
 
 } // namespace km

@@ -5,6 +5,7 @@
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
@@ -81,6 +82,7 @@ QueueRunner::~QueueRunner() = default;
 
 void QueueRunner::start()
 {
+    assertThread(this);
     if (m_stopping) {
         return;
     }
@@ -277,6 +279,7 @@ void QueueRunner::housekeeping()
 
 void QueueRunner::dropCaches()
 {
+    assertThread(this);
     if (m_handler) {
         m_handler->dropCaches();
     }
@@ -284,6 +287,7 @@ void QueueRunner::dropCaches()
 
 void QueueRunner::stop()
 {
+    assertThread(this);
     if (m_stopping) {
         return;
     }

@@ -5,6 +5,7 @@
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 namespace km {
 
@@ -19,6 +20,7 @@ Source::~Source() = default;
 
 void Source::start()
 {
+    assertThread(this);
     if (m_running) {
         return;
     }
@@ -30,6 +32,7 @@ void Source::start()
 
 void Source::stop()
 {
+    assertThread(this);
     if (!m_running || m_stopping) {
         return;
     }
