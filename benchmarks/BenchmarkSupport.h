@@ -3,7 +3,7 @@
 
 #include "storage/Database.h"
 #include "storage/DatabaseUrl.h"
-#include "storage/Schema.h"
+#include "storage/Migrator.h"
 #include "util/Logging.h"
 
 #include <QCommandLineOption>

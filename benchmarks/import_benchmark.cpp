@@ -3,7 +3,7 @@
 #include "import/KillmailImporter.h"
 #include "staticdata/StaticData.h"
 #include "storage/Database.h"
-#include "storage/Schema.h"
+#include "storage/Migrator.h"
 #include "util/Logging.h"
 
 #include <QCommandLineParser>

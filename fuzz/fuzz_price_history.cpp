@@ -4,7 +4,7 @@
 #include "prices/PriceHistoryImporter.h"
 #include "storage/Database.h"
 #include "storage/DatabaseUrl.h"
-#include "storage/Schema.h"
+#include "storage/Migrator.h"
 
 #include <QFileInfo>
 

@@ -10,7 +10,7 @@
 #include "processing/StoredKillmail.h"
 #include "staticdata/StaticData.h"
 #include "storage/Database.h"
-#include "storage/Schema.h"
+#include "storage/Migrator.h"
 #include "util/UtcTime.h"
 
 #include <QCoreApplication>

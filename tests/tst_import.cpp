@@ -7,7 +7,8 @@
 #include "parse/KillmailParser.h"
 #include "prices/PriceBook.h"
 #include "staticdata/StaticData.h"
-#include "storage/Schema.h"
+#include "storage/BulkLoadIndexes.h"
+#include "storage/Migrator.h"
 #include "storage/StorageError.h"
 #include "valuation/Valuation.h"
 

@@ -9,7 +9,7 @@
 #include "Fixtures.h"
 #include "TestDatabase.h"
 #include "storage/Database.h"
-#include "storage/Schema.h"
+#include "storage/Migrator.h"
 #include "storage/StorageError.h"
 
 #include <QDir>

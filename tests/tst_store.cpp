@@ -8,6 +8,7 @@
 #include "storage/KillmailWriter.h"
 #include "storage/PartitionManager.h"
 #include "storage/RefusedKillmails.h"
+#include "storage/Migrator.h"
 #include "storage/Schema.h"
 #include "storage/StorageError.h"
 #include "util/UtcTime.h"

@@ -1,7 +1,7 @@
 #include "Command.h"
 
 #include "storage/Database.h"
-#include "storage/Schema.h"
+#include "storage/Migrator.h"
 #include "storage/StorageError.h"
 
 #include "BackfillCommand.h"

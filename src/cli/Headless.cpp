@@ -1,16 +1,14 @@
 #include "Headless.h"
 
 #include "SignalWatcher.h"
+#include "util/Logging.h"
 
 #include "runtime/Engine.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QLoggingCategory>
 #include <QTextStream>
 #include <QTimer>
-
-Q_LOGGING_CATEGORY(lcHeadless, "killmail.headless", QtInfoMsg)
 
 namespace km::cli {
 namespace {

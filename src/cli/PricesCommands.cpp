@@ -8,10 +8,10 @@
 #include "prices/PriceHistoryImporter.h"
 #include "prices/Revaluer.h"
 #include "runtime/Engine.h"
+#include "runtime/Maintenance.h"
 #include "staticdata/StaticData.h"
 #include "staticdata/TypeResolver.h"
 #include "storage/Database.h"
-#include "storage/Maintenance.h"
 #include "util/ProgressMeter.h"
 
 #include <QCoroTask>

@@ -1,9 +1,9 @@
 #include "ProgressPrinter.h"
 
+#include "util/Logging.h"
+
 #include <cstdio>
 #include <unistd.h>
-
-Q_LOGGING_CATEGORY(lcProgress, "killmail.progress", QtInfoMsg)
 
 namespace km::cli {
 

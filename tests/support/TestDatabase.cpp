@@ -1,6 +1,6 @@
 #include "TestDatabase.h"
 
-#include "storage/Schema.h"
+#include "storage/Migrator.h"
 #include "storage/StorageError.h"
 
 #include <QCryptographicHash>

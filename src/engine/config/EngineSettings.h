@@ -1,7 +1,7 @@
 #pragma once
 
 #include "feed/FeedSettings.h"
-#include "processing/QueueWorkers.h"
+#include "processing/WorkerSettings.h"
 
 #include <QHostAddress>
 #include <QString>

@@ -1,13 +1,14 @@
 #include "esi/EsiClient.h"
 
 #include "net/ReplyText.h"
+#include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QCoroNetworkReply>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonParseError>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -16,8 +17,6 @@
 #include <QTimer>
 
 #include <list>
-
-Q_LOGGING_CATEGORY(lcEsi, "killmail.esi", QtInfoMsg)
 
 namespace km {
 
@@ -109,6 +108,92 @@ QByteArray idArray(const QList<qint64>& ids)
 
 EsiJson failed(const EsiReply& reply) { return {false, {}, reply.error, reply.transient, reply.retryAfter}; }
 
+QUrl esiUrl(QUrl url, const QString& path)
+{
+    QString basePath = url.path();
+    while (basePath.endsWith(QLatin1Char('/'))) {
+        basePath.chop(1);
+    }
+    url.setPath(basePath + path.section(QLatin1Char('?'), 0, 0));
+    if (path.contains(QLatin1Char('?'))) {
+        url.setQuery(path.section(QLatin1Char('?'), 1));
+    }
+    return url;
+}
+
+QNetworkRequest esiRequest(const EsiSettings& settings, const QUrl& url)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::UserAgentHeader, settings.userAgent());
+    request.setRawHeader("X-Compatibility-Date", settings.compatibilityDate.toLatin1());
+    request.setRawHeader("Accept", "application/json");
+    // No Accept-Encoding here on purpose: QNAM then offers gzip itself and decodes the answer; one set by
+    // hand would leave the body compressed.
+    return request;
+}
+
+/// What the answer (or its absence: status 0) says about the rate limits.
+EsiAnswerInfo answerInfo(const QNetworkReply& reply, bool timedOut)
+{
+    EsiAnswerInfo info;
+    info.status = timedOut ? 0 : reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    info.timedOut = timedOut;
+    info.group = reply.rawHeader("X-Ratelimit-Group");
+    info.limit = reply.rawHeader("X-Ratelimit-Limit");
+    info.remaining = reply.rawHeader("X-Ratelimit-Remaining");
+    info.used = reply.rawHeader("X-Ratelimit-Used");
+    info.errorLimitRemain = reply.rawHeader("X-ESI-Error-Limit-Remain");
+    info.errorLimitReset = reply.rawHeader("X-ESI-Error-Limit-Reset");
+    info.retryAfter = reply.rawHeader("Retry-After");
+    return info;
+}
+
+/**
+ * The reply for an answer: its status and body, and for a failure the error, whether asking again may help
+ * (transient) and when. A 2xx, or a 304 when a cached body was offered (`revalidating`), is no failure.
+ */
+EsiReply classify(const QString& route, QNetworkReply& reply, const EsiAnswerInfo& info, milliseconds timeout,
+                  bool revalidating)
+{
+    EsiReply result;
+    result.status = info.status;
+    result.body = reply.isOpen() ? reply.readAll() : QByteArray();
+    if (info.timedOut) {
+        result.transient = true;
+        result.error = QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(timeout));
+        return result;
+    }
+    if (isTransportFailure(reply.error())) {
+        result.transient = true;
+        result.error = info.status > 0
+            ? QStringLiteral("%1: answer truncated or garbled, cut off after %2 bytes of its body (%3)")
+                  .arg(route)
+                  .arg(result.body.size())
+                  .arg(reply.errorString())
+            : QStringLiteral("%1: network error: %2").arg(route, reply.errorString());
+        return result;
+    }
+    const int status = info.status;
+    result.retryAfter = EsiRateLimits::parseRetryAfter(info.retryAfter);
+    if ((status >= 200 && status < 300) || (status == 304 && revalidating)) {
+        return result;
+    }
+    const QString detail = errorText(result.body);
+    result.error =
+        QStringLiteral("%1: HTTP %2%3").arg(route).arg(status).arg(detail.isEmpty() ? QString() : ": " + detail);
+    if (status == 420) {
+        if (const auto reset = EsiRateLimits::parseRetryAfter(info.errorLimitReset)) {
+            result.retryAfter = reset;
+        }
+        qCWarning(lcEsi).noquote() << route << "answered 420: error limit reached, every request waits"
+                                   << result.retryAfter.value_or(seconds(60)).count() << "s";
+    }
+    // 429 and 420: the limits make the next try wait. A 304 without a cached body (none was offered) cannot be
+    // used; asked again, it comes whole.
+    result.transient = status == 429 || status == 420 || status >= 500 || status == 0 || status == 304;
+    return result;
+}
+
 } // namespace
 
 EsiClient::EsiClient(EsiSettings settings, std::shared_ptr<EsiRateLimits> limits, QObject* parent)
@@ -127,11 +212,13 @@ QCoro::Task<EsiReply> EsiClient::get(QString path) { return send(QByteArrayLiter
 
 QCoro::Task<EsiReply> EsiClient::post(QString path, QByteArray jsonBody)
 {
+    assertThread(this);
     return send(QByteArrayLiteral("POST"), std::move(path), std::move(jsonBody));
 }
 
 void EsiClient::abortAll()
 {
+    assertThread(this);
     m_aborted = true;
     m_waker.wakeAll();
     Q_EMIT aborted();
@@ -159,17 +246,10 @@ QCoro::Task<std::optional<EsiRateLimits::Reservation>> EsiClient::admission(QStr
 
 QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArray body)
 {
+    assertThread(this);
     const QString route = QStringLiteral("ESI %1 %2").arg(QString::fromLatin1(method), path);
     const bool cacheable = method == "GET" && !isKillmailPath(path);
-    QUrl url = m_settings.baseUrl;
-    QString basePath = url.path();
-    while (basePath.endsWith(QLatin1Char('/'))) {
-        basePath.chop(1);
-    }
-    url.setPath(basePath + path.section(QLatin1Char('?'), 0, 0));
-    if (path.contains(QLatin1Char('?'))) {
-        url.setQuery(path.section(QLatin1Char('?'), 1));
-    }
+    const QUrl url = esiUrl(m_settings.baseUrl, path);
 
     for (int attempt = 0;; ++attempt) {
         const std::optional<EsiRateLimits::Reservation> admitted = co_await admission(path);
@@ -179,14 +259,7 @@ QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArra
             stopping.error = QStringLiteral("%1: not sent, shutting down").arg(route);
             co_return stopping;
         }
-        const EsiRateLimits::Reservation& reservation = *admitted;
-
-        QNetworkRequest request(url);
-        request.setHeader(QNetworkRequest::UserAgentHeader, m_settings.userAgent());
-        request.setRawHeader("X-Compatibility-Date", m_settings.compatibilityDate.toLatin1());
-        request.setRawHeader("Accept", "application/json");
-        // No Accept-Encoding here on purpose: QNAM then offers gzip itself and decodes the answer; one set by
-        // hand would leave the body compressed.
+        QNetworkRequest request = esiRequest(m_settings, url);
         const std::optional<EtagCache::Entry> cached = cacheable ? m_etags->find(path) : std::nullopt;
         if (cached) {
             request.setRawHeader("If-None-Match", cached->etag);
@@ -199,71 +272,23 @@ QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArra
             started = m_network->post(request, body);
         }
         const std::unique_ptr<QNetworkReply, DeleteLater> reply(started);
-        bool timedOut = false;
-        QTimer timer;
-        timer.setSingleShot(true);
-        timer.setTimerType(Qt::PreciseTimer);
-        connect(&timer, &QTimer::timeout, started, [&timedOut, started] {
-            timedOut = true;
-            started->abort();
-        });
-        connect(this, &EsiClient::aborted, started, &QNetworkReply::abort);
-        timer.start(m_settings.timeout);
-        co_await started;
-        timer.stop();
+        const bool timedOut = co_await awaitAnswer(started);
+        const EsiAnswerInfo info = answerInfo(*reply, timedOut);
+        m_limits->settle(*admitted, info);
 
-        EsiAnswerInfo info;
-        info.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        info.timedOut = timedOut;
-        info.group = reply->rawHeader("X-Ratelimit-Group");
-        info.limit = reply->rawHeader("X-Ratelimit-Limit");
-        info.remaining = reply->rawHeader("X-Ratelimit-Remaining");
-        info.used = reply->rawHeader("X-Ratelimit-Used");
-        info.errorLimitRemain = reply->rawHeader("X-ESI-Error-Limit-Remain");
-        info.errorLimitReset = reply->rawHeader("X-ESI-Error-Limit-Reset");
-        info.retryAfter = reply->rawHeader("Retry-After");
-        if (timedOut) {
-            info.status = 0;
-        }
-        m_limits->settle(reservation, info);
-
-        EsiReply result;
-        result.status = info.status;
-        result.body = reply->isOpen() ? reply->readAll() : QByteArray();
-        if (timedOut) {
-            result.transient = true;
-            result.error =
-                QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(m_settings.timeout));
+        EsiReply result = classify(route, *reply, info, m_settings.timeout, cached.has_value());
+        if (timedOut || isTransportFailure(reply->error())) {
             co_return result;
         }
-        if (isTransportFailure(reply->error())) {
-            result.transient = true;
-            result.error = info.status > 0
-                ? QStringLiteral("%1: answer truncated or garbled, cut off after %2 bytes of its body (%3)")
-                      .arg(route)
-                      .arg(result.body.size())
-                      .arg(reply->errorString())
-                : QStringLiteral("%1: network error: %2").arg(route, reply->errorString());
-            co_return result;
-        }
-        const int status = info.status;
-        result.retryAfter = EsiRateLimits::parseRetryAfter(info.retryAfter);
-        if (status >= 200 && status < 300) {
+        if (result.status >= 200 && result.status < 300) {
             const QByteArray etag = reply->rawHeader("ETag");
             if (cacheable && !etag.isEmpty()) {
                 m_etags->insert(path, {etag, result.body});
             }
-            co_return result;
-        }
-        if (status == 304 && cached) {
+        } else if (result.status == 304 && cached) {
             result.status = 200;
             result.body = cached->body;
-            co_return result;
-        }
-        const QString detail = errorText(result.body);
-        result.error =
-            QStringLiteral("%1: HTTP %2%3").arg(route).arg(status).arg(detail.isEmpty() ? QString() : ": " + detail);
-        if (status == 429) {
+        } else if (result.status == 429) {
             if (attempt < m_settings.max429Retries) {
                 qCInfo(lcEsi).noquote() << route << "answered 429 (rate limited), Retry-After"
                                         << (result.retryAfter ? QString::number(result.retryAfter->count()) + " s"
@@ -271,25 +296,31 @@ QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArra
                 continue;
             }
             qCWarning(lcEsi).noquote() << route << "still answers 429 after" << attempt + 1 << "tries";
-            result.transient = true;
-        } else if (status == 420) {
-            const auto reset = EsiRateLimits::parseRetryAfter(info.errorLimitReset);
-            if (reset) {
-                result.retryAfter = reset;
-            }
-            qCWarning(lcEsi).noquote() << route << "answered 420: error limit reached, every request waits"
-                                       << result.retryAfter.value_or(seconds(60)).count() << "s";
-            result.transient = true;
-        } else if (status >= 500 || status == 0 || status == 304) {
-            // A 304 without a cached body (none was offered) cannot be used; asked again, it comes whole.
-            result.transient = true;
         }
         co_return result;
     }
 }
 
+QCoro::Task<bool> EsiClient::awaitAnswer(QNetworkReply* started)
+{
+    bool timedOut = false;
+    QTimer timer;
+    timer.setSingleShot(true);
+    timer.setTimerType(Qt::PreciseTimer);
+    connect(&timer, &QTimer::timeout, started, [&timedOut, started] {
+        timedOut = true;
+        started->abort();
+    });
+    connect(this, &EsiClient::aborted, started, &QNetworkReply::abort);
+    timer.start(m_settings.timeout);
+    co_await started;
+    timer.stop();
+    co_return timedOut;
+}
+
 QCoro::Task<KillmailFetch> EsiClient::fetchKillmail(qint64 id, QString hash)
 {
+    assertThread(this);
     KillmailFetch fetch;
     static const QRegularExpression hexHash(QStringLiteral("^[0-9a-fA-F]{1,128}$"));
     if (id <= 0 || !hexHash.match(hash).hasMatch()) {
@@ -323,6 +354,7 @@ QCoro::Task<KillmailFetch> EsiClient::fetchKillmail(qint64 id, QString hash)
 
 QCoro::Task<EsiJson> EsiClient::getJson(QString path)
 {
+    assertThread(this);
     const EsiReply reply = co_await get(path);
     if (!reply.ok()) {
         co_return failed(reply);
@@ -339,6 +371,7 @@ QCoro::Task<EsiJson> EsiClient::getJson(QString path)
 
 QCoro::Task<EsiJson> EsiClient::names(QList<qint64> ids)
 {
+    assertThread(this);
     const QList<qint64> unique = uniquePositive(ids);
     QJsonArray merged;
     for (qsizetype start = 0; start < unique.size(); start += maxIdsPerCall) {
@@ -394,6 +427,7 @@ QCoro::Task<EsiJson> EsiClient::resolveNames(QList<qint64> ids)
 
 QCoro::Task<EsiJson> EsiClient::affiliation(QList<qint64> characterIds)
 {
+    assertThread(this);
     return postIds(QStringLiteral("/characters/affiliation"), std::move(characterIds));
 }
 

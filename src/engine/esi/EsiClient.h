@@ -16,6 +16,7 @@
 #include <optional>
 
 class QNetworkAccessManager;
+class QNetworkReply;
 
 namespace km {
 
@@ -100,7 +101,10 @@ Q_SIGNALS:
 private:
     class EtagCache;
 
+    /// Builds the request, awaits its admission and answer, and classifies the answer; retries 429s.
     QCoro::Task<EsiReply> send(QByteArray method, QString path, QByteArray body);
+    /// True when the answer did not come within the timeout (the request is then aborted).
+    QCoro::Task<bool> awaitAnswer(QNetworkReply* started);
     /// nullopt when the client was aborted while waiting.
     QCoro::Task<std::optional<EsiRateLimits::Reservation>> admission(QString path);
     QCoro::Task<EsiJson> postIds(QString path, QList<qint64> ids);

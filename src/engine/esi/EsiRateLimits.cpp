@@ -17,16 +17,6 @@ constexpr int maxTokens = 1000000;
 /// How long a caller waits for something that only another request's answer can change (a booking, a probe).
 constexpr milliseconds pollInterval{20};
 
-std::optional<qint64> parseCount(QByteArrayView text)
-{
-    bool ok = false;
-    const qint64 value = text.trimmed().toLongLong(&ok);
-    if (!ok || value < 0) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 milliseconds until(EsiRateLimits::TimePoint when, EsiRateLimits::TimePoint now)
 {
     // Rounded up so that waiting this long always reaches `when`.
@@ -94,9 +84,9 @@ std::optional<std::pair<int, milliseconds>> EsiRateLimits::parseLimit(QByteArray
     if (slash <= 0 || slash + 2 > trimmed.size()) {
         return std::nullopt;
     }
-    const auto tokens = parseCount(trimmed.first(slash));
+    const auto tokens = parseHeaderCount(trimmed.first(slash));
     const QByteArrayView window = trimmed.sliced(slash + 1);
-    const auto amount = parseCount(window.chopped(1));
+    const auto amount = parseHeaderCount(window.chopped(1));
     if (!tokens || !amount || *tokens == 0 || *tokens > maxTokens || *amount == 0 || *amount > 100000) {
         return std::nullopt;
     }
@@ -106,27 +96,6 @@ std::optional<std::pair<int, milliseconds>> EsiRateLimits::parseLimit(QByteArray
     case 'h': return std::pair{int(*tokens), milliseconds(std::chrono::hours(*amount))};
     default: return std::nullopt;
     }
-}
-
-std::optional<seconds> EsiRateLimits::parseRetryAfter(QByteArrayView text)
-{
-    if (text.trimmed().isEmpty()) {
-        return std::nullopt;
-    }
-    if (const auto count = parseCount(text)) {
-        return seconds(std::min<qint64>(*count, maxWait.count()));
-    }
-    // An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Qt reads it with a numeric zone only.
-    QString dateText = QString::fromLatin1(text.trimmed());
-    if (dateText.endsWith(QLatin1String(" GMT"))) {
-        dateText.replace(dateText.size() - 3, 3, QStringLiteral("+0000"));
-    }
-    const QDateTime date = QDateTime::fromString(dateText, Qt::RFC2822Date);
-    if (!date.isValid()) {
-        return std::nullopt;
-    }
-    const qint64 delta = QDateTime::currentDateTimeUtc().secsTo(date);
-    return seconds(std::clamp<qint64>(delta, 0, maxWait.count()));
 }
 
 int EsiRateLimits::costOf(int status)
@@ -304,7 +273,7 @@ void EsiRateLimits::absorbBucket(const QString& group, const Reservation& reserv
         std::tie(bucket.limit, bucket.window) = *limit;
     }
     int cost = 0;
-    if (const auto used = parseCount(answer.used); used && *used <= qint64(worstCaseCost) * 10) {
+    if (const auto used = parseHeaderCount(answer.used); used && *used <= qint64(worstCaseCost) * 10) {
         cost = int(*used);
     } else if (answer.status > 0) {
         cost = costOf(answer.status);
@@ -317,7 +286,7 @@ void EsiRateLimits::absorbBucket(const QString& group, const Reservation& reserv
     }
     if (bucket.limit > 0) {
         prune(bucket, now);
-        const auto remaining = parseCount(answer.remaining);
+        const auto remaining = parseHeaderCount(answer.remaining);
         if (groupHeader && remaining) {
             const int serverSpent = bucket.limit - int(std::min<qint64>(*remaining, bucket.limit));
             bucket.external = std::max(0, serverSpent - bucket.ledgerTotal);
@@ -332,8 +301,8 @@ void EsiRateLimits::absorbBucket(const QString& group, const Reservation& reserv
 
 void EsiRateLimits::absorbErrorLimit(const Reservation& reservation, const EsiAnswerInfo& answer, TimePoint now)
 {
-    const auto remain = parseCount(answer.errorLimitRemain);
-    const auto reset = parseCount(answer.errorLimitReset);
+    const auto remain = parseHeaderCount(answer.errorLimitRemain);
+    const auto reset = parseHeaderCount(answer.errorLimitReset);
     const std::optional<seconds> resetIn =
         reset ? std::optional(seconds(std::min<qint64>(*reset, maxWait.count()))) : std::nullopt;
     if (remain && resetIn) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "esi/EsiSettings.h"
+#include "net/HeaderValues.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -89,7 +90,7 @@ public:
 
     static constexpr int worstCaseCost = 5;
     /// No header may make anything wait longer than this.
-    static constexpr std::chrono::seconds maxWait{900};
+    static constexpr std::chrono::seconds maxWait = maxRetryAfter;
 
     explicit EsiRateLimits(const EsiSettings& settings = {}, Clock clock = {});
 
@@ -111,8 +112,11 @@ public:
     [[nodiscard]] static QString routeKey(const QString& path);
     /// "3600/15m" -> (3600, 15 min); units s, m, h; nullopt for anything else.
     [[nodiscard]] static std::optional<std::pair<int, std::chrono::milliseconds>> parseLimit(QByteArrayView text);
-    /// Seconds or an HTTP date, capped to maxWait; nullopt when absent or garbage.
-    [[nodiscard]] static std::optional<std::chrono::seconds> parseRetryAfter(QByteArrayView text);
+    /// Seconds or an HTTP date, capped to maxWait; nullopt when absent or garbage (see net/HeaderValues.h).
+    [[nodiscard]] static std::optional<std::chrono::seconds> parseRetryAfter(QByteArrayView text)
+    {
+        return km::parseRetryAfter(text);
+    }
     /// ESI's token cost of an answer: 2xx 2, 3xx 1, 4xx 5, 5xx 0.
     [[nodiscard]] static int costOf(int status);
 

@@ -3,10 +3,7 @@
 #include "storage/Database.h"
 #include "storage/SqlIdList.h"
 #include "storage/StorageError.h"
-
-#include <QLoggingCategory>
-
-Q_DECLARE_LOGGING_CATEGORY(lcFeed)
+#include "util/Logging.h"
 
 namespace km {
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/Killmail.h"
-#include "processing/EntityJobs.h"
+#include "queue/EntityJobs.h"
 
 #include <QHash>
 #include <QString>

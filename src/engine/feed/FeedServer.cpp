@@ -5,18 +5,16 @@
 #include "staticdata/StaticData.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
-
-Q_LOGGING_CATEGORY(lcFeed, "killmail.feed", QtInfoMsg)
 
 namespace km {
 namespace {

@@ -4,12 +4,9 @@
 #include "storage/Database.h"
 #include "storage/KillmailReader.h"
 #include "storage/StorageError.h"
-
-#include <QLoggingCategory>
+#include "util/Logging.h"
 
 #include <algorithm>
-
-Q_DECLARE_LOGGING_CATEGORY(lcFeed)
 
 namespace km {
 

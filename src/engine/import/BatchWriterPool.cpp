@@ -5,12 +5,10 @@
 #include "storage/KillmailWriter.h"
 #include "storage/RefusedKillmails.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 #include "valuation/Valuation.h"
 
-#include <QLoggingCategory>
 #include <QSet>
-
-Q_LOGGING_CATEGORY(lcWriters, "killmail.import.writer", QtInfoMsg)
 
 namespace km {
 

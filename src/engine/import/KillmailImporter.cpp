@@ -5,19 +5,17 @@
 #include "queue/KillmailJobs.h"
 #include "storage/Database.h"
 #include "storage/PartitionManager.h"
-#include "storage/Schema.h"
+#include "storage/BulkLoadIndexes.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 #include "valuation/Flags.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFuture>
-#include <QLoggingCategory>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <mutex>
-
-Q_LOGGING_CATEGORY(lcImport, "killmail.import", QtInfoMsg)
 
 namespace km {
 namespace {

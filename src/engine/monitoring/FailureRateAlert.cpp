@@ -1,11 +1,9 @@
 #include "monitoring/FailureRateAlert.h"
 
-#include <QLoggingCategory>
+#include "util/Logging.h"
 
 namespace km {
 namespace {
-
-Q_LOGGING_CATEGORY(lcFailureRate, "killmail.monitoring", QtInfoMsg)
 
 QString percent(double share) { return QString::number(share * 100, 'g', 3) + QLatin1Char('%'); }
 
@@ -35,7 +33,7 @@ void FailureRateAlert::sample(qint64 completed, qint64 failed, const QDateTime& 
         const Counts& last = m_samples.back();
         if (counts.msecsSinceEpoch < last.msecsSinceEpoch || counts.completed < last.completed
             || counts.failed < last.failed) {
-            qCInfo(lcFailureRate) << "job counts or clock went back: the failure rate window starts over";
+            qCInfo(lcMonitoring) << "job counts or clock went back: the failure rate window starts over";
             m_samples.clear();
         }
     }
@@ -84,17 +82,17 @@ void FailureRateAlert::evaluate()
     const bool enoughJobs = jobs() >= m_settings.minimumJobs;
     if (!m_alerting && enoughJobs && rate() >= m_settings.threshold) {
         m_alerting = true;
-        qCWarning(lcFailureRate).noquote() << "failure rate alert:" << describeRate();
+        qCWarning(lcMonitoring).noquote() << "failure rate alert:" << describeRate();
     } else if (m_alerting && !enoughJobs) {
         m_alerting = false;
-        qCInfo(lcFailureRate).noquote() << QStringLiteral("failure rate alert cleared: %1 jobs in the last %2, "
-                                                          "fewer than the %3 needed to judge")
-                                               .arg(jobs())
-                                               .arg(duration(m_settings.window))
-                                               .arg(m_settings.minimumJobs);
+        qCInfo(lcMonitoring).noquote() << QStringLiteral("failure rate alert cleared: %1 jobs in the last %2, "
+                                                         "fewer than the %3 needed to judge")
+                                              .arg(jobs())
+                                              .arg(duration(m_settings.window))
+                                              .arg(m_settings.minimumJobs);
     } else if (m_alerting && rate() < m_settings.threshold * m_settings.clearFraction) {
         m_alerting = false;
-        qCInfo(lcFailureRate).noquote() << "failure rate alert cleared:" << describeRate();
+        qCInfo(lcMonitoring).noquote() << "failure rate alert cleared:" << describeRate();
     }
 }
 

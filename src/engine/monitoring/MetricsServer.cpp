@@ -1,6 +1,7 @@
 #include "monitoring/MetricsServer.h"
 
-#include <QLoggingCategory>
+#include "util/Logging.h"
+
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -11,8 +12,6 @@
 
 namespace km {
 namespace {
-
-Q_LOGGING_CATEGORY(lcMetricsServer, "killmail.monitoring", QtInfoMsg)
 
 const QByteArray plainText = "text/plain; charset=utf-8";
 const QByteArray prometheusText = "text/plain; version=0.0.4; charset=utf-8";
@@ -145,7 +144,7 @@ bool MetricsServer::listen(QString& error)
         return false;
     }
     error.clear();
-    qCInfo(lcMetricsServer).noquote() << QStringLiteral("serving /metrics and /healthz on %1").arg(url().toString());
+    qCInfo(lcMonitoring).noquote() << QStringLiteral("serving /metrics and /healthz on %1").arg(url().toString());
     return true;
 }
 
@@ -165,7 +164,7 @@ void MetricsServer::accept()
     while (QTcpSocket* socket = m_server->nextPendingConnection()) {
         if (m_connections.size() >= m_settings.maxConnections) {
             if (!m_atConnectionLimit) {
-                qCWarning(lcMetricsServer).noquote()
+                qCWarning(lcMonitoring).noquote()
                     << QStringLiteral("%1 connections open, the most allowed: closing new ones until some end")
                            .arg(m_connections.size());
                 m_atConnectionLimit = true;
@@ -242,7 +241,7 @@ void MetricsServer::serveMetrics(QTcpSocket* socket, bool withBody)
     try {
         page = m_metrics();
     } catch (const std::exception& error) {
-        qCWarning(lcMetricsServer).noquote() << "metrics could not be gathered:" << error.what();
+        qCWarning(lcMonitoring).noquote() << "metrics could not be gathered:" << error.what();
         respond(socket, 500, plainText, "metrics could not be gathered\n", withBody);
         return;
     }
@@ -282,7 +281,7 @@ void MetricsServer::respond(QTcpSocket* socket, int status, const QByteArray& co
 
 void MetricsServer::reject(QTcpSocket* socket, int status, const QString& why)
 {
-    qCWarning(lcMetricsServer).noquote()
+    qCWarning(lcMonitoring).noquote()
         << QStringLiteral("rejected a request from %1 with %2: %3").arg(peerOf(socket)).arg(status).arg(why);
     respond(socket, status, plainText, why.toUtf8() + '\n', true);
 }
@@ -292,9 +291,9 @@ void MetricsServer::timeOut(QTcpSocket* socket)
     if (!m_connections.contains(socket)) {
         return;
     }
-    qCInfo(lcMetricsServer).noquote() << QStringLiteral("closed the connection from %1: no complete exchange in %2 ms")
-                                             .arg(peerOf(socket))
-                                             .arg(m_settings.connectionTimeout.count());
+    qCInfo(lcMonitoring).noquote() << QStringLiteral("closed the connection from %1: no complete exchange in %2 ms")
+                                          .arg(peerOf(socket))
+                                          .arg(m_settings.connectionTimeout.count());
     forget(socket);
     socket->abort();
 }
@@ -306,7 +305,7 @@ void MetricsServer::forget(QTcpSocket* socket)
     }
     socket->deleteLater();
     if (m_atConnectionLimit && m_connections.size() < m_settings.maxConnections) {
-        qCInfo(lcMetricsServer) << "accepting connections again";
+        qCInfo(lcMonitoring) << "accepting connections again";
         m_atConnectionLimit = false;
     }
 }

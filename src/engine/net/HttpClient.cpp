@@ -1,7 +1,8 @@
 #include "net/HttpClient.h"
 
-#include "esi/EsiRateLimits.h"
+#include "net/HeaderValues.h"
 #include "net/ReplyText.h"
+#include "util/ThreadAffinity.h"
 
 #include <QCoroNetworkReply>
 #include <QFileInfo>
@@ -73,24 +74,32 @@ QCoro::Task<HttpReply> HttpClient::get(QUrl url) { return send("GET", std::move(
 
 QCoro::Task<HttpReply> HttpClient::post(QUrl url, QByteArray json)
 {
+    assertThread(this);
     return send("POST", std::move(url), std::move(json), {});
 }
 
 QCoro::Task<HttpReply> HttpClient::download(QUrl url, QString filePath)
 {
+    assertThread(this);
     return send("GET", std::move(url), {}, std::move(filePath));
 }
 
-void HttpClient::abortAll() { Q_EMIT aborted(); }
+void HttpClient::abortAll()
+{
+    assertThread(this);
+    Q_EMIT aborted();
+}
 
 void HttpClient::shutDown()
 {
+    assertThread(this);
     m_shutDown = true;
     abortAll();
 }
 
 QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray body, QString filePath)
 {
+    assertThread(this);
     const QString route = QStringLiteral("%1 %2").arg(QString::fromLatin1(method), url.toDisplayString());
     if (m_shutDown) {
         HttpReply refused;
@@ -153,7 +162,7 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
     timer.stop();
 
     result.status = started->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.retryAfter = EsiRateLimits::parseRetryAfter(started->rawHeader("Retry-After"));
+    result.retryAfter = parseRetryAfter(started->rawHeader("Retry-After"));
     if (result.status >= 300 && result.status < 400) {
         result.redirect = url.resolved(started->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
     }

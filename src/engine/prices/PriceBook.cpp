@@ -4,9 +4,9 @@
 #include "storage/PgResult.h"
 #include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 #include "util/UtcTime.h"
 
-#include <QLoggingCategory>
 #include <QSet>
 
 #include <algorithm>
@@ -15,8 +15,6 @@
 
 namespace km {
 namespace {
-
-Q_LOGGING_CATEGORY(lcPriceBook, "killmail.prices.book", QtInfoMsg)
 
 // Per wanted type: every row from the window's start to its end, and before that the 34 most recent priced
 // days (all of them when there are fewer), which is all PriceRule can reach from any day in the window.

@@ -6,12 +6,12 @@
 #include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
 #include "util/Csv.h"
+#include "util/Logging.h"
 #include "util/UtcTime.h"
 #include "valuation/EveIds.h"
 
 #include <QFile>
 #include <QFileInfo>
-#include <QLoggingCategory>
 
 #include <archive.h>
 #include <sqlite3.h>
@@ -24,8 +24,6 @@
 
 namespace km {
 namespace {
-
-Q_LOGGING_CATEGORY(lcPriceImport, "killmail.prices.import", QtInfoMsg)
 
 /// The file itself is the problem (missing, corrupt, wrong header): it is skipped, the import goes on.
 class FileProblem : public std::runtime_error {

@@ -7,13 +7,13 @@
 #include "prices/Revaluer.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 #include "valuation/EveIds.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QMap>
 #include <QSet>
 #include <QTemporaryDir>
@@ -24,8 +24,6 @@
 
 namespace km {
 namespace {
-
-Q_LOGGING_CATEGORY(lcRefresh, "killmail.prices.refresh", QtInfoMsg)
 
 QString isoDate(QDate day) { return day.toString(Qt::ISODate); }
 

@@ -6,10 +6,10 @@
 #include "storage/PgResult.h"
 #include "storage/StorageError.h"
 #include "storage/StoredItems.h"
+#include "util/Logging.h"
 #include "util/UtcTime.h"
 #include "valuation/Valuation.h"
 
-#include <QLoggingCategory>
 #include <QSqlError>
 
 #include <cmath>
@@ -17,8 +17,6 @@
 
 namespace km {
 namespace {
-
-Q_LOGGING_CATEGORY(lcRevalue, "killmail.prices.revalue", QtInfoMsg)
 
 /// What valuation reads of a stored killmail (id, time, ship, items), and the values stored with it.
 struct StoredKill {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "processing/EntityJobs.h"
+#include "queue/EntityJobs.h"
 #include "queue/JobHandler.h"
 
 #include <QHash>

@@ -10,6 +10,7 @@
 #include "storage/KillmailWriter.h"
 #include "storage/RefusedKillmails.h"
 #include "storage/StoredKillmailNotices.h"
+#include "util/ThreadAffinity.h"
 #include "valuation/Flags.h"
 #include "valuation/Valuation.h"
 
@@ -33,6 +34,7 @@ KillmailProcessor::~KillmailProcessor() = default;
 
 QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
 {
+    assertThread(m_owner);
     // What claimed() found ({0, false}: it did not look). Stored by another worker since: the writer finds it, and
     // committed() counts it a duplicate.
     const std::pair<KillmailId, bool> atClaim = m_storedAtClaim.take(job.id);
@@ -113,6 +115,7 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
 
 void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
 {
+    assertThread(m_owner);
     // Prices are looked up for the whole batch at once, as the importer does: one query per window of days.
     m_batch.clear();
     m_batchJobs.clear();
@@ -138,6 +141,7 @@ void KillmailProcessor::prepareCommit(std::vector<FinishedJob>& finished)
 
 void KillmailProcessor::commit(std::vector<FinishedJob>& finished, JobQueue& queue)
 {
+    assertThread(m_owner);
     m_storedInLastCommit.clear();
     if (m_batch.empty()) {
         return;
@@ -181,6 +185,7 @@ void KillmailProcessor::failRefused(std::vector<FinishedJob>& finished, const st
 
 void KillmailProcessor::committed(const std::vector<FinishedJob>& finished)
 {
+    assertThread(m_owner);
     for (const FinishedJob& job : finished) {
         const auto output = m_outputs.constFind(job.job.id);
         if (output == m_outputs.cend()) {
@@ -202,6 +207,7 @@ void KillmailProcessor::committed(const std::vector<FinishedJob>& finished)
 
 void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
 {
+    assertThread(m_owner);
     for (const qint64 id : jobIds) {
         m_outputs.remove(id);
         m_storedAtClaim.remove(id);
@@ -210,6 +216,7 @@ void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
 
 void KillmailProcessor::dropCaches()
 {
+    assertThread(m_owner);
     m_prices->clear();
     m_valuator->forgetPrices();
 }
@@ -225,6 +232,7 @@ QMap<QString, qint64> KillmailProcessor::outcomes() const
 
 void KillmailProcessor::abort()
 {
+    assertThread(m_owner);
     m_aborting = true;
     if (m_esi) {
         m_esi->abortAll();

@@ -1,10 +1,11 @@
 #pragma once
 
-#include "processing/EntityJobs.h"
+#include "queue/EntityJobs.h"
 #include "queue/JobHandler.h"
 #include "storage/KillmailRows.h"
 
 #include <QHash>
+#include <QThread>
 
 #include <memory>
 
@@ -81,6 +82,8 @@ private:
     QSet<KillmailId> m_storedInLastCommit;
     ProcessorCounters m_counters;
     bool m_aborting = false;
+    /// The runner's thread, where the processor was made and where its connection and ESI client live.
+    QThread* const m_owner = QThread::currentThread();
 };
 
 } // namespace km

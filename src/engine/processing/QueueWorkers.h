@@ -1,8 +1,7 @@
 #pragma once
 
-#include "esi/EsiSettings.h"
-#include "processing/EntityJobs.h"
 #include "processing/StoredKillmail.h"
+#include "processing/WorkerSettings.h"
 #include "queue/QueueRunner.h"
 #include "storage/DatabaseUrl.h"
 
@@ -16,19 +15,6 @@
 namespace km {
 
 class EsiRateLimits;
-
-/// Everything the processing workers need to know; the defaults are the design's.
-struct WorkerSettings {
-    EsiSettings esi;
-    QueueSettings queue;
-    RunnerSettings killmails;
-    /// Character jobs are resolved a thousand at a time, so a thousand run "at once".
-    RunnerSettings characters{1000, 1000};
-    RunnerSettings organisations{5, 50};
-    EntityRefreshSettings entities;
-    /// Off: only killmails are processed (no character/corporation/alliance jobs are run).
-    bool entityUpdates = true;
-};
 
 /**
  * The processing side of the engine: one runner per queue (killmail, character, corporation, alliance), each

@@ -1,6 +1,6 @@
 #include "queue/QueueAdmin.h"
 
-#include "processing/EntityJobs.h"
+#include "queue/EntityJobs.h"
 #include "queue/JobQueue.h"
 #include "queue/KillmailJobs.h"
 #include "storage/Database.h"

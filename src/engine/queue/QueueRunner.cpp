@@ -4,14 +4,13 @@
 #include "queue/QueueAdmin.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <QSqlDriver>
 #include <QSysInfo>
-
-Q_LOGGING_CATEGORY(lcRunner, "killmail.queue", QtInfoMsg)
 
 namespace km {
 namespace {
@@ -83,6 +82,7 @@ QueueRunner::~QueueRunner() = default;
 
 void QueueRunner::start()
 {
+    assertThread(this);
     if (m_stopping) {
         return;
     }
@@ -290,6 +290,7 @@ void QueueRunner::housekeeping()
 
 void QueueRunner::dropCaches()
 {
+    assertThread(this);
     if (m_handler) {
         m_handler->dropCaches();
     }
@@ -297,6 +298,7 @@ void QueueRunner::dropCaches()
 
 void QueueRunner::stop()
 {
+    assertThread(this);
     if (m_stopping) {
         return;
     }

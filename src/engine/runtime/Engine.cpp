@@ -4,13 +4,10 @@
 #include "feed/FeedServer.h"
 #include "monitoring/MetricsServer.h"
 #include "runtime/DatabaseWaiter.h"
+#include "runtime/Maintenance.h"
 #include "runtime/QueueProbe.h"
-#include "storage/Maintenance.h"
 #include "storage/WalCheckpointer.h"
-
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcEngine, "killmail.engine", QtInfoMsg)
+#include "util/Logging.h"
 
 namespace km {
 

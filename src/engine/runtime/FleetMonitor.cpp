@@ -5,14 +5,12 @@
 #include "storage/KillmailReader.h"
 #include "storage/StorageError.h"
 #include "storage/StoredKillmailNotices.h"
+#include "util/Logging.h"
 
-#include <QLoggingCategory>
 #include <QSqlDriver>
 #include <QTimer>
 
 #include <memory>
-
-Q_LOGGING_CATEGORY(lcFleet, "killmail.fleet", QtInfoMsg)
 
 namespace km {
 

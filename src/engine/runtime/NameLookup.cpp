@@ -2,12 +2,9 @@
 
 #include "storage/Database.h"
 #include "storage/StorageError.h"
-
-#include <QLoggingCategory>
+#include "util/Logging.h"
 
 #include <memory>
-
-Q_LOGGING_CATEGORY(lcNameLookup, "killmail.names", QtInfoMsg)
 
 namespace km {
 

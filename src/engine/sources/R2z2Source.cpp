@@ -2,15 +2,13 @@
 
 #include "net/HttpClient.h"
 #include "parse/KillmailParser.h"
+#include "util/Logging.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 
 #include <algorithm>
 #include <cstdlib>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSources)
 
 namespace km {
 namespace {

@@ -4,10 +4,8 @@
 #include "sources/KillmailSink.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
-
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcSources, "killmail.sources", QtInfoMsg)
+#include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 namespace km {
 
@@ -22,6 +20,7 @@ Source::~Source() = default;
 
 void Source::start()
 {
+    assertThread(this);
     if (m_running) {
         return;
     }
@@ -33,6 +32,7 @@ void Source::start()
 
 void Source::stop()
 {
+    assertThread(this);
     if (!m_running || m_stopping) {
         return;
     }

@@ -3,14 +3,12 @@
 #include "sources/KillmailSink.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 
-#include <QLoggingCategory>
 #include <QSet>
 #include <QTimer>
 
 #include <algorithm>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSources)
 
 namespace km {
 

@@ -2,13 +2,13 @@
 
 #include "net/HttpClient.h"
 #include "staticdata/StaticData.h"
+#include "util/Logging.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QTemporaryDir>
 
 #include <archive.h>
@@ -20,8 +20,6 @@
 
 namespace km {
 namespace {
-
-Q_LOGGING_CATEGORY(lcSde, "killmail.staticdata.sde", QtInfoMsg)
 
 using Record = std::function<void(const QJsonObject&)>;
 

@@ -1,17 +1,15 @@
 #include "staticdata/StaticData.h"
 
 #include "util/Csv.h"
+#include "util/Logging.h"
 
 #include <QDir>
 #include <QFile>
-#include <QLoggingCategory>
 #include <QStandardPaths>
 
 #include <algorithm>
 #include <functional>
 #include <mutex>
-
-Q_LOGGING_CATEGORY(lcStaticData, "killmail.staticdata", QtWarningMsg)
 
 namespace km {
 namespace {

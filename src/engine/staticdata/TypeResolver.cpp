@@ -3,20 +3,18 @@
 #include "esi/EsiClient.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 #include "util/UtcTime.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 
 #include <cmath>
 #include <limits>
 
 namespace km {
 namespace {
-
-Q_LOGGING_CATEGORY(lcTypes, "killmail.staticdata.types", QtInfoMsg)
 
 /// The PostgreSQL column is VARCHAR(255).
 constexpr qsizetype maxNameLength = 255;

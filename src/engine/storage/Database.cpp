@@ -2,6 +2,7 @@
 
 #include "storage/PgResult.h"
 #include "storage/StorageError.h"
+#include "util/ThreadAffinity.h"
 
 #include <libpq-fe.h>
 
@@ -126,6 +127,7 @@ void Database::configurePostgresSession()
 
 pg_conn* Database::postgresHandle()
 {
+    assertThread(m_owner);
     const QVariant handle = m_db.driver()->handle();
     if (m_url.backend != Backend::Postgres || qstrcmp(handle.typeName(), "pg_conn*") != 0) {
         throw StorageError(QStringLiteral("the connection has no libpq handle"));
@@ -135,6 +137,7 @@ pg_conn* Database::postgresHandle()
 
 sqlite3* Database::sqliteHandle()
 {
+    assertThread(m_owner);
     const QVariant handle = m_db.driver()->handle();
     if (m_url.backend != Backend::Sqlite || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
         throw StorageError(QStringLiteral("the connection has no sqlite3 handle"));
@@ -158,6 +161,7 @@ bool Database::failedAsAWhole(const QSqlError& error)
 
 QSqlQuery Database::exec(const QString& statement, const QVariantList& bindings, const char* what)
 {
+    assertThread(m_owner);
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     bool ok = false;
@@ -186,12 +190,14 @@ QSqlQuery Database::exec(const QString& statement, const QVariantList& bindings,
 
 QVariant Database::scalar(const QString& statement, const QVariantList& bindings, const char* what)
 {
+    assertThread(m_owner);
     QSqlQuery query = exec(statement, bindings, what);
     return query.next() ? query.value(0) : QVariant();
 }
 
 void Database::beginWrite()
 {
+    assertThread(m_owner);
     exec(m_url.backend == Backend::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), {},
          "begin a transaction");
     m_inTransaction = true;
@@ -199,12 +205,14 @@ void Database::beginWrite()
 
 void Database::commit()
 {
+    assertThread(m_owner);
     m_inTransaction = false; // a failed COMMIT ends the transaction too (PostgreSQL rolls it back)
     exec(QStringLiteral("COMMIT"), {}, "commit");
 }
 
 QSqlDriver* Database::listen(const char* channel)
 {
+    assertThread(m_owner);
     if (m_url.backend != Backend::Postgres) {
         return nullptr;
     }
@@ -218,6 +226,7 @@ QSqlDriver* Database::listen(const char* channel)
 
 bool Database::reconnectIfLost() noexcept
 {
+    assertThread(m_owner);
     if (!connectionLost()) {
         return false;
     }
@@ -252,6 +261,7 @@ bool Database::connectionAlive()
 
 void Database::rollback()
 {
+    assertThread(m_owner);
     m_inTransaction = false;
     exec(QStringLiteral("ROLLBACK"), {}, "roll back");
 }

@@ -4,6 +4,7 @@
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QThread>
 #include <QVariantList>
 
 class QSqlDriver;
@@ -74,6 +75,8 @@ private:
     QString m_connectionName;
     QSqlDatabase m_db;
     bool m_inTransaction = false;
+    /// The thread that opened the connection, the only one that may use it.
+    QThread* const m_owner = QThread::currentThread();
 };
 
 /**

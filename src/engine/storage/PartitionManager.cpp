@@ -2,13 +2,11 @@
 
 #include "storage/Database.h"
 #include "storage/Schema.h"
+#include "util/Logging.h"
 
-#include <QLoggingCategory>
 #include <QSqlQuery>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcPartitions, "killmail.partitions", QtInfoMsg)
 
 namespace km {
 

@@ -2,12 +2,9 @@
 
 #include "storage/Database.h"
 #include "storage/StorageError.h"
-
-#include <QLoggingCategory>
+#include "util/Logging.h"
 
 #include <optional>
-
-Q_LOGGING_CATEGORY(lcRefused, "killmail.storage.refused", QtInfoMsg)
 
 namespace km {
 namespace {

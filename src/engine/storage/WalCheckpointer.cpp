@@ -2,14 +2,12 @@
 
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 
 #include <QFileInfo>
-#include <QLoggingCategory>
 #include <QTimer>
 
 #include <memory>
-
-Q_LOGGING_CATEGORY(lcCheckpoint, "killmail.checkpoint", QtInfoMsg)
 
 namespace km {
 namespace {

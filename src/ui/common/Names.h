@@ -2,7 +2,7 @@
 
 #include "feed/EntityNames.h"
 #include "model/Killmail.h"
-#include "processing/EntityJobs.h"
+#include "queue/EntityJobs.h"
 
 #include <QHash>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "storage/Maintenance.h"
+#include "runtime/Maintenance.h"
 
 #include "esi/EsiClient.h"
 #include "net/HttpClient.h"
@@ -9,11 +9,9 @@
 #include "storage/Database.h"
 #include "storage/PartitionManager.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcMaintenance, "killmail.maintenance", QtInfoMsg)
 
 namespace km {
 

@@ -1,4 +1,4 @@
-#include "processing/EntityJobs.h"
+#include "queue/EntityJobs.h"
 
 #include "queue/JobQueue.h"
 #include "storage/Database.h"
