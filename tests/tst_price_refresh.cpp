@@ -153,7 +153,7 @@ struct Services {
     EsiSettings esiSettings = esiSettingsFor(esi);
     std::unique_ptr<EsiClient> esiClient =
         std::make_unique<EsiClient>(esiSettings, std::make_shared<EsiRateLimits>(esiSettings));
-    HttpClient http{HttpSettings{QStringLiteral("killmail-console-tests"), 2s}};
+    HttpClient http{HttpSettings{QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 2s}};
 };
 
 /// Runs one refresh to its end.

@@ -257,9 +257,9 @@ private Q_SLOTS:
         Rig rig(m_backend);
         rig.zkb.setLatency(150ms);
         rig.start(rig.settings());
-        QTRY_VERIFY(!rig.finishedDays().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!rig.finishedDays().isEmpty(), 30000);
         rig.backfill->stop();
-        QTRY_VERIFY(!rig.backfill->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(!rig.backfill->isRunning(), 30000);
         QCOMPARE(rig.backfill->status().state, SourceState::Stopped);
         const QMap<QString, qint64> finishedBefore = rig.finishedDays();
         QVERIFY2(finishedBefore.size() < historyFixtures().size(), "stopped too late to test a resume");

@@ -127,7 +127,7 @@ QCoro::Task<HistoryDay> ZkbHistory::dayFile(QDate date, bool raw)
 {
     const QString file = dayKey(date) + QStringLiteral(".json");
     const QUrl url = joinUrl(m_baseUrl, (raw ? QStringLiteral("history/raw/") : QStringLiteral("history/")) + file);
-    const HttpReply reply = co_await m_http.get(url);
+    const HttpReply reply = co_await m_http.get(url, RequestKind::DayFile);
     HistoryDay day;
     const QString what = QStringLiteral("GET %1").arg(url.toDisplayString());
     const std::optional<QJsonObject> object = objectOf(reply, what, day.answer);
