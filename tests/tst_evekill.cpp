@@ -2,6 +2,7 @@
 // real sockets, queuing into a real database. The killmails are the real fixtures, turned into EVE-KILL documents.
 #include "FakeEveKill.h"
 #include "Fixtures.h"
+#include "NetworkFaults.h"
 #include "TestDatabase.h"
 #include "net/HttpClient.h"
 #include "queue/KillmailJobs.h"
@@ -14,13 +15,17 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace km;
 using namespace std::chrono_literals;
+
+Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
 
 namespace {
 
@@ -31,10 +36,10 @@ const QString pong = QStringLiteral(R"({"type":"pong"})");
 
 /// What a source runs with, on the test thread: a fresh database, its sink and an HTTP client.
 struct Bench {
-    explicit Bench(Backend backend, std::chrono::milliseconds httpTimeout = 2s)
+    explicit Bench(Backend backend, HttpSettings httpSettings = HttpSettings{userAgent, 3s})
         : db(backend)
         , sink(db.database())
-        , http(HttpSettings{userAgent, httpTimeout})
+        , http(std::move(httpSettings))
     {
     }
 
@@ -426,6 +431,62 @@ private Q_SLOTS:
         stopPromptly(source);
     }
 
+    void feedStaysWithAServerThatDropsClientsNotAnsweringPings()
+    {
+        test::FakeEveKillFeed feed;
+        feed.setPingInterval(100ms);
+        Bench bench(m_backend);
+        EveKillWsSource source(feedSettings(feed.url()), bench.context());
+        StopOnExit guard(source);
+        source.start();
+        QTRY_VERIFY_WITH_TIMEOUT(subscribed(source), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(feed.receivedCount(pong) >= 5, 30000);
+        QCOMPARE(feed.droppedForSilence(), 0);
+        QCOMPARE(feed.connectionCount(), 1);
+
+        // The fake is strict: a client that does not answer is dropped at the next ping.
+        QWebSocket silent;
+        QNetworkRequest request(feed.url());
+        request.setHeader(QNetworkRequest::UserAgentHeader, userAgent);
+        QSignalSpy closed(&silent, &QWebSocket::disconnected);
+        silent.open(request);
+        QVERIFY(closed.wait(30000));
+        QCOMPARE(feed.droppedForSilence(), 1);
+        QCOMPARE(source.status().errors, qint64(0));
+    }
+
+    void feedRefusesAHandshakeWithoutAProperUserAgent()
+    {
+        test::FakeEveKillFeed feed;
+        QWebSocket client;
+        QSignalSpy closed(&client, &QWebSocket::disconnected);
+        client.open(feed.url()); // Qt's own User-Agent, no contact
+        QVERIFY(closed.wait(30000));
+        QCOMPARE(client.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QVERIFY2(client.closeReason().contains(QLatin1StringView("User-Agent")), qPrintable(client.closeReason()));
+    }
+
+    void feedEndsAConnectionThatSendsAGiganticMessageAndReconnects()
+    {
+        test::FakeEveKillFeed feed;
+        Bench bench(m_backend);
+        EveKillWsSettings settings = feedSettings(feed.url());
+        settings.maxMessageBytes = 64 * 1024;
+        EveKillWsSource source(settings, bench.context());
+        StopOnExit guard(source);
+        source.start();
+        QTRY_VERIFY_WITH_TIMEOUT(subscribed(source), 30000);
+        feed.sendText(QString(1024 * 1024, QLatin1Char('x')));
+        QTRY_VERIFY_WITH_TIMEOUT(feed.connectionCount() == 2 && feed.openConnections() == 1, 30000);
+        // Qt ends it (1009: too much data) before the message is whole.
+        QVERIFY2(source.status().lastError.contains(QLatin1StringView("code 1009")),
+                 qPrintable(source.status().lastError));
+
+        QTRY_VERIFY_WITH_TIMEOUT(subscribed(source), 30000);
+        feed.sendText(test::eveKillKillmailMessage(test::eveKillDocument(m_fixtures[0])));
+        QTRY_COMPARE_WITH_TIMEOUT(int(bench.jobs().size()), 1, 30000);
+    }
+
     void feedKeepsAQuietServerThatAnswersPings()
     {
         test::FakeEveKillFeed feed; // sends no pings of its own, but answers ours
@@ -639,6 +700,39 @@ private Q_SLOTS:
         QCOMPARE(first.filter(), QJsonDocument::fromJson(R"({"alliance_ids":[7],"character_ids":[1,2,3]})").object());
     }
 
+    void exportAsksForAFaultyPageUntilItMends_data()
+    {
+        QTest::addColumn<test::FakeHttpServer::Answer>("fault");
+        QTest::addColumn<QString>("reported");
+        for (const test::NetworkFault& fault : test::networkFaults()) {
+            QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
+        }
+    }
+
+    void exportAsksForAFaultyPageUntilItMends()
+    {
+        QFETCH(test::FakeHttpServer::Answer, fault);
+        QFETCH(QString, reported);
+
+        test::FakeEveKillExport fake;
+        fake.setKillmails(m_documents);
+        fake.setDripInterval(100ms);
+        fake.setFault(exportRoute, fault);
+        Bench bench(m_backend, test::boundedHttpSettings(userAgent, 1s));
+        const EveKillBackfillSettings settings = exportSettings(fake);
+        EveKillBackfill backfill(settings, bench.context());
+        StopOnExit guard(backfill);
+        backfill.start();
+        QTRY_VERIFY_WITH_TIMEOUT(backfill.status().errors >= 2, 60000); // asked again, and failed again
+        const QString error = backfill.status().lastError;
+        QVERIFY2(error.contains(QRegularExpression(reported)) && error.contains(exportRoute), qPrintable(error));
+        QVERIFY(backfill.isRunning());
+
+        fake.clearFaults();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(backfill), stateName(SourceState::Finished), 120000);
+        compareJobs(bench.jobs(), selected(settings), QStringLiteral("backfill:eve-kill"), Priority::Normal);
+    }
+
     void exportRetriesFailedPages()
     {
         test::FakeEveKillExport fake;
@@ -655,7 +749,7 @@ private Q_SLOTS:
         fake.script(exportRoute, {200, {}, {}, Answer::Hang});
         fake.script(exportRoute, {200, QByteArrayLiteral("<html>oops</html>"), {}, Answer::Normal});
         fake.script(exportRoute, {200, QByteArrayLiteral(R"({"data": "none"})"), {}, Answer::Normal});
-        Bench bench(m_backend, 400ms);
+        Bench bench(m_backend);
         const EveKillBackfillSettings settings = exportSettings(fake);
         QList<qint64> waits; // each backoff announced, in milliseconds
         EveKillBackfill backfill(settings, bench.context());

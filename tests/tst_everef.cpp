@@ -3,6 +3,7 @@
 // stop half-way.
 #include "FakeEveRef.h"
 #include "Fixtures.h"
+#include "NetworkFaults.h"
 #include "TestDatabase.h"
 
 #include "checks/DataChecker.h"
@@ -19,6 +20,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,6 +31,8 @@
 using namespace km;
 using namespace std::chrono_literals;
 
+Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
+
 namespace {
 
 const QString sourceName = QStringLiteral("backfill:everef");
@@ -38,12 +42,14 @@ const QDate april12 = QDate(2010, 4, 12);
 /// The busiest of them (8 kills).
 const QDate april6 = QDate(2010, 4, 6);
 
+const QString userAgent = QStringLiteral("killmail-console-tests/1.0 (tests@example.org)");
+
 /// One run of the backfill with its own sink and HTTP client, as a source thread would hold them.
 class BackfillRun {
 public:
-    BackfillRun(test::TestDatabase& db, EveRefSettings settings)
+    BackfillRun(test::TestDatabase& db, EveRefSettings settings, HttpSettings http = HttpSettings{userAgent, 2s})
         : m_sink(db.database())
-        , m_http(HttpSettings{QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 2s})
+        , m_http(std::move(http))
         , m_backfill(std::move(settings), {m_sink, m_http})
     {
         QObject::connect(&m_backfill, &Source::statusChanged, &m_backfill, [this](const SourceStatus& status) {
@@ -65,7 +71,7 @@ public:
     }
     bool waitForEnd()
     {
-        return QTest::qWaitFor([this] { return !m_backfill.isRunning(); }, 20000);
+        return QTest::qWaitFor([this] { return !m_backfill.isRunning(); }, 120000);
     }
 
     [[nodiscard]] EveRefBackfill& backfill() { return m_backfill; }
@@ -397,6 +403,40 @@ private Q_SLOTS:
         QCOMPARE(fake.requestsTo(archive), 3);
         QCOMPARE(storedOn(db, april6), qint64(8));
         QCOMPARE(db.rowCount(QStringLiteral("killmails")), fixtureCount(april1, april12));
+        QCOMPARE(finishedDays(db).size(), daysWithin(april1, april12).size());
+    }
+
+    void aFaultyArchiveIsAskedForUntilItMends_data()
+    {
+        QTest::addColumn<test::FakeHttpServer::Answer>("fault");
+        QTest::addColumn<QString>("reported");
+        for (const test::NetworkFault& fault : test::networkFaults()) {
+            QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
+        }
+    }
+
+    void aFaultyArchiveIsAskedForUntilItMends()
+    {
+        QFETCH(test::FakeHttpServer::Answer, fault);
+        QFETCH(QString, reported);
+
+        test::TestDatabase db(m_backend);
+        test::FakeEveRef fake;
+        fake.addKillmails(m_fixtures);
+        fake.setDripInterval(100ms);
+        const QString archive = test::FakeEveRef::archivePath(april6);
+        fake.setFault(archive, fault);
+        BackfillRun run(db, settings(fake, april1, april12), test::boundedHttpSettings(userAgent, 1s));
+        run.start();
+        QTRY_VERIFY_WITH_TIMEOUT(run.status().errors >= 2, 60000); // asked again, and failed again
+        const QString error = run.status().lastError;
+        QVERIFY2(error.contains(QRegularExpression(reported)) && error.contains(archive), qPrintable(error));
+        QVERIFY(run.backfill().isRunning());
+
+        fake.clearFaults();
+        QVERIFY(run.waitForEnd());
+        QCOMPARE(run.status().state, SourceState::Finished);
+        QCOMPARE(storedOn(db, april6), qint64(8));
         QCOMPARE(finishedDays(db).size(), daysWithin(april1, april12).size());
     }
 

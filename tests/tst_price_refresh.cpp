@@ -4,6 +4,7 @@
 #include "FakeEsi.h"
 #include "FakeEveRefMarket.h"
 #include "Fixtures.h"
+#include "NetworkFaults.h"
 #include "TestDatabase.h"
 
 #include "esi/EsiClient.h"
@@ -17,6 +18,7 @@
 #include "util/UtcTime.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -30,6 +32,8 @@ using test::FakeEveRefMarket;
 using test::store;
 using test::storedValues;
 using test::TestDatabase;
+
+Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
 
 namespace {
 
@@ -156,11 +160,12 @@ struct Services {
     HttpClient http{HttpSettings{QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 2s}};
 };
 
-/// Runs one refresh to its end.
+/// Runs one refresh to its end, with the services' HTTP client or `http`.
 QCoro::Task<> runRefresh(Database& database, Services& services, PriceRefresher::Settings settings,
-                         PriceRefreshReport& report)
+                         PriceRefreshReport& report, HttpClient* http = nullptr)
 {
-    PriceRefresher refresher(database, services.http, *services.esiClient, StaticData::bundled(), settings);
+    PriceRefresher refresher(database, http ? *http : services.http, *services.esiClient, StaticData::bundled(),
+                             settings);
     report = co_await refresher.refresh();
 }
 
@@ -186,6 +191,8 @@ private:
 private Q_SLOTS:
     void fetchesOnlyMissingDaysAndRevaluesTheirKillmails();
     void retriesFailedDaysAndSkipsUnpublishedOnes();
+    void aFaultyDayIsReportedAndFetchedByTheNextRefresh_data();
+    void aFaultyDayIsReportedAndFetchedByTheNextRefresh();
     void esiFallbackPricesRecentKillsWhileEveRefIsDown();
     void eveRefHistoryReplacesEstimates();
     void resolvesUnknownTypesInBoundedBatches();
@@ -285,6 +292,46 @@ void PriceRefreshTest::retriesFailedDaysAndSkipsUnpublishedOnes()
     QCOMPARE(again.revaluedSince, std::optional<QDate>(QDate(2024, 7, 23)));
     QCOMPARE(services.everef.requestsTo(QStringLiteral("/market-history/2024/")), 2);
     QCOMPARE(forgeRowsOn(database, corruptDay), qint64(3));
+}
+
+void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh_data()
+{
+    QTest::addColumn<test::FakeHttpServer::Answer>("fault");
+    QTest::addColumn<QString>("reported");
+    for (const test::NetworkFault& fault : test::networkFaults()) {
+        QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
+    }
+}
+
+void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh()
+{
+    QFETCH(test::FakeHttpServer::Answer, fault);
+    QFETCH(QString, reported);
+
+    TestDatabase db(m_backend);
+    Database& database = db.database();
+    seedHistoryUntil(database, QDate(2024, 7, 22));
+    Services services;
+    HttpClient http(test::boundedHttpSettings(QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 1s));
+    const QDate faulty(2024, 7, 24);
+    services.everef.setDripInterval(100ms);
+    services.everef.setFault(FakeEveRefMarket::dayPath(faulty), fault);
+    const PriceRefresher::Settings settings = services.refreshSettings(QDate(2024, 7, 28), 6);
+
+    PriceRefreshReport report;
+    KM_CO_RUN(runRefresh(database, services, settings, report, &http));
+    const QString errors = report.errors.join(u'\n');
+    QVERIFY2(errors.contains(QRegularExpression(reported)) && errors.contains(FakeEveRefMarket::dayPath(faulty)),
+             qPrintable(errors));
+    QVERIFY(!report.daysFetched.contains(faulty));
+    QCOMPARE(forgeRowsOn(database, faulty), qint64(0));
+
+    services.everef.clearFaults();
+    PriceRefreshReport again;
+    KM_CO_RUN(runRefresh(database, services, settings, again, &http));
+    QVERIFY2(again.ok(), qPrintable(again.errors.join(u'\n')));
+    QVERIFY(again.daysFetched.contains(faulty));
+    QVERIFY(forgeRowsOn(database, faulty) > 0);
 }
 
 void PriceRefreshTest::esiFallbackPricesRecentKillsWhileEveRefIsDown()

@@ -29,6 +29,8 @@ QString byteSize(qint64 bytes)
                                  : QStringLiteral("%1 bytes").arg(bytes);
 }
 
+constexpr qint64 readBufferBytes = qint64(1) << 20;
+
 /// Why a request was cut short by this client; None when it was not.
 enum class Cut { None, Timeout, Deadline, TooLarge, Aborted };
 
@@ -124,6 +126,9 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
         started = m_network->get(request);
     }
     const std::unique_ptr<QNetworkReply, DeleteLater> reply(started);
+    // Taken as it comes (below), so that what a request holds is its own body plus one buffer, not what the network
+    // delivered before the limit was seen.
+    started->setReadBufferSize(readBufferBytes);
 
     HttpReply result;
     std::unique_ptr<QSaveFile> file;
