@@ -25,8 +25,6 @@
 using namespace km;
 using namespace std::chrono_literals;
 
-Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
-
 namespace {
 
 const QString userAgent = QStringLiteral("killmail-console-tests/1.0 (tests@example.org)");
@@ -700,14 +698,7 @@ private Q_SLOTS:
         QCOMPARE(first.filter(), QJsonDocument::fromJson(R"({"alliance_ids":[7],"character_ids":[1,2,3]})").object());
     }
 
-    void exportAsksForAFaultyPageUntilItMends_data()
-    {
-        QTest::addColumn<test::FakeHttpServer::Answer>("fault");
-        QTest::addColumn<QString>("reported");
-        for (const test::NetworkFault& fault : test::networkFaults()) {
-            QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
-        }
-    }
+    void exportAsksForAFaultyPageUntilItMends_data() { test::addNetworkFaultRows(); }
 
     void exportAsksForAFaultyPageUntilItMends()
     {

@@ -31,8 +31,6 @@
 using namespace km;
 using namespace std::chrono_literals;
 
-Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
-
 namespace {
 
 const QString sourceName = QStringLiteral("backfill:everef");
@@ -406,14 +404,7 @@ private Q_SLOTS:
         QCOMPARE(finishedDays(db).size(), daysWithin(april1, april12).size());
     }
 
-    void aFaultyArchiveIsAskedForUntilItMends_data()
-    {
-        QTest::addColumn<test::FakeHttpServer::Answer>("fault");
-        QTest::addColumn<QString>("reported");
-        for (const test::NetworkFault& fault : test::networkFaults()) {
-            QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
-        }
-    }
+    void aFaultyArchiveIsAskedForUntilItMends_data() { test::addNetworkFaultRows(); }
 
     void aFaultyArchiveIsAskedForUntilItMends()
     {

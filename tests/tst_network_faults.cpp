@@ -27,7 +27,6 @@ using namespace km;
 using namespace std::chrono_literals;
 
 using Answer = test::FakeHttpServer::Answer;
-Q_DECLARE_METATYPE(Answer)
 
 namespace {
 

@@ -33,8 +33,6 @@ using test::store;
 using test::storedValues;
 using test::TestDatabase;
 
-Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
-
 namespace {
 
 constexpr int forge = 10000002;
@@ -294,14 +292,7 @@ void PriceRefreshTest::retriesFailedDaysAndSkipsUnpublishedOnes()
     QCOMPARE(forgeRowsOn(database, corruptDay), qint64(3));
 }
 
-void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh_data()
-{
-    QTest::addColumn<test::FakeHttpServer::Answer>("fault");
-    QTest::addColumn<QString>("reported");
-    for (const test::NetworkFault& fault : test::networkFaults()) {
-        QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
-    }
-}
+void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh_data() { test::addNetworkFaultRows(); }
 
 void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh()
 {

@@ -26,8 +26,6 @@
 using namespace km;
 using namespace std::chrono_literals;
 
-Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
-
 namespace {
 
 const QByteArray userAgent = "killmail-console-test/1.0 (test@example.org)";
@@ -282,14 +280,7 @@ private Q_SLOTS:
         rig.stop();
     }
 
-    void aFaultyFeedIsReportedAndFollowedAgainWhenItMends_data()
-    {
-        QTest::addColumn<test::FakeHttpServer::Answer>("fault");
-        QTest::addColumn<QString>("reported");
-        for (const test::NetworkFault& fault : test::networkFaults()) {
-            QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
-        }
-    }
+    void aFaultyFeedIsReportedAndFollowedAgainWhenItMends_data() { test::addNetworkFaultRows(); }
 
     void aFaultyFeedIsReportedAndFollowedAgainWhenItMends()
     {

@@ -23,7 +23,6 @@ using namespace km;
 using namespace std::chrono_literals;
 
 using Answer = test::FakeRedisq::Answer;
-Q_DECLARE_METATYPE(Answer)
 
 namespace {
 

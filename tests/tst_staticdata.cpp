@@ -21,8 +21,6 @@
 using namespace km;
 using namespace std::chrono_literals;
 
-Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
-
 namespace {
 
 constexpr int newHull = 99001; // a titan the bundled SDE does not know

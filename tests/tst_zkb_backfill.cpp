@@ -25,8 +25,6 @@
 using namespace km;
 using namespace std::chrono_literals;
 
-Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
-
 namespace {
 
 using Answer = test::FakeHttpServer::Answer;
@@ -306,14 +304,7 @@ private Q_SLOTS:
         QCOMPARE(rig.finishedDays().value(key(day)), qint64(historyFixtures().value(day).size() + 1));
     }
 
-    void aFaultyDayIsAskedForUntilItMends_data()
-    {
-        QTest::addColumn<Answer>("fault");
-        QTest::addColumn<QString>("reported");
-        for (const test::NetworkFault& fault : test::networkFaults()) {
-            QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
-        }
-    }
+    void aFaultyDayIsAskedForUntilItMends_data() { test::addNetworkFaultRows(); }
 
     void aFaultyDayIsAskedForUntilItMends()
     {

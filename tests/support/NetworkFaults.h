@@ -5,8 +5,11 @@
 
 #include <QList>
 #include <QString>
+#include <QTest>
 
 #include <chrono>
+
+Q_DECLARE_METATYPE(km::test::FakeHttpServer::Answer)
 
 namespace km::test {
 
@@ -60,6 +63,16 @@ inline QList<NetworkFault> networkFaults()
          {302, {}, {}, Answer::RedirectLoop},
          QStringLiteral("more than 5 redirects")},
     };
+}
+
+/// The columns `fault` (a FakeHttpServer::Answer) and `reported` (a regular expression), and a row per fault.
+inline void addNetworkFaultRows()
+{
+    QTest::addColumn<FakeHttpServer::Answer>("fault");
+    QTest::addColumn<QString>("reported");
+    for (const NetworkFault& fault : networkFaults()) {
+        QTest::newRow(qPrintable(fault.name)) << fault.answer << fault.reported;
+    }
 }
 
 } // namespace km::test
