@@ -312,7 +312,9 @@ void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh()
     PriceRefreshReport report;
     KM_CO_RUN(runRefresh(database, services, settings, report, &http));
     const QString errors = report.errors.join(u'\n');
-    QVERIFY2(errors.contains(QRegularExpression(reported)) && errors.contains(FakeEveRefMarket::dayPath(faulty)),
+    // A chunked body cut off may come as if whole (see networkFaults()): then the file is what does not read.
+    QVERIFY2((errors.contains(QRegularExpression(reported)) || fault.mode == test::FakeHttpServer::Answer::CutChunked)
+                 && errors.contains(FakeEveRefMarket::dayPath(faulty)),
              qPrintable(errors));
     QVERIFY(!report.daysFetched.contains(faulty));
     QCOMPARE(forgeRowsOn(database, faulty), qint64(0));

@@ -602,12 +602,6 @@ private Q_SLOTS:
         const auto queued = [&rig](std::size_t fixture) {
             return rig.queued().contains(fixtures()[fixture].killmailId);
         };
-        // Long enough for a running R2Z2 to ask several times: RedisQ's polls, as its fake received them, tell the
-        // time.
-        const auto polledFor = [&redisq](qsizetype since, std::chrono::milliseconds span) {
-            const QList<test::FakeHttpServer::Request> all = redisq.requestsFor(QStringLiteral("/listen.php"));
-            return all.size() > since + 1 && all.back().received - all[since].received >= span;
-        };
 
         rig.publish(0, 1);
         host.start();
@@ -622,7 +616,10 @@ private Q_SLOTS:
         const int asked = rig.zkb.requestCount();
         const int polledBefore = polled();
         rig.publish(1, 1);
-        QTRY_VERIFY_WITH_TIMEOUT(polledFor(polledBefore, 4 * r2z2.notPublishedWait), 30000);
+        // Long enough for a running R2Z2 to ask several times: RedisQ's polls, as its fake received them, tell the
+        // time.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            redisq.spanOf(QStringLiteral("/listen.php"), polledBefore) >= 4 * r2z2.notPublishedWait, 30000);
         QCOMPARE(rig.zkb.requestCount(), asked);
         QVERIFY(!queued(1));
         QVERIFY(stateOf(RedisqSource::sourceName) != SourceState::Stopped);

@@ -199,6 +199,15 @@ void FakeHttpServer::clearLog()
     clearCounters();
 }
 
+std::chrono::milliseconds FakeHttpServer::spanOf(const QString& pathPrefix, qsizetype first) const
+{
+    const QList<Request> asked = requestsFor(pathPrefix);
+    if (first < 0 || asked.size() <= first + 1) {
+        return std::chrono::milliseconds(0);
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(asked.back().received - asked[first].received);
+}
+
 std::optional<FakeHttpServer::Answer> FakeHttpServer::preempt(const Request& /*request*/) { return std::nullopt; }
 
 void FakeHttpServer::decorate(const Request& /*request*/, Answer& /*answer*/) { }

@@ -109,6 +109,9 @@ public:
     [[nodiscard]] QList<Request> requests() const;
     /// The logged requests whose path (query left out) starts with `pathPrefix`, oldest first.
     [[nodiscard]] QList<Request> requestsFor(const QString& pathPrefix) const;
+    /// The time from the `first` (0 the oldest logged) to the latest of those requests, as received; zero when there
+    /// is no later one. A clock for tests: "this source polled for at least so long".
+    [[nodiscard]] std::chrono::milliseconds spanOf(const QString& pathPrefix, qsizetype first) const;
     void clearLog();
 
     /// `{"error": message}`.
