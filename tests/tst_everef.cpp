@@ -3,6 +3,7 @@
 // stop half-way.
 #include "FakeEveRef.h"
 #include "Fixtures.h"
+#include "NetworkFaults.h"
 #include "TestDatabase.h"
 
 #include "checks/DataChecker.h"
@@ -19,6 +20,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,12 +40,14 @@ const QDate april12 = QDate(2010, 4, 12);
 /// The busiest of them (8 kills).
 const QDate april6 = QDate(2010, 4, 6);
 
+const QString userAgent = QStringLiteral("killmail-console-tests/1.0 (tests@example.org)");
+
 /// One run of the backfill with its own sink and HTTP client, as a source thread would hold them.
 class BackfillRun {
 public:
-    BackfillRun(test::TestDatabase& db, EveRefSettings settings)
+    BackfillRun(test::TestDatabase& db, EveRefSettings settings, HttpSettings http = HttpSettings{userAgent, 2s})
         : m_sink(db.database())
-        , m_http(HttpSettings{QStringLiteral("killmail-console tests"), 2s})
+        , m_http(std::move(http))
         , m_backfill(std::move(settings), {m_sink, m_http})
     {
         QObject::connect(&m_backfill, &Source::statusChanged, &m_backfill, [this](const SourceStatus& status) {
@@ -65,7 +69,7 @@ public:
     }
     bool waitForEnd()
     {
-        return QTest::qWaitFor([this] { return !m_backfill.isRunning(); }, 20000);
+        return QTest::qWaitFor([this] { return !m_backfill.isRunning(); }, 120000);
     }
 
     [[nodiscard]] EveRefBackfill& backfill() { return m_backfill; }
@@ -400,6 +404,44 @@ private Q_SLOTS:
         QCOMPARE(finishedDays(db).size(), daysWithin(april1, april12).size());
     }
 
+    void aFaultyArchiveIsAskedForUntilItMends_data() { test::addNetworkFaultRows(); }
+
+    void aFaultyArchiveIsAskedForUntilItMends()
+    {
+        QFETCH(test::FakeHttpServer::Answer, fault);
+        QFETCH(QString, reported);
+
+        test::TestDatabase db(m_backend);
+        test::FakeEveRef fake;
+        fake.addKillmails(m_fixtures);
+        fake.setDripInterval(100ms);
+        const QString archive = test::FakeEveRef::archivePath(april6);
+        fake.setFault(archive, fault);
+        const HttpSettings bounded = test::boundedHttpSettings(userAgent, 1s);
+        {
+            BackfillRun run(db, settings(fake, april1, april12), bounded);
+            run.start();
+            // A chunked body cut off may come as if whole (see networkFaults()): the archive then does not read, and
+            // the day is left for the next run.
+            const bool mayComeWhole = fault.mode == test::FakeHttpServer::Answer::CutChunked;
+            QTRY_VERIFY_WITH_TIMEOUT(run.status().errors >= 2 || (mayComeWhole && !run.backfill().isRunning()),
+                                     60000); // asked again, and failed again
+            const QString error = run.status().lastError;
+            QVERIFY2((error.contains(QRegularExpression(reported)) || mayComeWhole) && error.contains(archive),
+                     qPrintable(error));
+
+            fake.clearFaults();
+            QVERIFY(run.waitForEnd());
+            QCOMPARE(run.status().state, SourceState::Finished);
+        }
+        if (storedOn(db, april6) < 8) {
+            BackfillRun again(db, settings(fake, april1, april12), bounded);
+            QVERIFY(again.runToEnd());
+        }
+        QCOMPARE(storedOn(db, april6), qint64(8));
+        QCOMPARE(finishedDays(db).size(), daysWithin(april1, april12).size());
+    }
+
     void aDatabaseRefusalIsRetriedWithTheSameDownload()
     {
         test::TestDatabase db(m_backend);
@@ -536,12 +578,11 @@ private Q_SLOTS:
         {
             BackfillRun run(db, settings(fake, april1, april12));
             run.start();
-            QTRY_COMPARE_WITH_TIMEOUT(fake.requestsTo(test::FakeEveRef::archivePath(days[2])), 1, 5000);
-            QElapsedTimer stopping;
-            stopping.start();
+            QTRY_COMPARE_WITH_TIMEOUT(fake.requestsTo(test::FakeEveRef::archivePath(days[2])), 1, 30000);
             run.backfill().stop();
             QVERIFY(run.waitForEnd());
-            QVERIFY(stopping.elapsed() < 1000); // not the 2 s timeout
+            QVERIFY2(!run.status().lastError.contains(QLatin1StringView("timeout")), // aborted, not timed out
+                     qPrintable(run.status().lastError));
             QCOMPARE(run.status().state, SourceState::Stopped);
         }
         QCOMPARE(finishedDays(db).keys(), days.mid(0, 2));

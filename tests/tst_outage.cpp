@@ -134,7 +134,8 @@ private:
         /// Publishes the next kill every `interval`, from the second on (the first is out before the engine starts).
         void publish(std::chrono::milliseconds interval)
         {
-            zkillboardThread.fake().publish(fixtures[published++]);
+            // The engine starts at the first kill, wherever the head is when it asks.
+            zkillboardThread.fake().setAnnouncedSequence(zkillboardThread.fake().publish(fixtures[published++]));
             QObject::connect(&publisher, &QTimer::timeout, [this] {
                 if (published < fixtures.size()) {
                     zkillboardThread.fake().publish(fixtures[published++]);

@@ -4,6 +4,7 @@
 #include "FakeEsi.h"
 #include "FakeEveRefMarket.h"
 #include "Fixtures.h"
+#include "NetworkFaults.h"
 #include "TestDatabase.h"
 
 #include "esi/EsiClient.h"
@@ -17,6 +18,7 @@
 #include "util/UtcTime.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -153,14 +155,15 @@ struct Services {
     EsiSettings esiSettings = esiSettingsFor(esi);
     std::unique_ptr<EsiClient> esiClient =
         std::make_unique<EsiClient>(esiSettings, std::make_shared<EsiRateLimits>(esiSettings));
-    HttpClient http{HttpSettings{QStringLiteral("killmail-console-tests"), 2s}};
+    HttpClient http{HttpSettings{QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 2s}};
 };
 
-/// Runs one refresh to its end.
+/// Runs one refresh to its end, with the services' HTTP client or `http`.
 QCoro::Task<> runRefresh(Database& database, Services& services, PriceRefresher::Settings settings,
-                         PriceRefreshReport& report)
+                         PriceRefreshReport& report, HttpClient* http = nullptr)
 {
-    PriceRefresher refresher(database, services.http, *services.esiClient, StaticData::bundled(), settings);
+    PriceRefresher refresher(database, http ? *http : services.http, *services.esiClient, StaticData::bundled(),
+                             settings);
     report = co_await refresher.refresh();
 }
 
@@ -186,6 +189,8 @@ private:
 private Q_SLOTS:
     void fetchesOnlyMissingDaysAndRevaluesTheirKillmails();
     void retriesFailedDaysAndSkipsUnpublishedOnes();
+    void aFaultyDayIsReportedAndFetchedByTheNextRefresh_data();
+    void aFaultyDayIsReportedAndFetchedByTheNextRefresh();
     void esiFallbackPricesRecentKillsWhileEveRefIsDown();
     void eveRefHistoryReplacesEstimates();
     void resolvesUnknownTypesInBoundedBatches();
@@ -285,6 +290,41 @@ void PriceRefreshTest::retriesFailedDaysAndSkipsUnpublishedOnes()
     QCOMPARE(again.revaluedSince, std::optional<QDate>(QDate(2024, 7, 23)));
     QCOMPARE(services.everef.requestsTo(QStringLiteral("/market-history/2024/")), 2);
     QCOMPARE(forgeRowsOn(database, corruptDay), qint64(3));
+}
+
+void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh_data() { test::addNetworkFaultRows(); }
+
+void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh()
+{
+    QFETCH(test::FakeHttpServer::Answer, fault);
+    QFETCH(QString, reported);
+
+    TestDatabase db(m_backend);
+    Database& database = db.database();
+    seedHistoryUntil(database, QDate(2024, 7, 22));
+    Services services;
+    HttpClient http(test::boundedHttpSettings(QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 1s));
+    const QDate faulty(2024, 7, 24);
+    services.everef.setDripInterval(100ms);
+    services.everef.setFault(FakeEveRefMarket::dayPath(faulty), fault);
+    const PriceRefresher::Settings settings = services.refreshSettings(QDate(2024, 7, 28), 6);
+
+    PriceRefreshReport report;
+    KM_CO_RUN(runRefresh(database, services, settings, report, &http));
+    const QString errors = report.errors.join(u'\n');
+    // A chunked body cut off may come as if whole (see networkFaults()): then the file is what does not read.
+    QVERIFY2((errors.contains(QRegularExpression(reported)) || fault.mode == test::FakeHttpServer::Answer::CutChunked)
+                 && errors.contains(FakeEveRefMarket::dayPath(faulty)),
+             qPrintable(errors));
+    QVERIFY(!report.daysFetched.contains(faulty));
+    QCOMPARE(forgeRowsOn(database, faulty), qint64(0));
+
+    services.everef.clearFaults();
+    PriceRefreshReport again;
+    KM_CO_RUN(runRefresh(database, services, settings, again, &http));
+    QVERIFY2(again.ok(), qPrintable(again.errors.join(u'\n')));
+    QVERIFY(again.daysFetched.contains(faulty));
+    QVERIFY(forgeRowsOn(database, faulty) > 0);
 }
 
 void PriceRefreshTest::esiFallbackPricesRecentKillsWhileEveRefIsDown()

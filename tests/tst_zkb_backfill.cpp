@@ -3,6 +3,7 @@
 // and failures retried or left unfinished for a later run.
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
+#include "NetworkFaults.h"
 #include "TestDatabase.h"
 
 #include "net/HttpClient.h"
@@ -15,6 +16,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <algorithm>
@@ -26,6 +28,8 @@ using namespace std::chrono_literals;
 namespace {
 
 using Answer = test::FakeHttpServer::Answer;
+
+const QString userAgent = QStringLiteral("killmail-console-test/1.0 (test@example.org)");
 
 const QDate firstDay(2014, 5, 15);
 const QDate lastDay(2014, 6, 18);
@@ -59,10 +63,11 @@ int historyKillmails()
 
 /// A database, the fake host serving the fixtures' history, and the backfill, all on the test thread.
 struct Rig {
-    explicit Rig(Backend backend)
+    /// A pause of 3 s is a timeout: a loaded machine does not make one where the test expects none.
+    explicit Rig(Backend backend, HttpSettings httpSettings = HttpSettings{userAgent, 3s})
         : db(backend)
         , sink(db.database())
-        , http(HttpSettings{QStringLiteral("killmail-console-test/1.0 (test@example.org)"), 400ms})
+        , http(std::move(httpSettings))
     {
         for (const auto& day : historyFixtures()) {
             for (const test::EsiFixture& fixture : day) {
@@ -105,11 +110,11 @@ struct Rig {
         backfill->start();
     }
 
-    /// Runs to the end; false when it did not finish in time.
+    /// Runs to the end; false when it did not finish in (generous) time.
     bool run(const ZkillboardBackfillSettings& settings)
     {
         start(settings);
-        return QTest::qWaitFor([this] { return !backfill->isRunning(); }, 15000);
+        return QTest::qWaitFor([this] { return !backfill->isRunning(); }, 120000);
     }
 
     [[nodiscard]] QMap<QString, qint64> finishedDays()
@@ -257,9 +262,9 @@ private Q_SLOTS:
         Rig rig(m_backend);
         rig.zkb.setLatency(150ms);
         rig.start(rig.settings());
-        QTRY_VERIFY(!rig.finishedDays().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!rig.finishedDays().isEmpty(), 30000);
         rig.backfill->stop();
-        QTRY_VERIFY(!rig.backfill->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(!rig.backfill->isRunning(), 30000);
         QCOMPARE(rig.backfill->status().state, SourceState::Stopped);
         const QMap<QString, qint64> finishedBefore = rig.finishedDays();
         QVERIFY2(finishedBefore.size() < historyFixtures().size(), "stopped too late to test a resume");
@@ -297,6 +302,35 @@ private Q_SLOTS:
         QCOMPARE(rig.backfill->status().queued, qint64(1));
         compareBackfillJob(test::queuedKillmails(rig.db.database()).value(late.killmailId), late, true);
         QCOMPARE(rig.finishedDays().value(key(day)), qint64(historyFixtures().value(day).size() + 1));
+    }
+
+    void aFaultyDayIsAskedForUntilItMends_data() { test::addNetworkFaultRows(); }
+
+    void aFaultyDayIsAskedForUntilItMends()
+    {
+        QFETCH(Answer, fault);
+        QFETCH(QString, reported);
+
+        Rig rig(m_backend, test::boundedHttpSettings(userAgent, 1s));
+        rig.zkb.setDripInterval(100ms);
+        const QDate faulty(2014, 5, 20);
+        const QString path = test::FakeZkillboard::dayPath(faulty, true);
+        rig.zkb.setFault(path, fault);
+        rig.start(rig.settings());
+        QTRY_VERIFY_WITH_TIMEOUT(rig.backfill->status().errors >= 2, 60000); // asked again, and failed again
+        const QString error = rig.backfill->status().lastError;
+        QVERIFY2(error.contains(QRegularExpression(reported)) && error.contains(path), qPrintable(error));
+        QVERIFY(rig.backfill->isRunning());
+
+        rig.zkb.clearFaults();
+        QTRY_VERIFY_WITH_TIMEOUT(!rig.backfill->isRunning(), 120000);
+        QCOMPARE(rig.backfill->status().state, SourceState::Finished);
+        QCOMPARE(rig.finishedDays(), allFinished());
+        const auto queued = test::queuedKillmails(rig.db.database());
+        QVERIFY(!historyFixtures().value(faulty).empty());
+        for (const test::EsiFixture& fixture : historyFixtures().value(faulty)) {
+            QVERIFY(queued.contains(fixture.killmailId));
+        }
     }
 
     void failuresAreAskedAgainOrLeftUnfinished()

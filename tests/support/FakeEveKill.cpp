@@ -96,8 +96,11 @@ QString eveKillKillmailMessage(const QJsonObject& document, bool wrapped)
 FakeEveKillFeed::FakeEveKillFeed(QObject* parent)
     : QObject(parent)
     , m_server(new QWebSocketServer(QStringLiteral("fake EVE-KILL"), QWebSocketServer::NonSecureMode, this))
+    , m_pinger(new QTimer(this))
 {
     m_clock.start();
+    connect(m_pinger, &QTimer::timeout, this, &FakeEveKillFeed::sendPing);
+    m_pinger->start(std::chrono::seconds(30));
     connect(m_server, &QWebSocketServer::newConnection, this, &FakeEveKillFeed::accept);
     if (!m_server->listen(QHostAddress::LocalHost, 0)) {
         qFatal("fake EVE-KILL feed cannot listen: %s", qPrintable(m_server->errorString()));
@@ -135,15 +138,34 @@ void FakeEveKillFeed::sendBinary(const QByteArray& data)
     }
 }
 
-void FakeEveKillFeed::sendPing() { sendText(compact({{QStringLiteral("type"), QStringLiteral("ping")}})); }
+void FakeEveKillFeed::sendPing()
+{
+    for (QWebSocket* client : QList<QWebSocket*>(m_clients)) {
+        if (m_awaitingPong.contains(client)) {
+            ++m_droppedForSilence;
+            drop(client);
+        } else {
+            m_awaitingPong.insert(client);
+            client->sendTextMessage(compact({{QStringLiteral("type"), QStringLiteral("ping")}}));
+        }
+    }
+}
+
+void FakeEveKillFeed::setPingInterval(std::chrono::milliseconds interval) { m_pinger->start(interval); }
+
+void FakeEveKillFeed::drop(QWebSocket* client)
+{
+    m_clients.removeOne(client);
+    m_awaitingPong.remove(client);
+    client->disconnect(this);
+    client->abort();
+    client->deleteLater();
+}
 
 void FakeEveKillFeed::dropAll()
 {
-    const QList<QWebSocket*> clients = std::exchange(m_clients, {});
-    for (QWebSocket* client : clients) {
-        client->disconnect(this);
-        client->abort();
-        client->deleteLater();
+    for (QWebSocket* client : QList<QWebSocket*>(m_clients)) {
+        drop(client);
     }
 }
 
@@ -159,8 +181,14 @@ void FakeEveKillFeed::accept()
                 [this, client](const QString& message) { onMessage(client, message); });
         connect(client, &QWebSocket::disconnected, this, [this, client] {
             m_clients.removeOne(client);
+            m_awaitingPong.remove(client);
             client->deleteLater();
         });
+        if (!FakeHttpServer::isProperUserAgent(m_userAgent)) {
+            client->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                          QStringLiteral("Set a User-Agent that says who you are: product/version (contact)"));
+            continue;
+        }
         if (!m_silent) {
             const QJsonObject topics{
                 {QStringLiteral("validTopics"), QJsonArray{QStringLiteral("all")}},
@@ -172,10 +200,7 @@ void FakeEveKillFeed::accept()
                                              {QStringLiteral("data"), topics}}));
         }
         if (m_dropNewConnections) {
-            m_clients.removeOne(client);
-            client->disconnect(this);
-            client->abort();
-            client->deleteLater();
+            drop(client);
         }
     }
 }
@@ -204,7 +229,9 @@ void FakeEveKillFeed::onMessage(QWebSocket* client, const QString& message)
         subscribe(client, topics);
     } else if (type == QLatin1StringView("ping")) {
         client->sendTextMessage(compact({{QStringLiteral("type"), QStringLiteral("pong")}}));
-    } else if (type != QLatin1StringView("pong")) {
+    } else if (type == QLatin1StringView("pong")) {
+        m_awaitingPong.remove(client);
+    } else {
         client->sendTextMessage(
             compact({{QStringLiteral("type"), QStringLiteral("error")},
                      {QStringLiteral("message"), QStringLiteral("Unknown message type: %1").arg(type)}}));

@@ -10,6 +10,10 @@
 #include <QUrl>
 
 #include <QElapsedTimer>
+#include <QSet>
+#include <QTimer>
+
+#include <chrono>
 
 class QWebSocket;
 class QWebSocketServer;
@@ -27,6 +31,8 @@ QString eveKillKillmailMessage(const QJsonObject& document, bool wrapped = true)
  * EVE-KILL's WebSocket feed on 127.0.0.1 (a free port), served from the creating thread: greets every client
  * with `info`, confirms subscriptions (plain text topics or `{"type":"subscribe"}`) with `subscribed`, answers
  * `{"type":"ping"}` with a pong, and sends whatever the test asks to every connected client. Logs everything.
+ * As the real server, it pings every client every ping interval (30 s) and drops one that has not answered the
+ * previous ping with `{"type":"pong"}`, and it closes a handshake without a proper User-Agent (policy violation).
  */
 class FakeEveKillFeed : public QObject {
     Q_OBJECT
@@ -44,8 +50,13 @@ public:
 
     void sendText(const QString& text);
     void sendBinary(const QByteArray& data);
-    /// `{"type":"ping"}`, as the server sends every ~30 s.
+    /// `{"type":"ping"}` to every client, as the server sends every ~30 s; a client that has not answered the previous
+    /// one is dropped instead.
     void sendPing();
+    /// How often sendPing() runs by itself.
+    void setPingInterval(std::chrono::milliseconds interval);
+    /// Clients dropped for not answering a ping.
+    [[nodiscard]] int droppedForSilence() const { return m_droppedForSilence; }
     /// Drops every connection without a close frame.
     void dropAll();
 
@@ -68,9 +79,13 @@ private:
     void accept();
     void onMessage(QWebSocket* client, const QString& message);
     void subscribe(QWebSocket* client, const QStringList& topics);
+    void drop(QWebSocket* client);
 
     QWebSocketServer* m_server;
     QList<QWebSocket*> m_clients;
+    QSet<QWebSocket*> m_awaitingPong;
+    QTimer* m_pinger;
+    int m_droppedForSilence = 0;
     QElapsedTimer m_clock;
     QList<qint64> m_connectionTimes;
     QStringList m_received;

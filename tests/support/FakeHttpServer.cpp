@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QMutexLocker>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -11,6 +12,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <memory>
 
 namespace km::test {
 namespace {
@@ -127,6 +129,36 @@ void FakeHttpServer::setLatency(std::chrono::milliseconds latency)
     m_latency = std::max(std::chrono::milliseconds(0), latency);
 }
 
+void FakeHttpServer::setFault(const QString& pathPrefix, const Answer& fault)
+{
+    QMutexLocker lock(&m_mutex);
+    m_faults.append({pathPrefix, fault});
+}
+
+void FakeHttpServer::clearFaults()
+{
+    QMutexLocker lock(&m_mutex);
+    m_faults.clear();
+}
+
+void FakeHttpServer::setDripInterval(std::chrono::milliseconds interval)
+{
+    QMutexLocker lock(&m_mutex);
+    m_dripInterval = interval;
+}
+
+void FakeHttpServer::setUserAgentChecked(bool checked)
+{
+    QMutexLocker lock(&m_mutex);
+    m_userAgentChecked = checked;
+}
+
+bool FakeHttpServer::isProperUserAgent(const QByteArray& userAgent)
+{
+    static const QRegularExpression proper(QStringLiteral(R"(^[\w.+-]+/[\w.+-]+ \(.*\w.*\))"));
+    return proper.match(QString::fromLatin1(userAgent)).hasMatch();
+}
+
 int FakeHttpServer::requestCount() const
 {
     QMutexLocker lock(&m_mutex);
@@ -149,6 +181,15 @@ QList<FakeHttpServer::Request> FakeHttpServer::requests() const
     return m_log;
 }
 
+QList<FakeHttpServer::Request> FakeHttpServer::requestsFor(const QString& pathPrefix) const
+{
+    QMutexLocker lock(&m_mutex);
+    QList<Request> found;
+    std::copy_if(m_log.cbegin(), m_log.cend(), std::back_inserter(found),
+                 [&pathPrefix](const Request& request) { return request.route().startsWith(pathPrefix); });
+    return found;
+}
+
 void FakeHttpServer::clearLog()
 {
     QMutexLocker lock(&m_mutex);
@@ -156,6 +197,15 @@ void FakeHttpServer::clearLog()
     m_pathCounts.clear();
     m_requestCount = 0;
     clearCounters();
+}
+
+std::chrono::milliseconds FakeHttpServer::spanOf(const QString& pathPrefix, qsizetype first) const
+{
+    const QList<Request> asked = requestsFor(pathPrefix);
+    if (first < 0 || asked.size() <= first + 1) {
+        return std::chrono::milliseconds(0);
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(asked.back().receivedAt - asked[first].receivedAt);
 }
 
 std::optional<FakeHttpServer::Answer> FakeHttpServer::preempt(const Request& /*request*/) { return std::nullopt; }
@@ -262,10 +312,13 @@ bool FakeHttpServer::serveOne(QTcpSocket* socket, Connection& connection)
         socket->abort();
         return false;
     }
+    if (sendFaulty(socket, reply)) {
+        return false;
+    }
     std::chrono::milliseconds latency;
     {
         QMutexLocker lock(&m_mutex);
-        latency = m_latency;
+        latency = m_latency + reply.delay;
     }
     if (latency.count() > 0) {
         QPointer<QTcpSocket> target(socket);
@@ -317,6 +370,77 @@ void FakeHttpServer::send(QTcpSocket* socket, const Answer& answer, bool keepAli
     }
 }
 
+bool FakeHttpServer::sendFaulty(QTcpSocket* socket, const Answer& answer)
+{
+    const QByteArray head = "HTTP/1.1 " + QByteArray::number(answer.status) + ' ' + reason(answer.status)
+        + "\r\nServer: fake\r\nContent-Type: application/json; charset=UTF-8\r\nConnection: close\r\n";
+    const QByteArray length = "Content-Length: " + QByteArray::number(answer.body.size()) + "\r\n\r\n";
+    const QByteArray chunked = "Transfer-Encoding: chunked\r\n\r\n";
+    switch (answer.mode) {
+    case Answer::DropMidBody:
+        socket->write(head + length + answer.body.left(answer.body.size() / 2));
+        socket->flush();
+        socket->abort();
+        return true;
+    case Answer::Garbage:
+        static const char garbage[] = "\x16\x03\x01\x02\x00garbage\xff\xfe{\"package\":\r\n\r\n";
+        socket->write(garbage, sizeof garbage - 1);
+        socket->disconnectFromHost();
+        return true;
+    case Answer::Endless:
+        socket->write(head + chunked);
+        streamEndlessly(socket);
+        return true;
+    case Answer::SlowDrip:
+        socket->write(head + length);
+        drip(socket, answer.body);
+        return true;
+    case Answer::CutChunked: {
+        const QByteArray first = answer.body.left(answer.body.size() / 2);
+        socket->write(head + chunked + QByteArray::number(first.size(), 16) + "\r\n" + first + "\r\n");
+        socket->disconnectFromHost();
+        return true;
+    }
+    default: return false;
+    }
+}
+
+void FakeHttpServer::streamEndlessly(QTcpSocket* socket)
+{
+    constexpr qint64 chunkBytes = 64 * 1024;
+    static const QByteArray chunk = [] {
+        const QByteArray data = QByteArray("{\"killmail_id\":1},").repeated(chunkBytes / 18).left(chunkBytes);
+        return QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
+    }();
+    const auto topUp = [socket] {
+        while (socket->state() == QAbstractSocket::ConnectedState && socket->bytesToWrite() < 16 * chunkBytes) {
+            socket->write(chunk);
+        }
+    };
+    connect(socket, &QTcpSocket::bytesWritten, socket, topUp);
+    topUp();
+}
+
+void FakeHttpServer::drip(QTcpSocket* socket, QByteArray body)
+{
+    std::chrono::milliseconds interval;
+    {
+        QMutexLocker lock(&m_mutex);
+        interval = m_dripInterval;
+    }
+    auto* timer = new QTimer(socket);
+    auto sent = std::make_shared<qsizetype>(0);
+    connect(timer, &QTimer::timeout, socket, [socket, timer, body = std::move(body), sent] {
+        if (*sent >= body.size()) {
+            timer->stop();
+            socket->disconnectFromHost();
+            return;
+        }
+        socket->write(body.mid((*sent)++, 1));
+    });
+    timer->start(interval);
+}
+
 FakeHttpServer::Answer FakeHttpServer::answer(const Request& request)
 {
     QMutexLocker lock(&m_mutex);
@@ -325,9 +449,17 @@ FakeHttpServer::Answer FakeHttpServer::answer(const Request& request)
 
     Answer reply;
     Headers scriptedHeaders;
-    const auto scripted = std::find_if(m_scripted.begin(), m_scripted.end(),
-                                       [&](const auto& entry) { return request.path.startsWith(entry.first); });
-    if (std::optional<Answer> first = preempt(request)) {
+    const auto startsPath = [&request](const auto& entry) { return request.path.startsWith(entry.first); };
+    const auto scripted = std::find_if(m_scripted.begin(), m_scripted.end(), startsPath);
+    const auto fault = std::find_if(m_faults.cbegin(), m_faults.cend(), startsPath);
+    if (m_userAgentChecked && !isProperUserAgent(request.header("User-Agent"))) {
+        reply = {403,
+                 errorBody(QStringLiteral("Set a User-Agent that says who you are: product/version (contact)")),
+                 {},
+                 Answer::Normal};
+    } else if (fault != m_faults.cend()) {
+        reply = fault->second;
+    } else if (std::optional<Answer> first = preempt(request)) {
         reply = std::move(*first);
     } else if (scripted != m_scripted.end()) {
         reply = scripted->second;
@@ -337,7 +469,10 @@ FakeHttpServer::Answer FakeHttpServer::answer(const Request& request)
     } else {
         reply = route(request);
     }
-    if (reply.mode != Answer::Hang && reply.mode != Answer::Drop) {
+    if (reply.mode == Answer::RedirectLoop) {
+        reply = {302, {}, {{"Location", request.path.toUtf8()}}, Answer::Normal};
+    }
+    if (reply.mode == Answer::Normal || reply.mode == Answer::Truncate || reply.mode == Answer::Gzip) {
         decorate(request, reply);
     }
     for (const auto& [name, value] : scriptedHeaders) {

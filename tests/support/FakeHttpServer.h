@@ -22,7 +22,9 @@ namespace km::test {
  * A small HTTP/1.1 server on 127.0.0.1 (a free port) for the fakes of the services the engine talks to. It serves
  * from the thread that created it; the public methods may be called from any thread. Subclasses answer in
  * route(); scripted answers (script()) come first, first in first out per path prefix, and can hang, cut the body
- * short, gzip it or drop the connection. Every request is logged.
+ * short, gzip it or drop the connection; a fault (setFault()) answers every request to its path prefix until it is
+ * cleared, for a server that misbehaves for a while. As the real services do, a request without a proper User-Agent
+ * ("product/version (contact)") is refused with 403. Every request is logged with the time it came.
  */
 class FakeHttpServer : public QObject {
     Q_OBJECT
@@ -40,12 +42,26 @@ public:
             Gzip,
             /// Closes the connection without a word.
             Drop,
+            /// Sends the head and half the body, then resets the connection.
+            DropMidBody,
+            /// Sends bytes that are not HTTP, then closes.
+            Garbage,
+            /// Sends a chunked body that never ends, as fast as the client takes it.
+            Endless,
+            /// Sends the head, then the body one byte per drip interval (setDripInterval()).
+            SlowDrip,
+            /// Sends the body chunked and closes before its last chunk.
+            CutChunked,
+            /// Answers 302 to the very path that was asked.
+            RedirectLoop,
         };
         int status = 200;
         QByteArray body;
         /// Added to the usual headers; one with the same name replaces the usual one (Content-Type included).
         Headers headers;
         Mode mode = Normal;
+        /// Held this long (after the latency) before it goes out, as a server holding a quiet poll does.
+        std::chrono::milliseconds delay{0};
     };
     using Scripted = Answer;
 
@@ -75,12 +91,27 @@ public:
     void script(const QString& pathPrefix, const Answer& answer);
     /// Delays every answer.
     void setLatency(std::chrono::milliseconds latency);
+    /// Answers every request whose path starts with `pathPrefix` with `fault` (its mode, status and body), before
+    /// scripts and routes, until clearFaults().
+    void setFault(const QString& pathPrefix, const Answer& fault);
+    void clearFaults();
+    /// The pause between the bytes of a SlowDrip answer (default 200 ms).
+    void setDripInterval(std::chrono::milliseconds interval);
+    /// Whether a request without a proper User-Agent is refused (default true).
+    void setUserAgentChecked(bool checked);
+    /// "product/version (contact)", as the real services ask for.
+    [[nodiscard]] static bool isProperUserAgent(const QByteArray& userAgent);
 
     [[nodiscard]] int requestCount() const;
     /// Requests whose path (query left out) starts with `pathPrefix`.
     [[nodiscard]] int requestsTo(const QString& pathPrefix) const;
     /// The most recent requests (100,000 at most), oldest first.
     [[nodiscard]] QList<Request> requests() const;
+    /// The logged requests whose path (query left out) starts with `pathPrefix`, oldest first.
+    [[nodiscard]] QList<Request> requestsFor(const QString& pathPrefix) const;
+    /// The time from the `first` (0 the oldest logged) to the latest of those requests, as received; zero when there
+    /// is no later one. A clock for tests: "this source polled for at least so long".
+    [[nodiscard]] std::chrono::milliseconds spanOf(const QString& pathPrefix, qsizetype first) const;
     void clearLog();
 
     /// `{"error": message}`.
@@ -112,6 +143,10 @@ private:
     bool serveOne(QTcpSocket* socket, Connection& connection);
     void refuse(QTcpSocket* socket, int status);
     void send(QTcpSocket* socket, const Answer& answer, bool keepAlive);
+    /// The faulty modes that write over time or break the protocol; false when `answer` is not one of them.
+    bool sendFaulty(QTcpSocket* socket, const Answer& answer);
+    void streamEndlessly(QTcpSocket* socket);
+    void drip(QTcpSocket* socket, QByteArray body);
     Answer answer(const Request& request);
 
     QTcpServer* m_server;
@@ -121,6 +156,9 @@ private:
     QUrl m_url;
     std::chrono::milliseconds m_latency{0};
     QList<QPair<QString, Answer>> m_scripted;
+    QList<QPair<QString, Answer>> m_faults;
+    std::chrono::milliseconds m_dripInterval{200};
+    bool m_userAgentChecked = true;
     int m_requestCount = 0;
     QHash<QString, int> m_pathCounts;
     QList<Request> m_log;

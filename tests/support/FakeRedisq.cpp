@@ -94,9 +94,6 @@ FakeHttpServer::Answer FakeRedisq::route(const Request& request)
 
 FakeHttpServer::Answer FakeRedisq::listen(const Request& request)
 {
-    if (request.header("User-Agent").isEmpty()) {
-        return {403, errorBody(QStringLiteral("Set a User-Agent that says who you are")), {}, Answer::Normal};
-    }
     const QString queueId = queryValue(request, QStringLiteral("queueID"));
     if (queueId.isEmpty()) {
         return {400, errorBody(QStringLiteral("queueID is required")), {}, Answer::Normal};
@@ -107,13 +104,16 @@ FakeHttpServer::Answer FakeRedisq::listen(const Request& request)
         return {400, errorBody(QStringLiteral("ttw must be 1 to 10")), {}, Answer::Normal};
     }
     QList<QJsonValue>& queue = m_queues[queueId];
+    // A quiet poll is held for its ttw, and its queue counts as polled until the answer goes out.
+    const std::chrono::milliseconds held = queue.isEmpty() ? std::chrono::seconds(ttw) : std::chrono::milliseconds(0);
     const QJsonValue package = queue.isEmpty() ? QJsonValue(QJsonValue::Null) : queue.takeFirst();
     const QString objectId = QString::number(m_nextObjectId++);
     m_objects.insert(
         objectId,
         {queueId, QJsonDocument(QJsonObject{{QStringLiteral("package"), package}}).toJson(QJsonDocument::Compact)});
-    holdOpen(queueId);
-    return {302, {}, {{"Location", (objectPath + QStringLiteral("?objectID=") + objectId).toUtf8()}}, Answer::Normal};
+    holdOpen(queueId, held);
+    return {
+        302, {}, {{"Location", (objectPath + QStringLiteral("?objectID=") + objectId).toUtf8()}}, Answer::Normal, held};
 }
 
 FakeHttpServer::Answer FakeRedisq::object(const Request& request)
@@ -124,13 +124,13 @@ FakeHttpServer::Answer FakeRedisq::object(const Request& request)
     }
     const auto [queueId, body] = *found;
     m_objects.erase(found);
-    holdOpen(queueId);
+    holdOpen(queueId, std::chrono::milliseconds(0));
     return {200, body, {}, Answer::Normal};
 }
 
-void FakeRedisq::holdOpen(const QString& queueId)
+void FakeRedisq::holdOpen(const QString& queueId, std::chrono::milliseconds held)
 {
-    m_openUntil.insert(queueId, QDeadlineTimer(m_hold, Qt::PreciseTimer));
+    m_openUntil.insert(queueId, QDeadlineTimer(m_hold + held, Qt::PreciseTimer));
 }
 
 void FakeRedisq::clearCounters() { m_overlapping = 0; }

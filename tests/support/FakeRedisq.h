@@ -18,12 +18,12 @@ namespace km::test {
  * A RedisQ server over real HTTP/1.1 (see FakeHttpServer). It keeps a queue of packages per queueID.
  * GET /listen.php?queueID=<id>&ttw=<1..10> takes the next package of that queue (or none) and answers 302 to
  * /object.php?objectID=<n>, which serves `{"package": ...}` once, as the real server does. A request without a
- * User-Agent gets 403 and one without a queueID or a valid ttw 400, each with a JSON explanation.
+ * queueID or a valid ttw gets 400 with a JSON explanation.
  *
- * It answers at once rather than holding a quiet poll for ttw seconds; holdAnswers() delays every answer instead.
- * While an answer of a queue is held, another poll of that queue is answered 429 and counted as overlapping, as
- * the real server refuses a second request in flight per queueID. Scripted answers (hangs included) do not count
- * as open polls.
+ * As the real server, it holds a quiet poll (no package waiting) for its ttw seconds before it answers (a package
+ * pushed meanwhile waits for the next poll); holdAnswers() delays every answer on top. While an answer of a queue is
+ * held, another poll of that queue is answered 429 and counted as overlapping, as the real server refuses a second
+ * request in flight per queueID. Scripted answers (hangs included) do not count as open polls.
  */
 class FakeRedisq : public FakeHttpServer {
     Q_OBJECT
@@ -52,7 +52,7 @@ protected:
 private:
     Answer listen(const Request& request);
     Answer object(const Request& request);
-    void holdOpen(const QString& queueId);
+    void holdOpen(const QString& queueId, std::chrono::milliseconds held);
 
     QHash<QString, QList<QJsonValue>> m_queues;
     /// objectID -> the queueID it was made for and the answer it serves.

@@ -152,7 +152,7 @@ FakeHttpServer::Answer FakeZkillboard::route(const Request& request)
     }
     const QString path = request.route();
     if (path == QLatin1StringView("/ephemeral/sequence.json")) {
-        const qint64 announced = m_announced.value_or(m_records.isEmpty() ? m_nextSequence : m_records.firstKey());
+        const qint64 announced = m_announced.value_or(m_records.isEmpty() ? m_nextSequence - 1 : m_records.lastKey());
         return json({{QStringLiteral("sequence"), announced}});
     }
     static const QRegularExpression recordPath(QStringLiteral("^/ephemeral/(\\d+)\\.json$"));

@@ -45,7 +45,8 @@ public:
     void setNextSequence(qint64 sequence);
     /// Publishes `fixture` as the next record and returns its sequence; `republishes` sets `sequence_updated`.
     qint64 publish(const EsiFixture& fixture, std::optional<qint64> republishes = std::nullopt);
-    /// What sequence.json says; by default the first sequence published.
+    /// What sequence.json says; by default the newest record (the one before the next when none is published), as the
+    /// real feed names the head.
     void setAnnouncedSequence(qint64 sequence);
     /// The record's body, as the feed serves it.
     [[nodiscard]] QByteArray record(qint64 sequence) const;

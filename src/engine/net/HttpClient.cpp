@@ -23,6 +23,18 @@ struct DeleteLater {
 
 QString seconds1(std::chrono::milliseconds duration) { return QString::number(duration.count() / 1000.0, 'f', 1); }
 
+QString byteSize(qint64 bytes)
+{
+    constexpr qint64 mebibyte = qint64(1) << 20;
+    return bytes % mebibyte == 0 ? QStringLiteral("%1 MiB").arg(bytes / mebibyte)
+                                 : QStringLiteral("%1 bytes").arg(bytes);
+}
+
+constexpr qint64 readBufferBytes = qint64(1) << 20;
+
+/// Why a request was cut short by this client; None when it was not.
+enum class Cut { None, Timeout, Deadline, TooLarge, Aborted };
+
 } // namespace
 
 bool HttpReply::transient() const
@@ -70,18 +82,22 @@ HttpClient::HttpClient(HttpSettings settings, QObject* parent)
 
 HttpClient::~HttpClient() = default;
 
-QCoro::Task<HttpReply> HttpClient::get(QUrl url) { return send("GET", std::move(url), {}, {}); }
+QCoro::Task<HttpReply> HttpClient::get(QUrl url, RequestKind kind)
+{
+    assertThread(this);
+    return send("GET", std::move(url), {}, {}, kind == RequestKind::DayFile ? m_settings.dayFile : m_settings.answer);
+}
 
 QCoro::Task<HttpReply> HttpClient::post(QUrl url, QByteArray json)
 {
     assertThread(this);
-    return send("POST", std::move(url), std::move(json), {});
+    return send("POST", std::move(url), std::move(json), {}, m_settings.answer);
 }
 
 QCoro::Task<HttpReply> HttpClient::download(QUrl url, QString filePath)
 {
     assertThread(this);
-    return send("GET", std::move(url), {}, std::move(filePath));
+    return send("GET", std::move(url), {}, std::move(filePath), m_settings.download);
 }
 
 void HttpClient::abortAll()
@@ -97,7 +113,8 @@ void HttpClient::shutDown()
     abortAll();
 }
 
-QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray body, QString filePath)
+QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray body, QString filePath,
+                                        HttpBounds bounds)
 {
     assertThread(this);
     const QString route = QStringLiteral("%1 %2").arg(QString::fromLatin1(method), url.toDisplayString());
@@ -109,6 +126,7 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::UserAgentHeader, m_settings.userAgent);
     request.setRawHeader("Accept", "application/json, */*");
+    request.setMaximumRedirectsAllowed(m_settings.maxRedirects);
     // No Accept-Encoding by hand: QNAM then offers gzip itself and decodes the answer.
     QNetworkReply* started = nullptr;
     if (method == "POST") {
@@ -118,6 +136,9 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
         started = m_network->get(request);
     }
     const std::unique_ptr<QNetworkReply, DeleteLater> reply(started);
+    // Taken as it comes (below), so that what a request holds is its own body plus one buffer, not what the network
+    // delivered before the limit was seen.
+    started->setReadBufferSize(readBufferBytes);
 
     HttpReply result;
     std::unique_ptr<QSaveFile> file;
@@ -129,64 +150,89 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
             co_return result;
         }
     }
-    bool timedOut = false;
-    bool aborted = false;
+    Cut cut = Cut::None;
     bool writeFailed = false;
     // The context of every connection whose slot touches this frame: the reply outlives the frame (it is deleted
-    // later), and an abortAll() between the two must not write into a frame that is gone.
+    // later), and an abortAll() between the two must not write into a frame that is gone. A slot changes the frame
+    // before it aborts: abort() finishes the reply, which may resume this coroutine and end the frame at once.
     QObject frame;
+    const auto cutShort = [&cut, started](Cut why) {
+        if (cut == Cut::None) {
+            cut = why;
+        }
+        started->abort();
+    };
     QTimer timer;
     timer.setSingleShot(true);
-    connect(&timer, &QTimer::timeout, &frame, [&timedOut, started] {
-        timedOut = true;
-        started->abort();
-    });
-    connect(this, &HttpClient::aborted, &frame, [&aborted, started] {
-        aborted = true;
-        started->abort();
-    });
+    connect(&timer, &QTimer::timeout, &frame, [cutShort] { cutShort(Cut::Timeout); });
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    connect(&deadline, &QTimer::timeout, &frame, [cutShort] { cutShort(Cut::Deadline); });
+    connect(this, &HttpClient::aborted, &frame, [cutShort] { cutShort(Cut::Aborted); });
     // The timeout counts from the last sign of progress, so a long download is not cut while it moves.
     connect(started, &QNetworkReply::downloadProgress, &timer, [&timer, this] { timer.start(m_settings.timeout); });
-    if (file) {
-        connect(started, &QNetworkReply::readyRead, &frame, [&, started] {
-            const QByteArray chunk = started->readAll();
-            if (!writeFailed && file->write(chunk) != chunk.size()) {
-                writeFailed = true;
-                started->abort();
-            }
+    // An announced length over the limit fails before a byte of the body is taken.
+    connect(started, &QNetworkReply::metaDataChanged, &frame, [&, started] {
+        if (started->header(QNetworkRequest::ContentLengthHeader).toLongLong() > bounds.maxBytes) {
+            cutShort(Cut::TooLarge);
+        }
+    });
+    connect(started, &QNetworkReply::readyRead, &frame, [&, started] {
+        const QByteArray chunk = started->readAll();
+        if (file) {
+            writeFailed = writeFailed || file->write(chunk) != chunk.size();
             result.downloaded += chunk.size();
-        });
-    }
+        } else {
+            result.body += chunk;
+        }
+        if (result.downloaded + result.body.size() > bounds.maxBytes) {
+            cutShort(Cut::TooLarge);
+        } else if (writeFailed) {
+            started->abort();
+        }
+    });
     timer.start(m_settings.timeout);
+    deadline.start(bounds.deadline);
     co_await started;
     timer.stop();
+    deadline.stop();
 
     result.status = started->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.retryAfter = parseRetryAfter(started->rawHeader("Retry-After"));
     if (result.status >= 300 && result.status < 400) {
         result.redirect = url.resolved(started->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
     }
-    const bool readable = !aborted && !timedOut && started->isOpen();
-    if (readable && file) {
+    if (cut == Cut::None && started->isOpen()) {
         const QByteArray rest = started->readAll();
-        if (!writeFailed && file->write(rest) != rest.size()) {
-            writeFailed = true;
+        if (file) {
+            writeFailed = writeFailed || file->write(rest) != rest.size();
+            result.downloaded += rest.size();
+        } else {
+            result.body += rest;
         }
-        result.downloaded += rest.size();
-    } else if (readable) {
-        result.body = started->readAll();
     }
-    if (aborted || timedOut) {
+    const qint64 received = file ? result.downloaded : result.body.size();
+    if (cut == Cut::Timeout || cut == Cut::Deadline || cut == Cut::Aborted) {
         result.status = 0;
-        result.error = timedOut
+        result.body.clear();
+        result.error = cut == Cut::Aborted ? QStringLiteral("%1: aborted").arg(route)
+            : cut == Cut::Timeout
             ? QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(m_settings.timeout))
-            : QStringLiteral("%1: aborted").arg(route);
+            : QStringLiteral("%1: not done within %2 s, the most this request may take (deadline; %3 bytes in)")
+                  .arg(route, seconds1(bounds.deadline))
+                  .arg(received);
+    } else if (cut == Cut::TooLarge) {
+        result.body.clear();
+        result.error = QStringLiteral("%1: the answer is larger than %2, the most this request may bring (cut off)")
+                           .arg(route, byteSize(bounds.maxBytes));
     } else if (writeFailed) {
         result.error = QStringLiteral("%1: cannot write %2: %3").arg(route, filePath, file->errorString());
+    } else if (started->error() == QNetworkReply::TooManyRedirectsError) {
+        result.error = QStringLiteral("%1: more than %2 redirects").arg(route).arg(m_settings.maxRedirects);
     } else if (isTransportFailure(started->error())) {
         result.error = result.status > 0 ? QStringLiteral("%1: answer cut off after %2 bytes (%3)")
                                                .arg(route)
-                                               .arg(file ? result.downloaded : result.body.size())
+                                               .arg(received)
                                                .arg(started->errorString())
                                          : QStringLiteral("%1: network error: %2").arg(route, started->errorString());
     } else if (result.status < 200 || result.status >= 300) {

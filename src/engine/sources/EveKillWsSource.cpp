@@ -118,6 +118,8 @@ QCoro::Task<QString> EveKillWsSource::connection()
 void EveKillWsSource::open()
 {
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    m_socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));
+    m_socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
     connect(m_socket, &QWebSocket::connected, this, &EveKillWsSource::onConnected);
     connect(m_socket, &QWebSocket::textFrameReceived, this, &EveKillWsSource::onActivity);
     connect(m_socket, &QWebSocket::binaryFrameReceived, this, &EveKillWsSource::onActivity);

@@ -31,6 +31,9 @@ struct EveKillWsSettings {
     std::chrono::milliseconds healthyAfter{std::chrono::seconds(60)};
     std::chrono::milliseconds backoffInitial{std::chrono::seconds(1)};
     std::chrono::milliseconds backoffMax{std::chrono::minutes(5)};
+    /// A bigger message (or frame) ends the connection (1009, too much data), which is then opened again: a killmail
+    /// announcement is a few KiB, one of a fight with thousands of attackers well under 1 MiB.
+    qint64 maxMessageBytes = qint64(16) << 20;
 };
 
 /**

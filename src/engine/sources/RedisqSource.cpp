@@ -138,10 +138,11 @@ QCoro::Task<> RedisqSource::run()
 QCoro::Task<HttpReply> RedisqSource::fetchObject(QUrl object)
 {
     // The server handed this queue a kill and will not hand it again: ask for it until it comes or is gone (a 4xx
-    // other than 408/429); a stop ends only the waits between tries.
+    // other than 408/429, or a redirect again: asking that again would only take the queue's next package and drop
+    // it); a stop ends only the waits between tries.
     for (;;) {
         HttpReply reply = co_await m_http->get(object);
-        if (reply.ok() || !reply.transient()) {
+        if (reply.ok() || !reply.transient() || reply.redirect.isValid()) {
             co_return reply;
         }
         const milliseconds wait = reply.status == 429 && reply.retryAfter ? *reply.retryAfter : m_backoff.next();

@@ -131,7 +131,7 @@ QCoro::Task<HistoryDay> ZkbHistory::dayFile(QDate date, bool raw)
 {
     const QString file = dayKey(date) + QStringLiteral(".json");
     const QUrl url = joinUrl(m_baseUrl, (raw ? QStringLiteral("history/raw/") : QStringLiteral("history/")) + file);
-    const HttpReply reply = co_await m_http.get(url);
+    const HttpReply reply = co_await m_http.get(url, RequestKind::DayFile);
     co_return readDay(reply, QStringLiteral("GET %1").arg(url.toDisplayString()), raw);
 }
 
