@@ -28,6 +28,7 @@
 #include <chrono>
 #include <csignal>
 #include <map>
+#include <set>
 
 using namespace km;
 using namespace std::chrono_literals;
@@ -61,14 +62,15 @@ QString percentiles(std::vector<qint64> latencies)
         .arg(percentileMs(latencies, 1.0), 0, 'f', 0);
 }
 
-/// Published -> announced as stored, for the arrivals [begin, end).
+/// Published -> announced as stored, for the arrivals [begin, end) that `included` takes (all by default).
 template <typename Iterator>
-std::vector<qint64> latenciesOf(Iterator begin, Iterator end, const std::map<KillmailId, qint64>& publishedAt)
+std::vector<qint64> latenciesOf(Iterator begin, Iterator end, const std::map<KillmailId, qint64>& publishedAt,
+                                const std::function<bool(KillmailId)>& included = {})
 {
     std::vector<qint64> latencies;
     for (Iterator arrival = begin; arrival != end; ++arrival) {
         const auto published = publishedAt.find(arrival->first);
-        if (published != publishedAt.end()) {
+        if (published != publishedAt.end() && (!included || included(arrival->first))) {
             latencies.push_back(arrival->second - published->second);
         }
     }
@@ -161,6 +163,8 @@ public:
     void setEveKillUp(bool up) { m_eveKillUp = up; }
 
     [[nodiscard]] const std::map<KillmailId, qint64>& publishedAt() const { return m_publishedAt; }
+    /// Whether the kill went out on R2Z2 (alone or also on the WebSocket).
+    [[nodiscard]] bool wentOnR2z2(KillmailId id) const { return m_onR2z2.contains(id); }
     [[nodiscard]] qint64 viaEveKill() const { return m_viaEveKill; }
     [[nodiscard]] qint64 sentTwice() const { return m_sentTwice; }
 
@@ -180,6 +184,7 @@ private:
         m_publishedAt.emplace(kill.killmailId, nowNs());
         const bool onR2z2 = !m_eveKillUp || double(m_count % 100) < m_r2z2Share * 100;
         if (onR2z2) {
+            m_onR2z2.insert(kill.killmailId);
             const qint64 sequence = m_fakes.zkillboard.fake().publish(kill);
             m_fakes.zkillboard.fake().setAnnouncedSequence(sequence);
         }
@@ -202,6 +207,7 @@ private:
     qint64 m_count = 0;
     bool m_eveKillUp = false;
     std::map<KillmailId, qint64> m_publishedAt;
+    std::set<KillmailId> m_onR2z2;
     qint64 m_viaEveKill = 0;
     qint64 m_sentTwice = 0;
 };
@@ -668,6 +674,14 @@ int main(int argc, char** argv)
                          .arg(peakMiB, 0, 'f', 1)
                          .arg(endMiB, 0, 'f', 1));
     bench::printLine(QStringLiteral("latency published -> stored, whole run: %1").arg(percentiles(latencies)));
+    const auto onR2z2 = [&publisher](KillmailId id) { return publisher.wentOnR2z2(id); };
+    bench::printLine(QStringLiteral("    kills that went out on R2Z2 (one request a record, 20/s at most): %1")
+                         .arg(percentiles(latenciesOf(watcher.arrivals().begin(), watcher.arrivals().end(),
+                                                      publisher.publishedAt(), onR2z2))));
+    bench::printLine(
+        QStringLiteral("    kills only on the WebSocket: %1")
+            .arg(percentiles(latenciesOf(watcher.arrivals().begin(), watcher.arrivals().end(), publisher.publishedAt(),
+                                         [&onR2z2](KillmailId id) { return !onR2z2(id); }))));
     bench::printLine(QStringLiteral("published %1 (%2 on the WebSocket only, %3 on both R2Z2 and the WebSocket); "
                                     "stored %4; duplicate rows %5; announced twice %6; lost %7; stored with "
                                     "attackers missing %8, with items differing from their fixture's other "
