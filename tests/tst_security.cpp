@@ -220,7 +220,10 @@ private Q_SLOTS:
             + QStringList{QStringLiteral("--verbose"), QStringLiteral("--feed-token"), QString::fromLatin1(token)});
         QTRY_VERIFY_WITH_TIMEOUT(engine.output().contains("live feed at"), waitMs);
         QCOMPARE(listeningAddresses(feedPort), QStringList{QStringLiteral("00000000")}); // as told
-        QVERIFY(!engine.output().contains(token)); // nor does the token show
+        QVERIFY(!engine.output().contains(token)); // nor does the token show, there or in config:show
+        const QByteArray shown =
+            runToEnd({QStringLiteral("config:show"), QStringLiteral("--feed-token"), QString::fromLatin1(token)});
+        QVERIFY2(shown.contains("token = (set)") && !shown.contains(token), shown.constData());
         QCOMPARE(statusLine(feedPort, "/killmails?topics=all"), QByteArray("HTTP/1.1 401 Unauthorized"));
         QByteArray wrong = token;
         wrong[wrong.size() - 1] = 'X';
