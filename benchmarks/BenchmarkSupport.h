@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QTimer>
 
 #include <chrono>
@@ -65,6 +66,28 @@ inline std::optional<DatabaseUrl> parseCommandLine(QCommandLineParser& parser, c
 inline const char* backendName(const DatabaseUrl& url)
 {
     return url.backend == Backend::Postgres ? "PostgreSQL" : "SQLite";
+}
+
+/// The steady clock's time, in nanoseconds.
+inline qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+/// Resident memory of process `pid` (this process by default), MiB; 0 when it is gone.
+inline double residentMiB(qint64 pid = 0)
+{
+    QFile status(pid ? QStringLiteral("/proc/%1/status").arg(pid) : QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly)) {
+        return 0;
+    }
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:")) {
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024;
+        }
+    }
+    return 0;
 }
 
 inline double secondsOf(qint64 nanoseconds) { return double(nanoseconds) / 1e9; }

@@ -1,5 +1,6 @@
 // import:killmails end to end: the real program against a real database, on real killmails, files, folders and
 // EVE Ref archives, bad input and a database that fails half-way.
+#include "ArchiveWriter.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
 
@@ -14,6 +15,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,6 +26,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <archive.h>
 #include <csignal>
 #include <memory>
 #include <mutex>
@@ -213,6 +216,62 @@ private Q_SLOTS:
         QCOMPARE(
             db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM killmails WHERE LENGTH(\"hash\") = 40")).toInt(),
             37);
+    }
+
+    void archiveMembersCannotReachOutsideTheArchive()
+    {
+        // Members are read into memory, never extracted, and only regular files are read: an archive whose members
+        // climb out (.., absolute paths) or link to a killmail outside it writes nothing anywhere and imports only
+        // what it holds itself.
+        test::TestDatabase db(m_backend);
+        QTemporaryDir root;
+        const QDir top(root.path());
+        QVERIFY(top.mkpath(QStringLiteral("work/in")) && top.mkpath(QStringLiteral("outside")));
+        const auto fixture = [](const char* id) {
+            QFile file(test::dataPath(QStringLiteral("killmails/%1.json").arg(QLatin1StringView(id))));
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        };
+        const QString target = top.filePath(QStringLiteral("outside/target.json")); // never to be read
+        writeFile(target, fixture("10624154"));
+        using Kind = test::ArchiveMember::Kind;
+        const QByteArray tar =
+            test::writeArchive(archive_write_set_format_pax_restricted,
+                               {{QStringLiteral("../escaped.json"), fixture("106140056")},
+                                {top.filePath(QStringLiteral("absolute/abs.json")), fixture("10622653")},
+                                {QStringLiteral("deep/../../../up.json"), fixture("10624110")},
+                                {QStringLiteral("link.json"), {}, Kind::SymbolicLink, target},
+                                {QStringLiteral("relative-link.json"),
+                                 {},
+                                 Kind::SymbolicLink,
+                                 QStringLiteral("../../outside/target.json")},
+                                {QStringLiteral("hard.json"), {}, Kind::HardLink, target}});
+        const QString archive = top.filePath(QStringLiteral("work/in/killmails.tar"));
+        writeFile(archive, tar);
+
+        QProcess process;
+        process.setWorkingDirectory(top.filePath(QStringLiteral("work/in")));
+        process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
+                      {QStringLiteral("--database"), db.urlText(), QStringLiteral("import:killmails"), archive});
+        QVERIFY(process.waitForFinished(120000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        const QByteArray out = process.readAllStandardOutput();
+        QVERIFY2(out.contains("stored: 3 killmails"), out.constData());
+        QCOMPARE(db.database()
+                     .scalar(QStringLiteral(
+                         R"(SELECT COUNT(*) FROM killmails WHERE "killmailId" IN (106140056, 10622653, 10624110))"))
+                     .toInt(),
+                 3);
+        QCOMPARE(db.rowCount(QStringLiteral("killmails")), 3); // not the one the links point at
+        QStringList files;
+        for (QDirIterator it(root.path(), QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
+                             QDirIterator::Subdirectories);
+             it.hasNext();) {
+            files << top.relativeFilePath(it.next());
+        }
+        files.sort();
+        QCOMPARE(files,
+                 (QStringList{QStringLiteral("outside"), QStringLiteral("outside/target.json"), QStringLiteral("work"),
+                              QStringLiteral("work/in"), QStringLiteral("work/in/killmails.tar")}));
     }
 
     void aCorruptArchiveDoesNotStopTheRest()

@@ -138,6 +138,32 @@ private Q_SLOTS:
         QCOMPARE(Valuator(data, prices).value(killmail).totalValue, 4050.0);
     }
 
+    void exportMembersCannotWriteOutsideTheDataFolder()
+    {
+        // The refresher reads the members it knows by their file name and writes files of its own naming: members
+        // named to climb out of the data folder (.., absolute paths) are read as any other, written nowhere else.
+        QTemporaryDir root;
+        const QDir top(root.path());
+        QVERIFY(top.mkpath(QStringLiteral("data")));
+        std::map<QString, QByteArray> climbing;
+        int i = 0;
+        for (const auto& [name, content] : smallExport()) {
+            climbing[(i++ % 2 ? QStringLiteral("../../") : top.filePath(QStringLiteral("elsewhere/"))) + name] =
+                content;
+        }
+        test::FakeSde fake;
+        fake.publish(7, climbing);
+        QCOMPARE(refresh(fake, top.filePath(QStringLiteral("data"))), 0);
+        QStringList problems;
+        QCOMPARE(StaticData::ofDataFolder(top.filePath(QStringLiteral("data")), problems).typeCount(), 3);
+        QVERIFY(problems.isEmpty());
+        QCOMPARE(top.entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 QStringList{QStringLiteral("data")});
+        QCOMPARE(QDir(top.filePath(QStringLiteral("data"))).entryList(QDir::AllEntries | QDir::NoDotAndDotDot),
+                 QStringList{QStringLiteral("sde")});
+        QVERIFY(!QDir(top.filePath(QStringLiteral("data/sde"))).exists(QStringLiteral("elsewhere")));
+    }
+
     void incompleteOrUnreadableExportsChangeNothing()
     {
         QTemporaryDir dataFolder;

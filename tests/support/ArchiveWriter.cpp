@@ -42,13 +42,20 @@ QByteArray writeArchive(const std::function<int(archive*)>& setUp, const std::ve
     for (const ArchiveMember& member : members) {
         const std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
         archive_entry_set_pathname(entry.get(), member.path.toUtf8().constData());
-        archive_entry_set_filetype(entry.get(), AE_IFREG);
+        const bool file = member.kind == ArchiveMember::Kind::File;
+        archive_entry_set_filetype(entry.get(), member.kind == ArchiveMember::Kind::SymbolicLink ? AE_IFLNK : AE_IFREG);
+        if (member.kind == ArchiveMember::Kind::SymbolicLink) {
+            archive_entry_set_symlink(entry.get(), member.linkTarget.toUtf8().constData());
+        } else if (member.kind == ArchiveMember::Kind::HardLink) {
+            archive_entry_set_hardlink(entry.get(), member.linkTarget.toUtf8().constData());
+        }
         archive_entry_set_perm(entry.get(), 0644);
-        archive_entry_set_size(entry.get(), member.content.size());
+        archive_entry_set_size(entry.get(), file ? member.content.size() : 0);
         archive_entry_set_mtime(entry.get(), mtime, 0);
         check(handle, archive_write_header(handle, entry.get()));
-        if (archive_write_data(handle, member.content.constData(), size_t(member.content.size()))
-            != member.content.size()) {
+        if (file
+            && archive_write_data(handle, member.content.constData(), size_t(member.content.size()))
+                != member.content.size()) {
             check(handle, ARCHIVE_FATAL);
         }
     }

@@ -396,7 +396,7 @@ QString Setting::shown(const QString& text) const
 {
     if (kind == SettingKind::DatabaseUrl) {
         const auto parsed = DatabaseUrl::parse(text, nullptr);
-        return parsed ? parsed->redacted() : text;
+        return parsed ? parsed->redacted() : DatabaseUrl::masked(text);
     }
     if (key == QLatin1StringView("feed/token") && !text.isEmpty()) {
         return QStringLiteral("(set)");

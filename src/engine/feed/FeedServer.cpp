@@ -5,6 +5,7 @@
 #include "staticdata/StaticData.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/ConstantTime.h"
 #include "util/Logging.h"
 
 #include <QFile>
@@ -31,19 +32,6 @@ QByteArray reasonPhrase(int status)
     case 503: return "Service Unavailable";
     default: return "Error";
     }
-}
-
-/// Compares in time that depends only on the lengths, so a peer cannot find the token a byte at a time.
-bool constantTimeEquals(const QByteArray& given, const QByteArray& expected)
-{
-    const qsizetype length = std::max(given.size(), expected.size());
-    unsigned char difference = given.size() == expected.size() ? 0 : 1;
-    for (qsizetype i = 0; i < length; ++i) {
-        const auto a = static_cast<unsigned char>(i < given.size() ? given[i] : 0);
-        const auto b = static_cast<unsigned char>(i < expected.size() ? expected[i] : 0);
-        difference |= static_cast<unsigned char>(a ^ b);
-    }
-    return difference == 0;
 }
 
 QStringList topicList(const QUrlQuery& query)

@@ -9,18 +9,6 @@
 
 namespace km {
 
-namespace {
-
-/// `text` with what stands between "scheme://user:" and the last "@" masked: a URL too malformed for QUrl may still
-/// hold a password.
-QString withoutPassword(const QString& text)
-{
-    static const QRegularExpression credentials(QStringLiteral("^([A-Za-z]+://[^:@/]*:).*@"));
-    return QString(text).replace(credentials, QStringLiteral("\\1***@"));
-}
-
-} // namespace
-
 std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* error)
 {
     auto fail = [error](const QString& message) -> std::optional<DatabaseUrl> {
@@ -43,7 +31,7 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
         || (parsed.scheme() != QLatin1StringView("postgresql") && parsed.scheme() != QLatin1StringView("postgres"))) {
         return fail(QStringLiteral(
                         "database URL '%1' is neither sqlite:///path/file.db nor postgresql://user:pass@host:port/db")
-                        .arg(withoutPassword(text)));
+                        .arg(masked(text)));
     }
     url.backend = Backend::Postgres;
     url.host = parsed.host().isEmpty() ? QStringLiteral("localhost") : parsed.host();
@@ -52,8 +40,8 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
     url.password = parsed.password();
     url.database = parsed.path().mid(1);
     if (url.database.isEmpty()) {
-        return fail(QStringLiteral("database URL '%1' names no database (postgresql://host/DATABASE)")
-                        .arg(parsed.toString(QUrl::RemovePassword)));
+        return fail(
+            QStringLiteral("database URL '%1' names no database (postgresql://host/DATABASE)").arg(masked(text)));
     }
     static const QRegularExpression libpqKeyword(QStringLiteral("^[a-z_]+$"));
     static const QRegularExpression unsafeInOption(QStringLiteral("[;\\s'\\\\]"));
@@ -64,7 +52,7 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString& text, QString* erro
             return fail(QCoreApplication::translate("DatabaseUrl",
                                                     "database URL '%1': connect_timeout '%2' is not a whole number "
                                                     "of seconds (0 waits forever)")
-                            .arg(parsed.toString(QUrl::RemovePassword), value));
+                            .arg(masked(text), value));
         }
         // QPSQL hands the options to libpq as "key=value key=value", unquoted: anything else would change its meaning
         if (!libpqKeyword.match(key).hasMatch() || value.contains(unsafeInOption)) {
@@ -124,6 +112,17 @@ QString DatabaseUrl::defaultUrl()
     const QString directory =
         QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/killmail-console");
     return QStringLiteral("sqlite://") + QDir(directory).absoluteFilePath(QStringLiteral("killmails.db"));
+}
+
+QString DatabaseUrl::masked(const QString& text)
+{
+    // What stands between "scheme://user:" and the last "@", and libpq's password option in the query.
+    static const QRegularExpression credentials(QStringLiteral("^([A-Za-z]+://[^:@/]*:).*@"));
+    static const QRegularExpression passwordOption(QStringLiteral("([?&]password=)[^&]*"),
+                                                   QRegularExpression::CaseInsensitiveOption);
+    return QString(text)
+        .replace(credentials, QStringLiteral("\\1***@"))
+        .replace(passwordOption, QStringLiteral("\\1***"));
 }
 
 QString DatabaseUrl::redacted() const

@@ -45,6 +45,9 @@ struct DatabaseUrl {
     static QString defaultUrl();
     /// The URL with its password masked, for logs and messages.
     [[nodiscard]] QString redacted() const;
+    /// `text` with any password masked (in the user part or the query's password option), also when it does not
+    /// parse: for messages about a URL that may be malformed.
+    static QString masked(const QString& text);
 };
 
 } // namespace km

@@ -77,13 +77,18 @@ QList<PartitionInfo> PartitionManager::list()
     if (m_database.backend() != Backend::Postgres) {
         return partitions;
     }
-    QSqlQuery query = m_database.exec(QStringLiteral("SELECT parent.relname, child.relname FROM pg_inherits "
+    // The server quotes each partition's name (quote_ident) for the row counts below: a name found in the catalog
+    // may hold any character, and it is an identifier, which no statement takes as a bound parameter.
+    QSqlQuery query = m_database.exec(QStringLiteral("SELECT parent.relname, child.relname, quote_ident(child.relname) "
+                                                     "FROM pg_inherits "
                                                      "JOIN pg_class parent ON parent.oid = pg_inherits.inhparent "
                                                      "JOIN pg_class child ON child.oid = pg_inherits.inhrelid "
                                                      "WHERE parent.relname IN ('killmails', 'attackers', 'items') AND "
                                                      "child.relkind = 'r' ORDER BY child.relname"),
                                       {}, "list partitions");
+    QStringList quotedNames;
     while (query.next()) {
+        quotedNames << query.value(2).toString();
         PartitionInfo info;
         info.table = query.value(0).toString();
         info.partition = query.value(1).toString();
@@ -91,10 +96,9 @@ QList<PartitionInfo> PartitionManager::list()
         info.month = QDate(suffix.left(4).toInt(), suffix.mid(5, 2).toInt(), 1);
         partitions << info;
     }
-    for (PartitionInfo& info : partitions) {
-        info.rows =
-            m_database
-                .scalar(QStringLiteral("SELECT COUNT(*) FROM \"%1\"").arg(info.partition), {}, "count partition rows")
+    for (qsizetype i = 0; i < partitions.size(); ++i) {
+        partitions[i].rows =
+            m_database.scalar(QStringLiteral("SELECT COUNT(*) FROM %1").arg(quotedNames[i]), {}, "count partition rows")
                 .toLongLong();
     }
     std::sort(partitions.begin(), partitions.end(), [](const PartitionInfo& a, const PartitionInfo& b) {
