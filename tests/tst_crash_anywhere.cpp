@@ -14,7 +14,7 @@
 #include "Fixtures.h"
 #include "TestDatabase.h"
 #include "storage/Database.h"
-#include "storage/Schema.h"
+#include "storage/BulkLoadIndexes.h"
 #include "storage/StorageError.h"
 
 #include <QElapsedTimer>
