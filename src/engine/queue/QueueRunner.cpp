@@ -15,6 +15,10 @@
 namespace km {
 namespace {
 
+// A retry after a database error is one connection attempt: cheap enough to make every few seconds, and a longer
+// pause keeps the workers idle long after the database is back (the soak saw a minute after each restart).
+constexpr std::chrono::milliseconds maxErrorBackoff{5000};
+
 QString uniqueWorkerName(const QString& queue)
 {
     static QAtomicInteger<int> next = 0;
@@ -99,7 +103,7 @@ void QueueRunner::start()
         m_queue.reset();
         m_database.reset();
         using namespace std::chrono_literals;
-        m_errorBackoff = std::clamp(m_errorBackoff * 2, std::chrono::milliseconds(1s), std::chrono::milliseconds(30s));
+        m_errorBackoff = std::clamp(m_errorBackoff * 2, std::chrono::milliseconds(1s), maxErrorBackoff);
         qCWarning(lcRunner).noquote() << m_queueName << "cannot open the database:" << error.message()
                                       << "; trying again in" << m_errorBackoff.count() << "ms";
         QTimer::singleShot(m_errorBackoff, this, &QueueRunner::start);
@@ -266,7 +270,7 @@ void QueueRunner::onStorageError(const QString& what, const std::exception& erro
         qCInfo(lcRunner) << m_queueName << "reconnected to the database";
         listenForNotifications();
     }
-    m_errorBackoff = std::clamp(m_errorBackoff * 2, std::chrono::milliseconds(250), std::chrono::milliseconds(30s));
+    m_errorBackoff = std::clamp(m_errorBackoff * 2, std::chrono::milliseconds(250), maxErrorBackoff);
     if (!m_stopping) { // a stopping runner gives its jobs back instead of retrying
         m_retryTimer.start(m_errorBackoff);
     }
