@@ -215,7 +215,7 @@ private Q_SLOTS:
         }
         // At least 50 ms apart on average, as the fake received them: each is timed from when the one before was sent,
         // so only the trips of the first and the last (allowed 100 ms) shorten the span.
-        const auto span = requests.back().received - requests.front().received;
+        const auto span = requests.back().receivedAt - requests.front().receivedAt;
         QVERIFY2(span >= (requests.size() - 1) * 50ms - 100ms, qPrintable(QString::number(span / 1ms)));
 
         // The fixtures' kills are years old: the moment the feed was joined is the latest time seen.
@@ -319,7 +319,7 @@ private Q_SLOTS:
         // Asked again every 300 ms, as the fake received the requests (less a margin for the trip).
         const QList<test::FakeHttpServer::Request> asked = rig.zkb.requestsFor(next);
         for (qsizetype i = 1; i < asked.size(); ++i) {
-            const auto spacing = asked[i].received - asked[i - 1].received;
+            const auto spacing = asked[i].receivedAt - asked[i - 1].receivedAt;
             QVERIFY2(spacing >= 270ms, qPrintable(QString::number(spacing / 1ms)));
         }
 

@@ -1,6 +1,7 @@
 #include "TestDatabase.h"
 
 #include "storage/Migrator.h"
+#include "storage/SchemaSql.h"
 #include "storage/StorageError.h"
 
 #include <QCryptographicHash>
@@ -19,10 +20,7 @@ QString schemaFingerprint()
     QCryptographicHash hash(QCryptographicHash::Sha1);
     for (const Migration& migration : migrations()) {
         for (const Table& table : migration.tables) {
-            for (const QStringList& statements :
-                 {Migrator::createStatements(table, Backend::Postgres), Migrator::indexStatements(table)}) {
-                hash.addData(statements.join(u';').toUtf8());
-            }
+            hash.addData(SchemaSql::createStatements(table, Backend::Postgres).join(u';').toUtf8());
         }
     }
     return QString::fromLatin1(hash.result().toHex().left(12));
