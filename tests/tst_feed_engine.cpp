@@ -90,7 +90,7 @@ public:
     bool terminate()
     {
         ::kill(pid_t(m_process.processId()), SIGTERM);
-        return m_process.waitForFinished(waitMs) && m_process.exitStatus() == QProcess::NormalExit
+        return m_process.waitForFinished(-1) && m_process.exitStatus() == QProcess::NormalExit
             && m_process.exitCode() == 0;
     }
 
@@ -232,7 +232,7 @@ private Q_SLOTS:
             QProcess process;
             process.setProcessEnvironment(environment);
             process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"), arguments);
-            process.waitForFinished(waitMs);
+            process.waitForFinished(-1);
             return std::tuple(process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError());
         };
         const auto [shown, out, showErrors] = run({QStringLiteral("config:show")}, QStringLiteral("from-environment"));

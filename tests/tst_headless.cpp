@@ -82,7 +82,7 @@ private Q_SLOTS:
         QByteArray log;
         QTRY_VERIFY_WITH_TIMEOUT((log += process.readAllStandardError()).contains("maintenance done"), 30000);
         ::kill(pid_t(process.processId()), SIGTERM);
-        QVERIFY(process.waitForFinished(10000));
+        QVERIFY(process.waitForFinished(-1));
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
         QCOMPARE(process.exitCode(), 0);
         QVERIFY(db.database().scalar(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")).toInt() > 0);
@@ -128,7 +128,7 @@ private Q_SLOTS:
         QCOMPARE(report.value(QLatin1String("engine")).toObject().value(QLatin1String("alert")).toBool(), false);
 
         ::kill(pid_t(process.processId()), SIGTERM);
-        QVERIFY(process.waitForFinished(15000));
+        QVERIFY(process.waitForFinished(-1));
         QCOMPARE(process.exitCode(), 0);
         const Run after = runConsole({QStringLiteral("--database"), db.urlText(), QStringLiteral("status")});
         QVERIFY2(after.out.startsWith("engine: not running (last report "), after.out.constData());
@@ -287,7 +287,7 @@ private Q_SLOTS:
             process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
                           {QStringLiteral("--database"), db.urlText(), QString::fromLatin1(option),
                            QString::fromLatin1(value), QStringLiteral("--headless")});
-            QVERIFY(process.waitForFinished(10000));
+            QVERIFY(process.waitForFinished(-1));
             QCOMPARE(process.exitCode(), 2);
             const QByteArray error = process.readAllStandardError();
             QVERIFY2(error.contains(option) && error.contains(value), error.constData());
@@ -299,7 +299,7 @@ private Q_SLOTS:
         QProcess process;
         process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
                       {QStringLiteral("--database"), QStringLiteral("mysql://x/y"), QStringLiteral("--headless")});
-        QVERIFY(process.waitForFinished(10000));
+        QVERIFY(process.waitForFinished(-1));
         QCOMPARE(process.exitCode(), 2);
         QVERIFY(process.readAllStandardError().contains("neither sqlite:///path/file.db nor postgresql://"));
     }

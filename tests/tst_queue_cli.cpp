@@ -37,7 +37,7 @@ Run console(const QString& databaseUrl, const QStringList& arguments)
     QProcess process;
     process.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
                   QStringList{QStringLiteral("--database"), databaseUrl} + arguments);
-    if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit) {
+    if (!process.waitForFinished(-1) || process.exitStatus() != QProcess::NormalExit) {
         return {};
     }
     return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),

@@ -102,13 +102,14 @@ void FailuresView::refresh()
     m_database
         ->run<FailedJobsPage>(
             [](Database& database) { return QueueAdmin(database).failedPage(std::nullopt, listLimit); })
-        .then(this,
-              [this](const FailedJobsPage& page) {
-                  showPage(page);
-                  readFinished();
-              })
-        .onFailed(this, [this](const std::exception& error) {
-            showProblem(tr("The failed jobs cannot be read: %1").arg(QString::fromStdString(error.what())));
+        // One continuation for the page and its failure, as FeedModel: Qt 6.4 aborts on an .onFailed(this, ...)
+        // after a .then(this, ...) when this view is destroyed while the answer is being delivered.
+        .then(this, [this](QFuture<FailedJobsPage> read) {
+            try {
+                showPage(read.result());
+            } catch (const std::exception& error) {
+                showProblem(tr("The failed jobs cannot be read: %1").arg(QString::fromStdString(error.what())));
+            }
             readFinished();
         });
 }
@@ -263,11 +264,13 @@ void FailuresView::confirm(const QString& question, const QString& confirm, std:
 
 void FailuresView::change(std::function<int(Database&)> change, std::function<QString(int)> outcome)
 {
-    m_database->run<int>(std::move(change))
-        .then(this, [this, outcome = std::move(outcome)](int count) { m_outcome->setText(outcome(count)); })
-        .onFailed(this, [this](const std::exception& error) {
+    m_database->run<int>(std::move(change)).then(this, [this, outcome = std::move(outcome)](QFuture<int> changed) {
+        try {
+            m_outcome->setText(outcome(changed.result()));
+        } catch (const std::exception& error) {
             m_outcome->setText(tr("Not done: %1").arg(QString::fromStdString(error.what())));
-        });
+        }
+    });
     // The database thread runs this read after the change.
     refresh();
 }

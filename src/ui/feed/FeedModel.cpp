@@ -157,13 +157,15 @@ void FeedModel::fetchMore(const QModelIndex& parent)
         ->run<std::vector<StoredKillmail>>([staticData, after, asked](Database& database) {
             return StoredKillmailReader(database, *staticData).older(after, asked);
         })
-        .then(this,
-              [this, asked](const std::vector<StoredKillmail>& kills) {
-                  Q_EMIT olderPageRead(kills, asked, QPrivateSignal());
-              })
-        .onFailed(this, [this](const StorageError& error) {
-            m_reading = false;
-            Q_EMIT olderRowsFailed(QString::fromUtf8(error.what()));
+        // One continuation that takes the failure too: Qt 6.4 runs an .onFailed(this, ...) chained after a
+        // .then(this, ...) when this model is destroyed mid-read, with its context gone (Q_ASSERT in qfuture_impl.h).
+        .then(this, [this, asked](QFuture<std::vector<StoredKillmail>> read) {
+            try {
+                Q_EMIT olderPageRead(read.result(), asked, QPrivateSignal());
+            } catch (const StorageError& error) {
+                m_reading = false;
+                Q_EMIT olderRowsFailed(QString::fromUtf8(error.what()));
+            }
         });
 }
 
