@@ -87,11 +87,16 @@ void BackfillRun::onBackfillStopped()
 void BackfillRun::checkDrained()
 {
     m_database->run<qint64>(&unfinishedKillmailJobs)
-        .then(this, [this](qint64 left) { onDrainRead(left); })
-        .onFailed(this, [this](const StorageError& error) {
-            if (!m_cancelled) {
-                Q_EMIT queueUnreadable(error.message());
-                m_drainTimer.start();
+        // One continuation that takes the failure too: Qt 6.4 runs an .onFailed(this, ...) chained after a
+        // .then(this, ...) without its context when the run goes mid-read.
+        .then(this, [this](QFuture<qint64> read) {
+            try {
+                onDrainRead(read.result());
+            } catch (const StorageError& error) {
+                if (!m_cancelled) {
+                    Q_EMIT queueUnreadable(error.message());
+                    m_drainTimer.start();
+                }
             }
         });
 }

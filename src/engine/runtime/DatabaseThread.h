@@ -18,7 +18,9 @@ class Database;
 /**
  * A thread with a database connection of its own that runs, one after another, the database actions of a client
  * whose thread must not run SQL (the window). run() returns at once; the client continues the future on its own
- * thread (`.then(this, ...)`, `.onFailed(this, ...)`), as KDE's Kaidan does. An action's StorageError (or a
+ * thread with one `.then(this, [](QFuture<R> done) { try { done.result() ... } catch (const StorageError&) ... })`,
+ * as KDE's Kaidan does. Not `.then(this, ...).onFailed(this, ...)`: when `this` goes while the answer is delivered,
+ * Qt 6.4 runs the failure handler without its context (a Q_ASSERT abort). An action's StorageError (or a
  * connection that cannot be opened) fails its future; the connection is opened again for the next action when the
  * server dropped it. Destroying the thread waits for the running action; actions not started yet are cancelled.
  * Beware: when the action has finished before `.then(this, ...)` is attached, Qt runs the continuation at once, inside

@@ -103,10 +103,15 @@ void KillmailDialog::readItemValues(DatabaseThread& database)
         .run<UnitPrices>([staticData, valued](Database& connection) {
             return StoredKillmailReader(connection, *staticData).unitPrices(valued->killmail);
         })
-        .then(this, [this](const UnitPrices& prices) { Q_EMIT unitPricesRead(prices, QPrivateSignal()); })
-        .onFailed(this, [this](const StorageError& error) {
-            m_values->setText(m_values->text() + u'\n'
-                              + tr("The item values cannot be read: %1").arg(QString::fromUtf8(error.what())));
+        // One continuation that takes the failure too, as in FeedModel: Qt 6.4 runs an .onFailed(this, ...) chained
+        // after a .then(this, ...) without its context when the dialog goes mid-read.
+        .then(this, [this](QFuture<UnitPrices> read) {
+            try {
+                Q_EMIT unitPricesRead(read.result(), QPrivateSignal());
+            } catch (const StorageError& error) {
+                m_values->setText(m_values->text() + u'\n'
+                                  + tr("The item values cannot be read: %1").arg(QString::fromUtf8(error.what())));
+            }
         });
 }
 
