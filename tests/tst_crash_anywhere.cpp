@@ -13,8 +13,8 @@
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
-#include "storage/Database.h"
 #include "storage/BulkLoadIndexes.h"
+#include "storage/Database.h"
 #include "storage/StorageError.h"
 
 #include <QElapsedTimer>

@@ -86,7 +86,8 @@ void BackfillRun::onBackfillStopped()
 
 void BackfillRun::checkDrained()
 {
-    m_database->run<qint64>(&unfinishedKillmailJobs)
+    m_database
+        ->run<qint64>(&unfinishedKillmailJobs)
         // One continuation that takes the failure too: Qt 6.4 runs an .onFailed(this, ...) chained after a
         // .then(this, ...) without its context when the run goes mid-read.
         .then(this, [this](QFuture<qint64> read) {
