@@ -19,7 +19,7 @@ void Waker::schedule(std::chrono::milliseconds duration, std::coroutine_handle<>
 {
     auto* timer = new QTimer(this);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [this, timer, coroutine] {
+    connect(timer, &QTimer::timeout, this, [timer, coroutine] {
         timer->disconnect();
         timer->deleteLater();
         coroutine.resume();
