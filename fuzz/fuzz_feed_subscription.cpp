@@ -36,7 +36,7 @@ KILLMAIL_FUZZ_TARGET(data, size)
         for (const std::optional<FeedTopic>& topic :
              {FeedTopic::parse(name), FeedTopic::parseZkillboardChannel(name)}) {
             if (topic) {
-                topic->matches(FeedKill{});
+                [[maybe_unused]] const bool matches = topic->matches(FeedKill{});
             }
         }
         parseIskAmount(name);
