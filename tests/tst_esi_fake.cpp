@@ -38,7 +38,11 @@ QList<QPair<int, QByteArray>> exchange(const QUrl& url, const QList<QByteArray>&
     return answers;
 }
 
-QByteArray get(const QString& path) { return "GET " + path.toLatin1() + " HTTP/1.1\r\nHost: esi\r\n\r\n"; }
+/// A GET with the User-Agent the fakes require (they answer 403 without one).
+QByteArray get(const QString& path)
+{
+    return "GET " + path.toLatin1() + " HTTP/1.1\r\nHost: esi\r\nUser-Agent: tests/1.0 (tests@example.org)\r\n\r\n";
+}
 
 /// The value of header `name` in an answer's head (empty when none).
 QByteArray headerOf(const QByteArray& head, const QByteArray& name)
