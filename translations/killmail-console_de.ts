@@ -94,6 +94,10 @@
         <source>database URL &apos;%1&apos;: connect_timeout &apos;%2&apos; is not a whole number of seconds (0 waits forever)</source>
         <translation>Datenbank-URL &apos;%1&apos;: connect_timeout &apos;%2&apos; ist keine ganze Zahl von Sekunden (0 wartet unbegrenzt)</translation>
     </message>
+    <message>
+        <source>database URL &apos;%1&apos;: option &apos;%2&apos; must be a libpq keyword (a-z, _) with a value free of spaces, quotes, backslashes and &apos;;&apos;</source>
+        <translation>Datenbank-URL &apos;%1&apos;: die Option &apos;%2&apos; muss ein libpq-Schlüsselwort sein (a-z, _), ihr Wert darf keine Leerzeichen, Anführungszeichen, Backslashes und kein &apos;;&apos; enthalten</translation>
+    </message>
 </context>
 <context>
     <name>EngineOptions</name>

@@ -94,6 +94,10 @@
         <source>database URL &apos;%1&apos;: connect_timeout &apos;%2&apos; is not a whole number of seconds (0 waits forever)</source>
         <translation>URL базы данных &apos;%1&apos;: connect_timeout &apos;%2&apos; — не целое число секунд (0 — ждать бесконечно)</translation>
     </message>
+    <message>
+        <source>database URL &apos;%1&apos;: option &apos;%2&apos; must be a libpq keyword (a-z, _) with a value free of spaces, quotes, backslashes and &apos;;&apos;</source>
+        <translation>URL базы данных &apos;%1&apos;: параметр &apos;%2&apos; должен быть ключевым словом libpq (a-z, _), а его значение не должно содержать пробелов, кавычек, обратных косых черт и &apos;;&apos;</translation>
+    </message>
 </context>
 <context>
     <name>EngineOptions</name>
