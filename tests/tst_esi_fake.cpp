@@ -38,10 +38,12 @@ QList<QPair<int, QByteArray>> exchange(const QUrl& url, const QList<QByteArray>&
     return answers;
 }
 
-/// A GET with the User-Agent the fakes require (they answer 403 without one).
+/// The User-Agent header the fakes require (they answer 403 without one).
+const QByteArray userAgentHeader = "User-Agent: tests/1.0 (tests@example.org)\r\n";
+
 QByteArray get(const QString& path)
 {
-    return "GET " + path.toLatin1() + " HTTP/1.1\r\nHost: esi\r\nUser-Agent: tests/1.0 (tests@example.org)\r\n\r\n";
+    return "GET " + path.toLatin1() + " HTTP/1.1\r\nHost: esi\r\n" + userAgentHeader + "\r\n";
 }
 
 /// The value of header `name` in an answer's head (empty when none).
@@ -114,8 +116,6 @@ private Q_SLOTS:
     void fakeSurvivesRudeClients()
     {
         test::FakeEsiThread server; // its own thread, so that this one may block on sockets
-        const QByteArray agent =
-            "User-Agent: tests/1.0 (tests@example.org)\r\n"; // the fakes refuse a request without one
         server.fake().addKillmail(m_killmail.killmailId, m_killmail.hash, m_killmail.body);
         const QUrl url = server.fake().url();
         const auto connectTo = [&](QTcpSocket& socket) {
@@ -158,8 +158,8 @@ private Q_SLOTS:
             QVERIFY(connectTo(socket));
             const QByteArray path =
                 QStringLiteral("/killmails/%1/%2").arg(m_killmail.killmailId).arg(m_killmail.hash).toLatin1();
-            socket.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + agent + "\r\nGET " + path
-                         + " HTTP/1.1\r\nHost: x\r\n" + agent + "Connection: close\r\n\r\n");
+            socket.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + userAgentHeader + "\r\nGET " + path
+                         + " HTTP/1.1\r\nHost: x\r\n" + userAgentHeader + "Connection: close\r\n\r\n");
             const QByteArray answers = readAnswer(socket, 2);
             QCOMPARE(answers.count("HTTP/1.1 200 OK"), 2);
             QVERIFY(socket.state() == QAbstractSocket::UnconnectedState || socket.waitForDisconnected(5000));
@@ -173,7 +173,7 @@ private Q_SLOTS:
         // Still serving.
         QTcpSocket socket;
         QVERIFY(connectTo(socket));
-        socket.write("GET /characters/90000001 HTTP/1.1\r\nHost: x\r\n" + agent + "\r\n");
+        socket.write("GET /characters/90000001 HTTP/1.1\r\nHost: x\r\n" + userAgentHeader + "\r\n");
         const QByteArray reply = readAnswer(socket, 1);
         QVERIFY(reply.startsWith("HTTP/1.1 200 OK"));
         QVERIFY(reply.contains("X-ESI-Error-Limit-Remain: "));
