@@ -48,7 +48,7 @@ QByteArray bytes(const std::uint8_t* data, std::size_t size)
 HttpReply okReply(const std::uint8_t* data, std::size_t size)
 {
     HttpReply reply;
-    reply.status = 200;
+    reply.status = RequestStatus::ofAnswer(200);
     reply.body = bytes(data, size);
     return reply;
 }

@@ -9,8 +9,8 @@ namespace {
 
 void check(const HistoryAnswer& answer)
 {
-    fuzz::require((answer.outcome == HistoryAnswer::Outcome::Ok) == answer.error.isEmpty(),
-                  "a file is read, or refused with a reason", answer.error);
+    fuzz::require((answer.outcome() == HistoryAnswer::Outcome::Ok) == answer.status.message.isEmpty(),
+                  "a file is read, or refused with a reason", answer.status.message);
 }
 
 } // namespace

@@ -32,7 +32,7 @@ private Q_SLOTS:
         const std::shared_ptr<EsiRateLimits>& limits = served.limits;
         auto body = [&]() -> QCoro::Task<> {
             const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Ok"));
             const QList<FakeEsi::Request> requests = fake.requests();
             KM_CO_COMPARE(requests.size(), 2);
             KM_CO_VERIFY2(gap(requests[0], requests[1]) >= 1s - timerSlack,
@@ -56,9 +56,9 @@ private Q_SLOTS:
         EsiClient client(settings, std::make_shared<EsiRateLimits>(settings));
         auto body = [&]() -> QCoro::Task<> {
             const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-            KM_CO_VERIFY2(fetch.error.contains(QLatin1String("429")), qPrintable(fetch.error));
-            KM_CO_VERIFY(fetch.retryAfter == 0s);
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
+            KM_CO_VERIFY2(fetch.status.message.contains(QLatin1String("429")), qPrintable(fetch.status.message));
+            KM_CO_VERIFY(fetch.status.retryAfter == 0s);
             KM_CO_COMPARE(fake.requestCount(), 2);
         };
         KM_CO_RUN(body());
@@ -74,13 +74,14 @@ private Q_SLOTS:
         EsiClient& client = served.client;
         auto body = [&]() -> QCoro::Task<> {
             const EsiJson character = co_await client.getJson(QStringLiteral("/characters/90000001"));
-            KM_CO_VERIFY(!character.ok);
-            KM_CO_VERIFY(character.transient);
-            KM_CO_VERIFY(character.retryAfter == 1s);
-            KM_CO_VERIFY2(character.error.contains(QLatin1String("420")), qPrintable(character.error));
+            KM_CO_VERIFY(!character.status.good());
+            KM_CO_VERIFY(character.status.transient());
+            KM_CO_VERIFY(character.status.retryAfter == 1s);
+            KM_CO_VERIFY2(character.status.message.contains(QLatin1String("420")),
+                          qPrintable(character.status.message));
             // Another route, another group: it waits for the reset all the same.
             const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Ok"));
             KM_CO_COMPARE(fake.errorLimitedSent(), 1);
             const QList<FakeEsi::Request> requests = fake.requests();
             KM_CO_COMPARE(requests.size(), 2);
@@ -101,10 +102,10 @@ private Q_SLOTS:
         EsiClient client(settings, limits);
         auto body = [&]() -> QCoro::Task<> {
             EsiJson character = co_await client.getJson(QStringLiteral("/characters/90000001"));
-            KM_CO_VERIFY(character.ok);
+            KM_CO_VERIFY(character.status.good());
             KM_CO_COMPARE(limits->counters().errorLimitRemain, 10);
             character = co_await client.getJson(QStringLiteral("/corporations/98000001"));
-            KM_CO_VERIFY(character.ok);
+            KM_CO_VERIFY(character.status.good());
             const QList<FakeEsi::Request> requests = fake.requests();
             KM_CO_COMPARE(requests.size(), 2);
             KM_CO_VERIFY2(gap(requests[0], requests[1]) >= 1s - timerSlack,
@@ -129,7 +130,7 @@ private Q_SLOTS:
             auto worker = [&]() -> QCoro::Task<> {
                 for (int i = 0; i < 2; ++i) {
                     const EsiJson character = co_await client.getJson(QStringLiteral("/characters/90000001"));
-                    failures += !character.ok && !character.transient ? 1 : 0;
+                    failures += !character.status.good() && !character.status.transient() ? 1 : 0;
                 }
             };
             std::vector<QCoro::Task<>> workers;
@@ -168,9 +169,9 @@ private Q_SLOTS:
             auto worker = [&](qint64 first) -> QCoro::Task<> {
                 for (qint64 id = first; id < first + 6; ++id) {
                     const KillmailFetch fetch = co_await client.fetchKillmail(id, hash);
-                    ok += fetch.outcome == Outcome::Ok ? 1 : 0;
-                    if (fetch.outcome != Outcome::Ok) {
-                        qWarning() << fetch.error;
+                    ok += fetch.outcome() == Outcome::Ok ? 1 : 0;
+                    if (fetch.outcome() != Outcome::Ok) {
+                        qWarning() << fetch.status.message;
                     }
                 }
             };
@@ -214,7 +215,7 @@ private Q_SLOTS:
                 auto fetchAll = [&]() -> QCoro::Task<> {
                     for (qint64 id = first; id < first + 10; ++id) {
                         const KillmailFetch fetch = co_await client.fetchKillmail(id, hash);
-                        ok += fetch.outcome == Outcome::Ok ? 1 : 0;
+                        ok += fetch.outcome() == Outcome::Ok ? 1 : 0;
                     }
                     loop.quit();
                 };

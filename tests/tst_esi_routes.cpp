@@ -30,9 +30,9 @@ private Q_SLOTS:
         const std::shared_ptr<EsiRateLimits>& limits = served.limits;
         auto body = [&]() -> QCoro::Task<> {
             const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Ok"));
             KM_CO_COMPARE(fetch.body, m_killmail.body);
-            KM_CO_VERIFY(fetch.error.isEmpty());
+            KM_CO_VERIFY(fetch.status.message.isEmpty());
 
             const FakeEsi::Request request = fake.requests().constFirst();
             KM_CO_COMPARE(request.method, QByteArray("GET"));
@@ -54,7 +54,7 @@ private Q_SLOTS:
             // The legacy form of the route is served too.
             const EsiReply legacy = co_await client.get(
                 QStringLiteral("/latest/killmails/%1/%2/").arg(m_killmail.killmailId).arg(m_killmail.hash));
-            KM_CO_COMPARE(legacy.status, 200);
+            KM_CO_COMPARE(legacy.status.httpStatus, 200);
             KM_CO_COMPARE(legacy.body, m_killmail.body);
             // Killmails never change: no ETag revalidation for them.
             co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
@@ -71,22 +71,22 @@ private Q_SLOTS:
         auto body = [&]() -> QCoro::Task<> {
             const QString wrongHash(40, QLatin1Char('a'));
             KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, wrongHash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("BadHash"));
-            KM_CO_VERIFY2(fetch.error.contains(QLatin1String("Invalid killmail_id and/or killmail_hash")),
-                          qPrintable(fetch.error));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("BadHash"));
+            KM_CO_VERIFY2(fetch.status.message.contains(QLatin1String("Invalid killmail_id and/or killmail_hash")),
+                          qPrintable(fetch.status.message));
             KM_CO_COMPARE(fake.requestCount(), 1);
 
             fetch = co_await client.fetchKillmail(12345, wrongHash); // unknown id: 422 as well
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("BadHash"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("BadHash"));
             KM_CO_COMPARE(fake.requestCount(), 2);
 
             fake.script(QStringLiteral("/killmails/"), answer(404, R"({"error":"Not found"})"));
             fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("BadHash"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("BadHash"));
             KM_CO_COMPARE(fake.requestCount(), 3);
 
             fetch = co_await client.fetchKillmail(m_killmail.killmailId, QStringLiteral("../../characters/1"));
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("BadHash"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("BadHash"));
             KM_CO_COMPARE(fake.requestCount(), 3); // not even asked
         };
         KM_CO_RUN(body());
@@ -110,11 +110,13 @@ private Q_SLOTS:
         EsiClient& client = served.client;
         auto body = [&]() -> QCoro::Task<> {
             const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-            KM_CO_VERIFY2(fetch.error.contains(QString::number(status)), qPrintable(fetch.error));
-            KM_CO_VERIFY2(fetch.error.contains(QLatin1String("/killmails/")), qPrintable(fetch.error));
-            KM_CO_VERIFY2(fetch.error.contains(QLatin1String("The upstream is down")), qPrintable(fetch.error));
-            KM_CO_VERIFY(fetch.retryAfter == 7s);
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
+            KM_CO_VERIFY2(fetch.status.message.contains(QString::number(status)), qPrintable(fetch.status.message));
+            KM_CO_VERIFY2(fetch.status.message.contains(QLatin1String("/killmails/")),
+                          qPrintable(fetch.status.message));
+            KM_CO_VERIFY2(fetch.status.message.contains(QLatin1String("The upstream is down")),
+                          qPrintable(fetch.status.message));
+            KM_CO_VERIFY(fetch.status.retryAfter == 7s);
             KM_CO_COMPARE(fake.requestCount(), 1); // the job queue retries, not the client
         };
         KM_CO_RUN(body());
@@ -133,15 +135,16 @@ private Q_SLOTS:
             QElapsedTimer timer;
             timer.start();
             KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-            KM_CO_VERIFY2(fetch.error.contains(QStringLiteral("GET /killmails/%1/").arg(m_killmail.killmailId)),
-                          qPrintable(fetch.error));
-            KM_CO_VERIFY2(fetch.error.contains(QLatin1String("timeout")), qPrintable(fetch.error));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
+            KM_CO_VERIFY2(
+                fetch.status.message.contains(QStringLiteral("GET /killmails/%1/").arg(m_killmail.killmailId)),
+                qPrintable(fetch.status.message));
+            KM_CO_VERIFY2(fetch.status.message.contains(QLatin1String("timeout")), qPrintable(fetch.status.message));
             KM_CO_VERIFY2(timer.elapsed() >= 290, qPrintable(QString::number(timer.elapsed())));
             KM_CO_COMPARE(limits->counters().timeouts, qint64(1));
             // The client carries on.
             fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Ok"));
         };
         KM_CO_RUN(body());
     }
@@ -156,27 +159,28 @@ private Q_SLOTS:
             // Announced longer than sent, then closed.
             fake.script(prefix, answer(200, m_killmail.body.left(100), {}, FakeEsi::Scripted::Truncate));
             KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-            KM_CO_VERIFY2(fetch.error.contains(QLatin1String("truncated")), qPrintable(fetch.error));
-            KM_CO_VERIFY2(fetch.error.contains(prefix), qPrintable(fetch.error));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
+            KM_CO_VERIFY2(fetch.status.message.contains(QLatin1String("truncated")), qPrintable(fetch.status.message));
+            KM_CO_VERIFY2(fetch.status.message.contains(prefix), qPrintable(fetch.status.message));
             KM_CO_COMPARE(fake.requestCount(), 1);
             fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Ok"));
 
             for (const QByteArray& bad : {m_killmail.body.left(m_killmail.body.size() / 2),
                                           QByteArray("{\"killmail_id\": 1,"), QByteArray("<html>Bad gateway</html>")}) {
                 fake.script(prefix, answer(200, bad));
                 fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-                KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-                KM_CO_VERIFY2(fetch.error.contains(QLatin1String("truncated or malformed")), qPrintable(fetch.error));
+                KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
+                KM_CO_VERIFY2(fetch.status.message.contains(QLatin1String("truncated or malformed")),
+                              qPrintable(fetch.status.message));
             }
             fake.script(prefix, answer(200, {}));
             fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-            KM_CO_VERIFY2(fetch.error.contains(QLatin1String("empty body")), qPrintable(fetch.error));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
+            KM_CO_VERIFY2(fetch.status.message.contains(QLatin1String("empty body")), qPrintable(fetch.status.message));
             fake.script(prefix, answer(200, "[1, 2]"));
             fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
         };
         KM_CO_RUN(body());
     }
@@ -191,10 +195,10 @@ private Q_SLOTS:
         EsiClient client(settings, std::make_shared<EsiRateLimits>(settings));
         auto body = [&]() -> QCoro::Task<> {
             const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Ok"));
             KM_CO_COMPARE(fetch.body, m_killmail.body);
             const EsiJson prices = co_await client.getJson(QStringLiteral("/markets/prices"));
-            KM_CO_VERIFY(prices.ok);
+            KM_CO_VERIFY(prices.status.good());
             KM_CO_COMPARE(prices.json.array().at(0).toObject().value(QLatin1String("type_id")).toInt(), 587);
         };
         KM_CO_RUN(body());
@@ -209,9 +213,9 @@ private Q_SLOTS:
         auto body = [&]() -> QCoro::Task<> {
             const QString path = QStringLiteral("/corporations/98000001");
             const EsiReply first = co_await client.get(path);
-            KM_CO_COMPARE(first.status, 200);
+            KM_CO_COMPARE(first.status.httpStatus, 200);
             const EsiReply second = co_await client.get(path);
-            KM_CO_COMPARE(second.status, 200);
+            KM_CO_COMPARE(second.status.httpStatus, 200);
             KM_CO_COMPARE(second.body, first.body);
             const QList<FakeEsi::Request> requests = fake.requests();
             KM_CO_COMPARE(requests.size(), 2);
@@ -223,7 +227,7 @@ private Q_SLOTS:
             KM_CO_COMPARE(counters.byStatus.value(304), qint64(1));
 
             const EsiJson corporation = co_await client.getJson(path);
-            KM_CO_VERIFY(corporation.ok);
+            KM_CO_VERIFY(corporation.status.good());
             KM_CO_COMPARE(corporation.json.object().value(QLatin1String("name")).toString(),
                           QStringLiteral("Corporation 98000001"));
             KM_CO_COMPARE(corporation.json.object().value(QLatin1String("ticker")).toString(), QStringLiteral("C0001"));
@@ -241,7 +245,7 @@ private Q_SLOTS:
         EsiClient client(settings, limits);
         auto body = [&]() -> QCoro::Task<> {
             EsiJson json = co_await client.getJson(QStringLiteral("/characters/90000001"));
-            KM_CO_VERIFY(json.ok);
+            KM_CO_VERIFY(json.status.good());
             KM_CO_COMPARE(json.json.object().value(QLatin1String("name")).toString(),
                           QStringLiteral("Character 90000001"));
             KM_CO_VERIFY(json.json.object().value(QLatin1String("corporation_id")).toInteger() > 0);
@@ -251,15 +255,16 @@ private Q_SLOTS:
             json = co_await client.getJson(QStringLiteral("/universe/types/587"));
             KM_CO_COMPARE(json.json.object().value(QLatin1String("type_id")).toInt(), 587);
             json = co_await client.getJson(QStringLiteral("/markets/prices"));
-            KM_CO_VERIFY(json.ok);
+            KM_CO_VERIFY(json.status.good());
             KM_CO_VERIFY(json.json.isArray() && json.json.array().size() > 0);
             KM_CO_VERIFY(limits->groupOf(QStringLiteral("/characters/1")).isEmpty());
             KM_CO_COMPARE(limits->counters().errorLimitRemain, 100);
 
             json = co_await client.getJson(QStringLiteral("/characters/90000666"));
-            KM_CO_VERIFY(!json.ok);
-            KM_CO_VERIFY(!json.transient); // a plain 404 is permanent
-            KM_CO_VERIFY2(json.error.contains(QLatin1String("/characters/90000666")), qPrintable(json.error));
+            KM_CO_VERIFY(!json.status.good());
+            KM_CO_VERIFY(!json.status.transient()); // a plain 404 is permanent
+            KM_CO_VERIFY2(json.status.message.contains(QLatin1String("/characters/90000666")),
+                          qPrintable(json.status.message));
             KM_CO_COMPARE(limits->counters().errorLimitRemain, 99);
         };
         KM_CO_RUN(body());
@@ -277,7 +282,7 @@ private Q_SLOTS:
                 ids << id << id; // duplicates go once
             }
             EsiJson names = co_await client.names(ids);
-            KM_CO_VERIFY2(names.ok, qPrintable(names.error));
+            KM_CO_VERIFY2(names.status.good(), qPrintable(names.status.message));
             const QJsonArray resolved = names.json.array();
             KM_CO_COMPARE(resolved.size(), 18);
             QSet<qint64> seen;
@@ -304,12 +309,12 @@ private Q_SLOTS:
                 ids << id;
             }
             names = co_await client.names(ids);
-            KM_CO_VERIFY2(names.ok, qPrintable(names.error));
+            KM_CO_VERIFY2(names.status.good(), qPrintable(names.status.message));
             KM_CO_COMPARE(names.json.array().size(), 2500);
             KM_CO_COMPARE(fake.requestCount(), 3);
 
             names = co_await client.names({});
-            KM_CO_VERIFY(names.ok && names.json.array().isEmpty());
+            KM_CO_VERIFY(names.status.good() && names.json.array().isEmpty());
             KM_CO_COMPARE(fake.requestCount(), 3);
         };
         KM_CO_RUN(body());
@@ -326,7 +331,7 @@ private Q_SLOTS:
                 ids << id;
             }
             const EsiJson affiliations = co_await client.affiliation(ids);
-            KM_CO_VERIFY2(affiliations.ok, qPrintable(affiliations.error));
+            KM_CO_VERIFY2(affiliations.status.good(), qPrintable(affiliations.status.message));
             KM_CO_COMPARE(affiliations.json.array().size(), 1500);
             KM_CO_VERIFY(affiliations.json.array().at(0).toObject().value(QLatin1String("corporation_id")).toInteger()
                          > 0);
@@ -365,17 +370,17 @@ private Q_SLOTS:
         auto body = [&]() -> QCoro::Task<> {
             for (int i = 0; i < 3; ++i) {
                 const KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-                KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
+                KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Ok"));
             }
             KillmailFetch fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-            KM_CO_VERIFY(fetch.retryAfter == 0s); // a date in the past
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
+            KM_CO_VERIFY(fetch.status.retryAfter == 0s); // a date in the past
             EsiJson json = co_await client.getJson(QStringLiteral("/characters/90000001"));
-            KM_CO_VERIFY(!json.ok && json.transient);
+            KM_CO_VERIFY(!json.status.good() && json.status.transient());
             json = co_await client.getJson(QStringLiteral("/characters/90000001"));
-            KM_CO_VERIFY(!json.ok);
+            KM_CO_VERIFY(!json.status.good());
             fetch = co_await client.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Ok"));
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Ok"));
             KM_CO_VERIFY(limits->tokensLeft(QStringLiteral("killmail")) >= 0);
         };
         KM_CO_RUN(body());
@@ -388,8 +393,8 @@ private Q_SLOTS:
         EsiClient impatient(noRetries, capped);
         auto tooMany = [&]() -> QCoro::Task<> {
             const KillmailFetch fetch = co_await impatient.fetchKillmail(m_killmail.killmailId, m_killmail.hash);
-            KM_CO_COMPARE(name(fetch.outcome), QStringLiteral("Transient"));
-            KM_CO_VERIFY(fetch.retryAfter == 900s);
+            KM_CO_COMPARE(name(fetch.outcome()), QStringLiteral("Transient"));
+            KM_CO_VERIFY(fetch.status.retryAfter == 900s);
             const auto wait = capped->reserve(killmailPath).wait;
             KM_CO_VERIFY2(wait > 890s && wait <= 900s, qPrintable(QString::number(wait.count())));
         };

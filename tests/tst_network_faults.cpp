@@ -123,14 +123,16 @@ private Q_SLOTS:
         const auto faulty = [&]() -> QCoro::Task<> {
             const HttpReply reply = co_await ask(http, *fake, asked);
             QString problem;
-            if (fault.mode == Answer::CutChunked && reply.ok()) { // see networkFaults()
+            if (fault.mode == Answer::CutChunked && reply.status.good()) { // see networkFaults()
                 KM_CO_VERIFY2(!reply.json(QStringLiteral("the cut-off body"), problem), reply.body.constData());
                 co_return;
             }
-            KM_CO_VERIFY(!reply.ok());
-            KM_CO_VERIFY(reply.transient()); // the sources ask again, after a backoff
-            KM_CO_VERIFY2(reply.error.contains(QRegularExpression(reported)), qPrintable(reply.error));
-            KM_CO_VERIFY2(reply.error.contains(fake->url().toDisplayString()), qPrintable(reply.error));
+            KM_CO_VERIFY(!reply.status.good());
+            KM_CO_VERIFY(reply.status.transient()); // the sources ask again, after a backoff
+            KM_CO_VERIFY2(reply.status.message.contains(QRegularExpression(reported)),
+                          qPrintable(reply.status.message));
+            KM_CO_VERIFY2(reply.status.message.contains(fake->url().toDisplayString()),
+                          qPrintable(reply.status.message));
             KM_CO_VERIFY(reply.body.size() <= 2 * test::boundedAnswerBytes);
         };
         KM_CO_RUN(faulty());
@@ -138,13 +140,13 @@ private Q_SLOTS:
         fake->clearFaults();
         const auto healthy = [&]() -> QCoro::Task<> {
             HttpReply reply = co_await ask(http, *fake, asked);
-            if (reply.status == 429) {
+            if (reply.status.code == RequestStatus::Code::TooManyRequests) {
                 // Qt sends a request again by itself when a connection it kept drops (as one left half-read may):
                 // RedisQ then refuses the second poll in flight, as the real one does. Its poll has ended by now.
                 co_await QCoro::sleepFor(1500ms);
                 reply = co_await ask(http, *fake, asked);
             }
-            KM_CO_VERIFY2(reply.ok(), qPrintable(reply.error));
+            KM_CO_VERIFY2(reply.status.good(), qPrintable(reply.status.message));
         };
         KM_CO_RUN(healthy());
     }
@@ -173,8 +175,8 @@ private Q_SLOTS:
         const QString path = folder.filePath(QStringLiteral("archive.tar.bz2"));
         const auto download = [&]() -> QCoro::Task<> {
             const HttpReply reply = co_await http.download(fake.url().resolved(QUrl(archive)), path);
-            KM_CO_VERIFY(!reply.ok());
-            KM_CO_VERIFY2(reply.error.contains(reported), qPrintable(reply.error));
+            KM_CO_VERIFY(!reply.status.good());
+            KM_CO_VERIFY2(reply.status.message.contains(reported), qPrintable(reply.status.message));
             KM_CO_VERIFY2(reply.downloaded <= 5 * test::boundedAnswerBytes, // the limit and one read
                           qPrintable(QString::number(reply.downloaded)));
         };
@@ -200,8 +202,9 @@ private Q_SLOTS:
             HttpClient http(HttpSettings{userAgent, 5s});
             const auto refused = [&]() -> QCoro::Task<> {
                 const HttpReply reply = co_await ask(http, *fake, asked);
-                KM_CO_COMPARE(reply.status, 403);
-                KM_CO_VERIFY2(reply.error.contains(QLatin1StringView("User-Agent")), qPrintable(reply.error));
+                KM_CO_COMPARE(reply.status.httpStatus, 403);
+                KM_CO_VERIFY2(reply.status.message.contains(QLatin1StringView("User-Agent")),
+                              qPrintable(reply.status.message));
             };
             KM_CO_RUN(refused());
         }

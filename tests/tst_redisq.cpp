@@ -528,9 +528,9 @@ private Q_SLOTS:
             QCoro::Task<HttpReply> first = http.get(url);
             co_await QCoro::sleepFor(50ms);
             const HttpReply second = co_await http.get(url);
-            KM_CO_COMPARE(second.status, 429);
+            KM_CO_COMPARE(second.status.httpStatus, 429);
             const HttpReply firstReply = co_await first;
-            KM_CO_COMPARE(firstReply.status, 200);
+            KM_CO_COMPARE(firstReply.status.httpStatus, 200);
         };
         KM_CO_RUN(both());
         QCOMPARE(fake.overlappingPolls(), 1);

@@ -106,7 +106,30 @@ QByteArray idArray(const QList<qint64>& ids)
     return QJsonDocument(array).toJson(QJsonDocument::Compact);
 }
 
-EsiJson failed(const EsiReply& reply) { return {false, {}, reply.error, reply.transient, reply.retryAfter}; }
+using Code = RequestStatus::Code;
+
+/// A whole answer that is not the JSON asked for: worth asking again, it may come right.
+RequestStatus incorrect(const EsiReply& reply, QString problem)
+{
+    return {Code::IncorrectResponse, reply.status.httpStatus, std::move(problem), reply.status.retryAfter};
+}
+
+/// The answer to POST `path`, which must be a JSON array.
+EsiJson arrayAnswer(const EsiReply& reply, const QString& path)
+{
+    if (!reply.status.good()) {
+        return {reply.status, {}};
+    }
+    QJsonParseError parseError;
+    QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
+    if (const auto problem = jsonProblem(reply.body, parseError); problem || !json.isArray()) {
+        return {
+            incorrect(reply,
+                      QStringLiteral("ESI POST %1: %2").arg(path, problem.value_or(QStringLiteral("not an array")))),
+            {}};
+    }
+    return {reply.status, std::move(json)};
+}
 
 QUrl esiUrl(QUrl url, const QString& path)
 {
@@ -149,48 +172,55 @@ EsiAnswerInfo answerInfo(const QNetworkReply& reply, bool timedOut)
 }
 
 /**
- * The reply for an answer: its status and body, and for a failure the error, whether asking again may help
- * (transient) and when. A 2xx, or a 304 when a cached body was offered (`revalidating`), is no failure.
+ * The reply for an answer: its status and body, and for a failure why and when to ask again. A 2xx, or a 304 when
+ * a cached body was offered (`revalidating`), is no failure.
  */
 EsiReply classify(const QString& route, QNetworkReply& reply, const EsiAnswerInfo& info, milliseconds timeout,
                   bool revalidating)
 {
     EsiReply result;
-    result.status = info.status;
     result.body = reply.isOpen() ? reply.readAll() : QByteArray();
     if (info.timedOut) {
-        result.transient = true;
-        result.error = QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(timeout));
+        result.status = {Code::Timeout, 0,
+                         QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(timeout)),
+                         std::nullopt};
         return result;
     }
     if (isTransportFailure(reply.error())) {
-        result.transient = true;
-        result.error = info.status > 0
-            ? QStringLiteral("%1: answer truncated or garbled, cut off after %2 bytes of its body (%3)")
-                  .arg(route)
-                  .arg(result.body.size())
-                  .arg(reply.errorString())
-            : QStringLiteral("%1: network error: %2").arg(route, reply.errorString());
+        result.status = {
+            Code::NetworkError, info.status,
+            info.status > 0 ? QStringLiteral("%1: answer truncated or garbled, cut off after %2 bytes of its body (%3)")
+                                  .arg(route)
+                                  .arg(result.body.size())
+                                  .arg(reply.errorString())
+                            : QStringLiteral("%1: network error: %2").arg(route, reply.errorString()),
+            std::nullopt};
         return result;
     }
     const int status = info.status;
-    result.retryAfter = EsiRateLimits::parseRetryAfter(info.retryAfter);
-    if ((status >= 200 && status < 300) || (status == 304 && revalidating)) {
+    std::optional<seconds> retryAfter = EsiRateLimits::parseRetryAfter(info.retryAfter);
+    if (status == 304 && revalidating) {
+        result.status = {Code::Success, status, {}, retryAfter};
         return result;
     }
-    const QString detail = errorText(result.body);
-    result.error =
-        QStringLiteral("%1: HTTP %2%3").arg(route).arg(status).arg(detail.isEmpty() ? QString() : ": " + detail);
+    if (RequestStatus::codeOf(status) == Code::Success) {
+        result.status = RequestStatus::ofAnswer(status, {}, retryAfter);
+        return result;
+    }
     if (status == 420) {
         if (const auto reset = EsiRateLimits::parseRetryAfter(info.errorLimitReset)) {
-            result.retryAfter = reset;
+            retryAfter = reset;
         }
         qCWarning(lcEsi).noquote() << route << "answered 420: error limit reached, every request waits"
-                                   << result.retryAfter.value_or(seconds(60)).count() << "s";
+                                   << retryAfter.value_or(seconds(60)).count() << "s";
     }
     // 429 and 420: the limits make the next try wait. A 304 without a cached body (none was offered) cannot be
     // used; asked again, it comes whole.
-    result.transient = status == 429 || status == 420 || status >= 500 || status == 0 || status == 304;
+    const QString detail = errorText(result.body);
+    result.status = RequestStatus::ofAnswer(
+        status,
+        QStringLiteral("%1: HTTP %2%3").arg(route).arg(status).arg(detail.isEmpty() ? QString() : ": " + detail),
+        retryAfter);
     return result;
 }
 
@@ -254,10 +284,8 @@ QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArra
     for (int attempt = 0;; ++attempt) {
         const std::optional<EsiRateLimits::Reservation> admitted = co_await admission(path);
         if (!admitted) {
-            EsiReply stopping;
-            stopping.transient = true;
-            stopping.error = QStringLiteral("%1: not sent, shutting down").arg(route);
-            co_return stopping;
+            co_return EsiReply{
+                {Code::Aborted, 0, QStringLiteral("%1: not sent, shutting down").arg(route), std::nullopt}, {}};
         }
         QNetworkRequest request = esiRequest(m_settings, url);
         const std::optional<EtagCache::Entry> cached = cacheable ? m_etags->find(path) : std::nullopt;
@@ -280,19 +308,21 @@ QCoro::Task<EsiReply> EsiClient::send(QByteArray method, QString path, QByteArra
         if (timedOut || isTransportFailure(reply->error())) {
             co_return result;
         }
-        if (result.status >= 200 && result.status < 300) {
+        const int status = result.status.httpStatus;
+        if (status >= 200 && status < 300) {
             const QByteArray etag = reply->rawHeader("ETag");
             if (cacheable && !etag.isEmpty()) {
                 m_etags->insert(path, {etag, result.body});
             }
-        } else if (result.status == 304 && cached) {
-            result.status = 200;
+        } else if (status == 304 && cached) {
+            result.status.httpStatus = 200;
             result.body = cached->body;
-        } else if (result.status == 429) {
+        } else if (result.status.code == Code::TooManyRequests) {
             if (attempt < m_settings.max429Retries) {
                 qCInfo(lcEsi).noquote() << route << "answered 429 (rate limited), Retry-After"
-                                        << (result.retryAfter ? QString::number(result.retryAfter->count()) + " s"
-                                                              : QStringLiteral("missing"));
+                                        << (result.status.retryAfter
+                                                ? QString::number(result.status.retryAfter->count()) + " s"
+                                                : QStringLiteral("missing"));
                 continue;
             }
             qCWarning(lcEsi).noquote() << route << "still answers 429 after" << attempt + 1 << "tries";
@@ -318,55 +348,61 @@ QCoro::Task<bool> EsiClient::awaitAnswer(QNetworkReply* started)
     co_return timedOut;
 }
 
+KillmailFetch::Outcome KillmailFetch::outcome() const
+{
+    if (status.good()) {
+        return Outcome::Ok;
+    }
+    // ESI answers 422 to a hash that is not the id's.
+    if (status.code == RequestStatus::Code::NotFound || status.httpStatus == 422) {
+        return Outcome::BadHash;
+    }
+    return status.transient() ? Outcome::Transient : Outcome::Failed;
+}
+
 QCoro::Task<KillmailFetch> EsiClient::fetchKillmail(qint64 id, QString hash)
 {
     assertThread(this);
-    KillmailFetch fetch;
     static const QRegularExpression hexHash(QStringLiteral("^[0-9a-fA-F]{1,128}$"));
     if (id <= 0 || !hexHash.match(hash).hasMatch()) {
-        fetch.outcome = KillmailFetch::Outcome::BadHash;
-        fetch.error = QStringLiteral("killmail %1: \"%2\" is not a killmail id and hash").arg(id).arg(hash.left(80));
-        co_return fetch;
+        // Nothing to ask: no killmail has that name.
+        co_return KillmailFetch{
+            {Code::NotFound, 0,
+             QStringLiteral("killmail %1: \"%2\" is not a killmail id and hash").arg(id).arg(hash.left(80)),
+             std::nullopt},
+            {}};
     }
     const EsiReply reply = co_await get(QStringLiteral("/killmails/%1/%2").arg(id).arg(hash));
-    fetch.error = reply.error;
-    fetch.retryAfter = reply.retryAfter;
-    if (reply.ok()) {
-        QJsonParseError parseError;
-        const QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
-        const auto problem = jsonProblem(reply.body, parseError);
-        if (problem || !json.isObject()) {
-            fetch.outcome = KillmailFetch::Outcome::Transient;
-            fetch.error = QStringLiteral("ESI GET /killmails/%1/%2: %3")
-                              .arg(id)
-                              .arg(hash, problem.value_or(QStringLiteral("the body is not a JSON object")));
-            co_return fetch;
-        }
-        fetch.outcome = KillmailFetch::Outcome::Ok;
-        fetch.body = reply.body;
-    } else if (reply.status == 422 || reply.status == 404) {
-        fetch.outcome = KillmailFetch::Outcome::BadHash;
-    } else {
-        fetch.outcome = reply.transient ? KillmailFetch::Outcome::Transient : KillmailFetch::Outcome::Failed;
+    if (!reply.status.good()) {
+        co_return KillmailFetch{reply.status, {}};
     }
-    co_return fetch;
+    QJsonParseError parseError;
+    const QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
+    const auto problem = jsonProblem(reply.body, parseError);
+    if (problem || !json.isObject()) {
+        co_return KillmailFetch{
+            incorrect(reply,
+                      QStringLiteral("ESI GET /killmails/%1/%2: %3")
+                          .arg(id)
+                          .arg(hash, problem.value_or(QStringLiteral("the body is not a JSON object")))),
+            {}};
+    }
+    co_return KillmailFetch{reply.status, reply.body};
 }
 
 QCoro::Task<EsiJson> EsiClient::getJson(QString path)
 {
     assertThread(this);
     const EsiReply reply = co_await get(path);
-    if (!reply.ok()) {
-        co_return failed(reply);
+    if (!reply.status.good()) {
+        co_return EsiJson{reply.status, {}};
     }
     QJsonParseError parseError;
-    EsiJson result;
-    result.json = QJsonDocument::fromJson(reply.body, &parseError);
+    QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
     if (const auto problem = jsonProblem(reply.body, parseError)) {
-        co_return EsiJson{false, {}, QStringLiteral("ESI GET %1: %2").arg(path, *problem), true, std::nullopt};
+        co_return EsiJson{incorrect(reply, QStringLiteral("ESI GET %1: %2").arg(path, *problem)), {}};
     }
-    result.ok = true;
-    co_return result;
+    co_return EsiJson{reply.status, std::move(json)};
 }
 
 QCoro::Task<EsiJson> EsiClient::names(QList<qint64> ids)
@@ -376,53 +412,41 @@ QCoro::Task<EsiJson> EsiClient::names(QList<qint64> ids)
     QJsonArray merged;
     for (qsizetype start = 0; start < unique.size(); start += maxIdsPerCall) {
         const EsiJson chunk = co_await resolveNames(unique.mid(start, maxIdsPerCall));
-        if (!chunk.ok) {
+        if (!chunk.status.good()) {
             co_return chunk;
         }
         for (const auto& entry : chunk.json.array()) {
             merged.append(entry);
         }
     }
-    co_return EsiJson{true, QJsonDocument(merged), {}, false, std::nullopt};
+    co_return EsiJson{{}, QJsonDocument(merged)};
 }
 
 QCoro::Task<EsiJson> EsiClient::resolveNames(QList<qint64> ids)
 {
     const QString path = QStringLiteral("/universe/names");
     const EsiReply reply = co_await post(path, idArray(ids));
-    if (reply.status == 404) {
+    if (reply.status.code == Code::NotFound) {
         // One unknown id fails the whole call: halve until the unknown ones stand alone, and leave them out.
         if (ids.size() == 1) {
-            co_return EsiJson{true, QJsonDocument(QJsonArray()), {}, false, std::nullopt};
+            co_return EsiJson{{}, QJsonDocument(QJsonArray())};
         }
         const qsizetype half = ids.size() / 2;
         const EsiJson first = co_await resolveNames(ids.first(half));
-        if (!first.ok) {
+        if (!first.status.good()) {
             co_return first;
         }
         const EsiJson second = co_await resolveNames(ids.sliced(half));
-        if (!second.ok) {
+        if (!second.status.good()) {
             co_return second;
         }
         QJsonArray merged = first.json.array();
         for (const auto& entry : second.json.array()) {
             merged.append(entry);
         }
-        co_return EsiJson{true, QJsonDocument(merged), {}, false, std::nullopt};
+        co_return EsiJson{{}, QJsonDocument(merged)};
     }
-    if (!reply.ok()) {
-        co_return failed(reply);
-    }
-    QJsonParseError parseError;
-    const QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
-    if (const auto problem = jsonProblem(reply.body, parseError); problem || !json.isArray()) {
-        co_return EsiJson{false,
-                          {},
-                          QStringLiteral("ESI POST %1: %2").arg(path, problem.value_or(QStringLiteral("not an array"))),
-                          true,
-                          std::nullopt};
-    }
-    co_return EsiJson{true, json, {}, false, std::nullopt};
+    co_return arrayAnswer(reply, path);
 }
 
 QCoro::Task<EsiJson> EsiClient::affiliation(QList<qint64> characterIds)
@@ -437,24 +461,15 @@ QCoro::Task<EsiJson> EsiClient::postIds(QString path, QList<qint64> ids)
     QJsonArray merged;
     for (qsizetype start = 0; start < unique.size(); start += maxIdsPerCall) {
         const EsiReply reply = co_await post(path, idArray(unique.mid(start, maxIdsPerCall)));
-        if (!reply.ok()) {
-            co_return failed(reply);
+        const EsiJson chunk = arrayAnswer(reply, path);
+        if (!chunk.status.good()) {
+            co_return chunk;
         }
-        QJsonParseError parseError;
-        const QJsonDocument json = QJsonDocument::fromJson(reply.body, &parseError);
-        if (const auto problem = jsonProblem(reply.body, parseError); problem || !json.isArray()) {
-            co_return EsiJson{
-                false,
-                {},
-                QStringLiteral("ESI POST %1: %2").arg(path, problem.value_or(QStringLiteral("not an array"))),
-                true,
-                std::nullopt};
-        }
-        for (const auto& entry : json.array()) {
+        for (const auto& entry : chunk.json.array()) {
             merged.append(entry);
         }
     }
-    co_return EsiJson{true, QJsonDocument(merged), {}, false, std::nullopt};
+    co_return EsiJson{{}, QJsonDocument(merged)};
 }
 
 } // namespace km

@@ -3,6 +3,7 @@
 #include "async/Waker.h"
 #include "esi/EsiRateLimits.h"
 #include "esi/EsiSettings.h"
+#include "net/RequestStatus.h"
 
 #include <QByteArray>
 #include <QCoroTask>
@@ -11,7 +12,6 @@
 #include <QObject>
 #include <QString>
 
-#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -20,18 +20,10 @@ class QNetworkReply;
 
 namespace km {
 
-/// One ESI answer, or why there is none.
+/// One ESI answer, or why there is none. A 304 comes back as 200 with the cached body.
 struct EsiReply {
-    /// HTTP status (a 304 comes back as 200 with the cached body); 0 when no answer came.
-    int status = 0;
+    RequestStatus status;
     QByteArray body;
-    /// Human-readable, names the route; empty on success.
-    QString error;
-    /// Worth retrying later: timeout, network error, 5xx, 420, 429 after the retries, truncated or malformed body.
-    bool transient = false;
-    std::optional<std::chrono::seconds> retryAfter;
-
-    [[nodiscard]] bool ok() const { return error.isEmpty() && status >= 200 && status < 300; }
 };
 
 /// A killmail body fetched from ESI, or why not.
@@ -40,23 +32,20 @@ struct KillmailFetch {
         Ok,
         /// 422/404: the id and hash do not name a killmail; do not retry.
         BadHash,
-        /// Retry later (retryAfter when ESI said when).
+        /// Retry later (the status's retryAfter when ESI said when).
         Transient,
         Failed,
     };
-    Outcome outcome = Outcome::Failed;
+    RequestStatus status;
     QByteArray body;
-    QString error;
-    std::optional<std::chrono::seconds> retryAfter;
+
+    [[nodiscard]] Outcome outcome() const;
 };
 
 /// A JSON answer (merged over chunks for the bulk routes), or why not.
 struct EsiJson {
-    bool ok = false;
+    RequestStatus status;
     QJsonDocument json;
-    QString error;
-    bool transient = false;
-    std::optional<std::chrono::seconds> retryAfter;
 };
 
 /**

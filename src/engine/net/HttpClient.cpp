@@ -37,14 +37,6 @@ enum class Cut { None, Timeout, Deadline, TooLarge, Aborted };
 
 } // namespace
 
-bool HttpReply::transient() const
-{
-    if (status == 0 || (!error.isEmpty() && status < 400)) {
-        return true;
-    }
-    return status == 408 || status == 420 || status == 429 || status >= 500;
-}
-
 std::optional<QJsonDocument> HttpReply::json(const QString& what, QString& problem) const
 {
     QJsonParseError parseError{};
@@ -120,7 +112,7 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
     const QString route = QStringLiteral("%1 %2").arg(QString::fromLatin1(method), url.toDisplayString());
     if (m_shutDown) {
         HttpReply refused;
-        refused.error = QStringLiteral("%1: aborted").arg(route);
+        refused.status = {RequestStatus::Code::Aborted, 0, QStringLiteral("%1: aborted").arg(route), std::nullopt};
         co_return refused;
     }
     QNetworkRequest request(url);
@@ -146,7 +138,9 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
         file = std::make_unique<QSaveFile>(filePath);
         if (!file->open(QIODevice::WriteOnly)) {
             started->abort();
-            result.error = QStringLiteral("%1: cannot write %2: %3").arg(route, filePath, file->errorString());
+            result.status = {RequestStatus::Code::FileError, 0,
+                             QStringLiteral("%1: cannot write %2: %3").arg(route, filePath, file->errorString()),
+                             std::nullopt};
             co_return result;
         }
     }
@@ -197,9 +191,9 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
     timer.stop();
     deadline.stop();
 
-    result.status = started->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.retryAfter = parseRetryAfter(started->rawHeader("Retry-After"));
-    if (result.status >= 300 && result.status < 400) {
+    const int httpStatus = started->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const std::optional<std::chrono::seconds> retryAfter = parseRetryAfter(started->rawHeader("Retry-After"));
+    if (httpStatus >= 300 && httpStatus < 400) {
         result.redirect = url.resolved(started->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
     }
     if (cut == Cut::None && started->isOpen()) {
@@ -212,38 +206,48 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
         }
     }
     const qint64 received = file ? result.downloaded : result.body.size();
+    using Code = RequestStatus::Code;
+    const auto failed = [&](Code code, int answered, const QString& why) {
+        result.status = {code, answered, QStringLiteral("%1: %2").arg(route, why), retryAfter};
+    };
     if (cut == Cut::Timeout || cut == Cut::Deadline || cut == Cut::Aborted) {
-        result.status = 0;
         result.body.clear();
-        result.error = cut == Cut::Aborted ? QStringLiteral("%1: aborted").arg(route)
-            : cut == Cut::Timeout
-            ? QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(m_settings.timeout))
-            : QStringLiteral("%1: not done within %2 s, the most this request may take (deadline; %3 bytes in)")
-                  .arg(route, seconds1(bounds.deadline))
-                  .arg(received);
+        failed(cut == Cut::Aborted ? Code::Aborted : Code::Timeout, 0,
+               cut == Cut::Aborted ? QStringLiteral("aborted")
+                   : cut == Cut::Timeout
+                   ? QStringLiteral("no answer within %1 s (timeout)").arg(seconds1(m_settings.timeout))
+                   : QStringLiteral("not done within %1 s, the most this request may take (deadline; %2 bytes in)")
+                         .arg(seconds1(bounds.deadline))
+                         .arg(received));
     } else if (cut == Cut::TooLarge) {
         result.body.clear();
-        result.error = QStringLiteral("%1: the answer is larger than %2, the most this request may bring (cut off)")
-                           .arg(route, byteSize(bounds.maxBytes));
+        failed(Code::TooLarge, httpStatus,
+               QStringLiteral("the answer is larger than %1, the most this request may bring (cut off)")
+                   .arg(byteSize(bounds.maxBytes)));
     } else if (writeFailed) {
-        result.error = QStringLiteral("%1: cannot write %2: %3").arg(route, filePath, file->errorString());
+        failed(Code::FileError, httpStatus, QStringLiteral("cannot write %1: %2").arg(filePath, file->errorString()));
     } else if (started->error() == QNetworkReply::TooManyRedirectsError) {
-        result.error = QStringLiteral("%1: more than %2 redirects").arg(route).arg(m_settings.maxRedirects);
+        failed(Code::TooManyRedirects, httpStatus,
+               QStringLiteral("more than %1 redirects").arg(m_settings.maxRedirects));
     } else if (isTransportFailure(started->error())) {
-        result.error = result.status > 0 ? QStringLiteral("%1: answer cut off after %2 bytes (%3)")
-                                               .arg(route)
-                                               .arg(received)
-                                               .arg(started->errorString())
-                                         : QStringLiteral("%1: network error: %2").arg(route, started->errorString());
-    } else if (result.status < 200 || result.status >= 300) {
+        failed(Code::NetworkError, httpStatus,
+               httpStatus > 0
+                   ? QStringLiteral("answer cut off after %1 bytes (%2)").arg(received).arg(started->errorString())
+                   : QStringLiteral("network error: %1").arg(started->errorString()));
+    } else if (RequestStatus::codeOf(httpStatus) != Code::Success) {
         const QString reason = started->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
         const QString detail = file ? QString() : errorText(result.body);
-        result.error = QStringLiteral("%1: %2 %3%4")
-                           .arg(route)
-                           .arg(result.status)
-                           .arg(reason, detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(detail));
+        result.status = RequestStatus::ofAnswer(
+            httpStatus,
+            QStringLiteral("%1: %2 %3%4")
+                .arg(route)
+                .arg(httpStatus)
+                .arg(reason, detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(detail)),
+            retryAfter);
     } else if (file && !file->commit()) {
-        result.error = QStringLiteral("%1: cannot write %2: %3").arg(route, filePath, file->errorString());
+        failed(Code::FileError, httpStatus, QStringLiteral("cannot write %1: %2").arg(filePath, file->errorString()));
+    } else {
+        result.status = RequestStatus::ofAnswer(httpStatus, {}, retryAfter);
     }
     co_return result;
 }

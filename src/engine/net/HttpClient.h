@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/RequestStatus.h"
+
 #include <QByteArray>
 #include <QCoroTask>
 #include <QJsonDocument>
@@ -51,21 +53,13 @@ struct HttpSettings {
 
 /// One answer, or why there is none.
 struct HttpReply {
-    /// HTTP status; 0 when no answer came (timeout, refused, aborted).
-    int status = 0;
+    RequestStatus status;
     QByteArray body;
-    /// Empty when ok(); otherwise human-readable and names the URL: "GET <url>: 404 Not Found (...)".
-    QString error;
-    /// Retry-After of a 429/503, in seconds or as an HTTP date.
-    std::optional<std::chrono::seconds> retryAfter;
     /// Bytes written, for a download().
     qint64 downloaded = 0;
     /// Where a 3xx answer points, when the client does not follow redirects itself.
     QUrl redirect;
 
-    [[nodiscard]] bool ok() const { return error.isEmpty() && status >= 200 && status < 300; }
-    /// Worth asking again: no answer, a cut-off body, 408, 420, 429 or 5xx.
-    [[nodiscard]] bool transient() const;
     /// The body as a JSON document; nullopt with `problem` set (naming `what`) when it is empty, cut off or garbled.
     [[nodiscard]] std::optional<QJsonDocument> json(const QString& what, QString& problem) const;
 };
@@ -89,7 +83,7 @@ public:
     /// empty. The timeout applies to each pause in the transfer, the download bounds to the whole of it.
     QCoro::Task<HttpReply> download(QUrl url, QString filePath);
 
-    /// Ends every request in progress at once (status 0, error "aborted"); later requests run normally.
+    /// Ends every request in progress at once (Aborted); later requests run normally.
     void abortAll();
     /// Ends every request in progress and answers later ones at once the same way: its owner is stopping.
     void shutDown();

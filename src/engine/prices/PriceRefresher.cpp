@@ -119,16 +119,6 @@ private:
     Database& m_database;
 };
 
-/// Why `reply` is no answer to use; empty when it is one.
-QString httpProblem(const HttpReply& reply, const QUrl& url)
-{
-    if (reply.ok()) {
-        return {};
-    }
-    return reply.error.isEmpty() ? QStringLiteral("GET %1: HTTP status %2").arg(url.toString()).arg(reply.status)
-                                 : reply.error;
-}
-
 /// A positive whole number at `key`, or 0.
 int positiveInt(const QJsonObject& object, QLatin1StringView key)
 {
@@ -239,7 +229,7 @@ QCoro::Task<std::optional<QList<QDate>>> PriceRefresher::publishedDays(PriceRefr
 {
     const QUrl url = joinUrl(m_settings.everefUrl, QStringLiteral("totals.json"));
     const HttpReply reply = co_await m_http.get(url);
-    QString problem = httpProblem(reply, url);
+    QString problem = reply.status.message;
     std::optional<QJsonDocument> json;
     if (problem.isEmpty()) {
         json = reply.json(QStringLiteral("GET %1").arg(url.toString()), problem);
@@ -280,10 +270,10 @@ QCoro::Task<PriceRefresher::DayFetch> PriceRefresher::fetchDay(QDate day, const 
     const QUrl url = dayUrl(day);
     const QString path = QStringLiteral("%1/market-history-%2.csv.bz2").arg(directory, isoDate(day));
     const HttpReply reply = co_await m_http.download(url, path);
-    if (const QString problem = httpProblem(reply, url); !problem.isEmpty()) {
-        qCWarning(lcRefresh).noquote() << problem;
-        report.errors << problem;
-        co_return reply.status == 0 ? DayFetch::Unreachable : DayFetch::Failed;
+    if (!reply.status.good()) {
+        qCWarning(lcRefresh).noquote() << reply.status.message;
+        report.errors << reply.status.message;
+        co_return reply.status.httpStatus == 0 ? DayFetch::Unreachable : DayFetch::Failed;
     }
     const PriceImportResult imported = PriceHistoryImporter(m_database).importFiles({path});
     QFile::remove(path);
@@ -310,9 +300,8 @@ QCoro::Task<bool> PriceRefresher::storeFallbackPrices(QDate today, PriceRefreshR
 {
     const QString route = QStringLiteral("/markets/prices");
     const EsiJson answer = co_await m_esi.getJson(route);
-    QString problem =
-        answer.ok || !answer.error.isEmpty() ? answer.error : QStringLiteral("ESI GET %1 failed").arg(route);
-    if (answer.ok && !answer.json.isArray()) {
+    QString problem = answer.status.message;
+    if (answer.status.good() && !answer.json.isArray()) {
         problem = QStringLiteral("ESI GET %1: the answer is not a JSON array").arg(route);
     }
     QMap<int, double> averages;

@@ -19,12 +19,15 @@ QVariant idOrNull(const QJsonObject& object, QLatin1StringView key)
     return value.isDouble() ? QVariant(qint64(value.toDouble())) : QVariant();
 }
 
-std::optional<std::chrono::milliseconds> retryAfterOf(const EsiJson& answer)
+/// The job's end when ESI gave no usable answer: tried again later when that may help.
+JobResult failureOf(qint64 jobId, const RequestStatus& status)
 {
-    if (answer.retryAfter) {
-        return std::chrono::milliseconds(*answer.retryAfter);
+    if (!status.transient()) {
+        return JobResult::fail(jobId, status.message);
     }
-    return std::nullopt;
+    return JobResult::retry(jobId, status.message,
+                            status.retryAfter ? std::optional<std::chrono::milliseconds>(*status.retryAfter)
+                                              : std::nullopt);
 }
 
 } // namespace
@@ -39,9 +42,8 @@ public:
     struct Result {
         bool done = false;
         QHash<EntityId, EntityRow> rows;
-        QString error;
-        bool transient = false;
-        std::optional<std::chrono::milliseconds> retryAfter;
+        /// Of the call that failed, when one did.
+        RequestStatus status;
     };
 
     explicit CharacterBatch(EsiClient& esi)
@@ -78,14 +80,11 @@ private:
         const QList<qint64> ids = std::exchange(m_ids, {});
         const EsiJson names = co_await m_esi.names(ids);
         EsiJson affiliations = names;
-        if (names.ok) {
+        if (names.status.good()) {
             affiliations = co_await m_esi.affiliation(ids);
         }
-        if (!names.ok || !affiliations.ok) {
-            const EsiJson& failed = names.ok ? affiliations : names;
-            result->error = failed.error;
-            result->transient = failed.transient;
-            result->retryAfter = retryAfterOf(failed);
+        if (!affiliations.status.good()) {
+            result->status = affiliations.status;
         } else {
             // IDs are unique across categories, and these came from character fields: the category is not checked
             // (old characters have IDs outside today's character ranges).
@@ -155,9 +154,8 @@ QCoro::Task<JobResult> EntityUpdater::run(const Job& job)
 QCoro::Task<JobResult> EntityUpdater::runCharacter(const Job& job, EntityId id)
 {
     const std::shared_ptr<CharacterBatch::Result> batch = co_await m_characters->resolve(id);
-    if (!batch->error.isEmpty()) {
-        co_return batch->transient ? JobResult::retry(job.id, batch->error, batch->retryAfter)
-                                   : JobResult::fail(job.id, batch->error);
+    if (!batch->status.good()) {
+        co_return failureOf(job.id, batch->status);
     }
     const auto row = batch->rows.constFind(id);
     if (row == batch->rows.cend()) {
@@ -170,9 +168,8 @@ QCoro::Task<JobResult> EntityUpdater::runCharacter(const Job& job, EntityId id)
 QCoro::Task<JobResult> EntityUpdater::runOrganisation(const Job& job, EntityId id)
 {
     const EsiJson answer = co_await m_esi->getJson(QStringLiteral("/%1s/%2").arg(m_table.queue).arg(id));
-    if (!answer.ok) {
-        co_return answer.transient ? JobResult::retry(job.id, answer.error, retryAfterOf(answer))
-                                   : JobResult::fail(job.id, answer.error);
+    if (!answer.status.good()) {
+        co_return failureOf(job.id, answer.status);
     }
     const QJsonObject object = answer.json.object();
     EntityRow row{id, object.value(QLatin1StringView("name")).toString(), {}};

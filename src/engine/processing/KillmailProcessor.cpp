@@ -60,21 +60,22 @@ QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
         co_return JobResult::retry(job.id, QStringLiteral("stopping"));
     }
     const KillmailFetch fetch = co_await m_esi->fetchKillmail(killmail->killmailId, killmail->hash);
-    switch (fetch.outcome) {
+    switch (fetch.outcome()) {
     case KillmailFetch::Outcome::Ok:
         ++m_counters.fetchedFromEsi;
         co_return accept(job, fetch.body, killmail->hash, killmail->source);
     case KillmailFetch::Outcome::BadHash:
         ++m_counters.badHashes;
         // The runner logs the failure, with ESI's answer, for investigation.
-        co_return JobResult::fail(job.id, fetch.error);
+        co_return JobResult::fail(job.id, fetch.status.message);
     case KillmailFetch::Outcome::Transient:
-        co_return JobResult::retry(job.id, fetch.error,
-                                   fetch.retryAfter ? std::optional<std::chrono::milliseconds>(*fetch.retryAfter)
-                                                    : std::nullopt);
+        co_return JobResult::retry(job.id, fetch.status.message,
+                                   fetch.status.retryAfter
+                                       ? std::optional<std::chrono::milliseconds>(*fetch.status.retryAfter)
+                                       : std::nullopt);
     case KillmailFetch::Outcome::Failed: break;
     }
-    co_return JobResult::fail(job.id, fetch.error);
+    co_return JobResult::fail(job.id, fetch.status.message);
 }
 
 void KillmailProcessor::claimed(const std::vector<Job>& jobs)

@@ -91,14 +91,14 @@ QCoro::Task<> EveKillBackfill::run()
         }
         const QString unfinished =
             QStringLiteral("stopped unfinished (a re-run resumes after the first %1 killmail(s)): ").arg(skip);
-        if (!reply.ok()) {
-            if (!reply.transient()) {
-                recordError(unfinished + reply.error);
+        if (!reply.status.good()) {
+            if (!reply.status.transient()) {
+                recordError(unfinished + reply.status.message);
                 co_return;
             }
             const std::chrono::milliseconds wait = std::max<std::chrono::milliseconds>(
-                reply.retryAfter.value_or(std::chrono::seconds(0)), m_backoff.next());
-            if (const bool going = co_await backOff(wait, reply.error); !going) {
+                reply.status.retryAfter.value_or(std::chrono::seconds(0)), m_backoff.next());
+            if (const bool going = co_await backOff(wait, reply.status.message); !going) {
                 break;
             }
             continue;

@@ -210,8 +210,8 @@ QCoro::Task<std::optional<EveRefBackfill::DayCounts>> EveRefBackfill::fetchTotal
         if (stopping()) {
             break;
         }
-        QString problem = reply.error;
-        if (reply.ok()) {
+        QString problem = reply.status.message;
+        if (reply.status.good()) {
             if (const std::optional<QJsonDocument> json = reply.json(route, problem)) {
                 if (std::optional<DayCounts> totals = dayCounts(*json, problem)) {
                     m_backoff.reset();
@@ -267,20 +267,20 @@ QCoro::Task<EveRefBackfill::Outcome> EveRefBackfill::download(QDate day, QString
         if (stopping()) {
             co_return Outcome::Stopped;
         }
-        if (reply.ok()) {
+        if (reply.status.good()) {
             m_backoff.reset();
             co_return Outcome::Done;
         }
-        if (reply.status == 404) {
+        if (reply.status.code == RequestStatus::Code::NotFound) {
             recordError(QStringLiteral("%1: EVE Ref has not built this archive yet, the day is left unfinished")
-                            .arg(reply.error));
+                            .arg(reply.status.message));
             co_return Outcome::Failed;
         }
-        if (!reply.transient()) {
-            recordError(QStringLiteral("%1: the day is left unfinished").arg(reply.error));
+        if (!reply.status.transient()) {
+            recordError(QStringLiteral("%1: the day is left unfinished").arg(reply.status.message));
             co_return Outcome::Failed;
         }
-        const bool going = co_await backOff(waitAfter(reply), reply.error);
+        const bool going = co_await backOff(waitAfter(reply), reply.status.message);
         if (!going) {
             co_return Outcome::Stopped;
         }
@@ -372,7 +372,7 @@ void EveRefBackfill::saveFinishedDays(const DayCounts& finished)
 milliseconds EveRefBackfill::waitAfter(const HttpReply& reply)
 {
     const milliseconds grown = m_backoff.next();
-    return reply.retryAfter ? std::max<milliseconds>(*reply.retryAfter, grown) : grown;
+    return reply.status.retryAfter ? std::max<milliseconds>(*reply.status.retryAfter, grown) : grown;
 }
 
 void EveRefBackfill::finish(qint64 units, const QString& unit, qint64 unfinished)

@@ -208,11 +208,11 @@ QCoro::Task<> R2z2Source::follow()
     if (stopping()) {
         co_return;
     }
-    if (reply.status == 404) {
+    if (reply.status.code == RequestStatus::Code::NotFound) {
         co_await notPublished();
         co_return;
     }
-    if (!reply.ok()) {
+    if (!reply.status.good()) {
         co_await waitAfter(reply);
         co_return;
     }
@@ -233,7 +233,10 @@ QCoro::Task<HttpReply> R2z2Source::askFeed(const QString& path)
     if (m_sinceLastRequest.isValid() && since < m_settings.minRequestInterval) {
         const bool going = co_await pause(m_settings.minRequestInterval - since);
         if (!going) {
-            co_return HttpReply{};
+            HttpReply stopped;
+            stopped.status = {RequestStatus::Code::Aborted, 0, QStringLiteral("%1: not asked, stopping").arg(path),
+                              std::nullopt};
+            co_return stopped;
         }
     }
     m_sinceLastRequest.start();
@@ -242,7 +245,7 @@ QCoro::Task<HttpReply> R2z2Source::askFeed(const QString& path)
 
 QCoro::Task<> R2z2Source::waitAfter(const HttpReply& reply)
 {
-    const milliseconds wait = reply.retryAfter ? milliseconds(*reply.retryAfter) : m_backoff.next();
+    const milliseconds wait = reply.status.retryAfter ? milliseconds(*reply.status.retryAfter) : m_backoff.next();
     co_await backOff(wait, zkbFailure(reply));
 }
 
@@ -253,7 +256,7 @@ QCoro::Task<std::optional<qint64>> R2z2Source::publishedSequence()
     if (stopping()) {
         co_return std::nullopt;
     }
-    if (!reply.ok()) {
+    if (!reply.status.good()) {
         co_await waitAfter(reply);
         co_return std::nullopt;
     }

@@ -128,7 +128,7 @@ QCoro::Task<> RedisqSource::run()
         if (reply.redirect.isValid()) {
             reply = co_await fetchObject(reply.redirect);
         }
-        if (stopping() && !reply.ok()) {
+        if (stopping() && !reply.status.good()) {
             break;
         }
         co_await handle(std::move(reply)); // what the poll was given is queued even while stopping
@@ -142,11 +142,13 @@ QCoro::Task<HttpReply> RedisqSource::fetchObject(QUrl object)
     // it); a stop ends only the waits between tries.
     for (;;) {
         HttpReply reply = co_await m_http->get(object);
-        if (reply.ok() || !reply.transient() || reply.redirect.isValid()) {
+        if (reply.status.good() || !reply.status.transient() || reply.redirect.isValid()) {
             co_return reply;
         }
-        const milliseconds wait = reply.status == 429 && reply.retryAfter ? *reply.retryAfter : m_backoff.next();
-        const QString reason = reply.error + QStringLiteral(" (asking for the kill again)");
+        const milliseconds wait = reply.status.code == RequestStatus::Code::TooManyRequests && reply.status.retryAfter
+            ? *reply.status.retryAfter
+            : m_backoff.next();
+        const QString reason = reply.status.message + QStringLiteral(" (asking for the kill again)");
         if (const bool going = co_await backOff(wait, reason); !going) {
             recordError(QStringLiteral("the kill at %1 was not fetched before the source stopped")
                             .arg(object.toDisplayString()));
@@ -169,10 +171,12 @@ QCoro::Task<bool> RedisqSource::waitForTurn()
 
 QCoro::Task<> RedisqSource::handle(HttpReply reply)
 {
-    if (!reply.ok()) {
+    if (!reply.status.good()) {
         // The error names the URL and carries the server's explanation (a 403's JSON, a 5xx's text).
-        const milliseconds wait = reply.status == 429 && reply.retryAfter ? *reply.retryAfter : m_backoff.next();
-        co_await backOff(wait, reply.error);
+        const milliseconds wait = reply.status.code == RequestStatus::Code::TooManyRequests && reply.status.retryAfter
+            ? *reply.status.retryAfter
+            : m_backoff.next();
+        co_await backOff(wait, reply.status.message);
         co_return;
     }
     const QString what = QStringLiteral("GET %1").arg(listenUrl().toDisplayString());

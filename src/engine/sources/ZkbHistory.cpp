@@ -26,29 +26,31 @@ QDate dateOfKey(const QString& key)
 
 HistoryAnswer failureOf(const HttpReply& reply)
 {
-    if (reply.status == 404) {
-        return {HistoryAnswer::Outcome::Missing, reply.error, false, std::nullopt};
-    }
-    return {HistoryAnswer::Outcome::Failed, zkbFailure(reply), reply.transient(), reply.retryAfter};
+    RequestStatus status = reply.status;
+    status.message = zkbFailure(reply);
+    return {status};
 }
 
-HistoryAnswer malformed(QString error) { return {HistoryAnswer::Outcome::Malformed, std::move(error), false, {}}; }
+HistoryAnswer malformed(const HttpReply& reply, QString error)
+{
+    return {{RequestStatus::Code::IncorrectResponse, reply.status.httpStatus, std::move(error), std::nullopt}};
+}
 
 /// The answer's JSON object, or why there is none (the request failed, or the body is not a JSON object).
 std::optional<QJsonObject> objectOf(const HttpReply& reply, const QString& what, HistoryAnswer& answer)
 {
-    if (!reply.ok()) {
+    if (!reply.status.good()) {
         answer = failureOf(reply);
         return std::nullopt;
     }
     QString problem;
     const std::optional<QJsonDocument> document = reply.json(what, problem);
     if (!document) {
-        answer = malformed(problem);
+        answer = malformed(reply, problem);
         return std::nullopt;
     }
     if (!document->isObject()) {
-        answer = malformed(what + QStringLiteral(": expected a JSON object"));
+        answer = malformed(reply, what + QStringLiteral(": expected a JSON object"));
         return std::nullopt;
     }
     return document->object();
@@ -61,6 +63,16 @@ bool isCount(const QJsonValue& value)
 }
 
 } // namespace
+
+HistoryAnswer::Outcome HistoryAnswer::outcome() const
+{
+    switch (status.code) {
+    case RequestStatus::Code::Success: return Outcome::Ok;
+    case RequestStatus::Code::NotFound: return Outcome::Missing;
+    case RequestStatus::Code::IncorrectResponse: return Outcome::Malformed;
+    default: return Outcome::Failed;
+    }
+}
 
 ZkbHistory::ZkbHistory(HttpClient& http, QUrl baseUrl, QString source, Priority priority)
     : m_http(http)
@@ -90,14 +102,15 @@ HistoryTotals ZkbHistory::readTotals(const HttpReply& reply, const QString& what
         const QDate date = dateOfKey(it.key());
         if (!date.isValid() || !isCount(it.value())) {
             totals.answer =
-                malformed(QStringLiteral("%1: entry \"%2\" is not a day (YYYYMMDD) with a count of killmails")
+                malformed(reply,
+                          QStringLiteral("%1: entry \"%2\" is not a day (YYYYMMDD) with a count of killmails")
                               .arg(what, it.key().left(40)));
             totals.killsPerDay.clear();
             return totals;
         }
         totals.killsPerDay.insert(date, it.value().toInteger());
     }
-    totals.answer.outcome = HistoryAnswer::Outcome::Ok;
+    totals.answer.status = reply.status;
     return totals;
 }
 
@@ -105,7 +118,7 @@ QCoro::Task<HistoryDay> ZkbHistory::day(QDate date)
 {
     HistoryDay raw = co_await dayFile(date, true);
     HistoryDay plain;
-    if (raw.answer.outcome == HistoryAnswer::Outcome::Ok) {
+    if (raw.answer.outcome() == HistoryAnswer::Outcome::Ok) {
         // The raw file carries no hashes, which a killboard needs to link each kill to ESI: they come from the
         // plain file when it answers; otherwise the kills are stored without.
         plain = co_await dayFile(date, false);
@@ -117,12 +130,12 @@ QCoro::Task<HistoryDay> ZkbHistory::day(QDate date)
             job.hash = hashes.value(job.killmailId);
         }
     }
-    if (raw.answer.outcome != HistoryAnswer::Outcome::Missing) {
+    if (raw.answer.outcome() != HistoryAnswer::Outcome::Missing) {
         co_return raw;
     }
     plain = co_await dayFile(date, false);
-    if (plain.answer.outcome == HistoryAnswer::Outcome::Missing) {
-        plain.answer.error = raw.answer.error + QStringLiteral("; ") + plain.answer.error;
+    if (plain.answer.outcome() == HistoryAnswer::Outcome::Missing) {
+        plain.answer.status.message = raw.answer.status.message + QStringLiteral("; ") + plain.answer.status.message;
     }
     co_return plain;
 }
@@ -162,18 +175,18 @@ HistoryDay ZkbHistory::readDay(const HttpReply& reply, const QString& what, bool
             day.killmails.push_back({id, it.value().toString(), m_source, {}, m_priority});
         }
     }
-    day.answer.outcome = HistoryAnswer::Outcome::Ok;
+    day.answer.status = reply.status;
     return day;
 }
 
 QString zkbFailure(const HttpReply& reply)
 {
-    if (reply.status == 403) {
-        return reply.error
+    if (reply.status.httpStatus == 403) {
+        return reply.status.message
             + QStringLiteral(" - zKillboard refused the User-Agent: it must name the application and the operator's "
                              "contact");
     }
-    return reply.error;
+    return reply.status.message;
 }
 
 QString httpUrlProblem(const QUrl& url)
@@ -213,16 +226,19 @@ QCoro::Task<std::optional<Answer>> ZkbHistorySource::askPatiently(Ask ask)
         if (stopping()) {
             break;
         }
-        const HistoryAnswer& how = answer.answer;
-        if (how.outcome == HistoryAnswer::Outcome::Ok || how.outcome == HistoryAnswer::Outcome::Missing) {
+        const HistoryAnswer::Outcome outcome = answer.answer.outcome();
+        if (outcome == HistoryAnswer::Outcome::Ok || outcome == HistoryAnswer::Outcome::Missing) {
             co_return answer;
         }
-        if (!how.transient && ++refusals >= m_settings.attempts) {
-            recordError(QStringLiteral("%1 (given up for now after %2 attempts)").arg(how.error).arg(refusals));
+        const RequestStatus& how = answer.answer.status;
+        // A malformed file is the same file when asked again soon: it counts as a refusal does.
+        const bool refused = outcome == HistoryAnswer::Outcome::Malformed || !how.transient();
+        if (refused && ++refusals >= m_settings.attempts) {
+            recordError(QStringLiteral("%1 (given up for now after %2 attempts)").arg(how.message).arg(refusals));
             break;
         }
         const milliseconds wait = how.retryAfter ? milliseconds(*how.retryAfter) : backoff.next();
-        if (const bool going = co_await backOff(wait, how.error); !going) {
+        if (const bool going = co_await backOff(wait, how.message); !going) {
             break;
         }
     }
@@ -236,7 +252,7 @@ QCoro::Task<ZkbHistorySource::DayOutcome> ZkbHistorySource::handOverDay(QDate da
     if (!fetched) {
         co_return stopping() ? DayOutcome::Stopped : DayOutcome::Failed;
     }
-    if (fetched->answer.outcome == HistoryAnswer::Outcome::Missing) {
+    if (fetched->answer.outcome() == HistoryAnswer::Outcome::Missing) {
         co_return DayOutcome::Missing;
     }
     for (qsizetype i = 0; i < std::min<qsizetype>(fetched->rejected.size(), reportedRejections); ++i) {
@@ -256,8 +272,8 @@ QCoro::Task<ZkbHistorySource::DayOutcome> ZkbHistorySource::handOverDay(QDate da
 QCoro::Task<std::optional<HistoryTotals>> ZkbHistorySource::fetchTotals()
 {
     std::optional<HistoryTotals> totals = co_await askPatiently<HistoryTotals>([this] { return m_history.totals(); });
-    if (totals && totals->answer.outcome == HistoryAnswer::Outcome::Missing) {
-        recordError(totals->answer.error);
+    if (totals && totals->answer.outcome() == HistoryAnswer::Outcome::Missing) {
+        recordError(totals->answer.status.message);
         co_return std::nullopt;
     }
     co_return totals;

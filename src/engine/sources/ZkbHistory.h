@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/RequestStatus.h"
 #include "queue/KillmailJobs.h"
 #include "sources/Source.h"
 
@@ -24,16 +25,15 @@ struct HistoryAnswer {
         Ok,
         /// 404: there is no such file.
         Missing,
-        /// No usable answer; a `transient` one (no answer, cut off, 429, 5xx) is worth asking again soon.
+        /// No usable answer; a transient one (no answer, cut off, 429, 5xx) is worth asking again soon.
         Failed,
         /// A complete answer that is not what the file holds (garbled JSON, another shape).
         Malformed,
     };
-    Outcome outcome = Outcome::Failed;
-    /// Names the URL; empty when Ok.
-    QString error;
-    bool transient = false;
-    std::optional<std::chrono::seconds> retryAfter;
+    /// Its message names the URL.
+    RequestStatus status;
+
+    [[nodiscard]] Outcome outcome() const;
 };
 
 /// totals.json: how many killmails each UTC day has.

@@ -268,8 +268,8 @@ QCoro::Task<SdeRefreshReport> SdeRefresher::refresh()
     report.folder = m_dataFolder + QStringLiteral("/sde");
     const QString base = m_baseUrl.toString(QUrl::StripTrailingSlash);
     const HttpReply latest = co_await m_http.get(QUrl(base + QStringLiteral("/latest.jsonl")));
-    if (!latest.ok()) {
-        report.errors << latest.error;
+    if (!latest.status.good()) {
+        report.errors << latest.status.message;
         co_return report;
     }
     for (const QByteArray& line : latest.body.split('\n')) {
@@ -289,8 +289,8 @@ QCoro::Task<SdeRefreshReport> SdeRefresher::refresh()
     const QString zipPath = download.filePath(QStringLiteral("sde.zip"));
     const HttpReply zip = co_await m_http.download(
         QUrl(base + QStringLiteral("/eve-online-static-data-%1-jsonl.zip").arg(report.build)), zipPath);
-    if (!zip.ok()) {
-        report.errors << zip.error;
+    if (!zip.status.good()) {
+        report.errors << zip.status.message;
         co_return report;
     }
     Converter converter;

@@ -32,9 +32,8 @@ qint64 positiveId(const QJsonObject& object, QLatin1StringView key)
 /// The JSON object ESI answered at `path`, or nullopt with `problem` saying why there is none.
 std::optional<QJsonObject> objectOf(const EsiReply& reply, const QString& path, QString& problem)
 {
-    if (!reply.ok()) {
-        problem =
-            reply.error.isEmpty() ? QStringLiteral("ESI GET %1: HTTP %2").arg(path).arg(reply.status) : reply.error;
+    if (!reply.status.good()) {
+        problem = reply.status.message;
         return std::nullopt;
     }
     QJsonParseError parseError;
@@ -102,7 +101,7 @@ QCoro::Task<> TypeResolver::resolveOne(int typeId, TypeResolveReport& report)
 {
     const QString path = QStringLiteral("/universe/types/%1").arg(typeId);
     const EsiReply reply = co_await m_esi.get(path);
-    if (reply.status == 404) {
+    if (reply.status.code == RequestStatus::Code::NotFound) {
         qCInfo(lcTypes) << "ESI does not know type" << typeId;
         markResolved(typeId);
         ++report.notFound;
@@ -144,7 +143,7 @@ QCoro::Task<TypeResolver::GroupCategory> TypeResolver::categoryOfGroup(int group
     const QString path = QStringLiteral("/universe/groups/%1").arg(groupId);
     const EsiReply reply = co_await m_esi.get(path);
     GroupCategory category;
-    if (reply.status == 404) {
+    if (reply.status.code == RequestStatus::Code::NotFound) {
         qCInfo(lcTypes) << "ESI does not know group" << groupId << ": its types are stored without a category";
         m_groupCategories.insert(groupId, category);
         co_return category;
