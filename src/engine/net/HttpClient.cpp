@@ -23,6 +23,14 @@ struct DeleteLater {
 
 QString seconds1(std::chrono::milliseconds duration) { return QString::number(duration.count() / 1000.0, 'f', 1); }
 
+/// "; setting http/answer-mib": which setting raises the bound that cut a request; empty for unnamed bounds.
+QString settingNamed(const HttpBounds& bounds, const char* suffix)
+{
+    return bounds.setting
+        ? QStringLiteral("; setting %1%2").arg(QLatin1StringView(bounds.setting), QLatin1StringView(suffix))
+        : QString();
+}
+
 QString byteSize(qint64 bytes)
 {
     constexpr qint64 mebibyte = qint64(1) << 20;
@@ -218,17 +226,20 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
         result.error = cut == Cut::Aborted ? QStringLiteral("%1: aborted").arg(route)
             : cut == Cut::Timeout
             ? QStringLiteral("%1: no answer within %2 s (timeout)").arg(route, seconds1(m_settings.timeout))
-            : QStringLiteral("%1: not done within %2 s, the most this request may take (deadline; %3 bytes in)")
+            : QStringLiteral("%1: not done within %2 s, the most this request may take (deadline; %3 bytes in%4)")
                   .arg(route, seconds1(bounds.deadline))
-                  .arg(received);
+                  .arg(received)
+                  .arg(settingNamed(bounds, "-seconds"));
     } else if (cut == Cut::TooLarge) {
         result.body.clear();
-        result.error = QStringLiteral("%1: the answer is larger than %2, the most this request may bring (cut off)")
-                           .arg(route, byteSize(bounds.maxBytes));
+        result.error = QStringLiteral("%1: the answer is larger than %2, the most this request may bring (cut off%3)")
+                           .arg(route, byteSize(bounds.maxBytes), settingNamed(bounds, "-mib"));
     } else if (writeFailed) {
         result.error = QStringLiteral("%1: cannot write %2: %3").arg(route, filePath, file->errorString());
     } else if (started->error() == QNetworkReply::TooManyRedirectsError) {
-        result.error = QStringLiteral("%1: more than %2 redirects").arg(route).arg(m_settings.maxRedirects);
+        result.error = QStringLiteral("%1: more than %2 redirects (setting http/max-redirects)")
+                           .arg(route)
+                           .arg(m_settings.maxRedirects);
     } else if (isTransportFailure(started->error())) {
         result.error = result.status > 0 ? QStringLiteral("%1: answer cut off after %2 bytes (%3)")
                                                .arg(route)
