@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
 done
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(fuzz_killmail fuzz_r2z2 fuzz_redisq fuzz_evekill fuzz_zkb_history fuzz_feed_subscription
-    fuzz_price_history fuzz_import_archive fuzz_config_file fuzz_database_url)
+    fuzz_price_history fuzz_import_archive fuzz_config_file fuzz_database_url fuzz_feed_request)
 fi
 
 launcher=()

@@ -95,6 +95,38 @@ private Q_SLOTS:
                  run.err.constData());
     }
 
+    void refusesNonsenseHttpLimitsNamingThem()
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("KILLMAIL_HTTP_ANSWER_MIB"), QStringLiteral("lots"));
+        Run run = runConsole({QStringLiteral("config:show")}, environment);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("KILLMAIL_HTTP_ANSWER_MIB: 'lots' is not a whole number from 1 to 4096"),
+                 run.err.constData());
+        run =
+            runConsole({QStringLiteral("--http-download-seconds"), QStringLiteral("0"), QStringLiteral("config:show")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("--http-download-seconds: '0' is not a whole number from 1 to 604800"),
+                 run.err.constData());
+        QTemporaryDir dir;
+        const QString config = test::writeConfigFile(dir, "[http]\ntimeout = -5\n");
+        run = runConsole({QStringLiteral("--config"), config, QStringLiteral("config:show")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(QStringLiteral("%1: http/timeout: '-5' is not a whole number").arg(config).toUtf8()),
+                 run.err.constData());
+
+        // config:show lists every limit with its default, and a changed one with where it came from.
+        const Run shown =
+            runConsole({QStringLiteral("--http-day-mib"), QStringLiteral("2048"), QStringLiteral("config:show")});
+        QCOMPARE(shown.exitCode, 0);
+        for (const char* line :
+             {"timeout = 30  ; default", "max-redirects = 5  ; default", "answer-mib = 32  ; default",
+              "answer-seconds = 120  ; default", "day-mib = 2048  ; --http-day-mib", "day-seconds = 1800  ; default",
+              "download-mib = 4096  ; default", "download-seconds = 7200  ; default"}) {
+            QVERIFY2(shown.out.contains(line), shown.out.constData());
+        }
+    }
+
     void refusesAMalformedConnectTimeout()
     {
         const Run run = runConsole({QStringLiteral("--database"),

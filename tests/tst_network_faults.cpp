@@ -11,7 +11,9 @@
 #include "FakeSde.h"
 #include "FakeZkillboard.h"
 #include "NetworkFaults.h"
+#include "config/SettingsTable.h"
 #include "net/HttpClient.h"
+#include "runtime/Engine.h"
 
 #include <QCoroTimer>
 #include <QDate>
@@ -182,6 +184,54 @@ private Q_SLOTS:
         };
         KM_CO_RUN(download());
         QVERIFY(!QFileInfo::exists(path));
+    }
+
+    void theOperatorsLowerLimitsAreHonoured()
+    {
+        // As an operator sets them: read with the other settings, handed to every client of the public services.
+        qputenv("KILLMAIL_HTTP_ANSWER_MIB", "1");
+        qputenv("KILLMAIL_HTTP_DAY_MIB", "1");
+        qputenv("KILLMAIL_HTTP_MAX_REDIRECTS", "2");
+        QString error;
+        std::optional<Configuration> configuration = SettingsTable::read({}, {}, error);
+        qunsetenv("KILLMAIL_HTTP_ANSWER_MIB");
+        qunsetenv("KILLMAIL_HTTP_DAY_MIB");
+        qunsetenv("KILLMAIL_HTTP_MAX_REDIRECTS");
+        QVERIFY2(configuration, qPrintable(error));
+        configuration->engine.workers.esi.contact = QStringLiteral("tests@example.org");
+        HttpClient http(publicHttpSettings(configuration->engine));
+
+        test::FakeZkillboard fake;
+        const QString record = QStringLiteral("/ephemeral/sequence.json");
+        const QString day = test::FakeZkillboard::dayPath(QDate(2025, 1, 1), true);
+        const QByteArray twoMebibytes(2 << 20, ' ');
+        const auto limited = [&]() -> QCoro::Task<> {
+            fake.setFault(record, Answer{200, twoMebibytes, {}, Answer::Normal});
+            HttpReply reply = co_await http.get(fake.url().resolved(QUrl(record)));
+            KM_CO_VERIFY2(
+                reply.status.message.contains(QStringLiteral("larger than 1 MiB, the most this request may bring "
+                                                             "(cut off; setting http/answer-mib)")),
+                qPrintable(reply.status.message));
+            fake.setFault(day, Answer{200, twoMebibytes, {}, Answer::Normal});
+            reply = co_await http.get(fake.url().resolved(QUrl(day)), RequestKind::DayFile);
+            KM_CO_VERIFY2(
+                reply.status.message.contains(QStringLiteral("larger than 1 MiB, the most this request may bring "
+                                                             "(cut off; setting http/day-mib)")),
+                qPrintable(reply.status.message));
+            fake.clearFaults();
+            fake.setFault(record, Answer{302, {}, {}, Answer::RedirectLoop});
+            reply = co_await http.get(fake.url().resolved(QUrl(record)));
+            KM_CO_VERIFY2(
+                reply.status.message.contains(QStringLiteral("more than 2 redirects (setting http/max-redirects)")),
+                qPrintable(reply.status.message));
+            // Under the default limits the same 2 MiB answer comes whole.
+            fake.clearFaults();
+            fake.setFault(record, Answer{200, twoMebibytes, {}, Answer::Normal});
+            HttpClient roomy(publicHttpSettings(SettingsTable::read({}, {}, error)->engine));
+            reply = co_await roomy.get(fake.url().resolved(QUrl(record)));
+            KM_CO_VERIFY2(reply.body.size() == twoMebibytes.size(), qPrintable(reply.status.message));
+        };
+        KM_CO_RUN(limited());
     }
 
     void aRequestWithoutAProperUserAgentIsRefused_data()

@@ -339,6 +339,70 @@ Er wird ab dem nächsten Start verwendet; prices:revalue bringt die Werte der ge
         <source>CCP&apos;s static data export (sde:refresh reads URL/latest.jsonl, then the build&apos;s JSON Lines zip)</source>
         <translation>Statischer Datenexport von CCP (sde:refresh liest URL/latest.jsonl, dann das JSON-Lines-ZIP des Builds)</translation>
     </message>
+    <message>
+        <source>HTTP pause (seconds)</source>
+        <translation>HTTP-Pause (Sekunden)</translation>
+    </message>
+    <message>
+        <source>Seconds without an answer, or without progress of one, after which a request to zKillboard, EVE-KILL or EVE Ref is given up</source>
+        <translation>Sekunden ohne Antwort oder ohne Fortschritt einer Antwort, nach denen eine Anfrage an zKillboard, EVE-KILL oder EVE Ref aufgegeben wird</translation>
+    </message>
+    <message>
+        <source>HTTP redirects</source>
+        <translation>HTTP-Weiterleitungen</translation>
+    </message>
+    <message>
+        <source>Redirects one request follows before it fails</source>
+        <translation>Weiterleitungen, denen eine Anfrage folgt, bevor sie fehlschlägt</translation>
+    </message>
+    <message>
+        <source>Largest answer (MiB)</source>
+        <translation>Größte Antwort (MiB)</translation>
+    </message>
+    <message>
+        <source>The most one answer (a feed record or poll, a page, an index) may bring</source>
+        <translation>Höchstens so viel darf eine Antwort (ein Feed-Eintrag oder eine Abfrage, eine Seite, ein Index) liefern</translation>
+    </message>
+    <message>
+        <source>Longest answer (seconds)</source>
+        <translation>Längste Antwort (Sekunden)</translation>
+    </message>
+    <message>
+        <source>The most one answer may take, from asking to its last byte</source>
+        <translation>Höchstens so lange darf eine Antwort dauern, von der Anfrage bis zum letzten Byte</translation>
+    </message>
+    <message>
+        <source>Largest history day (MiB)</source>
+        <translation>Größter Verlaufstag (MiB)</translation>
+    </message>
+    <message>
+        <source>The most one zKillboard history day may bring</source>
+        <translation>Höchstens so viel darf ein Verlaufstag von zKillboard liefern</translation>
+    </message>
+    <message>
+        <source>Longest history day (seconds)</source>
+        <translation>Längster Verlaufstag (Sekunden)</translation>
+    </message>
+    <message>
+        <source>The most one zKillboard history day may take</source>
+        <translation>Höchstens so lange darf ein Verlaufstag von zKillboard dauern</translation>
+    </message>
+    <message>
+        <source>Largest download (MiB)</source>
+        <translation>Größter Download (MiB)</translation>
+    </message>
+    <message>
+        <source>The most one file downloaded to disk (an EVE Ref archive, the static data export) may bring</source>
+        <translation>Höchstens so viel darf eine auf die Platte geladene Datei (ein EVE-Ref-Archiv, der Export der statischen Daten) liefern</translation>
+    </message>
+    <message>
+        <source>Longest download (seconds)</source>
+        <translation>Längster Download (Sekunden)</translation>
+    </message>
+    <message>
+        <source>The most one file downloaded to disk may take</source>
+        <translation>Höchstens so lange darf eine auf die Platte geladene Datei dauern</translation>
+    </message>
 </context>
 <context>
     <name>km::FeedClient</name>

@@ -339,6 +339,70 @@ It is used from the next start; run prices:revalue to bring the stored killmails
         <source>CCP&apos;s static data export (sde:refresh reads URL/latest.jsonl, then the build&apos;s JSON Lines zip)</source>
         <translation>Экспорт статических данных CCP (sde:refresh читает URL/latest.jsonl, затем zip сборки в формате JSON Lines)</translation>
     </message>
+    <message>
+        <source>HTTP pause (seconds)</source>
+        <translation>Пауза HTTP (секунды)</translation>
+    </message>
+    <message>
+        <source>Seconds without an answer, or without progress of one, after which a request to zKillboard, EVE-KILL or EVE Ref is given up</source>
+        <translation>Секунды без ответа или без его продвижения, после которых запрос к zKillboard, EVE-KILL или EVE Ref прекращается</translation>
+    </message>
+    <message>
+        <source>HTTP redirects</source>
+        <translation>Перенаправления HTTP</translation>
+    </message>
+    <message>
+        <source>Redirects one request follows before it fails</source>
+        <translation>Сколько перенаправлений проходит один запрос, прежде чем завершиться ошибкой</translation>
+    </message>
+    <message>
+        <source>Largest answer (MiB)</source>
+        <translation>Наибольший ответ (МиБ)</translation>
+    </message>
+    <message>
+        <source>The most one answer (a feed record or poll, a page, an index) may bring</source>
+        <translation>Наибольший объём одного ответа (записи или опроса ленты, страницы, индекса)</translation>
+    </message>
+    <message>
+        <source>Longest answer (seconds)</source>
+        <translation>Самый долгий ответ (секунды)</translation>
+    </message>
+    <message>
+        <source>The most one answer may take, from asking to its last byte</source>
+        <translation>Наибольшее время одного ответа, от запроса до последнего байта</translation>
+    </message>
+    <message>
+        <source>Largest history day (MiB)</source>
+        <translation>Наибольший день истории (МиБ)</translation>
+    </message>
+    <message>
+        <source>The most one zKillboard history day may bring</source>
+        <translation>Наибольший объём одного дня истории zKillboard</translation>
+    </message>
+    <message>
+        <source>Longest history day (seconds)</source>
+        <translation>Самый долгий день истории (секунды)</translation>
+    </message>
+    <message>
+        <source>The most one zKillboard history day may take</source>
+        <translation>Наибольшее время загрузки одного дня истории zKillboard</translation>
+    </message>
+    <message>
+        <source>Largest download (MiB)</source>
+        <translation>Наибольшая загрузка (МиБ)</translation>
+    </message>
+    <message>
+        <source>The most one file downloaded to disk (an EVE Ref archive, the static data export) may bring</source>
+        <translation>Наибольший объём одного файла, загружаемого на диск (архива EVE Ref, выгрузки статических данных)</translation>
+    </message>
+    <message>
+        <source>Longest download (seconds)</source>
+        <translation>Самая долгая загрузка (секунды)</translation>
+    </message>
+    <message>
+        <source>The most one file downloaded to disk may take</source>
+        <translation>Наибольшее время загрузки одного файла на диск</translation>
+    </message>
 </context>
 <context>
     <name>km::FeedClient</name>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "feed/FeedSettings.h"
+#include "net/HttpClient.h"
 #include "processing/WorkerSettings.h"
 
 #include <QHostAddress>
@@ -58,6 +59,8 @@ struct EngineSettings {
     MaintenanceSettings maintenance;
     StaticDataSettings staticData;
     FeedSettings feed;
+    /// The bounds of requests to the public services other than ESI (the User-Agent comes from the ESI contact).
+    HttpSettings http;
 };
 
 } // namespace km

@@ -152,6 +152,26 @@ Setting address(const About& about, QHostAddress& (*member)(Configuration&))
                 [member](const QString& text, Configuration& c) { return readAddress(text, member(c)); });
 }
 
+/// A whole number of seconds from 1 to a week.
+Setting seconds(const About& about, std::chrono::milliseconds& (*member)(Configuration&))
+{
+    return number(about, 1, 7 * 24 * 3600,
+                  [member](int seconds, Configuration& c) { member(c) = std::chrono::seconds(seconds); });
+}
+
+/// A size in MiB, from 1 to `maximum`.
+Setting mebibytes(const About& about, int maximum, qint64& (*member)(Configuration&))
+{
+    return number(about, 1, maximum, [member](int mib, Configuration& c) { member(c) = qint64(mib) << 20; });
+}
+
+QString secondsText(std::chrono::milliseconds duration)
+{
+    return QString::number(std::chrono::duration_cast<std::chrono::seconds>(duration).count());
+}
+
+QString mebibytesText(qint64 bytes) { return QString::number(bytes >> 20); }
+
 const QStringList liveFeeds{QStringLiteral("r2z2"), QStringLiteral("redisq"), QStringLiteral("ekws")};
 
 std::vector<Setting> allSettings()
@@ -367,6 +387,59 @@ std::vector<Setting> allSettings()
                                               "build's JSON Lines zip)"),
                             engine.staticData.sdeUrl.toString()},
                            [](Configuration& c) -> QUrl& { return c.engine.staticData.sdeUrl; }));
+    settings.push_back(
+        seconds({QStringLiteral("http/timeout"), QStringLiteral("http-timeout"), "KILLMAIL_HTTP_TIMEOUT",
+                 QStringLiteral("seconds"), QT_TRANSLATE_NOOP("SettingsTable", "HTTP pause (seconds)"),
+                 QT_TRANSLATE_NOOP("SettingsTable",
+                                   "Seconds without an answer, or without progress of one, after which a request to "
+                                   "zKillboard, EVE-KILL or EVE Ref is given up"),
+                 secondsText(engine.http.timeout)},
+                [](Configuration& c) -> std::chrono::milliseconds& { return c.engine.http.timeout; }));
+    settings.push_back(number({QStringLiteral("http/max-redirects"), QStringLiteral("http-max-redirects"),
+                               "KILLMAIL_HTTP_MAX_REDIRECTS", QStringLiteral("n"),
+                               QT_TRANSLATE_NOOP("SettingsTable", "HTTP redirects"),
+                               QT_TRANSLATE_NOOP("SettingsTable", "Redirects one request follows before it fails"),
+                               QString::number(engine.http.maxRedirects)},
+                              0, 50, [](int redirects, Configuration& c) { c.engine.http.maxRedirects = redirects; }));
+    settings.push_back(mebibytes(
+        {QStringLiteral("http/answer-mib"), QStringLiteral("http-answer-mib"), "KILLMAIL_HTTP_ANSWER_MIB",
+         QStringLiteral("MiB"), QT_TRANSLATE_NOOP("SettingsTable", "Largest answer (MiB)"),
+         QT_TRANSLATE_NOOP("SettingsTable", "The most one answer (a feed record or poll, a page, an index) may bring"),
+         mebibytesText(engine.http.answer.maxBytes)},
+        4096, [](Configuration& c) -> qint64& { return c.engine.http.answer.maxBytes; }));
+    settings.push_back(seconds(
+        {QStringLiteral("http/answer-seconds"), QStringLiteral("http-answer-seconds"), "KILLMAIL_HTTP_ANSWER_SECONDS",
+         QStringLiteral("seconds"), QT_TRANSLATE_NOOP("SettingsTable", "Longest answer (seconds)"),
+         QT_TRANSLATE_NOOP("SettingsTable", "The most one answer may take, from asking to its last byte"),
+         secondsText(engine.http.answer.deadline)},
+        [](Configuration& c) -> std::chrono::milliseconds& { return c.engine.http.answer.deadline; }));
+    settings.push_back(
+        mebibytes({QStringLiteral("http/day-mib"), QStringLiteral("http-day-mib"), "KILLMAIL_HTTP_DAY_MIB",
+                   QStringLiteral("MiB"), QT_TRANSLATE_NOOP("SettingsTable", "Largest history day (MiB)"),
+                   QT_TRANSLATE_NOOP("SettingsTable", "The most one zKillboard history day may bring"),
+                   mebibytesText(engine.http.dayFile.maxBytes)},
+                  65536, [](Configuration& c) -> qint64& { return c.engine.http.dayFile.maxBytes; }));
+    settings.push_back(
+        seconds({QStringLiteral("http/day-seconds"), QStringLiteral("http-day-seconds"), "KILLMAIL_HTTP_DAY_SECONDS",
+                 QStringLiteral("seconds"), QT_TRANSLATE_NOOP("SettingsTable", "Longest history day (seconds)"),
+                 QT_TRANSLATE_NOOP("SettingsTable", "The most one zKillboard history day may take"),
+                 secondsText(engine.http.dayFile.deadline)},
+                [](Configuration& c) -> std::chrono::milliseconds& { return c.engine.http.dayFile.deadline; }));
+    settings.push_back(mebibytes(
+        {QStringLiteral("http/download-mib"), QStringLiteral("http-download-mib"), "KILLMAIL_HTTP_DOWNLOAD_MIB",
+         QStringLiteral("MiB"), QT_TRANSLATE_NOOP("SettingsTable", "Largest download (MiB)"),
+         QT_TRANSLATE_NOOP("SettingsTable",
+                           "The most one file downloaded to disk (an EVE Ref archive, the static data export) may "
+                           "bring"),
+         mebibytesText(engine.http.download.maxBytes)},
+        1 << 20, [](Configuration& c) -> qint64& { return c.engine.http.download.maxBytes; }));
+    settings.push_back(
+        seconds({QStringLiteral("http/download-seconds"), QStringLiteral("http-download-seconds"),
+                 "KILLMAIL_HTTP_DOWNLOAD_SECONDS", QStringLiteral("seconds"),
+                 QT_TRANSLATE_NOOP("SettingsTable", "Longest download (seconds)"),
+                 QT_TRANSLATE_NOOP("SettingsTable", "The most one file downloaded to disk may take"),
+                 secondsText(engine.http.download.deadline)},
+                [](Configuration& c) -> std::chrono::milliseconds& { return c.engine.http.download.deadline; }));
     return settings;
 }
 

@@ -30,10 +30,11 @@ void EntityNames::prefetch(EntityKind kind, const std::vector<EntityId>& ids)
     }
     const EntityTable& table = entityTable(kind);
     const QString ticker = kind == EntityKind::Character ? QStringLiteral("NULL") : QStringLiteral("ticker");
-    const QString statement = QStringLiteral(R"(SELECT "%1", name, %2 FROM %3 WHERE "%1" IN (%4) AND name IS NOT NULL)")
-                                  .arg(table.keyColumn, ticker, table.table, sqlIdList(missing));
+    const SqlIdList list(database->backend(), missing);
+    const QString statement = QStringLiteral(R"(SELECT "%1", name, %2 FROM %3 WHERE "%1" %4 AND name IS NOT NULL)")
+                                  .arg(table.keyColumn, ticker, table.table, list.match());
     try {
-        QSqlQuery query = database->exec(statement, {}, "reading entity names for the live feed");
+        QSqlQuery query = database->exec(statement, {list.binding()}, "reading entity names for the live feed");
         while (query.next()) {
             names.insert(query.value(0).toLongLong(), {query.value(1).toString(), query.value(2).toString()});
         }

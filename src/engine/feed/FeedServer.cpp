@@ -178,34 +178,23 @@ void FeedServer::accept()
 void FeedServer::readRequest(QTcpSocket* socket)
 {
     // peek(): a WebSocket upgrade hands the untouched request to QWebSocketServer.
-    const QByteArray buffered = socket->peek(m_settings.maxIncomingBytes + 1);
-    const qsizetype end = buffered.indexOf("\r\n\r\n");
-    if (end < 0) {
-        if (buffered.size() > m_settings.maxIncomingBytes) {
-            respond(socket, 431, "text/plain; charset=utf-8", "request head too long\n");
-        }
+    const RequestHeadReading reading =
+        readRequestHead(socket->peek(m_settings.maxIncomingBytes + 1), m_settings.maxIncomingBytes);
+    switch (reading.outcome) {
+    case RequestHeadReading::Outcome::Incomplete: return;
+    case RequestHeadReading::Outcome::TooLong:
+        respond(socket, 431, "text/plain; charset=utf-8", "request head too long\n");
         return;
-    }
-    const QList<QByteArray> lines = buffered.left(end).split('\n');
-    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
+    case RequestHeadReading::Outcome::Malformed:
         respond(socket, 400, "text/plain; charset=utf-8", "malformed request line\n");
         return;
-    }
-    Request request;
-    request.method = requestLine[0];
-    request.url = QUrl(QString::fromLatin1(requestLine[1]));
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon > 0) {
-            request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
-        }
+    case RequestHeadReading::Outcome::Complete: break;
     }
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    serve(socket, request);
+    serve(socket, *reading.head);
 }
 
-bool FeedServer::authorised(const Request& request) const
+bool FeedServer::authorised(const RequestHead& request) const
 {
     if (m_settings.token.isEmpty()) {
         return true;
@@ -220,7 +209,7 @@ bool FeedServer::authorised(const Request& request) const
         && constantTimeEquals(query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8(), expected);
 }
 
-void FeedServer::serve(QTcpSocket* socket, const Request& request)
+void FeedServer::serve(QTcpSocket* socket, const RequestHead& request)
 {
     const QString path = request.url.path();
     const bool webSocketPath = path == QLatin1StringView("/killmails") || path == QLatin1StringView("/ws")
@@ -277,7 +266,7 @@ void FeedServer::acceptWebSocket()
     }
 }
 
-void FeedServer::startEvents(QTcpSocket* socket, const Request& request)
+void FeedServer::startEvents(QTcpSocket* socket, const RequestHead& request)
 {
     const PendingRequest pending = m_pending.take(socket);
     --m_perAddress[pending.address];

@@ -4,6 +4,7 @@
 #include "feed/FeedKillBuilder.h"
 #include "feed/FeedSettings.h"
 #include "feed/RecentKills.h"
+#include "feed/RequestHead.h"
 #include "processing/StoredKillmail.h"
 #include "storage/DatabaseUrl.h"
 
@@ -58,19 +59,14 @@ private:
     struct PendingRequest {
         QString address;
     };
-    struct Request {
-        QByteArray method;
-        QUrl url;
-        QHash<QByteArray, QByteArray> headers;
-    };
 
     void accept();
     void readRequest(QTcpSocket* socket);
-    void serve(QTcpSocket* socket, const Request& request);
-    [[nodiscard]] bool authorised(const Request& request) const;
+    void serve(QTcpSocket* socket, const RequestHead& request);
+    [[nodiscard]] bool authorised(const RequestHead& request) const;
     void upgrade(QTcpSocket* socket);
     void acceptWebSocket();
-    void startEvents(QTcpSocket* socket, const Request& request);
+    void startEvents(QTcpSocket* socket, const RequestHead& request);
     void serveFile(QTcpSocket* socket, const QString& resource, const QByteArray& contentType);
     void respond(QTcpSocket* socket, int status, const QByteArray& contentType, const QByteArray& body);
     void addClient(FeedClient* client, const QString& address);

@@ -23,6 +23,14 @@ struct DeleteLater {
 
 QString seconds1(std::chrono::milliseconds duration) { return QString::number(duration.count() / 1000.0, 'f', 1); }
 
+/// "; setting http/answer-mib": which setting raises the bound that cut a request; empty for unnamed bounds.
+QString settingNamed(const HttpBounds& bounds, const char* suffix)
+{
+    return bounds.setting
+        ? QStringLiteral("; setting %1%2").arg(QLatin1StringView(bounds.setting), QLatin1StringView(suffix))
+        : QString();
+}
+
 QString byteSize(qint64 bytes)
 {
     constexpr qint64 mebibyte = qint64(1) << 20;
@@ -216,19 +224,20 @@ QCoro::Task<HttpReply> HttpClient::send(QByteArray method, QUrl url, QByteArray 
                cut == Cut::Aborted ? QStringLiteral("aborted")
                    : cut == Cut::Timeout
                    ? QStringLiteral("no answer within %1 s (timeout)").arg(seconds1(m_settings.timeout))
-                   : QStringLiteral("not done within %1 s, the most this request may take (deadline; %2 bytes in)")
+                   : QStringLiteral("not done within %1 s, the most this request may take (deadline; %2 bytes in%3)")
                          .arg(seconds1(bounds.deadline))
-                         .arg(received));
+                         .arg(received)
+                         .arg(settingNamed(bounds, "-seconds")));
     } else if (cut == Cut::TooLarge) {
         result.body.clear();
         failed(Code::TooLarge, httpStatus,
-               QStringLiteral("the answer is larger than %1, the most this request may bring (cut off)")
-                   .arg(byteSize(bounds.maxBytes)));
+               QStringLiteral("the answer is larger than %1, the most this request may bring (cut off%2)")
+                   .arg(byteSize(bounds.maxBytes), settingNamed(bounds, "-mib")));
     } else if (writeFailed) {
         failed(Code::FileError, httpStatus, QStringLiteral("cannot write %1: %2").arg(filePath, file->errorString()));
     } else if (started->error() == QNetworkReply::TooManyRedirectsError) {
         failed(Code::TooManyRedirects, httpStatus,
-               QStringLiteral("more than %1 redirects").arg(m_settings.maxRedirects));
+               QStringLiteral("more than %1 redirects (setting http/max-redirects)").arg(m_settings.maxRedirects));
     } else if (isTransportFailure(started->error())) {
         failed(Code::NetworkError, httpStatus,
                httpStatus > 0

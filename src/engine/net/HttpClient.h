@@ -23,6 +23,8 @@ struct HttpBounds {
     qint64 maxBytes;
     /// The whole request, from asking to the last byte.
     std::chrono::milliseconds deadline;
+    /// The settings that set them, named in errors: "http/answer" for http/answer-mib and http/answer-seconds.
+    const char* setting = nullptr;
 };
 
 /// The kinds of request that get() and post() bound differently.
@@ -44,11 +46,11 @@ struct HttpSettings {
     /// Redirects followed for one request before it fails (a loop ends here); RedisQ needs one.
     int maxRedirects = 5;
     /// The largest real killmail is well under 1 MiB, a page or index a few MiB.
-    HttpBounds answer{qint64(32) << 20, std::chrono::minutes(2)};
+    HttpBounds answer{qint64(32) << 20, std::chrono::minutes(2), "http/answer"};
     /// A busy day is about 150 MB of ESI bodies.
-    HttpBounds dayFile{qint64(1) << 30, std::chrono::minutes(30)};
+    HttpBounds dayFile{qint64(1) << 30, std::chrono::minutes(30), "http/day"};
     /// A file streamed to disk: an EVE Ref archive (tens of MB), the static data export (about 100 MB).
-    HttpBounds download{qint64(4) << 30, std::chrono::hours(2)};
+    HttpBounds download{qint64(4) << 30, std::chrono::hours(2), "http/download"};
 };
 
 /// One answer, or why there is none.

@@ -69,9 +69,10 @@ int EntityJobs::enqueueStale(const EntityTable& table, const QList<EntityId>& id
     const QByteArray cutoff =
         utc::toSqlTimestamp(QDateTime::currentSecsSinceEpoch()
                             - std::chrono::duration_cast<std::chrono::seconds>(m_settings.staleAfter).count());
-    QSqlQuery query = m_database.exec(QStringLiteral(R"(SELECT "%1" FROM %2 WHERE "%1" IN (%3) AND "updatedAt" >= ?)")
-                                          .arg(table.keyColumn, table.table, sqlIdList(ids)),
-                                      {QString::fromLatin1(cutoff)}, "look for fresh entities");
+    const SqlIdList list(m_database.backend(), ids);
+    QSqlQuery query = m_database.exec(QStringLiteral(R"(SELECT "%1" FROM %2 WHERE "%1" %3 AND "updatedAt" >= ?)")
+                                          .arg(table.keyColumn, table.table, list.match()),
+                                      {list.binding(), QString::fromLatin1(cutoff)}, "look for fresh entities");
     QSet<EntityId> fresh;
     while (query.next()) {
         fresh.insert(query.value(0).toLongLong());

@@ -300,14 +300,16 @@ int JobQueue::settleSqlite(const std::vector<FinishedJob>& finished, const QStri
         held += query.numRowsAffected();
     }
     if (!completed.empty()) {
+        const SqlIdList ids(Backend::Sqlite, completed);
         const QString where =
-            QStringLiteral(R"( WHERE "id" IN (%1) AND "state" = 1 AND "lockedBy" = ?)").arg(sqlIdList(completed));
+            QStringLiteral(R"( WHERE "id" )") + ids.match() + QStringLiteral(R"( AND "state" = 1 AND "lockedBy" = ?)");
         const QSqlQuery query = m_settings.completedRetention.count() == 0
-            ? m_database.exec(QStringLiteral("DELETE FROM jobs") + where, {worker}, "delete completed jobs")
+            ? m_database.exec(QStringLiteral("DELETE FROM jobs") + where, {ids.binding(), worker},
+                              "delete completed jobs")
             : m_database.exec(QStringLiteral(R"(UPDATE jobs SET "state" = 2, "finishedAt" = ?, "lockedBy" = NULL,
                                   "lockedUntil" = NULL)")
                                   + where,
-                              {now, worker}, "complete jobs");
+                              {now, ids.binding(), worker}, "complete jobs");
         held += query.numRowsAffected();
     }
     transaction.commit();
@@ -369,11 +371,12 @@ int JobQueue::release(const std::vector<qint64>& jobIds, const QString& worker)
     if (jobIds.empty()) {
         return 0;
     }
+    const SqlIdList ids(m_database.backend(), jobIds);
     return m_database
         .exec(QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = "attempts" - 1, "lockedBy" = NULL,
-                   "lockedUntil" = NULL WHERE "id" IN (%1) AND "state" = 1 AND "lockedBy" = ?)")
-                  .arg(sqlIdList(jobIds)),
-              {worker}, "release jobs")
+                   "lockedUntil" = NULL WHERE "id" )")
+                  + ids.match() + QStringLiteral(R"( AND "state" = 1 AND "lockedBy" = ?)"),
+              {ids.binding(), worker}, "release jobs")
         .numRowsAffected();
 }
 

@@ -10,8 +10,6 @@
 #include <QSet>
 #include <QSqlQuery>
 
-#include <span>
-
 namespace km {
 
 QByteArray KillmailJob::toPayload() const
@@ -76,15 +74,12 @@ std::vector<KillmailId> storedKillmailIds(Database& database, const std::vector<
         }
         return stored;
     }
-    constexpr std::size_t chunk = 5000;
-    for (std::size_t start = 0; start < ids.size(); start += chunk) {
-        const std::span<const KillmailId> part(ids.data() + start, std::min(chunk, ids.size() - start));
-        QSqlQuery query = database.exec(
-            QStringLiteral(R"(SELECT "killmailId" FROM killmails WHERE "killmailId" IN (%1))").arg(sqlIdList(part)), {},
-            "look for stored killmails");
-        while (query.next()) {
-            stored.push_back(query.value(0).toLongLong());
-        }
+    const SqlIdList list(Backend::Sqlite, ids);
+    QSqlQuery query =
+        database.exec(QStringLiteral(R"(SELECT "killmailId" FROM killmails WHERE "killmailId" )") + list.match(),
+                      {list.binding()}, "look for stored killmails");
+    while (query.next()) {
+        stored.push_back(query.value(0).toLongLong());
     }
     return stored;
 }

@@ -15,7 +15,7 @@ namespace km {
 namespace {
 
 /// The SQL condition (after WHERE) that picks the failed jobs of `which`, its parameters added to `bindings`.
-QString failedJobsWhere(const FailedJobSelection& which, QVariantList& bindings)
+QString failedJobsWhere(Backend backend, const FailedJobSelection& which, QVariantList& bindings)
 {
     QString where = QStringLiteral(R"("state" = 3)");
     if (which.queue) {
@@ -23,9 +23,10 @@ QString failedJobsWhere(const FailedJobSelection& which, QVariantList& bindings)
         bindings << *which.queue;
     }
     if (which.ids) {
-        // An empty list picks nothing (NULL matches no ID), never every job.
-        where += QStringLiteral(R"( AND "id" IN (%1))")
-                     .arg(which.ids->isEmpty() ? QStringLiteral("NULL") : sqlIdList(*which.ids));
+        // An empty list picks nothing, never every job.
+        const SqlIdList ids(backend, *which.ids);
+        where += QStringLiteral(R"( AND "id" )") + ids.match();
+        bindings << ids.binding();
     }
     if (which.failedUpToMs) {
         where += QStringLiteral(R"( AND "finishedAt" <= ?)");
@@ -126,7 +127,7 @@ std::vector<QueueStats> QueueAdmin::everyQueueStats()
 std::vector<FailedJob> QueueAdmin::failed(const std::optional<QString>& queue, int limit)
 {
     QVariantList bindings;
-    const QString where = failedJobsWhere({queue}, bindings);
+    const QString where = failedJobsWhere(m_database.backend(), {queue}, bindings);
     bindings << limit;
     QSqlQuery query = m_database.exec(
         QStringLiteral(R"(SELECT "id", "queue", "dedupKey", "payload", "attempts", "lastError", "finishedAt" FROM jobs
@@ -145,7 +146,7 @@ std::vector<FailedJob> QueueAdmin::failed(const std::optional<QString>& queue, i
 FailedJobsPage QueueAdmin::failedPage(const std::optional<QString>& queue, int limit)
 {
     QVariantList bindings;
-    const QString where = failedJobsWhere({queue}, bindings);
+    const QString where = failedJobsWhere(m_database.backend(), {queue}, bindings);
     QSqlQuery query =
         m_database.exec(QStringLiteral(R"(SELECT COUNT(*), MAX("finishedAt") FROM jobs WHERE %1)").arg(where), bindings,
                         "count failed jobs");
@@ -162,7 +163,7 @@ int QueueAdmin::retryFailed(const FailedJobSelection& which)
 {
     const qint64 now = JobQueue::nowMs();
     QVariantList bindings{now, now, qint64(m_settings.agingPerLevel.count())};
-    const QString where = failedJobsWhere(which, bindings);
+    const QString where = failedJobsWhere(m_database.backend(), which, bindings);
     // A retried job keeps its priority's place: it is ranked as if it became ready now. (Without the casts
     // PostgreSQL would take the parameters for SMALLINTs, the type of "priority".)
     return m_database
@@ -176,7 +177,7 @@ int QueueAdmin::retryFailed(const FailedJobSelection& which)
 int QueueAdmin::clearFailed(const FailedJobSelection& which)
 {
     QVariantList bindings;
-    const QString where = failedJobsWhere(which, bindings);
+    const QString where = failedJobsWhere(m_database.backend(), which, bindings);
     return m_database.exec(QStringLiteral("DELETE FROM jobs WHERE %1").arg(where), bindings, "clear failed jobs")
         .numRowsAffected();
 }

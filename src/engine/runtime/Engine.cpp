@@ -13,7 +13,7 @@ namespace km {
 
 HttpSettings publicHttpSettings(const EngineSettings& settings)
 {
-    HttpSettings http;
+    HttpSettings http = settings.http;
     http.userAgent = settings.workers.esi.userAgent();
     return http;
 }

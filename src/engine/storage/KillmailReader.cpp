@@ -67,16 +67,16 @@ std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& 
     if (ids.empty()) {
         return {};
     }
-    const QString in = sqlIdList(ids);
+    const SqlIdList list(m_database.backend(), ids);
     std::map<KillmailId, ValuedKillmail> loaded;
     QSqlQuery killmails = m_database.exec(
         QStringLiteral("SELECT \"killmailId\", \"killmailTime\", \"solarSystemId\", \"moonId\", \"warId\", \"hash\", "
                        "\"victimCharacterId\", \"victimCorporationId\", \"victimAllianceId\", \"victimFactionId\", "
                        "\"victimShipTypeId\", \"victimDamageTaken\", \"positionX\", \"positionY\", \"positionZ\", "
                        "\"isNPC\", \"isSolo\", \"isAwoxing\", \"destroyedValue\", \"droppedValue\", \"fittedValue\", "
-                       "\"totalValue\", \"unpricedTypes\" FROM killmails WHERE \"killmailId\" IN (%1)")
-            .arg(in),
-        {}, "read killmails");
+                       "\"totalValue\", \"unpricedTypes\" FROM killmails WHERE \"killmailId\" %1")
+            .arg(list.match()),
+        {list.binding()}, "read killmails");
     while (killmails.next()) {
         ValuedKillmail valued;
         Killmail& km = valued.killmail;
@@ -112,16 +112,16 @@ std::vector<ValuedKillmail> KillmailReader::load(const std::vector<KillmailId>& 
         range.to = std::max(range.to, valued.killmail.killmailTime);
     }
     // The time range lets PostgreSQL read only the partitions that hold these killmails.
-    const QVariantList within{QString::fromLatin1(utc::toSqlTimestamp(range.from)),
-                              QString::fromLatin1(utc::toSqlTimestamp(range.to))};
+    const QVariantList bindings{list.binding(), QString::fromLatin1(utc::toSqlTimestamp(range.from)),
+                                QString::fromLatin1(utc::toSqlTimestamp(range.to))};
 
     QSqlQuery attackers = m_database.exec(
         QStringLiteral(
             "SELECT \"killmailId\", \"characterId\", \"corporationId\", \"allianceId\", \"factionId\", \"shipTypeId\", "
             "\"weaponTypeId\", \"damageDone\", \"finalBlow\", \"securityStatus\" FROM attackers "
-            "WHERE \"killmailId\" IN (%1) AND \"killmailTime\" BETWEEN ? AND ? ORDER BY \"id\"")
-            .arg(in),
-        within, "read attackers");
+            "WHERE \"killmailId\" %1 AND \"killmailTime\" BETWEEN ? AND ? ORDER BY \"id\"")
+            .arg(list.match()),
+        bindings, "read attackers");
     while (attackers.next()) {
         const auto it = loaded.find(attackers.value(0).toLongLong());
         if (it == loaded.end()) {

@@ -1,12 +1,13 @@
 #include "storage/StoredItems.h"
 
 #include "storage/Database.h"
+#include "storage/SqlIdList.h"
 #include "util/UtcTime.h"
 
 #include <QSqlQuery>
-#include <QStringList>
 
 #include <functional>
+#include <span>
 
 namespace km {
 namespace {
@@ -66,16 +67,15 @@ QHash<KillmailId, std::vector<Item>> StoredItemLoader::load(const std::vector<Ki
 {
     QHash<KillmailId, std::vector<StoredItem>> rows;
     for (std::size_t start = 0; start < killmailIds.size(); start += idsPerQuery) {
-        QStringList ids;
-        for (std::size_t i = start; i < std::min(killmailIds.size(), start + idsPerQuery); ++i) {
-            ids << QString::number(killmailIds[i]);
-        }
+        const SqlIdList ids(
+            m_database.backend(),
+            std::span(killmailIds).subspan(start).first(std::min(idsPerQuery, killmailIds.size() - start)));
         QString statement =
             QStringLiteral(
                 R"(SELECT "id", "killmailId", "parentId", "typeId", "flag", "quantityDestroyed", "quantityDropped", "singleton"
-FROM items WHERE "killmailId" IN (%1))")
-                .arg(ids.join(u','));
-        QVariantList bindings;
+FROM items WHERE "killmailId" )")
+            + ids.match();
+        QVariantList bindings{ids.binding()};
         if (within) {
             statement += QStringLiteral(R"( AND "killmailTime" >= ? AND "killmailTime" <= ?)");
             bindings << QString::fromLatin1(utc::toSqlTimestamp(within->from))
