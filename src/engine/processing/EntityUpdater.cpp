@@ -27,6 +27,25 @@ std::optional<std::chrono::milliseconds> retryAfterOf(const EsiJson& answer)
     return std::nullopt;
 }
 
+/**
+ * One batch's answer, which says once that it is in. Each batch has its own: a signal that several batches emitted
+ * would queue a call per emission to every waiter's connection, and QCoro's signal awaiter runs every call queued
+ * for it, even one queued before the first had resumed and finished its coroutine (seen under ThreadSanitizer in
+ * tst_processing: a character job resumed after it had returned).
+ */
+class CharacterBatchResult : public QObject {
+    Q_OBJECT
+public:
+    bool done = false;
+    QHash<EntityId, EntityRow> rows;
+    QString error;
+    bool transient = false;
+    std::optional<std::chrono::milliseconds> retryAfter;
+
+Q_SIGNALS:
+    void finished();
+};
+
 } // namespace
 
 /**
@@ -34,15 +53,8 @@ std::optional<std::chrono::milliseconds> retryAfterOf(const EsiJson& answer)
  * batch being filled, which goes out when it is full or a moment after its first member, and waits for it.
  */
 class EntityUpdater::CharacterBatch : public QObject {
-    Q_OBJECT
 public:
-    struct Result {
-        bool done = false;
-        QHash<EntityId, EntityRow> rows;
-        QString error;
-        bool transient = false;
-        std::optional<std::chrono::milliseconds> retryAfter;
-    };
+    using Result = CharacterBatchResult;
 
     explicit CharacterBatch(EsiClient& esi)
         : m_esi(esi)
@@ -61,14 +73,11 @@ public:
         } else if (!m_timer.isActive()) {
             m_timer.start();
         }
-        while (!result->done) {
-            co_await qCoro(this, &CharacterBatch::batchDone);
+        if (!result->done) {
+            co_await qCoro(result.get(), &Result::finished);
         }
         co_return result;
     }
-
-Q_SIGNALS:
-    void batchDone();
 
 private:
     QCoro::Task<> send()
@@ -111,7 +120,7 @@ private:
             }
         }
         result->done = true;
-        Q_EMIT batchDone();
+        Q_EMIT result->finished();
     }
 
     EsiClient& m_esi;
