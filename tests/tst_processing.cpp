@@ -21,6 +21,21 @@
 using namespace km;
 using namespace std::chrono_literals;
 
+/**
+ * The announcer's signal as this thread receives it. The announcer emits on the killmail runner's thread, where a
+ * QSignalSpy connected to it would record (a direct connection) while the test reads the spy here: a race
+ * (ThreadSanitizer, in QSignalSpy::appendArgs against QSignalSpy::wait).
+ */
+struct Announcements {
+    explicit Announcements(QueueWorkers& workers)
+    {
+        QObject::connect(&workers.announcer(), &KillmailAnnouncer::stored, &received, &KillmailAnnouncer::stored,
+                         Qt::QueuedConnection);
+    }
+    KillmailAnnouncer received;
+    QSignalSpy spy{&received, &KillmailAnnouncer::stored};
+};
+
 class ProcessingTest : public QObject {
     Q_OBJECT
 public:
@@ -126,13 +141,13 @@ private Q_SLOTS:
         test::FakeEsi esi;
         const auto fixtures = serveAndQueue(db, esi, 25);
         QueueWorkers workers(db.url(), settings(esi));
-        QSignalSpy announced(&workers.announcer(), &KillmailAnnouncer::stored);
+        Announcements announced(workers);
         workers.start();
         QTRY_COMPARE_WITH_TIMEOUT(db.rowCount(QStringLiteral("killmails")), qint64(fixtures.size()), 20000);
         QTRY_COMPARE_WITH_TIMEOUT(killmailStats(db).completed, qint64(fixtures.size()), 5000);
         QCOMPARE(esi.requestsTo(QStringLiteral("/killmails/")), int(fixtures.size()));
-        QTRY_COMPARE_WITH_TIMEOUT(announced.size(), int(fixtures.size()), 5000);
-        const auto stored = announced.front().front().value<StoredKillmail>();
+        QTRY_COMPARE_WITH_TIMEOUT(announced.spy.size(), int(fixtures.size()), 5000);
+        const auto stored = announced.spy.front().front().value<StoredKillmail>();
         QVERIFY(stored.killmailId > 0);
         QCOMPARE(stored.source, QStringLiteral("test"));
         QVERIFY(stored.attackerCount > 0);
@@ -206,7 +221,7 @@ private Q_SLOTS:
         slowPolling.entityUpdates = false;
         slowPolling.killmails.pollInterval = std::chrono::minutes(10);
         QueueWorkers workers(db.url(), slowPolling);
-        QSignalSpy announced(&workers.announcer(), &KillmailAnnouncer::stored);
+        Announcements announced(workers);
         // A first kill stored shows the runner started, and it listens before it first claims.
         {
             JobQueue queue(db.database());
@@ -215,15 +230,15 @@ private Q_SLOTS:
                            Priority::High}});
         }
         workers.start();
-        QVERIFY(announced.wait(30000));
-        announced.clear();
+        QVERIFY(announced.spy.wait(30000));
+        announced.spy.clear();
         QProcess add;
         add.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
                   {QStringLiteral("--database"), db.urlText(), QStringLiteral("queue:add"), QStringLiteral("killmail"),
                    QString::number(fixture.killmailId), fixture.hash});
         QVERIFY(add.waitForFinished(10000));
         QCOMPARE(add.exitCode(), 0);
-        QVERIFY(announced.wait(60000)); // NOTIFY, not the ten-minute poll
+        QVERIFY(announced.spy.wait(60000)); // NOTIFY, not the ten-minute poll
         stopWorkers(workers);
     }
 

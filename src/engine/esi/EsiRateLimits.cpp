@@ -332,6 +332,9 @@ EsiCounters EsiRateLimits::counters() const
     QMutexLocker lock(&m_mutex);
     const TimePoint now = m_clock();
     EsiCounters counters = m_counters;
+    // A copy of its own: a map still shared with m_counters would be detached by the next settle() on another
+    // thread through a relaxed reference-count read, no hand-over at all for what this thread reads meanwhile.
+    counters.byStatus.detach();
     for (auto it = m_buckets.cbegin(); it != m_buckets.cend(); ++it) {
         if (it->limit > 0) {
             int spent = externalNow(*it, now);

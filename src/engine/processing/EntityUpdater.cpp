@@ -30,6 +30,24 @@ JobResult failureOf(qint64 jobId, const RequestStatus& status)
                                               : std::nullopt);
 }
 
+/**
+ * One batch's answer, which says once that it is in. Each batch has its own: a signal that several batches emitted
+ * would queue a call per emission to every waiter's connection, and QCoro's signal awaiter runs every call queued
+ * for it, even one queued before the first had resumed and finished its coroutine (seen under ThreadSanitizer in
+ * tst_processing: a character job resumed after it had returned).
+ */
+class CharacterBatchResult : public QObject {
+    Q_OBJECT
+public:
+    bool done = false;
+    QHash<EntityId, EntityRow> rows;
+    /// Of the call that failed, when one did.
+    RequestStatus status;
+
+Q_SIGNALS:
+    void finished();
+};
+
 } // namespace
 
 /**
@@ -37,14 +55,8 @@ JobResult failureOf(qint64 jobId, const RequestStatus& status)
  * batch being filled, which goes out when it is full or a moment after its first member, and waits for it.
  */
 class EntityUpdater::CharacterBatch : public QObject {
-    Q_OBJECT
 public:
-    struct Result {
-        bool done = false;
-        QHash<EntityId, EntityRow> rows;
-        /// Of the call that failed, when one did.
-        RequestStatus status;
-    };
+    using Result = CharacterBatchResult;
 
     explicit CharacterBatch(EsiClient& esi)
         : m_esi(esi)
@@ -63,14 +75,11 @@ public:
         } else if (!m_timer.isActive()) {
             m_timer.start();
         }
-        while (!result->done) {
-            co_await qCoro(this, &CharacterBatch::batchDone);
+        if (!result->done) {
+            co_await qCoro(result.get(), &Result::finished);
         }
         co_return result;
     }
-
-Q_SIGNALS:
-    void batchDone();
 
 private:
     QCoro::Task<> send()
@@ -110,7 +119,7 @@ private:
             }
         }
         result->done = true;
-        Q_EMIT batchDone();
+        Q_EMIT result->finished();
     }
 
     EsiClient& m_esi;
