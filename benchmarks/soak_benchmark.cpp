@@ -77,6 +77,42 @@ std::vector<qint64> latenciesOf(Iterator begin, Iterator end, const std::map<Kil
     return latencies;
 }
 
+/// The engine's memory over the run, sampled once a minute: the first third is warm-up (caches filling); over the
+/// rest, the least-squares slope says whether it still grows.
+struct MemoryTrend {
+    double warmMiB = 0;
+    double slopeMiBPerMinute = 0;
+    /// Growth over the last two thirds as the slope has it, as a share of the memory after warm-up.
+    double growthShare = 0;
+
+    static MemoryTrend of(const std::vector<double>& minuteMiB)
+    {
+        MemoryTrend trend;
+        const std::size_t warmUp = minuteMiB.size() / 3;
+        if (minuteMiB.size() - warmUp < 3) {
+            return trend;
+        }
+        trend.warmMiB = minuteMiB[warmUp];
+        const double count = double(minuteMiB.size() - warmUp);
+        double sumX = 0;
+        double sumY = 0;
+        double sumXY = 0;
+        double sumXX = 0;
+        for (std::size_t minute = warmUp; minute < minuteMiB.size(); ++minute) {
+            const double x = double(minute);
+            sumX += x;
+            sumY += minuteMiB[minute];
+            sumXY += x * minuteMiB[minute];
+            sumXX += x * x;
+        }
+        trend.slopeMiBPerMinute = (count * sumXY - sumX * sumY) / (count * sumXX - sumX * sumX);
+        trend.growthShare = trend.slopeMiBPerMinute * (count - 1) / trend.warmMiB;
+        return trend;
+    }
+    /// Flat: what the last two thirds add is under a tenth of the memory after warm-up.
+    [[nodiscard]] bool flat() const { return growthShare < 0.1; }
+};
+
 /// Runs `work` on the thread of `fake` (a fake serving from a FakeThread), waiting for it.
 template <typename Fake, typename Work>
 void onFakeThread(Fake& fake, Work work)
@@ -673,6 +709,15 @@ int main(int argc, char** argv)
                          .arg(firstMinutesMiB, 0, 'f', 1)
                          .arg(peakMiB, 0, 'f', 1)
                          .arg(endMiB, 0, 'f', 1));
+    const MemoryTrend trend = MemoryTrend::of(minuteMiB);
+    bench::printLine(QStringLiteral("memory after warm-up (minute %1 of %2): %3 MiB, then %4 MiB a minute (%5% over "
+                                    "the last two thirds): %6")
+                         .arg(minuteMiB.size() / 3 + 1)
+                         .arg(minuteMiB.size())
+                         .arg(trend.warmMiB, 0, 'f', 1)
+                         .arg(trend.slopeMiBPerMinute, 0, 'f', 2)
+                         .arg(trend.growthShare * 100, 0, 'f', 1)
+                         .arg(trend.flat() ? QStringLiteral("flat") : QStringLiteral("STILL RISING")));
     bench::printLine(QStringLiteral("latency published -> stored, whole run: %1").arg(percentiles(latencies)));
     const auto onR2z2 = [&publisher](KillmailId id) { return publisher.wentOnR2z2(id); };
     bench::printLine(QStringLiteral("    kills that went out on R2Z2 (one request a record, 20/s at most): %1")
@@ -706,6 +751,6 @@ int main(int argc, char** argv)
         bench::printLine(QStringLiteral("    lost: %1").arg(counts.lost[i]));
     }
     const bool clean = counts.lost.empty() && counts.rows == counts.distinct && watcher.announcedTwice() == 0
-        && counts.attackerMismatches == 0 && counts.itemMismatches == 0 && exitCode == 0;
+        && counts.attackerMismatches == 0 && counts.itemMismatches == 0 && exitCode == 0 && trend.flat();
     return clean ? 0 : 1;
 }

@@ -90,6 +90,7 @@ void BatchWriterPool::run()
     // Everything database-related is created on this thread: Qt's connections belong to the thread that opens them.
     try {
         Database database(m_url);
+        database.enlargeCacheForBulkLoad();
         PriceBook prices(database);
         Valuator valuator(m_staticData, prices);
         const auto writer = KillmailWriter::create(database, m_staticData);

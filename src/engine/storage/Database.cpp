@@ -75,6 +75,14 @@ void Database::configureSqlite()
     exec(QStringLiteral("PRAGMA wal_autocheckpoint=16384"), {}, "set the checkpoint interval");
 }
 
+void Database::enlargeCacheForBulkLoad()
+{
+    if (m_url.backend == Backend::Sqlite) {
+        exec(QStringLiteral("PRAGMA cache_size=%1").arg(sqliteBulkLoadCacheSize), {},
+             "size the page cache for a bulk load");
+    }
+}
+
 void Database::enableWriteAheadLog()
 {
     // Switching a new file to WAL needs it to itself, and SQLite does not wait for that: a second process
