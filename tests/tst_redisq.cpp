@@ -622,6 +622,7 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(harness.source.status().errors >= 2, 30000);
         QCOMPARE(harness.source.status().state, SourceState::BackingOff);
+        QVERIFY(harness.source.status().backoffUntil.isValid()); // the console shows until when
         QVERIFY(harness.source.status().lastError.contains(QStringLiteral("disk full")));
         // The package is in hand: no further poll until it is queued.
         QCOMPARE(fake.requestsTo(listenPath), 1);

@@ -16,9 +16,11 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -200,6 +202,7 @@ private Q_SLOTS:
         settings.history.backoffInitial = 20ms;
         settings.history.backoffMax = 200ms;
         ZkillboardBackfill backfill(settings, SourceContext{sink, http});
+        QSignalSpy changes(&backfill, &Source::statusChanged);
         // Finished days as the cursor names them; each must have all its kills' jobs committed.
         const auto finishedDays = [](const std::optional<QString>& cursor) {
             return QJsonDocument::fromJson(cursor.value_or(QString()).toUtf8())
@@ -213,6 +216,11 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(backfill.status().errors >= 1 && outage.terminated() >= minimumTerminated(),
                                      60000);
             QVERIFY(finishedDays(savedCursor(outage.view(), ZkillboardBackfill::sourceName)).isEmpty());
+            // Each wait before the next try is shown with its end, as the console and `status` show backoffs.
+            QVERIFY(std::any_of(changes.cbegin(), changes.cend(), [](const QList<QVariant>& change) {
+                const auto status = change.front().value<SourceStatus>();
+                return status.state == SourceState::BackingOff && status.backoffUntil.isValid();
+            }));
             QVERIFY(jobRows(outage.view()).isEmpty());
         }
         QTRY_VERIFY_WITH_TIMEOUT(!backfill.isRunning(), 60000);
