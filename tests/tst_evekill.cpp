@@ -220,6 +220,9 @@ private Q_SLOTS:
         }
     }
 
+    // A connection that failed must not be sent a closing handshake: Qt warns of the socket it no longer has.
+    void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral("QSocketNotifier"))); }
+
     // --- the WebSocket feed ---
 
     void feedAnswersPingsAndQueuesBothMessageShapesOnce()
@@ -476,8 +479,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(subscribed(source), 30000);
         feed.sendText(QString(1024 * 1024, QLatin1Char('x')));
         QTRY_VERIFY_WITH_TIMEOUT(feed.connectionCount() == 2 && feed.openConnections() == 1, 30000);
-        // Qt ends it (1009: too much data) before the message is whole.
-        QVERIFY2(source.status().lastError.contains(QLatin1StringView("code 1009")),
+        // Qt ends it (1009: too much data) before the message is whole, and it is reported as our limit's doing.
+        QVERIFY2(source.status().lastError.contains(
+                     QLatin1StringView("a message from the server was larger than the 65536 bytes allowed (code 1009")),
                  qPrintable(source.status().lastError));
 
         QTRY_VERIFY_WITH_TIMEOUT(subscribed(source), 30000);
