@@ -107,6 +107,13 @@ private:
         }
     }
 
+    /// The database refuses `poison`'s attackers (a trigger), as it refuses a killmail for the killmail's own fault.
+    static void refuseAttackersOf(test::TestDatabase& db, KillmailId poison)
+    {
+        db.failInserts(QStringLiteral("attackers"), QStringLiteral("NEW.\"killmailId\" = %1").arg(poison),
+                       QStringLiteral("poison (simulated)"));
+    }
+
     static test::FakeEsi::Scripted answer(int status)
     {
         test::FakeEsi::Scripted scripted;
@@ -380,8 +387,7 @@ private Q_SLOTS:
         test::FakeEsi esi;
         const auto fixtures = serveAndQueue(db, esi, 10, true);
         const KillmailId poison = fixtures[3].killmailId;
-        db.failInserts(QStringLiteral("attackers"), QStringLiteral("NEW.\"killmailId\" = %1").arg(poison),
-                       QStringLiteral("poison (simulated)"));
+        refuseAttackersOf(db, poison);
         WorkerSettings noEntities = settings(esi);
         noEntities.entityUpdates = false;
         QueueWorkers workers(db.url(), noEntities);
@@ -457,10 +463,7 @@ private Q_SLOTS:
     {
         test::TestDatabase db(m_backend);
         test::FakeEsi esi;
-        const auto fixtures = serveAndQueue(db, esi, 2, true);
-        const KillmailId poison = fixtures[1].killmailId;
-        db.failInserts(QStringLiteral("attackers"), QStringLiteral("NEW.\"killmailId\" = %1").arg(poison),
-                       QStringLiteral("poison (simulated)"));
+        refuseAttackersOf(db, serveAndQueue(db, esi, 2, true)[1].killmailId);
         // The runner's steps, by hand, so that the test sees the counters between a failed settle and its retry.
         JobQueue queue(db.database());
         KillmailProcessor processor(db.database(), StaticData::bundled(), nullptr, {}, nullptr);

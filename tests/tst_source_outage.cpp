@@ -125,7 +125,7 @@ private Q_SLOTS:
     {
         test::TestDatabase db(m_backend);
         KillmailSink sink(db.database());
-        HttpClient http(HttpSettings{QStringLiteral("killmail-console-test/1.0 (test@example.org)"), 2s});
+        HttpClient http(HttpSettings{test::userAgent, 2s});
         test::FakeZkillboard zkb;
         const std::vector<test::EsiFixture> fixtures = test::allEsiFixtures();
         QList<qint64> sequences;
@@ -133,15 +133,7 @@ private Q_SLOTS:
             sequences << zkb.publish(fixtures[i]);
         }
         zkb.setAnnouncedSequence(sequences.front()); // the source starts at the first kill, not at the head
-        R2z2Settings settings;
-        settings.baseUrl = zkb.url();
-        settings.notPublishedWait = 100ms;
-        settings.minRequestInterval = 5ms;
-        settings.backoffInitial = 20ms;
-        settings.backoffMax = 200ms;
-        settings.repairLookBack = 0ms;
-        settings.historySettle = 0ms;
-        R2z2Source source(settings, SourceContext{sink, http});
+        R2z2Source source(test::quickR2z2Settings(zkb), SourceContext{sink, http});
         const auto sequenceIn = [](const std::optional<QString>& cursor) {
             QString problem;
             const std::optional<R2z2Cursor> parsed = cursor ? R2z2Cursor::fromJson(*cursor, problem) : std::nullopt;
@@ -179,7 +171,7 @@ private Q_SLOTS:
     {
         test::TestDatabase db(m_backend);
         KillmailSink sink(db.database());
-        HttpClient http(HttpSettings{QStringLiteral("killmail-console-test/1.0 (test@example.org)"), 2s});
+        HttpClient http(HttpSettings{test::userAgent, 2s});
         test::FakeZkillboard zkb;
         const QDate firstDay(2014, 5, 15);
         const QDate lastDay(2014, 6, 18);
