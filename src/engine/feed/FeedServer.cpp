@@ -86,7 +86,6 @@ bool FeedServer::listen(QString& error)
 
 void FeedServer::close()
 {
-    assertThread(this);
     m_pingTimer.stop();
     m_server->close();
     for (QTcpSocket* socket : m_pending.keys()) {
