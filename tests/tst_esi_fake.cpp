@@ -39,7 +39,7 @@ QList<QPair<int, QByteArray>> exchange(const QUrl& url, const QList<QByteArray>&
 }
 
 /// The User-Agent header the fakes require (they answer 403 without one).
-const QByteArray userAgentHeader = "User-Agent: tests/1.0 (tests@example.org)\r\n";
+const QByteArray userAgentHeader = "User-Agent: " + test::userAgent.toUtf8() + "\r\n";
 
 QByteArray get(const QString& path)
 {

@@ -40,12 +40,10 @@ const QDate april12 = QDate(2010, 4, 12);
 /// The busiest of them (8 kills).
 const QDate april6 = QDate(2010, 4, 6);
 
-const QString userAgent = QStringLiteral("killmail-console-tests/1.0 (tests@example.org)");
-
 /// One run of the backfill with its own sink and HTTP client, as a source thread would hold them.
 class BackfillRun {
 public:
-    BackfillRun(test::TestDatabase& db, EveRefSettings settings, HttpSettings http = HttpSettings{userAgent, 2s})
+    BackfillRun(test::TestDatabase& db, EveRefSettings settings, HttpSettings http = HttpSettings{test::userAgent, 2s})
         : m_sink(db.database())
         , m_http(std::move(http))
         , m_backfill(std::move(settings), {m_sink, m_http})
@@ -417,7 +415,7 @@ private Q_SLOTS:
         fake.setDripInterval(100ms);
         const QString archive = test::FakeEveRef::archivePath(april6);
         fake.setFault(archive, fault);
-        const HttpSettings bounded = test::boundedHttpSettings(userAgent, 1s);
+        const HttpSettings bounded = test::boundedHttpSettings(test::userAgent, 1s);
         {
             BackfillRun run(db, settings(fake, april1, april12), bounded);
             run.start();

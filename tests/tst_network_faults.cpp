@@ -32,8 +32,6 @@ using Answer = test::FakeHttpServer::Answer;
 
 namespace {
 
-const QString userAgent = QStringLiteral("killmail-console-tests/1.0 (tests@example.org)");
-
 /// One service: its fake, and a request it answers well.
 struct Service {
     std::function<std::unique_ptr<test::FakeHttpServer>()> make;
@@ -121,7 +119,7 @@ private Q_SLOTS:
         const std::unique_ptr<test::FakeHttpServer> fake = asked.make();
         fake->setDripInterval(100ms);
         fake->setFault(QUrl(asked.path).path(), fault);
-        HttpClient http(test::boundedHttpSettings(userAgent, 3s)); // RedisQ holds a quiet poll 1 s
+        HttpClient http(test::boundedHttpSettings(test::userAgent, 3s)); // RedisQ holds a quiet poll 1 s
         const auto faulty = [&]() -> QCoro::Task<> {
             const HttpReply reply = co_await ask(http, *fake, asked);
             QString problem;
@@ -172,7 +170,7 @@ private Q_SLOTS:
         fake.setDripInterval(100ms);
         const QString archive = test::FakeEveRef::archivePath(QDate(2025, 4, 1));
         fake.setFault(archive, fault);
-        HttpClient http(test::boundedHttpSettings(userAgent, 3s)); // RedisQ holds a quiet poll 1 s
+        HttpClient http(test::boundedHttpSettings(test::userAgent, 3s)); // RedisQ holds a quiet poll 1 s
         QTemporaryDir folder;
         const QString path = folder.filePath(QStringLiteral("archive.tar.bz2"));
         const auto download = [&]() -> QCoro::Task<> {

@@ -155,7 +155,7 @@ struct Services {
     EsiSettings esiSettings = esiSettingsFor(esi);
     std::unique_ptr<EsiClient> esiClient =
         std::make_unique<EsiClient>(esiSettings, std::make_shared<EsiRateLimits>(esiSettings));
-    HttpClient http{HttpSettings{QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 2s}};
+    HttpClient http{HttpSettings{test::userAgent, 2s}};
 };
 
 /// Runs one refresh to its end, with the services' HTTP client or `http`.
@@ -303,7 +303,7 @@ void PriceRefreshTest::aFaultyDayIsReportedAndFetchedByTheNextRefresh()
     Database& database = db.database();
     seedHistoryUntil(database, QDate(2024, 7, 22));
     Services services;
-    HttpClient http(test::boundedHttpSettings(QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 1s));
+    HttpClient http(test::boundedHttpSettings(test::userAgent, 1s));
     const QDate faulty(2024, 7, 24);
     services.everef.setDripInterval(100ms);
     services.everef.setFault(FakeEveRefMarket::dayPath(faulty), fault);

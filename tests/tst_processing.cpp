@@ -4,13 +4,17 @@
 #include "Fixtures.h"
 #include "TestDatabase.h"
 #include "checks/DataChecker.h"
+#include "esi/EsiClient.h"
+#include "processing/KillmailProcessor.h"
 #include "processing/QueueWorkers.h"
 #include "queue/JobQueue.h"
 #include "queue/KillmailJobs.h"
 #include "queue/QueueAdmin.h"
 #include "staticdata/StaticData.h"
+#include "storage/Database.h"
 #include "storage/KillmailWriter.h"
 #include "storage/PartitionManager.h"
+#include "storage/StorageError.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -116,6 +120,13 @@ private:
             QVERIFY(finished.wait(10000));
             delete reply;
         }
+    }
+
+    /// The database refuses `poison`'s attackers (a trigger), as it refuses a killmail for the killmail's own fault.
+    static void refuseAttackersOf(test::TestDatabase& db, KillmailId poison)
+    {
+        db.failInserts(QStringLiteral("attackers"), QStringLiteral("NEW.\"killmailId\" = %1").arg(poison),
+                       QStringLiteral("poison (simulated)"));
     }
 
     static test::FakeEsi::Scripted answer(int status)
@@ -391,8 +402,7 @@ private Q_SLOTS:
         test::FakeEsi esi;
         const auto fixtures = serveAndQueue(db, esi, 10, true);
         const KillmailId poison = fixtures[3].killmailId;
-        db.failInserts(QStringLiteral("attackers"), QStringLiteral("NEW.\"killmailId\" = %1").arg(poison),
-                       QStringLiteral("poison (simulated)"));
+        refuseAttackersOf(db, poison);
         WorkerSettings noEntities = settings(esi);
         noEntities.entityUpdates = false;
         QueueWorkers workers(db.url(), noEntities);
@@ -462,6 +472,88 @@ private Q_SLOTS:
         KillmailWriter::create(db.database(), StaticData::bundled())
             ->write({test::valued(test::fixtureKillmail(fixtures[0].killmailId), prices)});
         storesThreeFetchingTwo(db, esi, 1);
+    }
+
+    void aRefusedKillmailCountsOnceThoughItsSettleIsRetried()
+    {
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        refuseAttackersOf(db, serveAndQueue(db, esi, 2, true)[1].killmailId);
+        // The runner's steps, by hand, so that the test sees the counters between a failed settle and its retry.
+        JobQueue queue(db.database());
+        KillmailProcessor processor(db.database(), StaticData::bundled(), nullptr, {}, nullptr);
+        const QString worker = QStringLiteral("test-worker");
+        const std::vector<Job> jobs = queue.claim(KillmailJobs::queueName, 10, worker);
+        QCOMPARE(jobs.size(), std::size_t(2));
+        processor.claimed(jobs);
+        std::vector<FinishedJob> finished;
+        for (const Job& job : jobs) {
+            finished.push_back({job, QCoro::waitFor(processor.run(job))});
+        }
+        const auto settle = [&] {
+            processor.prepareCommit(finished);
+            WriteTransaction transaction(db.database());
+            processor.commit(finished, queue);
+            queue.settle(finished, worker);
+            transaction.commit();
+        };
+        // The poison is refused inside the transaction, then the database fails it (the stored kill's entity jobs
+        // cannot go in) and it is rolled back: nothing of it happened.
+        db.failInserts(QStringLiteral("jobs"), QStringLiteral("1 = 1"), QStringLiteral("disk full (simulated)"));
+        QVERIFY_THROWS_EXCEPTION(StorageError, settle());
+        QCOMPARE(processor.counters().rejected, qint64(0));
+        db.allowInserts(QStringLiteral("jobs"));
+        settle();
+        processor.committed(finished);
+        QCOMPARE(processor.counters().rejected, qint64(1));
+        QCOMPARE(processor.counters().stored, qint64(1));
+        QCOMPARE(killmailStats(db).completed, qint64(1));
+        QCOMPARE(killmailStats(db).failed, qint64(1));
+    }
+
+    void anEntityDescribedWithAnUnusableNumberFailsWithItsReason_data()
+    {
+        QTest::addColumn<EntityKind>("kind");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("field");
+        const EntityId corporation = 98000001;
+        const EntityId character = 90000001;
+        const QString corporationPath = QStringLiteral("/corporations/%1").arg(corporation);
+        const QByteArray described = R"({"name":"Corp","ticker":"C","member_count":10,"alliance_id":)";
+        QTest::newRow("a fraction") << EntityKind::Corporation << corporationPath << described + "1.5}"
+                                    << QStringLiteral("alliance_id");
+        QTest::newRow("beyond any integer")
+            << EntityKind::Corporation << corporationPath << described + "1e300}" << QStringLiteral("alliance_id");
+        QTest::newRow("negative") << EntityKind::Corporation << corporationPath << described + "-99000001}"
+                                  << QStringLiteral("alliance_id");
+        QTest::newRow("a character's affiliation")
+            << EntityKind::Character << QStringLiteral("/characters/affiliation")
+            << QByteArray(R"([{"character_id":)") + QByteArray::number(character) + R"(,"corporation_id":1e300}])"
+            << QStringLiteral("corporation_id");
+    }
+
+    void anEntityDescribedWithAnUnusableNumberFailsWithItsReason()
+    {
+        QFETCH(EntityKind, kind);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, field);
+        test::TestDatabase db(m_backend);
+        test::FakeEsi esi;
+        test::FakeEsi::Scripted described = answer(200);
+        described.body = body;
+        esi.script(path, described);
+        const EntityTable& table = entityTable(kind);
+        const EntityId id = kind == EntityKind::Character ? 90000001 : 98000001;
+        JobQueue(db.database()).enqueue(table.queue, {NewJob{QString::number(id), EntityJobs::payload(id)}});
+        QueueWorkers workers(db.url(), settings(esi));
+        workers.start();
+        QTRY_COMPARE_WITH_TIMEOUT(QueueAdmin(db.database()).stats(table.queue).front().failed, qint64(1), 20000);
+        const QString error = QueueAdmin(db.database()).failed(table.queue, 1).front().lastError;
+        QVERIFY2(error.contains(field) && error.contains(QLatin1StringView("not a whole number")), qPrintable(error));
+        QCOMPARE(db.rowCount(table.table), qint64(0));
+        stopWorkers(workers);
     }
 };
 

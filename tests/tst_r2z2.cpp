@@ -28,8 +28,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const QByteArray userAgent = "killmail-console-test/1.0 (test@example.org)";
-
 const std::vector<test::EsiFixture>& fixtures()
 {
     static const std::vector<test::EsiFixture> all = test::allEsiFixtures();
@@ -64,7 +62,7 @@ test::FakeHttpServer::Answer answer(int status, QByteArray body = {},
 /// A database, the fake host and the source, all on the test thread.
 struct Rig {
     /// A pause of 3 s is a timeout: a loaded machine does not make one where the test expects none.
-    explicit Rig(Backend backend, HttpSettings httpSettings = HttpSettings{QString::fromLatin1(userAgent), 3s})
+    explicit Rig(Backend backend, HttpSettings httpSettings = HttpSettings{test::userAgent, 3s})
         : db(backend)
         , sink(db.database())
         , http(std::move(httpSettings))
@@ -83,24 +81,7 @@ struct Rig {
         }
     }
 
-    /// Quick waits and backoffs, 5 ms between requests; the history as it really is (only today still unsettled).
-    [[nodiscard]] R2z2Settings settings() const
-    {
-        R2z2Settings settings;
-        settings.baseUrl = zkb.url();
-        settings.notPublishedWait = 100ms;
-        settings.minRequestInterval = 5ms;
-        settings.backoffInitial = 20ms;
-        settings.backoffMax = 100ms;
-        settings.gapThreshold = 20;
-        settings.malformedAttempts = 3;
-        settings.repairLookBack = 0ms;
-        settings.historySettle = 0ms;
-        settings.history.backoffInitial = 20ms;
-        settings.history.backoffMax = 100ms;
-        settings.history.chunkSize = 2;
-        return settings;
-    }
+    [[nodiscard]] R2z2Settings settings() const { return test::quickR2z2Settings(zkb); }
 
     void start(const R2z2Settings& settings)
     {
@@ -211,7 +192,7 @@ private Q_SLOTS:
             QCOMPARE(asked[i], sequences.back() + 1);
         }
         for (const auto& request : requests) {
-            QCOMPARE(request.header("User-Agent"), userAgent);
+            QCOMPARE(request.header("User-Agent"), test::userAgent.toUtf8());
         }
         // At least 50 ms apart on average, as the fake received them: each is timed from when the one before was sent,
         // so only the trips of the first and the last (allowed 100 ms) shorten the span.
@@ -287,7 +268,7 @@ private Q_SLOTS:
         QFETCH(test::FakeHttpServer::Answer, fault);
         QFETCH(QString, reported);
 
-        Rig rig(m_backend, test::boundedHttpSettings(QString::fromLatin1(userAgent), 1s));
+        Rig rig(m_backend, test::boundedHttpSettings(test::userAgent, 1s));
         rig.zkb.setDripInterval(100ms);
         const QList<qint64> sequences = rig.publish(0, 2);
         rig.zkb.setFault(recordPath(sequences[0]), fault);
@@ -596,7 +577,7 @@ private Q_SLOTS:
         std::vector<SourceFactory> factories{
             [r2z2](SourceContext context) { return std::make_unique<R2z2Source>(r2z2, context); },
             [polls](SourceContext context) { return std::make_unique<RedisqSource>(polls, context); }};
-        SourceHost host(rig.db.url(), HttpSettings{QString::fromLatin1(userAgent), 2s}, factories);
+        SourceHost host(rig.db.url(), HttpSettings{test::userAgent, 2s}, factories);
         QSignalSpy hostStopped(&host, &SourceHost::stopped);
         const auto stateOf = [&host](const QString& name) { return host.statuses().value(name).state; };
         const auto queued = [&rig](std::size_t fixture) {

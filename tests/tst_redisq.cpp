@@ -27,13 +27,12 @@ using Answer = test::FakeRedisq::Answer;
 namespace {
 
 const QString listenPath = QStringLiteral("/listen.php");
-const QString userAgent = QStringLiteral("killmail-console-tests/1.0 (tests@example.org)");
 const QString objectPath = QStringLiteral("/object.php");
 
 /// A source wired to a real database, its own HTTP client and the fake, all on the test thread.
 struct Harness {
     Harness(test::TestDatabase& database, const RedisqSettings& settings,
-            HttpSettings httpSettings = HttpSettings{userAgent, 5s})
+            HttpSettings httpSettings = HttpSettings{test::userAgent, 5s})
         : db(database)
         , sink(db.database())
         , http(std::move(httpSettings))
@@ -440,7 +439,7 @@ private Q_SLOTS:
         const RedisqSettings redisq = settings(fake);
         fake.setFault(listenPath, fault);
         const auto kills = pushReferences(fake, redisq.queueId, 1);
-        Harness harness(*m_db, redisq, test::boundedHttpSettings(userAgent, 1s));
+        Harness harness(*m_db, redisq, test::boundedHttpSettings(test::userAgent, 1s));
         harness.source.start();
         QTRY_VERIFY_WITH_TIMEOUT(harness.errors().size() >= 2, 30000); // polled again, and failed again
         const QString error = harness.errors().back();
@@ -521,7 +520,7 @@ private Q_SLOTS:
     {
         test::FakeRedisq fake;
         fake.holdAnswers(300ms);
-        HttpClient http(HttpSettings{userAgent, 5s});
+        HttpClient http(HttpSettings{test::userAgent, 5s});
         QUrl url = joinUrl(fake.url(), listenPath);
         url.setQuery(QStringLiteral("queueID=q&ttw=1"));
         const auto both = [&]() -> QCoro::Task<> {
@@ -622,6 +621,7 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(harness.source.status().errors >= 2, 30000);
         QCOMPARE(harness.source.status().state, SourceState::BackingOff);
+        QVERIFY(harness.source.status().backoffUntil.isValid()); // the console shows until when
         QVERIFY(harness.source.status().lastError.contains(QStringLiteral("disk full")));
         // The package is in hand: no further poll until it is queued.
         QCOMPARE(fake.requestsTo(listenPath), 1);

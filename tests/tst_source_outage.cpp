@@ -16,9 +16,11 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -123,7 +125,7 @@ private Q_SLOTS:
     {
         test::TestDatabase db(m_backend);
         KillmailSink sink(db.database());
-        HttpClient http(HttpSettings{QStringLiteral("killmail-console-test/1.0 (test@example.org)"), 2s});
+        HttpClient http(HttpSettings{test::userAgent, 2s});
         test::FakeZkillboard zkb;
         const std::vector<test::EsiFixture> fixtures = test::allEsiFixtures();
         QList<qint64> sequences;
@@ -131,15 +133,7 @@ private Q_SLOTS:
             sequences << zkb.publish(fixtures[i]);
         }
         zkb.setAnnouncedSequence(sequences.front()); // the source starts at the first kill, not at the head
-        R2z2Settings settings;
-        settings.baseUrl = zkb.url();
-        settings.notPublishedWait = 100ms;
-        settings.minRequestInterval = 5ms;
-        settings.backoffInitial = 20ms;
-        settings.backoffMax = 200ms;
-        settings.repairLookBack = 0ms;
-        settings.historySettle = 0ms;
-        R2z2Source source(settings, SourceContext{sink, http});
+        R2z2Source source(test::quickR2z2Settings(zkb), SourceContext{sink, http});
         const auto sequenceIn = [](const std::optional<QString>& cursor) {
             QString problem;
             const std::optional<R2z2Cursor> parsed = cursor ? R2z2Cursor::fromJson(*cursor, problem) : std::nullopt;
@@ -177,7 +171,7 @@ private Q_SLOTS:
     {
         test::TestDatabase db(m_backend);
         KillmailSink sink(db.database());
-        HttpClient http(HttpSettings{QStringLiteral("killmail-console-test/1.0 (test@example.org)"), 2s});
+        HttpClient http(HttpSettings{test::userAgent, 2s});
         test::FakeZkillboard zkb;
         const QDate firstDay(2014, 5, 15);
         const QDate lastDay(2014, 6, 18);
@@ -200,6 +194,7 @@ private Q_SLOTS:
         settings.history.backoffInitial = 20ms;
         settings.history.backoffMax = 200ms;
         ZkillboardBackfill backfill(settings, SourceContext{sink, http});
+        QSignalSpy changes(&backfill, &Source::statusChanged);
         // Finished days as the cursor names them; each must have all its kills' jobs committed.
         const auto finishedDays = [](const std::optional<QString>& cursor) {
             return QJsonDocument::fromJson(cursor.value_or(QString()).toUtf8())
@@ -213,6 +208,11 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(backfill.status().errors >= 1 && outage.terminated() >= minimumTerminated(),
                                      60000);
             QVERIFY(finishedDays(savedCursor(outage.view(), ZkillboardBackfill::sourceName)).isEmpty());
+            // Each wait before the next try is shown with its end, as the console and `status` show backoffs.
+            QVERIFY(std::any_of(changes.cbegin(), changes.cend(), [](const QList<QVariant>& change) {
+                const auto status = change.front().value<SourceStatus>();
+                return status.state == SourceState::BackingOff && status.backoffUntil.isValid();
+            }));
             QVERIFY(jobRows(outage.view()).isEmpty());
         }
         QTRY_VERIFY_WITH_TIMEOUT(!backfill.isRunning(), 60000);

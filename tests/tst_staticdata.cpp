@@ -224,8 +224,7 @@ private Q_SLOTS:
         fake.setDripInterval(100ms);
         fake.setFault(inTheArchive ? QStringLiteral("/eve-online-static-data-") : QStringLiteral("/latest.jsonl"),
                       fault);
-        HttpClient http(
-            test::boundedHttpSettings(QStringLiteral("killmail-console-tests/1.0 (tests@example.org)"), 1s));
+        HttpClient http(test::boundedHttpSettings(test::userAgent, 1s));
         SdeRefresher refresher(http, fake.url(), dataFolder.path());
         SdeRefreshReport report;
         const auto refresh = [&]() -> QCoro::Task<> { report = co_await refresher.refresh(); };

@@ -29,8 +29,6 @@ namespace {
 
 using Answer = test::FakeHttpServer::Answer;
 
-const QString userAgent = QStringLiteral("killmail-console-test/1.0 (test@example.org)");
-
 const QDate firstDay(2014, 5, 15);
 const QDate lastDay(2014, 6, 18);
 
@@ -64,7 +62,7 @@ int historyKillmails()
 /// A database, the fake host serving the fixtures' history, and the backfill, all on the test thread.
 struct Rig {
     /// A pause of 3 s is a timeout: a loaded machine does not make one where the test expects none.
-    explicit Rig(Backend backend, HttpSettings httpSettings = HttpSettings{userAgent, 3s})
+    explicit Rig(Backend backend, HttpSettings httpSettings = HttpSettings{test::userAgent, 3s})
         : db(backend)
         , sink(db.database())
         , http(std::move(httpSettings))
@@ -311,7 +309,7 @@ private Q_SLOTS:
         QFETCH(Answer, fault);
         QFETCH(QString, reported);
 
-        Rig rig(m_backend, test::boundedHttpSettings(userAgent, 1s));
+        Rig rig(m_backend, test::boundedHttpSettings(test::userAgent, 1s));
         rig.zkb.setDripInterval(100ms);
         const QDate faulty(2014, 5, 20);
         const QString path = test::FakeZkillboard::dayPath(faulty, true);

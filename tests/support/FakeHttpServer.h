@@ -18,6 +18,10 @@ class QTcpSocket;
 
 namespace km::test {
 
+/// The User-Agent the tests' clients send: "product/version (contact)", as FakeHttpServer::isProperUserAgent() and
+/// the real services ask for.
+inline const QString userAgent = QStringLiteral("killmail-console-tests/1.0 (tests@example.org)");
+
 /**
  * A small HTTP/1.1 server on 127.0.0.1 (a free port) for the fakes of the services the engine talks to. It serves
  * from the thread that created it; the public methods may be called from any thread. Subclasses answer in

@@ -26,6 +26,25 @@ FakeHttpServer::Answer notFound() { return {404, FakeHttpServer::errorBody(QStri
 
 } // namespace
 
+R2z2Settings quickR2z2Settings(const FakeZkillboard& zkb)
+{
+    using namespace std::chrono_literals;
+    R2z2Settings settings;
+    settings.baseUrl = zkb.url();
+    settings.notPublishedWait = 100ms;
+    settings.minRequestInterval = 5ms;
+    settings.backoffInitial = 20ms;
+    settings.backoffMax = 100ms;
+    settings.gapThreshold = 20;
+    settings.malformedAttempts = 3;
+    settings.repairLookBack = 0ms;
+    settings.historySettle = 0ms;
+    settings.history.backoffInitial = 20ms;
+    settings.history.backoffMax = 100ms;
+    settings.history.chunkSize = 2;
+    return settings;
+}
+
 QMap<KillmailId, QueuedKillmail> queuedKillmails(Database& database)
 {
     QSqlQuery query = database.exec(QStringLiteral(R"(SELECT "payload", "priority" FROM jobs WHERE "queue" = ?)"),

@@ -4,6 +4,7 @@
 #include "Fixtures.h"
 
 #include "queue/KillmailJobs.h"
+#include "sources/R2z2Source.h"
 
 #include <QDate>
 #include <QHash>
@@ -83,5 +84,9 @@ private:
     QSet<QDate> m_withoutRaw;
     QSet<QDate> m_withoutPlain;
 };
+
+/// Settings of an R2Z2 source reading `zkb`, for tests: quick waits and backoffs, 5 ms between requests; the history
+/// as it really is (only today still unsettled).
+R2z2Settings quickR2z2Settings(const FakeZkillboard& zkb);
 
 } // namespace km::test

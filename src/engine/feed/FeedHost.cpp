@@ -1,6 +1,7 @@
 #include "feed/FeedHost.h"
 
 #include "feed/FeedServer.h"
+#include "util/ThreadAffinity.h"
 
 namespace km {
 
@@ -20,6 +21,7 @@ FeedHost::~FeedHost()
 
 bool FeedHost::start(QString& error)
 {
+    assertThread(m_owner);
     m_thread.start();
     bool listening = false;
     QMetaObject::invokeMethod(
@@ -39,6 +41,7 @@ bool FeedHost::start(QString& error)
 
 void FeedHost::stop()
 {
+    assertThread(m_owner);
     if (m_thread.isRunning()) {
         QMetaObject::invokeMethod(m_server, &FeedServer::close, Qt::BlockingQueuedConnection);
         m_thread.quit();

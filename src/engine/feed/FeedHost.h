@@ -36,6 +36,8 @@ public:
 private:
     void stop();
 
+    /// The thread that made the host (the GUI's), the one that starts and stops it.
+    QThread* const m_owner = QThread::currentThread();
     QThread m_thread;
     std::shared_ptr<FeedCounters> m_counters;
     FeedServer* m_server;

@@ -7,6 +7,7 @@
 #include "storage/StorageError.h"
 #include "util/ConstantTime.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -66,6 +67,7 @@ FeedServer::~FeedServer() { close(); }
 
 bool FeedServer::listen(QString& error)
 {
+    assertThread(this);
     if (needsToken(m_settings.address) && m_settings.token.isEmpty()) {
         error = tr("the live feed would listen on %1, off loopback, without an access token: set --feed-token")
                     .arg(m_settings.address.toString());
@@ -131,6 +133,7 @@ Database* FeedServer::database()
 
 void FeedServer::publish(const km::StoredKillmail& stored)
 {
+    assertThread(this);
     if (stored.valued) {
         publishKill(m_builder.build(*stored.valued));
     }
@@ -138,6 +141,7 @@ void FeedServer::publish(const km::StoredKillmail& stored)
 
 void FeedServer::publishKill(const FeedKillPtr& kill)
 {
+    assertThread(this);
     m_recent.add(kill);
     const QList<FeedClient*> clients = m_clients; // a client may finish while being sent to
     for (FeedClient* client : clients) {

@@ -2,6 +2,7 @@
 
 #include "esi/EsiClient.h"
 #include "storage/Database.h"
+#include "util/ThreadAffinity.h"
 #include "util/UtcTime.h"
 
 #include <QCoroSignal>
@@ -10,14 +11,60 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <cmath>
+
 namespace km {
 namespace {
 
-QVariant idOrNull(const QJsonObject& object, QLatin1StringView key)
+/// Integers beyond 2^53 are not exact in a JSON number.
+constexpr double largestExactInteger = 9007199254740992.0;
+
+/// An ID or count in ESI's JSON: a whole number from 0 to 2^53. Anything else (a fraction, a number too large to be
+/// exact or to fit an integer, a string) is nullopt: converting it to an integer would be undefined behaviour.
+std::optional<qint64> wholeNumber(const QJsonValue& value)
 {
-    const QJsonValue value = object.value(key);
-    return value.isDouble() ? QVariant(qint64(value.toDouble())) : QVariant();
+    const double number = value.toDouble();
+    if (!value.isDouble() || !(number >= 0 && number <= largestExactInteger) || std::floor(number) != number) {
+        return std::nullopt;
+    }
+    return qint64(number);
 }
+
+/// Copies the whole-number fields of ESI's description of an entity into its row's columns, NULL where the field is
+/// absent or null; the first that holds anything else is named in problem(), and nothing should be stored then.
+class NumberFields {
+public:
+    NumberFields(const QJsonObject& object, EntityRow& row)
+        : m_object(object)
+        , m_row(row)
+    {
+    }
+
+    void copy(QLatin1StringView key, const QString& column)
+    {
+        const QJsonValue value = m_object.value(key);
+        const std::optional<qint64> number = wholeNumber(value);
+        if (number || value.isNull() || value.isUndefined()) {
+            m_row.details.insert(column, number ? QVariant(*number) : QVariant());
+        } else if (m_problem.isEmpty()) {
+            const QString shown = value.isDouble()
+                ? QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest)
+                : value.isString() ? QStringLiteral("\"%1\"").arg(value.toString().left(64))
+                                   : QStringLiteral("not a number");
+            m_problem = QStringLiteral("ESI's %1 for %2 is %3, not a whole number from 0 to 2^53")
+                            .arg(key)
+                            .arg(m_row.id)
+                            .arg(shown);
+        }
+    }
+
+    [[nodiscard]] const QString& problem() const { return m_problem; }
+
+private:
+    const QJsonObject& m_object;
+    EntityRow& m_row;
+    QString m_problem;
+};
 
 /// The job's end when ESI gave no usable answer: tried again later when that may help.
 JobResult failureOf(qint64 jobId, const RequestStatus& status)
@@ -41,6 +88,8 @@ class CharacterBatchResult : public QObject {
 public:
     bool done = false;
     QHash<EntityId, EntityRow> rows;
+    /// Characters whose affiliation ESI described with something that is not an ID, and what it was.
+    QHash<EntityId, QString> unusable;
     /// Of the call that failed, when one did.
     RequestStatus status;
 
@@ -99,22 +148,24 @@ private:
             // (old characters have IDs outside today's character ranges).
             for (const auto& entry : names.json.array()) {
                 const QJsonObject name = entry.toObject();
-                const EntityId id = EntityId(name.value(QLatin1StringView("id")).toDouble());
-                if (ids.contains(id)) {
-                    result->rows.insert(id, EntityRow{id, name.value(QLatin1StringView("name")).toString(), {}});
+                const std::optional<qint64> id = wholeNumber(name.value(QLatin1StringView("id")));
+                if (id && ids.contains(*id)) {
+                    result->rows.insert(*id, EntityRow{*id, name.value(QLatin1StringView("name")).toString(), {}});
                 }
             }
             for (const auto& entry : affiliations.json.array()) {
                 const QJsonObject affiliation = entry.toObject();
-                const auto row =
-                    result->rows.find(EntityId(affiliation.value(QLatin1StringView("character_id")).toDouble()));
-                if (row != result->rows.end()) {
-                    row->details.insert(QStringLiteral("corporationId"),
-                                        idOrNull(affiliation, QLatin1StringView("corporation_id")));
-                    row->details.insert(QStringLiteral("allianceId"),
-                                        idOrNull(affiliation, QLatin1StringView("alliance_id")));
-                    row->details.insert(QStringLiteral("factionId"),
-                                        idOrNull(affiliation, QLatin1StringView("faction_id")));
+                const std::optional<qint64> id = wholeNumber(affiliation.value(QLatin1StringView("character_id")));
+                const auto row = id ? result->rows.find(*id) : result->rows.end();
+                if (row == result->rows.end()) {
+                    continue;
+                }
+                NumberFields fields(affiliation, *row);
+                fields.copy(QLatin1StringView("corporation_id"), QStringLiteral("corporationId"));
+                fields.copy(QLatin1StringView("alliance_id"), QStringLiteral("allianceId"));
+                fields.copy(QLatin1StringView("faction_id"), QStringLiteral("factionId"));
+                if (!fields.problem().isEmpty()) {
+                    result->unusable.insert(*id, fields.problem());
                 }
             }
         }
@@ -147,6 +198,7 @@ std::optional<EntityId> EntityUpdater::idOf(const Job& job)
 
 QCoro::Task<JobResult> EntityUpdater::run(const Job& job)
 {
+    assertThread(m_owner);
     const std::optional<EntityId> id = idOf(job);
     if (!id) {
         co_return JobResult::fail(job.id, QStringLiteral("%1 job: '%2' is not an ID").arg(m_table.queue, job.dedupKey));
@@ -166,6 +218,9 @@ QCoro::Task<JobResult> EntityUpdater::runCharacter(const Job& job, EntityId id)
     if (!batch->status.good()) {
         co_return failureOf(job.id, batch->status);
     }
+    if (const auto unusable = batch->unusable.constFind(id); unusable != batch->unusable.cend()) {
+        co_return JobResult::fail(job.id, *unusable);
+    }
     const auto row = batch->rows.constFind(id);
     if (row == batch->rows.cend()) {
         co_return JobResult::fail(job.id, QStringLiteral("ESI does not know character %1").arg(id));
@@ -183,13 +238,16 @@ QCoro::Task<JobResult> EntityUpdater::runOrganisation(const Job& job, EntityId i
     const QJsonObject object = answer.json.object();
     EntityRow row{id, object.value(QLatin1StringView("name")).toString(), {}};
     row.details.insert(QStringLiteral("ticker"), object.value(QLatin1StringView("ticker")).toString());
+    NumberFields fields(object, row);
     if (m_table.kind == EntityKind::Corporation) {
-        row.details.insert(QStringLiteral("allianceId"), idOrNull(object, QLatin1StringView("alliance_id")));
-        row.details.insert(QStringLiteral("factionId"), idOrNull(object, QLatin1StringView("faction_id")));
-        row.details.insert(QStringLiteral("memberCount"), idOrNull(object, QLatin1StringView("member_count")));
+        fields.copy(QLatin1StringView("alliance_id"), QStringLiteral("allianceId"));
+        fields.copy(QLatin1StringView("faction_id"), QStringLiteral("factionId"));
+        fields.copy(QLatin1StringView("member_count"), QStringLiteral("memberCount"));
     } else {
-        row.details.insert(QStringLiteral("executorCorporationId"),
-                           idOrNull(object, QLatin1StringView("executor_corporation_id")));
+        fields.copy(QLatin1StringView("executor_corporation_id"), QStringLiteral("executorCorporationId"));
+    }
+    if (!fields.problem().isEmpty()) {
+        co_return JobResult::fail(job.id, fields.problem());
     }
     m_rows.insert(job.id, row);
     co_return JobResult::completed(job.id);
@@ -197,6 +255,7 @@ QCoro::Task<JobResult> EntityUpdater::runOrganisation(const Job& job, EntityId i
 
 void EntityUpdater::commit(std::vector<FinishedJob>& finished, JobQueue& /*queue*/)
 {
+    assertThread(m_owner);
     for (const FinishedJob& job : finished) {
         const auto row = m_rows.constFind(job.job.id);
         if (job.result.outcome == JobResult::Outcome::Completed && row != m_rows.cend()) {
@@ -228,6 +287,7 @@ void EntityUpdater::upsert(const EntityRow& row)
 
 void EntityUpdater::committed(const std::vector<FinishedJob>& finished)
 {
+    assertThread(m_owner);
     for (const FinishedJob& job : finished) {
         m_rows.remove(job.job.id);
     }
@@ -235,12 +295,14 @@ void EntityUpdater::committed(const std::vector<FinishedJob>& finished)
 
 void EntityUpdater::abort()
 {
+    assertThread(m_owner);
     m_aborting = true;
     m_esi->abortAll();
 }
 
 void EntityUpdater::discard(const std::vector<qint64>& jobIds)
 {
+    assertThread(m_owner);
     for (const qint64 id : jobIds) {
         m_rows.remove(id);
     }

@@ -4,6 +4,7 @@
 #include "queue/JobHandler.h"
 
 #include <QHash>
+#include <QThread>
 #include <QVariantMap>
 
 #include <memory>
@@ -54,6 +55,8 @@ private:
     std::unique_ptr<CharacterBatch> m_characters;
     QHash<qint64, EntityRow> m_rows;
     bool m_aborting = false;
+    /// The runner's thread, where the updater was made and where its connection and ESI client live.
+    QThread* const m_owner = QThread::currentThread();
 };
 
 } // namespace km

@@ -41,7 +41,7 @@ QCoro::Task<JobResult> KillmailProcessor::run(const Job& job)
     QString error;
     const std::optional<KillmailJob> killmail = KillmailJob::fromPayload(job.payload, error);
     if (!killmail) {
-        ++m_counters.rejected;
+        m_rejected.insert(job.id);
         co_return JobResult::fail(job.id, error);
     }
     if (atClaim.first == killmail->killmailId ? atClaim.second
@@ -97,12 +97,12 @@ JobResult KillmailProcessor::accept(const Job& job, const QByteArray& body, cons
     const QString origin = QStringLiteral("killmail job %1").arg(job.dedupKey);
     ParseOutcome outcome = KillmailParser::parseEsiBody(body, hash, origin);
     if (const auto* rejected = std::get_if<ParseError>(&outcome)) {
-        ++m_counters.rejected;
+        m_rejected.insert(job.id);
         return JobResult::fail(job.id, rejected->toString());
     }
     auto* parsed = std::get_if<ParsedKillmail>(&outcome);
     if (!parsed || QString::number(parsed->killmail.killmailId) != job.dedupKey) {
-        ++m_counters.rejected;
+        m_rejected.insert(job.id);
         return JobResult::fail(job.id,
                                QStringLiteral("%1: the body is killmail %2, not the one asked for")
                                    .arg(origin)
@@ -174,7 +174,7 @@ void KillmailProcessor::failRefused(std::vector<FinishedJob>& finished, const st
         const qint64 jobId = m_batchJobs.value(killmail.killmailId);
         for (FinishedJob& job : finished) {
             if (job.job.id == jobId) {
-                ++m_counters.rejected;
+                m_rejected.insert(jobId);
                 job.result = JobResult::fail(jobId, killmail.reason);
             }
         }
@@ -188,6 +188,9 @@ void KillmailProcessor::committed(const std::vector<FinishedJob>& finished)
 {
     assertThread(m_owner);
     for (const FinishedJob& job : finished) {
+        if (m_rejected.remove(job.job.id)) {
+            ++m_counters.rejected;
+        }
         const auto output = m_outputs.constFind(job.job.id);
         if (output == m_outputs.cend()) {
             continue;
@@ -212,6 +215,7 @@ void KillmailProcessor::discard(const std::vector<qint64>& jobIds)
     for (const qint64 id : jobIds) {
         m_outputs.remove(id);
         m_storedAtClaim.remove(id);
+        m_rejected.remove(id);
     }
 }
 

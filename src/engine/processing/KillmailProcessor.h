@@ -80,6 +80,9 @@ private:
     /// The job of each killmail in m_batch.
     QHash<KillmailId, qint64> m_batchJobs;
     QSet<KillmailId> m_storedInLastCommit;
+    /// Jobs failed for their killmail's fault, counted as rejected once committed(): a settle that is rolled back
+    /// and retried, or never committed (the job runs again), must not count them twice.
+    QSet<qint64> m_rejected;
     ProcessorCounters m_counters;
     bool m_aborting = false;
     /// The runner's thread, where the processor was made and where its connection and ESI client live.

@@ -6,6 +6,7 @@
 #include "storage/SqlIdList.h"
 #include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
+#include "util/ThreadAffinity.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -81,6 +82,7 @@ qint64 JobQueue::rankOf(Priority priority, qint64 readyAt) const
 
 EnqueueResult JobQueue::enqueue(const QString& queue, const std::vector<NewJob>& jobs)
 {
+    assertThread(m_database.owner());
     if (jobs.empty()) {
         return {};
     }
@@ -178,6 +180,7 @@ EnqueueResult JobQueue::enqueuePostgres(const QString& queue, const std::vector<
 
 std::vector<Job> JobQueue::claim(const QString& queue, int limit, const QString& worker)
 {
+    assertThread(m_database.owner());
     std::vector<Job> jobs = m_database.backend() == Backend::Postgres ? claimPostgres(queue, limit, worker)
                                                                       : claimSqlite(queue, limit, worker);
     std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.rank < b.rank; });
@@ -258,6 +261,7 @@ void JobQueue::lockInIdOrder(const QString& where, const QVariantList& bindings)
 
 int JobQueue::settle(const std::vector<FinishedJob>& finished, const QString& worker)
 {
+    assertThread(m_database.owner());
     if (finished.empty()) {
         return 0;
     }
@@ -368,6 +372,7 @@ int JobQueue::settlePostgres(const std::vector<FinishedJob>& finished, const QSt
 
 int JobQueue::release(const std::vector<qint64>& jobIds, const QString& worker)
 {
+    assertThread(m_database.owner());
     if (jobIds.empty()) {
         return 0;
     }
@@ -382,6 +387,7 @@ int JobQueue::release(const std::vector<qint64>& jobIds, const QString& worker)
 
 int JobQueue::renewLeases(const QString& worker)
 {
+    assertThread(m_database.owner());
     WriteTransaction transaction(m_database);
     lockInIdOrder(QStringLiteral(R"("state" = 1 AND "lockedBy" = ?)"), {worker});
     const int renewed =
@@ -395,6 +401,7 @@ int JobQueue::renewLeases(const QString& worker)
 
 int JobQueue::reclaimAbandoned(bool everyActiveJob, const QString& queue)
 {
+    assertThread(m_database.owner());
     const qint64 now = nowMs();
     // PostgreSQL types a parameter from its context: BIGINT is spelled out where the context is a SMALLINT.
     const QString statement = QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = "attempts" - 1,

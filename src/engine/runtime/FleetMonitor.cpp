@@ -6,6 +6,7 @@
 #include "storage/StorageError.h"
 #include "storage/StoredKillmailNotices.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QSqlDriver>
 #include <QTimer>
@@ -29,6 +30,7 @@ public:
 
     void start()
     {
+        assertThread(this);
         refresh();
         m_timer.start();
     }
@@ -36,6 +38,7 @@ public:
 private:
     void refresh()
     {
+        assertThread(this);
         try {
             if (!m_database) {
                 m_database = std::make_unique<Database>(m_url);
@@ -70,6 +73,7 @@ private:
 
     void onNotification(const QString& /*channel*/, QSqlDriver::NotificationSource /*source*/, const QVariant& payload)
     {
+        assertThread(this);
         QHash<KillmailId, QString> sources;
         for (const StoredKillmailNotices::Notice& notice : StoredKillmailNotices::read(payload.toString())) {
             sources.insert(notice.killmailId, notice.source);

@@ -10,6 +10,7 @@
 #include "storage/PartitionManager.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QDateTime>
 
@@ -65,12 +66,14 @@ Maintenance::~Maintenance() = default;
 
 void Maintenance::start()
 {
+    assertThread(this);
     runOnce();
     m_timer.start();
 }
 
 void Maintenance::stop()
 {
+    assertThread(this);
     m_stopping = true;
     m_timer.stop();
     if (!m_refreshing) {
@@ -83,6 +86,7 @@ void Maintenance::stop()
 
 void Maintenance::runOnce()
 {
+    assertThread(this);
     try {
         Database database(m_url);
         PartitionManager(database).ensureAhead(QDateTime::currentDateTimeUtc().date());

@@ -3,6 +3,7 @@
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <memory>
 
@@ -20,6 +21,7 @@ public:
 
     void lookup(EntityKind kind, const std::vector<EntityId>& ids)
     {
+        assertThread(this);
         m_names.prefetch(kind, ids);
         QHash<EntityId, EntityName> found;
         for (const EntityId id : ids) {
@@ -72,6 +74,7 @@ NameLookup::~NameLookup()
 
 void NameLookup::lookup(EntityKind kind, const std::vector<EntityId>& ids)
 {
+    assertThread(this);
     Q_EMIT lookupRequested(kind, ids, QPrivateSignal());
 }
 

@@ -4,6 +4,7 @@
 #include "sources/SourceStateStore.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
+#include "util/ThreadAffinity.h"
 
 namespace km {
 
@@ -23,12 +24,14 @@ QueueProbe::~QueueProbe() = default;
 
 void QueueProbe::start()
 {
+    assertThread(this);
     probe();
     m_timer.start();
 }
 
 void QueueProbe::stop()
 {
+    assertThread(this);
     m_timer.stop();
     m_statusChanged = true;
     probe();
@@ -37,6 +40,7 @@ void QueueProbe::stop()
 
 void QueueProbe::setEngineReport(const EngineReport& report)
 {
+    assertThread(this);
     const bool first = m_report.summary.name.isEmpty();
     m_report = report;
     m_statusChanged = true;
@@ -47,6 +51,7 @@ void QueueProbe::setEngineReport(const EngineReport& report)
 
 void QueueProbe::probe()
 {
+    assertThread(this);
     try {
         if (!m_database) {
             m_database = std::make_unique<Database>(m_url);

@@ -129,16 +129,11 @@ void EveKillWsSource::open()
             QStringLiteral("ignored a binary message of %1 bytes: the feed sends JSON text").arg(message.size()));
     });
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] {
-        endConnection(QStringLiteral("%1: %2").arg(m_settings.url.toDisplayString(), m_socket->errorString()));
+        // The socket is gone already (the peer reset it, or it never opened): no closing handshake to send.
+        endConnection(QStringLiteral("%1: %2").arg(m_settings.url.toDisplayString(), m_socket->errorString()),
+                      Ending::Abort);
     });
-    connect(m_socket, &QWebSocket::disconnected, this, [this] {
-        const QString why =
-            m_socket->closeReason().isEmpty() ? QString() : QStringLiteral(", ") + m_socket->closeReason();
-        endConnection(QStringLiteral("%1: the server closed the connection (code %2%3)")
-                          .arg(m_settings.url.toDisplayString())
-                          .arg(int(m_socket->closeCode()))
-                          .arg(why));
-    });
+    connect(m_socket, &QWebSocket::disconnected, this, [this] { endConnection(closedBecause(), Ending::Abort); });
 
     QNetworkRequest request(m_settings.url);
     request.setHeader(QNetworkRequest::UserAgentHeader, context().http.settings().userAgent);
@@ -244,7 +239,25 @@ void EveKillWsSource::onSubscribed(const QJsonObject& message)
                        m_settings.url.toDisplayString()));
 }
 
-void EveKillWsSource::endConnection(const QString& reason)
+QString EveKillWsSource::closedBecause() const
+{
+    const QString why = m_socket->closeReason().isEmpty() ? QString() : QStringLiteral(", ") + m_socket->closeReason();
+    // Qt closes with 1009 by itself when a message passes our limit. The server would send it for a message of ours
+    // too big for it, but ours (a subscription, a pong) are a few bytes.
+    if (m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
+        return QStringLiteral("%1: closed the connection, a message from the server was larger than the %2 bytes "
+                              "allowed (code 1009%3)")
+            .arg(m_settings.url.toDisplayString())
+            .arg(m_settings.maxMessageBytes)
+            .arg(why);
+    }
+    return QStringLiteral("%1: the server closed the connection (code %2%3)")
+        .arg(m_settings.url.toDisplayString())
+        .arg(int(m_socket->closeCode()))
+        .arg(why);
+}
+
+void EveKillWsSource::endConnection(const QString& reason, Ending ending)
 {
     if (!m_socket) {
         return;
@@ -254,7 +267,7 @@ void EveKillWsSource::endConnection(const QString& reason)
     m_silenceTimer->stop();
     QWebSocket* socket = std::exchange(m_socket, nullptr);
     socket->disconnect(this);
-    if (socket->state() == QAbstractSocket::ConnectedState) {
+    if (ending == Ending::Close && socket->state() == QAbstractSocket::ConnectedState) {
         socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
     } else {
         socket->abort();

@@ -71,8 +71,12 @@ private:
     void subscribe();
     void send(const QJsonObject& message);
     void sendText(const QString& text);
-    /// Closes the connection (when one is open) for `reason`; the first reason given is the one reported.
-    void endConnection(const QString& reason);
+    /// How a connection ends: with the closing handshake, or at once when the socket has failed or closed already.
+    enum class Ending { Close, Abort };
+    /// Ends the connection (when one is open) for `reason`; the first reason given is the one reported.
+    void endConnection(const QString& reason, Ending ending = Ending::Close);
+    /// Why the socket in hand closed: the server's code and reason, or our size limit.
+    [[nodiscard]] QString closedBecause() const;
     void queue(const KillmailReference& killmail);
     void queuePending();
 

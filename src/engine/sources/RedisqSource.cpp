@@ -212,9 +212,8 @@ QCoro::Task<> RedisqSource::receive(QJsonValue package)
 QCoro::Task<> RedisqSource::queue(KillmailJob job)
 {
     const std::vector<KillmailJob> jobs{std::move(job)};
-    while (!deliver(jobs)) {
-        setState(SourceState::BackingOff);
-        const bool going = co_await pause(m_backoff.next());
+    while (!deliver(jobs)) { // deliver() reported why
+        const bool going = co_await waitToRetry(m_backoff.next());
         if (!going) {
             recordError(QStringLiteral("killmail %1 was not queued before the source stopped: queue it by hand "
                                        "(queue:add killmail %1 %2)")

@@ -4,6 +4,7 @@
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QSet>
 #include <QTimer>
@@ -27,6 +28,7 @@ public:
     /// Opens the connection and starts the sources, or (the database refusing) tries again with a growing wait.
     void openAndStart(const std::vector<SourceFactory>& factories)
     {
+        assertThread(this);
         if (m_stopRequested) {
             return;
         }
@@ -50,6 +52,7 @@ public:
 
     void stopAll()
     {
+        assertThread(this);
         m_stopRequested = true;
         for (const Hosted& hosted : m_sources) {
             hosted.source->stop();
@@ -60,6 +63,7 @@ public:
 
     void stopSource(const QString& name)
     {
+        assertThread(this);
         if (Hosted* hosted = find(name); hosted && !m_stopRequested) {
             hosted->held = true;
             hosted->source->stop();
@@ -68,6 +72,7 @@ public:
 
     void startSource(const QString& name)
     {
+        assertThread(this);
         if (Hosted* hosted = find(name); hosted && !m_stopRequested && !hosted->source->isRunning()) {
             hosted->held = false;
             hosted->source->start();
@@ -192,6 +197,7 @@ SourceHost::~SourceHost()
 
 void SourceHost::start()
 {
+    assertThread(this);
     if (m_thread.isRunning()) {
         return;
     }
@@ -217,6 +223,7 @@ void SourceHost::start()
 
 void SourceHost::stop()
 {
+    assertThread(this);
     if (m_worker) {
         QMetaObject::invokeMethod(m_worker.get(), &Worker::stopAll, Qt::QueuedConnection);
     }
@@ -224,6 +231,7 @@ void SourceHost::stop()
 
 void SourceHost::stopSource(const QString& name)
 {
+    assertThread(this);
     if (m_worker) {
         QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get(), name] { worker->stopSource(name); });
     }
@@ -231,6 +239,7 @@ void SourceHost::stopSource(const QString& name)
 
 void SourceHost::startSource(const QString& name)
 {
+    assertThread(this);
     if (m_worker) {
         QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get(), name] { worker->startSource(name); });
     }

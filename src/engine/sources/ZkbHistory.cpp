@@ -319,8 +319,7 @@ QCoro::Task<bool> ZkbHistorySource::deliverSurely(const std::vector<KillmailJob>
                                                   const std::optional<QString>& cursor)
 {
     while (!deliver(killmails, cursor)) { // deliver() reported why
-        setState(SourceState::BackingOff);
-        if (const bool going = co_await pause(m_databaseBackoff.next()); !going) {
+        if (const bool going = co_await waitToRetry(m_databaseBackoff.next()); !going) {
             co_return false;
         }
     }

@@ -55,6 +55,8 @@ public:
     void commit();
     void rollback();
     [[nodiscard]] bool inTransaction() const { return m_inTransaction; }
+    /// The thread that opened the connection, the only one that may use it (and what works on it).
+    [[nodiscard]] QThread* owner() const { return m_owner; }
     /**
      * After a failure: when the server dropped this PostgreSQL connection, opens a new one. True when a new one is
      * open (subscriptions to notifications must be made again); false when none was lost or the server still

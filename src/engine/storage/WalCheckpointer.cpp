@@ -3,6 +3,7 @@
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
+#include "util/ThreadAffinity.h"
 
 #include <QFileInfo>
 #include <QTimer>
@@ -28,11 +29,16 @@ public:
         connect(&m_timer, &QTimer::timeout, this, &CheckpointWorker::checkpointIfLarge);
     }
 
-    void start() { m_timer.start(); }
+    void start()
+    {
+        assertThread(this);
+        m_timer.start();
+    }
 
 private:
     void checkpointIfLarge()
     {
+        assertThread(this);
         const qint64 size = QFileInfo(m_walPath).size();
         if (size <= WalCheckpointer::limit) {
             return;
