@@ -6,6 +6,7 @@
 #include "storage/SqlIdList.h"
 #include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -34,6 +35,7 @@ constexpr const char* upsertClause = R"( ON CONFLICT ("queue", "dedupKey") WHERE
   "rank" = CASE WHEN jobs."state" = 3 OR excluded."rank" < jobs."rank" THEN excluded."rank" ELSE jobs."rank" END,
   "runAt" = CASE WHEN jobs."state" = 3 OR excluded."runAt" < jobs."runAt" THEN excluded."runAt" ELSE jobs."runAt" END,
   "attempts" = CASE WHEN jobs."state" = 3 THEN 0 ELSE jobs."attempts" END,
+  "abandonments" = CASE WHEN jobs."state" = 3 THEN 0 ELSE jobs."abandonments" END,
   "lastError" = CASE WHEN jobs."state" = 3 THEN NULL ELSE jobs."lastError" END,
   "finishedAt" = NULL,
   "state" = 0
@@ -390,25 +392,68 @@ int JobQueue::renewLeases(const QString& worker)
     return renewed;
 }
 
-int JobQueue::reclaimAbandoned(bool everyActiveJob, const QString& queue)
+QStringList JobQueue::endedWorkers(const QString& queue, qint64 now, const WorkerEnded& workerEnded)
+{
+    QSqlQuery query = m_database.exec(
+        QStringLiteral(R"(SELECT DISTINCT "lockedBy" FROM jobs WHERE "state" = 1 AND "lockedUntil" >= ?)")
+            + (queue.isEmpty() ? QString() : QStringLiteral(R"( AND "queue" = ?)")),
+        queue.isEmpty() ? QVariantList{now} : QVariantList{now, queue}, "look for jobs' workers");
+    QStringList ended;
+    while (query.next()) {
+        if (const QString worker = query.value(0).toString(); workerEnded(worker)) {
+            ended << worker;
+        }
+    }
+    return ended;
+}
+
+int JobQueue::reclaimAbandoned(const QString& queue, const WorkerEnded& workerEnded)
 {
     const qint64 now = nowMs();
-    // PostgreSQL types a parameter from its context: BIGINT is spelled out where the context is a SMALLINT.
-    const QString statement = QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = "attempts" - 1,
-          "lastError" = ?, "runAt" = ?, "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT),
+    const QStringList ended = workerEnded ? endedWorkers(queue, now, workerEnded) : QStringList();
+    // Every expression reads the row as it was: "abandonments" + 1 is the count this takeover makes. PostgreSQL
+    // types a parameter from its context: BIGINT is spelled out where the context is a SMALLINT.
+    QString statement = QStringLiteral(R"(UPDATE jobs SET "abandonments" = "abandonments" + 1,
+          "state" = CASE WHEN "abandonments" + 1 >= ? THEN 3 ELSE 0 END,
+          "lastError" = CASE WHEN "abandonments" + 1 >= ? THEN ? ELSE ? END,
+          "finishedAt" = CASE WHEN "abandonments" + 1 >= ? THEN CAST(? AS BIGINT) END,
+          "attempts" = "attempts" - 1, "runAt" = ?, "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT),
           "lockedBy" = NULL, "lockedUntil" = NULL
-        WHERE "state" = 1%1%2)")
-                                  .arg(everyActiveJob ? QString() : QStringLiteral(R"( AND "lockedUntil" < ?)"),
-                                       queue.isEmpty() ? QString() : QStringLiteral(R"( AND "queue" = ?)"));
-    QVariantList bindings{QStringLiteral("its worker stopped while running it"), now, now,
-                          qint64(m_settings.agingPerLevel.count())};
-    if (!everyActiveJob) {
-        bindings << now;
+        WHERE "state" = 1 AND ("lockedUntil" < ?)");
+    const int limit = m_settings.maxAbandonments;
+    QVariantList bindings{limit,
+                          limit,
+                          QStringLiteral("abandoned by %1 worker deaths; it may crash the engine").arg(limit),
+                          QStringLiteral("its worker stopped while running it"),
+                          limit,
+                          now,
+                          now,
+                          now,
+                          qint64(m_settings.agingPerLevel.count()),
+                          now};
+    if (!ended.isEmpty()) {
+        QStringList placeholders;
+        for (const QString& worker : ended) {
+            placeholders << QStringLiteral("?");
+            bindings << worker;
+        }
+        statement += QStringLiteral(R"( OR "lockedBy" IN (%1))").arg(placeholders.join(QStringLiteral(", ")));
     }
+    statement += u')';
     if (!queue.isEmpty()) {
+        statement += QStringLiteral(R"( AND "queue" = ?)");
         bindings << queue;
     }
-    return m_database.exec(statement, bindings, "take back abandoned jobs").numRowsAffected();
+    QSqlQuery query = m_database.exec(statement + QStringLiteral(R"( RETURNING "id", "queue", "state")"), bindings,
+                                      "take back abandoned jobs");
+    int reclaimed = 0;
+    for (; query.next(); ++reclaimed) {
+        if (query.value(2).toInt() == int(JobState::Failed)) {
+            qCWarning(lcRunner).noquote() << query.value(1).toString() << "job" << query.value(0).toLongLong()
+                                          << "failed: abandoned by" << limit << "worker deaths";
+        }
+    }
+    return reclaimed;
 }
 
 } // namespace km

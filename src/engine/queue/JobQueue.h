@@ -6,6 +6,7 @@
 #include <QString>
 #include <QVariantList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -60,13 +61,16 @@ public:
     int release(const std::vector<qint64>& jobIds, const QString& worker);
     /// Extends the lease of every job `worker` holds.
     int renewLeases(const QString& worker);
+    /// Whether the worker named so is known to have died (WorkerName::hasEnded).
+    using WorkerEnded = std::function<bool(const QString& worker)>;
     /**
-     * Takes back the jobs of workers that died: those whose lease expired, or with `everyActiveJob` all running
-     * jobs of `queue` (a single-process SQLite engine at start). They wait again and the attempt is not counted: a
-     * worker killed (a crash, the OOM killer, a power cut) says nothing of its jobs, and a job failed by the third
-     * such death would be a kill lost to restarts (the crash-anywhere harness lost a dozen that way).
+     * Takes back the jobs of workers that died: those whose lease expired, and with `workerEnded` those it says have
+     * ended (of `queue` only, unless empty). They wait again and the attempt is not counted: a worker killed (a
+     * crash, the OOM killer, a power cut) says nothing of its jobs, and a job failed by the third such death would
+     * be a kill lost to restarts (the crash-anywhere harness lost a dozen that way). Each time counts as an
+     * abandonment instead, and a job abandoned QueueSettings::maxAbandonments times fails: it may be what kills them.
      */
-    int reclaimAbandoned(bool everyActiveJob = false, const QString& queue = {});
+    int reclaimAbandoned(const QString& queue = {}, const WorkerEnded& workerEnded = {});
 
     /// Milliseconds since the Unix epoch, the unit of every time in the jobs table.
     static qint64 nowMs();
@@ -84,6 +88,8 @@ private:
     [[nodiscard]] std::optional<qint64> retryAt(const FinishedJob& finished, qint64 now) const;
     int settleSqlite(const std::vector<FinishedJob>& finished, const QString& worker);
     int settlePostgres(const std::vector<FinishedJob>& finished, const QString& worker);
+    /// The workers of `queue` (of every queue when empty) holding jobs on leases that run still, that have ended.
+    QStringList endedWorkers(const QString& queue, qint64 now, const WorkerEnded& workerEnded);
 
     Database& m_database;
     QueueSettings m_settings;

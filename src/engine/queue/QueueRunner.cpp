@@ -2,15 +2,13 @@
 
 #include "queue/JobWakeup.h"
 #include "queue/QueueAdmin.h"
+#include "queue/WorkerName.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
 #include "util/ThreadAffinity.h"
 
-#include <QAtomicInteger>
-#include <QCoreApplication>
 #include <QSqlDriver>
-#include <QSysInfo>
 
 namespace km {
 namespace {
@@ -18,16 +16,6 @@ namespace {
 // A retry after a database error is one connection attempt: cheap enough to make every few seconds, and a longer
 // pause keeps the workers idle long after the database is back (the soak saw a minute after each restart).
 constexpr std::chrono::milliseconds maxErrorBackoff{5000};
-
-QString uniqueWorkerName(const QString& queue)
-{
-    static QAtomicInteger<int> next = 0;
-    return QStringLiteral("%1:%2:%3:%4")
-        .arg(QSysInfo::machineHostName())
-        .arg(QCoreApplication::applicationPid())
-        .arg(queue)
-        .arg(next.fetchAndAddRelaxed(1));
-}
 
 std::vector<qint64> idsOf(const std::deque<Job>& jobs)
 {
@@ -45,7 +33,7 @@ QueueRunner::QueueRunner(DatabaseUrl url, QString queue, RunnerSettings runnerSe
                          HandlerFactory handlerFactory)
     : m_url(std::move(url))
     , m_queueName(std::move(queue))
-    , m_workerName(uniqueWorkerName(m_queueName))
+    , m_workerName(WorkerName::unique(m_queueName))
     , m_runnerSettings(runnerSettings)
     , m_queueSettings(queueSettings)
     , m_handlerFactory(std::move(handlerFactory))
@@ -94,8 +82,11 @@ void QueueRunner::start()
         m_database = std::make_unique<Database>(m_url);
         m_queue = std::make_unique<JobQueue>(*m_database, m_queueSettings);
         if (m_database->backend() == Backend::Sqlite) {
-            // One process owns an SQLite database: whatever its queue shows running was left by a previous run.
-            m_queue->reclaimAbandoned(true, m_queueName);
+            // The processes sharing an SQLite file run on this host: the jobs of those that ended (a previous run,
+            // a backfill killed beside it) come back now, not a lease later; those of the living stay theirs.
+            if (const int reclaimed = m_queue->reclaimAbandoned(m_queueName, WorkerName::hasEnded); reclaimed > 0) {
+                qCInfo(lcRunner) << m_queueName << "took back" << reclaimed << "jobs of ended workers";
+            }
         }
         m_handler = m_handlerFactory(*m_database);
     } catch (const StorageError& error) {
