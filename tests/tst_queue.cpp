@@ -157,6 +157,14 @@ struct Fixture {
     JobQueue queue;
 };
 
+/// Says every worker has died: their jobs are taken back at once.
+bool everyWorkerEnded(const QString& /*worker*/) { return true; }
+
+int abandonmentsOf(Database& database, qint64 id)
+{
+    return database.scalar(QStringLiteral(R"(SELECT "abandonments" FROM jobs WHERE "id" = ?)"), {id}).toInt();
+}
+
 /// A process of this host running until the test ends: a backfill's or another engine's stand-in.
 class LivingProcess {
 public:
@@ -781,6 +789,7 @@ private Q_SLOTS:
         const qint64 taken = idOf(db.database(), QStringLiteral("killed engine's"));
         QTRY_COMPARE_WITH_TIMEOUT(rowOf(db.database(), taken).state, int(JobState::Completed), 30000);
         QCOMPARE(runs, 1);
+        QCOMPARE(abandonmentsOf(db.database(), taken), 2); // its first death, and its start as a suspect
         const JobRow kept = rowOf(db.database(), idOf(db.database(), QStringLiteral("backfill's")));
         QCOMPARE(kept.state, int(JobState::Active));
         QCOMPARE(kept.lockedBy, backfillWorker);
@@ -791,14 +800,18 @@ private Q_SLOTS:
 
     void aJobAbandonedTooOftenFails()
     {
-        // Taken back from maxAbandonments workers that died holding it, a job fails: it may be what kills them.
+        // Held at the death of a worker, then started by maxAbandonments - 1 more that died running it, a job fails:
+        // it may be what kills them.
         constexpr int limit = 4;
         Fixture fixture(m_backend, {.maxAbandonments = limit});
         auto& [db, database, queue] = fixture;
-        const auto everyWorkerEnded = [](const QString&) { return true; };
-        const auto abandon = [&](int times) {
-            for (int i = 0; i < times; ++i) {
-                QCOMPARE(queue.claim(killmails, 1, worker).size(), std::size_t(1));
+        const auto abandon = [&](int deaths) {
+            for (int i = 0; i < deaths; ++i) {
+                const std::vector<Job> claimed = queue.claim(killmails, 1, worker);
+                QCOMPARE(claimed.size(), std::size_t(1));
+                if (claimed[0].abandonments > 0) { // as the runner does before it runs a suspect
+                    QCOMPARE(queue.markSuspectsStarted({claimed[0].id}, worker), 1);
+                }
                 QCOMPARE(queue.reclaimAbandoned(killmails, everyWorkerEnded), 1);
             }
         };
@@ -809,6 +822,7 @@ private Q_SLOTS:
         QCOMPARE(row.state, int(JobState::Waiting));
         QCOMPARE(row.lastError, QStringLiteral("its worker stopped while running it"));
         QCOMPARE(row.attempts, 0);
+        QCOMPARE(abandonmentsOf(database, id), limit - 1);
 
         abandon(1);
         row = rowOf(database, id);
@@ -831,6 +845,24 @@ private Q_SLOTS:
         QCOMPARE(QueueAdmin(database).retryFailed(killmails), 1);
         abandon(limit - 1);
         QCOMPARE(rowOf(database, id).state, int(JobState::Waiting));
+    }
+
+    void aSuspectOnlyHeldAtDeathsIsNotCountedAgain()
+    {
+        // Claimed ahead of the workers and never started, a suspect cannot have killed them: a backlog held through
+        // many deaths (a crash loop, restarts while the database was away) fails nothing.
+        constexpr int limit = 2;
+        Fixture fixture(m_backend, {.maxAbandonments = limit});
+        auto& [db, database, queue] = fixture;
+        queue.enqueue(killmails, {newJob(QStringLiteral("held"))});
+        const qint64 id = idOf(database, QStringLiteral("held"));
+        for (int death = 0; death < limit + 2; ++death) {
+            QCOMPARE(queue.claim(killmails, 1, worker).size(), std::size_t(1));
+            QCOMPARE(queue.reclaimAbandoned(killmails, everyWorkerEnded), 1);
+        }
+        QCOMPARE(rowOf(database, id).state, int(JobState::Waiting));
+        QCOMPARE(abandonmentsOf(database, id), 1);
+        QCOMPARE(queue.markSuspectsStarted({id}, worker), 0); // held by no one
     }
 
     void releasedJobsWaitWithoutSpendingAnAttempt()

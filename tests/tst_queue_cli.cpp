@@ -319,7 +319,11 @@ private Q_SLOTS:
         JobQueue queue(db.database(), {.maxAbandonments = 2});
         queue.enqueue(killmails, {NewJob{QStringLiteral("6000"), "{}"}});
         for (int death = 0; death < 2; ++death) {
-            QCOMPARE(queue.claim(killmails, 1, worker).size(), std::size_t(1));
+            const std::vector<Job> claimed = queue.claim(killmails, 1, worker);
+            QCOMPARE(claimed.size(), std::size_t(1));
+            if (death > 0) { // started as a suspect, as the runner does
+                QCOMPARE(queue.markSuspectsStarted({claimed[0].id}, worker), 1);
+            }
             QCOMPARE(queue.reclaimAbandoned(killmails, [](const QString&) { return true; }), 1);
         }
         const Run run = console(db, {QStringLiteral("queue:list"), killmails, QStringLiteral("--failed")});

@@ -41,6 +41,17 @@ constexpr const char* upsertClause = R"( ON CONFLICT ("queue", "dedupKey") WHERE
   "state" = 0
   WHERE jobs."state" <> 1)";
 
+/// "?, ?, ?" for `count` bound values.
+QString placeholders(std::size_t count)
+{
+    QStringList marks;
+    marks.reserve(qsizetype(count));
+    for (std::size_t i = 0; i < count; ++i) {
+        marks << QStringLiteral("?");
+    }
+    return marks.join(QStringLiteral(", "));
+}
+
 /// The jobs of one enqueue call, one per key: a key named twice keeps its best priority and fullest payload.
 std::vector<NewJob> distinctByKey(const std::vector<NewJob>& jobs)
 {
@@ -194,13 +205,13 @@ std::vector<Job> JobQueue::claimSqlite(const QString& queue, int limit, const QS
         QStringLiteral(R"(UPDATE jobs SET "state" = 1, "lockedBy" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1
            WHERE "id" IN (SELECT "id" FROM jobs WHERE "queue" = ? AND "state" = 0 AND "runAt" <= ?
                           ORDER BY "rank" LIMIT ?)
-           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank")"),
+           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank", "abandonments")"),
         {worker, now + m_settings.lease.count(), queue, now, limit}, "claim jobs");
     std::vector<Job> jobs;
     while (query.next()) {
         jobs.push_back(Job{query.value(0).toLongLong(), queue, query.value(1).toString(), query.value(2).toByteArray(),
                            Priority(std::clamp(query.value(3).toInt(), 0, 2)), query.value(4).toInt(),
-                           query.value(5).toInt(), query.value(6).toLongLong()});
+                           query.value(5).toInt(), query.value(6).toLongLong(), query.value(7).toInt()});
     }
     return jobs;
 }
@@ -222,7 +233,7 @@ std::vector<Job> JobQueue::claimPostgres(const QString& queue, int limit, const 
         R"(UPDATE jobs SET "state" = 1, "lockedBy" = $1, "lockedUntil" = $2::bigint, "attempts" = "attempts" + 1
            WHERE "id" IN (SELECT "id" FROM jobs WHERE "queue" = $3 AND "state" = 0 AND "runAt" <= $4::bigint
                           ORDER BY "rank" LIMIT $5::integer FOR UPDATE SKIP LOCKED)
-           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank")",
+           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank", "abandonments")",
         {worker.toUtf8(), QByteArray::number(now + m_settings.lease.count()), queue.toUtf8(), QByteArray::number(now),
          QByteArray::number(limit)},
         "claim jobs");
@@ -236,7 +247,7 @@ std::vector<Job> JobQueue::claimPostgres(const QString& queue, int limit, const 
     for (int row = 0; row < PQntuples(rows); ++row) {
         jobs.push_back(Job{text(row, 0).toLongLong(), queue, QString::fromUtf8(text(row, 1)), text(row, 2),
                            Priority(std::clamp(text(row, 3).toInt(), 0, 2)), text(row, 4).toInt(), text(row, 5).toInt(),
-                           text(row, 6).toLongLong()});
+                           text(row, 6).toLongLong(), text(row, 7).toInt()});
     }
     return jobs;
 }
@@ -392,6 +403,29 @@ int JobQueue::renewLeases(const QString& worker)
     return renewed;
 }
 
+int JobQueue::markSuspectsStarted(const std::vector<qint64>& jobIds, const QString& worker)
+{
+    if (jobIds.empty()) {
+        return 0;
+    }
+    QVariantList bindings;
+    for (const qint64 id : jobIds) {
+        bindings << id;
+    }
+    bindings << worker;
+    const QString where =
+        QStringLiteral(R"("id" IN (%1) AND "state" = 1 AND "lockedBy" = ?)").arg(placeholders(jobIds.size()));
+    WriteTransaction transaction(m_database);
+    lockInIdOrder(where, bindings);
+    const int marked =
+        m_database
+            .exec(QStringLiteral(R"(UPDATE jobs SET "abandonments" = "abandonments" + 1 WHERE )") + where, bindings,
+                  "count a suspect job's start")
+            .numRowsAffected();
+    transaction.commit();
+    return marked;
+}
+
 QStringList JobQueue::endedWorkers(const QString& queue, qint64 now, const WorkerEnded& workerEnded)
 {
     QSqlQuery query = m_database.exec(
@@ -411,16 +445,18 @@ int JobQueue::reclaimAbandoned(const QString& queue, const WorkerEnded& workerEn
 {
     const qint64 now = nowMs();
     const QStringList ended = workerEnded ? endedWorkers(queue, now, workerEnded) : QStringList();
-    // Every expression reads the row as it was: "abandonments" + 1 is the count this takeover makes. PostgreSQL
-    // types a parameter from its context: BIGINT is spelled out where the context is a SMALLINT.
-    QString statement = QStringLiteral(R"(UPDATE jobs SET "abandonments" = "abandonments" + 1,
-          "state" = CASE WHEN "abandonments" + 1 >= ? THEN 3 ELSE 0 END,
-          "lastError" = CASE WHEN "abandonments" + 1 >= ? THEN ? ELSE ? END,
-          "finishedAt" = CASE WHEN "abandonments" + 1 >= ? THEN CAST(? AS BIGINT) END,
+    // A suspect's deaths while it ran were counted as it started (markSuspectsStarted); a job held at its first death
+    // counts that one here. PostgreSQL types a parameter from its context: BIGINT is spelled out where the context is
+    // a SMALLINT.
+    QString statement = QStringLiteral(R"(UPDATE jobs SET
+          "abandonments" = CASE WHEN "abandonments" = 0 THEN 1 ELSE "abandonments" END,
+          "state" = CASE WHEN "abandonments" >= ? THEN 3 ELSE 0 END,
+          "lastError" = CASE WHEN "abandonments" >= ? THEN ? ELSE ? END,
+          "finishedAt" = CASE WHEN "abandonments" >= ? THEN CAST(? AS BIGINT) END,
           "attempts" = "attempts" - 1, "runAt" = ?, "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT),
           "lockedBy" = NULL, "lockedUntil" = NULL
         WHERE "state" = 1 AND ("lockedUntil" < ?)");
-    const int limit = m_settings.maxAbandonments;
+    const int limit = std::max(2, m_settings.maxAbandonments); // a first death is no evidence against a job
     QVariantList bindings{limit,
                           limit,
                           QStringLiteral("abandoned by %1 worker deaths; it may crash the engine").arg(limit),
@@ -432,12 +468,10 @@ int JobQueue::reclaimAbandoned(const QString& queue, const WorkerEnded& workerEn
                           qint64(m_settings.agingPerLevel.count()),
                           now};
     if (!ended.isEmpty()) {
-        QStringList placeholders;
+        statement += QStringLiteral(R"( OR "lockedBy" IN (%1))").arg(placeholders(ended.size()));
         for (const QString& worker : ended) {
-            placeholders << QStringLiteral("?");
             bindings << worker;
         }
-        statement += QStringLiteral(R"( OR "lockedBy" IN (%1))").arg(placeholders.join(QStringLiteral(", ")));
     }
     statement += u')';
     if (!queue.isEmpty()) {

@@ -61,14 +61,22 @@ public:
     int release(const std::vector<qint64>& jobIds, const QString& worker);
     /// Extends the lease of every job `worker` holds.
     int renewLeases(const QString& worker);
+    /**
+     * Counts, before they run, one more abandonment for each of these jobs, suspects taken back from dead workers
+     * before, should `worker` die while running them (one that crashes the engine gives no time to count after).
+     * A suspect that keeps killing its workers so reaches maxAbandonments, while one only held by them, claimed
+     * ahead of the workers and never started, does not. Returns how many `worker` holds.
+     */
+    int markSuspectsStarted(const std::vector<qint64>& jobIds, const QString& worker);
     /// Whether the worker named so is known to have died (WorkerName::hasEnded).
     using WorkerEnded = std::function<bool(const QString& worker)>;
     /**
      * Takes back the jobs of workers that died: those whose lease expired, and with `workerEnded` those it says have
      * ended (of `queue` only, unless empty). They wait again and the attempt is not counted: a worker killed (a
      * crash, the OOM killer, a power cut) says nothing of its jobs, and a job failed by the third such death would
-     * be a kill lost to restarts (the crash-anywhere harness lost a dozen that way). Each time counts as an
-     * abandonment instead, and a job abandoned QueueSettings::maxAbandonments times fails: it may be what kills them.
+     * be a kill lost to restarts (the crash-anywhere harness lost a dozen that way). Deaths count as abandonments
+     * instead: the first that held the job, and each a suspect was started for (markSuspectsStarted). A job
+     * abandoned QueueSettings::maxAbandonments times fails: it may be what kills them.
      */
     int reclaimAbandoned(const QString& queue = {}, const WorkerEnded& workerEnded = {});
 

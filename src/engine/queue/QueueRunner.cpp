@@ -149,11 +149,32 @@ void QueueRunner::pump()
     if (qsizetype(m_ready.size()) < std::max(1, m_runnerSettings.batchSize / 2) && !m_queueEmpty) {
         claimMore();
     }
-    while (m_running < m_runnerSettings.concurrency && !m_ready.empty()) {
+    const auto starting = std::min(qsizetype(m_ready.size()), qsizetype(m_runnerSettings.concurrency - m_running));
+    if (starting > 0 && !markSuspectsStarted(starting)) {
+        return;
+    }
+    for (qsizetype i = 0; i < starting; ++i) {
         Job job = std::move(m_ready.front());
         m_ready.pop_front();
         runJob(std::move(job));
     }
+}
+
+bool QueueRunner::markSuspectsStarted(qsizetype starting)
+{
+    std::vector<qint64> suspects;
+    for (auto job = m_ready.cbegin(); job != m_ready.cbegin() + starting; ++job) {
+        if (job->abandonments > 0) {
+            suspects.push_back(job->id);
+        }
+    }
+    try {
+        m_queue->markSuspectsStarted(suspects, m_workerName);
+    } catch (const std::exception& error) { // they wait in hand until the database is back
+        onStorageError(QStringLiteral("count the start of %1 suspect jobs").arg(suspects.size()), error);
+        return false;
+    }
+    return true;
 }
 
 void QueueRunner::claimMore()

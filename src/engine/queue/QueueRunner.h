@@ -67,6 +67,9 @@ private:
     void schedulePump();
     void pump();
     void claimMore();
+    /// Before the first `starting` ready jobs run: counts the start of the suspects among them (durably, as a job
+    /// that crashes the engine leaves no time after). False when the database did not take it.
+    bool markSuspectsStarted(qsizetype starting);
     QCoro::Task<> runJob(Job job);
     void settleFinished();
     void housekeeping();
