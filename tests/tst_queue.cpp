@@ -196,6 +196,24 @@ qint64 endedProcessId()
     return process.state() == QProcess::NotRunning || process.waitForFinished() ? id : 0;
 }
 
+/// A job handler that runs `observe` for every job, then completes it.
+class ObservingHandler : public JobHandler {
+public:
+    explicit ObservingHandler(std::function<QCoro::Task<>(const Job&)> observe)
+        : m_observe(std::move(observe))
+    {
+    }
+
+    QCoro::Task<JobResult> run(const Job& job) override
+    {
+        co_await m_observe(job);
+        co_return JobResult::completed(job.id);
+    }
+
+private:
+    std::function<QCoro::Task<>(const Job&)> m_observe;
+};
+
 /// A job handler whose every job takes `duration`, counting the runs.
 class SlowHandler : public JobHandler {
 public:
@@ -863,6 +881,46 @@ private Q_SLOTS:
         QCOMPARE(rowOf(database, id).state, int(JobState::Waiting));
         QCOMPARE(abandonmentsOf(database, id), 1);
         QCOMPARE(queue.markSuspectsStarted({id}, worker), 0); // held by no one
+    }
+
+    void suspectsRunOneAtATime()
+    {
+        // Jobs held at a worker's death run one by one (the others beside them as ever): should one crash the
+        // engine again, its death counts against it alone.
+        test::TestDatabase db(m_backend);
+        JobQueue queue(db.database());
+        queue.enqueue(killmails, newJobs(3));
+        QCOMPARE(queue.claim(killmails, 3, worker).size(), std::size_t(3));
+        QCOMPARE(queue.reclaimAbandoned(killmails, everyWorkerEnded), 3);
+        queue.enqueue(killmails, {newJob(QStringLiteral("fresh"))});
+        int running = 0;
+        int mostSuspects = 0;
+        bool freshRanBesideASuspect = false;
+        std::vector<QString> order;
+        RunnerSettings runnerSettings;
+        runnerSettings.concurrency = 4;
+        QueueRunner runner(db.url(), killmails, runnerSettings, QueueSettings{}, [&](Database&) {
+            return std::make_unique<ObservingHandler>([&](const Job& job) -> QCoro::Task<> {
+                ++running;
+                freshRanBesideASuspect = freshRanBesideASuspect || (job.abandonments == 0 && running > 1);
+                mostSuspects = std::max(mostSuspects, job.abandonments > 0 ? running : 0);
+                co_await QCoro::sleepFor(100ms);
+                --running;
+                order.push_back(job.dedupKey);
+            });
+        });
+        runner.start();
+        QTRY_COMPARE_WITH_TIMEOUT(statsOf(db.database()).completed, 4, 30000);
+        QCOMPARE(order.size(), std::size_t(4));
+        QVERIFY(freshRanBesideASuspect);
+        QCOMPARE(mostSuspects, 1);
+        for (const QString& key : {QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2")}) {
+            QCOMPARE(abandonmentsOf(db.database(), idOf(db.database(), key)), 2); // counted as it started
+        }
+        QCOMPARE(abandonmentsOf(db.database(), idOf(db.database(), QStringLiteral("fresh"))), 0);
+        QSignalSpy stopped(&runner, &QueueRunner::stopped);
+        runner.stop();
+        QVERIFY(!stopped.isEmpty() || stopped.wait(10000));
     }
 
     void releasedJobsWaitWithoutSpendingAnAttempt()

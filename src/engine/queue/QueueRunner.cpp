@@ -149,31 +149,53 @@ void QueueRunner::pump()
     if (qsizetype(m_ready.size()) < std::max(1, m_runnerSettings.batchSize / 2) && !m_queueEmpty) {
         claimMore();
     }
-    const auto starting = std::min(qsizetype(m_ready.size()), qsizetype(m_runnerSettings.concurrency - m_running));
-    if (starting > 0 && !markSuspectsStarted(starting)) {
+    const std::vector<std::size_t> starting = startable();
+    if (starting.empty() || !markSuspectsStarted(starting)) {
         return;
     }
-    for (qsizetype i = 0; i < starting; ++i) {
-        Job job = std::move(m_ready.front());
-        m_ready.pop_front();
-        runJob(std::move(job));
+    std::vector<Job> jobs;
+    jobs.reserve(starting.size());
+    for (auto position = starting.rbegin(); position != starting.rend(); ++position) { // the later ones first
+        jobs.push_back(std::move(m_ready[*position]));
+        m_ready.erase(m_ready.begin() + qsizetype(*position));
+    }
+    for (auto job = jobs.rbegin(); job != jobs.rend(); ++job) {
+        runJob(std::move(*job));
     }
 }
 
-bool QueueRunner::markSuspectsStarted(qsizetype starting)
+std::vector<std::size_t> QueueRunner::startable() const
+{
+    std::vector<std::size_t> positions;
+    bool suspect = m_suspectRunning;
+    for (std::size_t i = 0;
+         i < m_ready.size() && m_running + qsizetype(positions.size()) < m_runnerSettings.concurrency; ++i) {
+        if (m_ready[i].abandonments > 0) {
+            if (suspect) {
+                continue;
+            }
+            suspect = true;
+        }
+        positions.push_back(i);
+    }
+    return positions;
+}
+
+bool QueueRunner::markSuspectsStarted(const std::vector<std::size_t>& starting)
 {
     std::vector<qint64> suspects;
-    for (auto job = m_ready.cbegin(); job != m_ready.cbegin() + starting; ++job) {
-        if (job->abandonments > 0) {
-            suspects.push_back(job->id);
+    for (const std::size_t position : starting) {
+        if (m_ready[position].abandonments > 0) {
+            suspects.push_back(m_ready[position].id);
         }
     }
     try {
         m_queue->markSuspectsStarted(suspects, m_workerName);
     } catch (const std::exception& error) { // they wait in hand until the database is back
-        onStorageError(QStringLiteral("count the start of %1 suspect jobs").arg(suspects.size()), error);
+        onStorageError(QStringLiteral("count the start of a suspect job"), error);
         return false;
     }
+    m_suspectRunning = m_suspectRunning || !suspects.empty();
     return true;
 }
 
@@ -215,6 +237,9 @@ QCoro::Task<> QueueRunner::runJob(Job job)
     }
     result.jobId = job.id;
     --m_running;
+    if (job.abandonments > 0) {
+        m_suspectRunning = false;
+    }
     if (m_aborting) {
         m_toRelease.push_back(job.id);
     } else {
