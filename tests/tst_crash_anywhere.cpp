@@ -13,6 +13,7 @@
 #include "FakeZkillboard.h"
 #include "Fixtures.h"
 #include "TestDatabase.h"
+#include "queue/QueueSettings.h"
 #include "storage/BulkLoadIndexes.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
@@ -436,6 +437,11 @@ private Q_SLOTS:
         qInfo("everything stored %lld s after the start", clock.elapsed() / 1000);
 
         Database& database = m_db->database();
+        // A job taken back from maxAbandonments dead workers fails: the kills here must stay far from that.
+        qInfo("jobs taken back from dead workers: %lld, at most %lld times one job (one fails at %d)",
+              database.scalar(QStringLiteral(R"(SELECT COUNT(*) FROM jobs WHERE "abandonments" > 0)")).toLongLong(),
+              database.scalar(QStringLiteral(R"(SELECT MAX("abandonments") FROM jobs)")).toLongLong(),
+              QueueSettings{}.maxAbandonments);
         QCOMPARE(database.scalar(QStringLiteral(R"(SELECT COUNT(DISTINCT "killmailId") FROM killmails)")).toLongLong(),
                  total);
         QCOMPARE(database.scalar(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE queue = 'killmail' AND state <> 2"))

@@ -8,6 +8,7 @@
 #include "queue/KillmailJobs.h"
 #include "queue/QueueAdmin.h"
 #include "queue/QueueRunner.h"
+#include "queue/WorkerName.h"
 #include "staticdata/StaticData.h"
 #include "storage/KillmailWriter.h"
 #include "storage/StorageError.h"
@@ -16,6 +17,7 @@
 #include <QCoroTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -153,6 +155,63 @@ struct Fixture {
     test::TestDatabase db;
     Database& database;
     JobQueue queue;
+};
+
+/// Says every worker has died: their jobs are taken back at once.
+bool everyWorkerEnded(const QString& /*worker*/) { return true; }
+
+int abandonmentsOf(Database& database, qint64 id)
+{
+    return database.scalar(QStringLiteral(R"(SELECT "abandonments" FROM jobs WHERE "id" = ?)"), {id}).toInt();
+}
+
+/// A process of this host running until the test ends: a backfill's or another engine's stand-in.
+class LivingProcess {
+public:
+    LivingProcess() { m_process.start(QStringLiteral("sleep"), {QStringLiteral("600")}); }
+    ~LivingProcess()
+    {
+        m_process.kill();
+        m_process.waitForFinished();
+    }
+    LivingProcess(const LivingProcess&) = delete;
+    LivingProcess& operator=(const LivingProcess&) = delete;
+
+    /// 0 when it did not start.
+    qint64 id() { return m_process.waitForStarted() ? m_process.processId() : 0; }
+
+private:
+    QProcess m_process;
+};
+
+/// The ID a process of this host had that has ended (a killed engine's), or 0.
+qint64 endedProcessId()
+{
+    QProcess process;
+    process.start(QStringLiteral("true"));
+    if (!process.waitForStarted()) {
+        return 0;
+    }
+    const qint64 id = process.processId();
+    return process.state() == QProcess::NotRunning || process.waitForFinished() ? id : 0;
+}
+
+/// A job handler that runs `observe` for every job, then completes it.
+class ObservingHandler : public JobHandler {
+public:
+    explicit ObservingHandler(std::function<QCoro::Task<>(const Job&)> observe)
+        : m_observe(std::move(observe))
+    {
+    }
+
+    QCoro::Task<JobResult> run(const Job& job) override
+    {
+        co_await m_observe(job);
+        co_return JobResult::completed(job.id);
+    }
+
+private:
+    std::function<QCoro::Task<>(const Job&)> m_observe;
 };
 
 /// A job handler whose every job takes `duration`, counting the runs.
@@ -686,20 +745,182 @@ private Q_SLOTS:
         QVERIFY(!stopped.isEmpty() || stopped.wait(10000));
     }
 
-    void everyActiveJobIsTakenBackAtStart()
+    void onlyJobsOfEndedWorkersAreTakenBackBeforeTheirLeasesRunOut()
     {
+        // Held by a process still running (a backfill beside the engine), by one that ended (a killed engine), by
+        // this process's other runner, by a name of no known form, and on a lease that ran out.
         Fixture fixture(m_backend);
         auto& [db, database, queue] = fixture;
-        queue.enqueue(killmails, newJobs(3));
-        const std::vector<Job> claimed = queue.claim(killmails, 2, worker);
-        QCOMPARE(queue.reclaimAbandoned(), 0);
-        QCOMPARE(queue.reclaimAbandoned(true), 2);
-        const QueueStats stats = statsOf(database);
-        QCOMPARE(stats.active, 0);
-        QCOMPARE(stats.waiting, 3);
-        for (const Job& job : claimed) {
-            QCOMPARE(rowOf(database, job.id).attempts, 0); // the death of a worker is no attempt
+        LivingProcess living;
+        QVERIFY(living.id() > 0);
+        const qint64 endedId = endedProcessId();
+        QVERIFY(endedId > 0);
+        JobQueue shortLease(database, {.lease = 1ms});
+        const auto claimOne = [&](JobQueue& by, const QString& key, const QString& holder) {
+            by.enqueue(killmails, {newJob(key)});
+            const std::vector<Job> claimed = by.claim(killmails, 1, holder);
+            return claimed.size() == 1 ? claimed[0].id : 0;
+        };
+        const qint64 livingJob = claimOne(queue, QStringLiteral("living"), WorkerName::of(living.id(), killmails, 0));
+        const qint64 endedJob = claimOne(queue, QStringLiteral("ended"), WorkerName::of(endedId, killmails, 0));
+        const qint64 mineJob = claimOne(queue, QStringLiteral("mine"),
+                                        WorkerName::of(QCoreApplication::applicationPid(), killmails, 1000));
+        const qint64 unknownJob = claimOne(queue, QStringLiteral("unknown"), worker);
+        const qint64 expiredJob = claimOne(shortLease, QStringLiteral("expired"), QStringLiteral("worker-2"));
+        QTRY_VERIFY_WITH_TIMEOUT(JobQueue::nowMs() > rowOf(database, expiredJob).lockedUntil, 10000);
+
+        QCOMPARE(queue.reclaimAbandoned(QStringLiteral("character"), WorkerName::hasEnded), 0); // another queue's
+        QCOMPARE(queue.reclaimAbandoned(killmails, WorkerName::hasEnded), 2);
+        for (const qint64 id : {endedJob, expiredJob}) {
+            const JobRow row = rowOf(database, id);
+            QCOMPARE(row.state, int(JobState::Waiting));
+            QCOMPARE(row.attempts, 0); // the death of a worker is no attempt
+            QVERIFY(row.lockedBy.isEmpty());
         }
+        for (const qint64 id : {livingJob, mineJob, unknownJob}) {
+            QCOMPARE(rowOf(database, id).state, int(JobState::Active));
+        }
+        QCOMPARE(queue.reclaimAbandoned(killmails, WorkerName::hasEnded), 0);
+    }
+
+    void anSqliteRunnerTakesBackAtStartOnlyTheJobsOfEndedProcesses()
+    {
+        if (m_backend != Backend::Sqlite) {
+            QSKIP("on PostgreSQL a runner takes jobs back when their leases run out (expiredLeasesAreTakenBack)");
+        }
+        // A backfill process works beside the engine on the same SQLite file: an engine that starts takes back
+        // the jobs of the engine before it, which was killed, and leaves the backfill's to it.
+        test::TestDatabase db(m_backend);
+        JobQueue queue(db.database());
+        LivingProcess backfill;
+        const QString backfillWorker = WorkerName::of(backfill.id(), killmails, 0);
+        const QString killedWorker = WorkerName::of(endedProcessId(), killmails, 0);
+        queue.enqueue(killmails, {newJob(QStringLiteral("backfill's"))});
+        QCOMPARE(queue.claim(killmails, 1, backfillWorker).size(), std::size_t(1));
+        queue.enqueue(killmails, {newJob(QStringLiteral("killed engine's"))});
+        QCOMPARE(queue.claim(killmails, 1, killedWorker).size(), std::size_t(1));
+
+        int runs = 0;
+        QueueRunner runner(db.url(), killmails, RunnerSettings{}, QueueSettings{},
+                           [&runs](Database&) { return std::make_unique<SlowHandler>(0ms, runs); });
+        runner.start();
+        const qint64 taken = idOf(db.database(), QStringLiteral("killed engine's"));
+        QTRY_COMPARE_WITH_TIMEOUT(rowOf(db.database(), taken).state, int(JobState::Completed), 30000);
+        QCOMPARE(runs, 1);
+        QCOMPARE(abandonmentsOf(db.database(), taken), 2); // its first death, and its start as a suspect
+        const JobRow kept = rowOf(db.database(), idOf(db.database(), QStringLiteral("backfill's")));
+        QCOMPARE(kept.state, int(JobState::Active));
+        QCOMPARE(kept.lockedBy, backfillWorker);
+        QSignalSpy stopped(&runner, &QueueRunner::stopped);
+        runner.stop();
+        QVERIFY(!stopped.isEmpty() || stopped.wait(10000));
+    }
+
+    void aJobAbandonedTooOftenFails()
+    {
+        // Held at the death of a worker, then started by maxAbandonments - 1 more that died running it, a job fails:
+        // it may be what kills them.
+        constexpr int limit = 4;
+        Fixture fixture(m_backend, {.maxAbandonments = limit});
+        auto& [db, database, queue] = fixture;
+        const auto abandon = [&](int deaths) {
+            for (int i = 0; i < deaths; ++i) {
+                const std::vector<Job> claimed = queue.claim(killmails, 1, worker);
+                QCOMPARE(claimed.size(), std::size_t(1));
+                if (claimed[0].abandonments > 0) { // as the runner does before it runs a suspect
+                    QCOMPARE(queue.markSuspectsStarted({claimed[0].id}, worker), 1);
+                }
+                QCOMPARE(queue.reclaimAbandoned(killmails, everyWorkerEnded), 1);
+            }
+        };
+        queue.enqueue(killmails, {newJob(QStringLiteral("crashes"))});
+        const qint64 id = idOf(database, QStringLiteral("crashes"));
+        abandon(limit - 1);
+        JobRow row = rowOf(database, id);
+        QCOMPARE(row.state, int(JobState::Waiting));
+        QCOMPARE(row.lastError, QStringLiteral("its worker stopped while running it"));
+        QCOMPARE(row.attempts, 0);
+        QCOMPARE(abandonmentsOf(database, id), limit - 1);
+
+        abandon(1);
+        row = rowOf(database, id);
+        QCOMPARE(row.state, int(JobState::Failed));
+        QVERIFY(row.finishedAt > 0);
+        QVERIFY(row.lockedBy.isEmpty());
+        const QString why = QStringLiteral("abandoned by 4 worker deaths; it may crash the engine");
+        QCOMPARE(row.lastError, why);
+        const std::vector<FailedJob> failed = QueueAdmin(database).failed(killmails, 10);
+        QCOMPARE(failed.size(), std::size_t(1));
+        QCOMPARE(failed[0].lastError, why);
+        QVERIFY(queue.claim(killmails, 1, worker).empty());
+
+        // Revived by an enqueue or retried by the operator, it starts counting again.
+        queue.enqueue(killmails, {newJob(QStringLiteral("crashes"))});
+        abandon(limit - 1);
+        QCOMPARE(rowOf(database, id).state, int(JobState::Waiting));
+        abandon(1);
+        QCOMPARE(rowOf(database, id).state, int(JobState::Failed));
+        QCOMPARE(QueueAdmin(database).retryFailed(killmails), 1);
+        abandon(limit - 1);
+        QCOMPARE(rowOf(database, id).state, int(JobState::Waiting));
+    }
+
+    void aSuspectOnlyHeldAtDeathsIsNotCountedAgain()
+    {
+        // Claimed ahead of the workers and never started, a suspect cannot have killed them: a backlog held through
+        // many deaths (a crash loop, restarts while the database was away) fails nothing.
+        constexpr int limit = 2;
+        Fixture fixture(m_backend, {.maxAbandonments = limit});
+        auto& [db, database, queue] = fixture;
+        queue.enqueue(killmails, {newJob(QStringLiteral("held"))});
+        const qint64 id = idOf(database, QStringLiteral("held"));
+        for (int death = 0; death < limit + 2; ++death) {
+            QCOMPARE(queue.claim(killmails, 1, worker).size(), std::size_t(1));
+            QCOMPARE(queue.reclaimAbandoned(killmails, everyWorkerEnded), 1);
+        }
+        QCOMPARE(rowOf(database, id).state, int(JobState::Waiting));
+        QCOMPARE(abandonmentsOf(database, id), 1);
+        QCOMPARE(queue.markSuspectsStarted({id}, worker), 0); // held by no one
+    }
+
+    void suspectsRunOneAtATime()
+    {
+        // Jobs held at a worker's death run one by one (the others beside them as ever): should one crash the
+        // engine again, its death counts against it alone.
+        test::TestDatabase db(m_backend);
+        JobQueue queue(db.database());
+        queue.enqueue(killmails, newJobs(3));
+        QCOMPARE(queue.claim(killmails, 3, worker).size(), std::size_t(3));
+        QCOMPARE(queue.reclaimAbandoned(killmails, everyWorkerEnded), 3);
+        queue.enqueue(killmails, {newJob(QStringLiteral("fresh"))});
+        int running = 0;
+        int mostSuspects = 0;
+        bool freshRanBesideASuspect = false;
+        std::vector<QString> order;
+        RunnerSettings runnerSettings;
+        runnerSettings.concurrency = 4;
+        QueueRunner runner(db.url(), killmails, runnerSettings, QueueSettings{}, [&](Database&) {
+            return std::make_unique<ObservingHandler>([&](const Job& job) -> QCoro::Task<> {
+                ++running;
+                freshRanBesideASuspect = freshRanBesideASuspect || (job.abandonments == 0 && running > 1);
+                mostSuspects = std::max(mostSuspects, job.abandonments > 0 ? running : 0);
+                co_await QCoro::sleepFor(100ms);
+                --running;
+                order.push_back(job.dedupKey);
+            });
+        });
+        runner.start();
+        QTRY_COMPARE_WITH_TIMEOUT(statsOf(db.database()).completed, 4, 30000);
+        QCOMPARE(order.size(), std::size_t(4));
+        QVERIFY(freshRanBesideASuspect);
+        QCOMPARE(mostSuspects, 1);
+        for (const QString& key : {QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2")}) {
+            QCOMPARE(abandonmentsOf(db.database(), idOf(db.database(), key)), 2); // counted as it started
+        }
+        QCOMPARE(abandonmentsOf(db.database(), idOf(db.database(), QStringLiteral("fresh"))), 0);
+        QSignalSpy stopped(&runner, &QueueRunner::stopped);
+        runner.stop();
+        QVERIFY(!stopped.isEmpty() || stopped.wait(10000));
     }
 
     void releasedJobsWaitWithoutSpendingAnAttempt()

@@ -312,6 +312,27 @@ private Q_SLOTS:
         QVERIFY2(run.out.contains(QStringLiteral("alliance: failed jobs shown: 0 of 0")), qPrintable(run.out));
     }
 
+    void listsAJobAbandonedByCrashingWorkersWithWhy()
+    {
+        // A killmail that crashes the engine each time: its job is taken back from every dead worker until it fails.
+        test::TestDatabase db(m_backend);
+        JobQueue queue(db.database(), {.maxAbandonments = 2});
+        queue.enqueue(killmails, {NewJob{QStringLiteral("6000"), "{}"}});
+        for (int death = 0; death < 2; ++death) {
+            const std::vector<Job> claimed = queue.claim(killmails, 1, worker);
+            QCOMPARE(claimed.size(), std::size_t(1));
+            if (death > 0) { // started as a suspect, as the runner does
+                QCOMPARE(queue.markSuspectsStarted({claimed[0].id}, worker), 1);
+            }
+            QCOMPARE(queue.reclaimAbandoned(killmails, [](const QString&) { return true; }), 1);
+        }
+        const Run run = console(db, {QStringLiteral("queue:list"), killmails, QStringLiteral("--failed")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains(QStringLiteral("6000")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("abandoned by 2 worker deaths; it may crash the engine")),
+                 qPrintable(run.out));
+    }
+
     void listNeedsFailedAndALimit()
     {
         test::TestDatabase db(m_backend);

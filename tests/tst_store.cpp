@@ -67,6 +67,38 @@ private Q_SLOTS:
                                      "\"quantityDropped\", \"singleton\", \"parentId\" FROM items"));
     }
 
+    void aMigrationAddsAColumnToATableOfAnEarlierSchema()
+    {
+        test::TestDatabase db(m_backend);
+        Database& database = db.database();
+        // The jobs table as schema version 5 made it, holding a job, and no record of the later migrations.
+        database.exec(QStringLiteral("DROP TABLE jobs"));
+        database.exec(QStringLiteral(
+            R"(CREATE TABLE jobs ("id" INTEGER PRIMARY KEY, "queue" TEXT NOT NULL, "dedupKey" TEXT NOT NULL,
+               "priority" SMALLINT NOT NULL DEFAULT 1, "state" SMALLINT NOT NULL DEFAULT 0, "rank" BIGINT NOT NULL,
+               "runAt" BIGINT NOT NULL, "attempts" INTEGER NOT NULL DEFAULT 0, "maxAttempts" INTEGER NOT NULL DEFAULT 3,
+               "payload" TEXT NOT NULL, "lastError" TEXT, "lockedBy" TEXT, "lockedUntil" BIGINT,
+               "createdAt" BIGINT NOT NULL, "finishedAt" BIGINT))"));
+        database.exec(QStringLiteral(R"(INSERT INTO jobs ("id", "queue", "dedupKey", "rank", "runAt", "payload",
+            "createdAt") VALUES (1, 'killmail', '42', 0, 0, '{}', 0))"));
+        const auto later = [](const Migration& migration) { return migration.version > 5; };
+        database.exec(QStringLiteral("DELETE FROM schema_migrations WHERE version > 5"));
+        const auto pending = int(std::count_if(migrations().begin(), migrations().end(), later));
+        QVERIFY(pending > 0);
+
+        QCOMPARE(Migrator(database).migrate(), pending);
+        QCOMPARE(Migrator(database).currentVersion(), migrations().back().version);
+        const QVariant abandonments =
+            database.scalar(QStringLiteral(R"(SELECT "abandonments" FROM jobs WHERE "id" = 1)"));
+        QVERIFY(!abandonments.isNull()); // the job already there takes the default
+        QCOMPARE(abandonments.toInt(), 0);
+        QCOMPARE(Migrator(database).migrate(), 0);
+        // Applied again where its record was lost, it finds the column there and adds nothing.
+        database.exec(QStringLiteral("DELETE FROM schema_migrations WHERE version > 5"));
+        QCOMPARE(Migrator(database).migrate(), pending);
+        QCOMPARE(database.scalar(QStringLiteral("SELECT COUNT(*) FROM jobs")).toInt(), 1);
+    }
+
     void storesEveryFixtureOnceAndReadsItBack()
     {
         test::TestDatabase db(m_backend);

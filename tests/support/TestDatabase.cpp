@@ -22,6 +22,9 @@ QString schemaFingerprint()
         for (const Table& table : migration.tables) {
             hash.addData(SchemaSql::createStatements(table, Backend::Postgres).join(u';').toUtf8());
         }
+        for (const AddedColumn& added : migration.addedColumns) {
+            hash.addData(SchemaSql::addColumnStatement(added, Backend::Postgres).toUtf8());
+        }
     }
     return QString::fromLatin1(hash.result().toHex().left(12));
 }

@@ -36,6 +36,8 @@ struct Job {
     int attempts = 0;
     int maxAttempts = 3;
     qint64 rank = 0;
+    /// Deaths of workers that held it (JobQueue::reclaimAbandoned); above 0 it is a suspect.
+    int abandonments = 0;
 };
 
 /// What became of a job a worker ran.

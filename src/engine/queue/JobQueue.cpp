@@ -6,6 +6,7 @@
 #include "storage/SqlIdList.h"
 #include "storage/SqliteStatement.h"
 #include "storage/StorageError.h"
+#include "util/Logging.h"
 #include "util/ThreadAffinity.h"
 
 #include <QDateTime>
@@ -35,10 +36,22 @@ constexpr const char* upsertClause = R"( ON CONFLICT ("queue", "dedupKey") WHERE
   "rank" = CASE WHEN jobs."state" = 3 OR excluded."rank" < jobs."rank" THEN excluded."rank" ELSE jobs."rank" END,
   "runAt" = CASE WHEN jobs."state" = 3 OR excluded."runAt" < jobs."runAt" THEN excluded."runAt" ELSE jobs."runAt" END,
   "attempts" = CASE WHEN jobs."state" = 3 THEN 0 ELSE jobs."attempts" END,
+  "abandonments" = CASE WHEN jobs."state" = 3 THEN 0 ELSE jobs."abandonments" END,
   "lastError" = CASE WHEN jobs."state" = 3 THEN NULL ELSE jobs."lastError" END,
   "finishedAt" = NULL,
   "state" = 0
   WHERE jobs."state" <> 1)";
+
+/// "?, ?, ?" for `count` bound values.
+QString placeholders(std::size_t count)
+{
+    QStringList marks;
+    marks.reserve(qsizetype(count));
+    for (std::size_t i = 0; i < count; ++i) {
+        marks << QStringLiteral("?");
+    }
+    return marks.join(QStringLiteral(", "));
+}
 
 /// The jobs of one enqueue call, one per key: a key named twice keeps its best priority and fullest payload.
 std::vector<NewJob> distinctByKey(const std::vector<NewJob>& jobs)
@@ -195,13 +208,13 @@ std::vector<Job> JobQueue::claimSqlite(const QString& queue, int limit, const QS
         QStringLiteral(R"(UPDATE jobs SET "state" = 1, "lockedBy" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1
            WHERE "id" IN (SELECT "id" FROM jobs WHERE "queue" = ? AND "state" = 0 AND "runAt" <= ?
                           ORDER BY "rank" LIMIT ?)
-           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank")"),
+           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank", "abandonments")"),
         {worker, now + m_settings.lease.count(), queue, now, limit}, "claim jobs");
     std::vector<Job> jobs;
     while (query.next()) {
         jobs.push_back(Job{query.value(0).toLongLong(), queue, query.value(1).toString(), query.value(2).toByteArray(),
                            Priority(std::clamp(query.value(3).toInt(), 0, 2)), query.value(4).toInt(),
-                           query.value(5).toInt(), query.value(6).toLongLong()});
+                           query.value(5).toInt(), query.value(6).toLongLong(), query.value(7).toInt()});
     }
     return jobs;
 }
@@ -223,7 +236,7 @@ std::vector<Job> JobQueue::claimPostgres(const QString& queue, int limit, const 
         R"(UPDATE jobs SET "state" = 1, "lockedBy" = $1, "lockedUntil" = $2::bigint, "attempts" = "attempts" + 1
            WHERE "id" IN (SELECT "id" FROM jobs WHERE "queue" = $3 AND "state" = 0 AND "runAt" <= $4::bigint
                           ORDER BY "rank" LIMIT $5::integer FOR UPDATE SKIP LOCKED)
-           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank")",
+           RETURNING "id", "dedupKey", "payload", "priority", "attempts", "maxAttempts", "rank", "abandonments")",
         {worker.toUtf8(), QByteArray::number(now + m_settings.lease.count()), queue.toUtf8(), QByteArray::number(now),
          QByteArray::number(limit)},
         "claim jobs");
@@ -237,7 +250,7 @@ std::vector<Job> JobQueue::claimPostgres(const QString& queue, int limit, const 
     for (int row = 0; row < PQntuples(rows); ++row) {
         jobs.push_back(Job{text(row, 0).toLongLong(), queue, QString::fromUtf8(text(row, 1)), text(row, 2),
                            Priority(std::clamp(text(row, 3).toInt(), 0, 2)), text(row, 4).toInt(), text(row, 5).toInt(),
-                           text(row, 6).toLongLong()});
+                           text(row, 6).toLongLong(), text(row, 7).toInt()});
     }
     return jobs;
 }
@@ -399,26 +412,90 @@ int JobQueue::renewLeases(const QString& worker)
     return renewed;
 }
 
-int JobQueue::reclaimAbandoned(bool everyActiveJob, const QString& queue)
+int JobQueue::markSuspectsStarted(const std::vector<qint64>& jobIds, const QString& worker)
+{
+    assertThread(m_database.owner());
+    if (jobIds.empty()) {
+        return 0;
+    }
+    const SqlIdList ids(m_database.backend(), jobIds);
+    const QVariantList bindings{ids.binding(), worker};
+    const QString where =
+        QStringLiteral(R"("id" )") + ids.match() + QStringLiteral(R"( AND "state" = 1 AND "lockedBy" = ?)");
+    WriteTransaction transaction(m_database);
+    lockInIdOrder(where, bindings);
+    const int marked =
+        m_database
+            .exec(QStringLiteral(R"(UPDATE jobs SET "abandonments" = "abandonments" + 1 WHERE )") + where, bindings,
+                  "count a suspect job's start")
+            .numRowsAffected();
+    transaction.commit();
+    return marked;
+}
+
+QStringList JobQueue::endedWorkers(const QString& queue, qint64 now, const WorkerEnded& workerEnded)
+{
+    QSqlQuery query = m_database.exec(
+        QStringLiteral(R"(SELECT DISTINCT "lockedBy" FROM jobs WHERE "state" = 1 AND "lockedUntil" >= ?)")
+            + (queue.isEmpty() ? QString() : QStringLiteral(R"( AND "queue" = ?)")),
+        queue.isEmpty() ? QVariantList{now} : QVariantList{now, queue}, "look for jobs' workers");
+    QStringList ended;
+    while (query.next()) {
+        if (const QString worker = query.value(0).toString(); workerEnded(worker)) {
+            ended << worker;
+        }
+    }
+    return ended;
+}
+
+int JobQueue::reclaimAbandoned(const QString& queue, const WorkerEnded& workerEnded)
 {
     assertThread(m_database.owner());
     const qint64 now = nowMs();
-    // PostgreSQL types a parameter from its context: BIGINT is spelled out where the context is a SMALLINT.
-    const QString statement = QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = "attempts" - 1,
-          "lastError" = ?, "runAt" = ?, "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT),
+    const QStringList ended = workerEnded ? endedWorkers(queue, now, workerEnded) : QStringList();
+    // A suspect's deaths while it ran were counted as it started (markSuspectsStarted); a job held at its first death
+    // counts that one here. PostgreSQL types a parameter from its context: BIGINT is spelled out where the context is
+    // a SMALLINT.
+    QString statement = QStringLiteral(R"(UPDATE jobs SET
+          "abandonments" = CASE WHEN "abandonments" = 0 THEN 1 ELSE "abandonments" END,
+          "state" = CASE WHEN "abandonments" >= ? THEN 3 ELSE 0 END,
+          "lastError" = CASE WHEN "abandonments" >= ? THEN ? ELSE ? END,
+          "finishedAt" = CASE WHEN "abandonments" >= ? THEN CAST(? AS BIGINT) END,
+          "attempts" = "attempts" - 1, "runAt" = ?, "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT),
           "lockedBy" = NULL, "lockedUntil" = NULL
-        WHERE "state" = 1%1%2)")
-                                  .arg(everyActiveJob ? QString() : QStringLiteral(R"( AND "lockedUntil" < ?)"),
-                                       queue.isEmpty() ? QString() : QStringLiteral(R"( AND "queue" = ?)"));
-    QVariantList bindings{QStringLiteral("its worker stopped while running it"), now, now,
-                          qint64(m_settings.agingPerLevel.count())};
-    if (!everyActiveJob) {
-        bindings << now;
+        WHERE "state" = 1 AND ("lockedUntil" < ?)");
+    const int limit = std::max(2, m_settings.maxAbandonments); // a first death is no evidence against a job
+    QVariantList bindings{limit,
+                          limit,
+                          QStringLiteral("abandoned by %1 worker deaths; it may crash the engine").arg(limit),
+                          QStringLiteral("its worker stopped while running it"),
+                          limit,
+                          now,
+                          now,
+                          now,
+                          qint64(m_settings.agingPerLevel.count()),
+                          now};
+    if (!ended.isEmpty()) {
+        statement += QStringLiteral(R"( OR "lockedBy" IN (%1))").arg(placeholders(ended.size()));
+        for (const QString& worker : ended) {
+            bindings << worker;
+        }
     }
+    statement += u')';
     if (!queue.isEmpty()) {
+        statement += QStringLiteral(R"( AND "queue" = ?)");
         bindings << queue;
     }
-    return m_database.exec(statement, bindings, "take back abandoned jobs").numRowsAffected();
+    QSqlQuery query = m_database.exec(statement + QStringLiteral(R"( RETURNING "id", "queue", "state")"), bindings,
+                                      "take back abandoned jobs");
+    int reclaimed = 0;
+    for (; query.next(); ++reclaimed) {
+        if (query.value(2).toInt() == int(JobState::Failed)) {
+            qCWarning(lcRunner).noquote() << query.value(1).toString() << "job" << query.value(0).toLongLong()
+                                          << "failed: abandoned by" << limit << "worker deaths";
+        }
+    }
+    return reclaimed;
 }
 
 } // namespace km

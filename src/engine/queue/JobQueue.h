@@ -6,6 +6,7 @@
 #include <QString>
 #include <QVariantList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -61,12 +62,23 @@ public:
     /// Extends the lease of every job `worker` holds.
     int renewLeases(const QString& worker);
     /**
-     * Takes back the jobs of workers that died: those whose lease expired, or with `everyActiveJob` all running
-     * jobs of `queue` (a single-process SQLite engine at start). They wait again and the attempt is not counted: a
-     * worker killed (a crash, the OOM killer, a power cut) says nothing of its jobs, and a job failed by the third
-     * such death would be a kill lost to restarts (the crash-anywhere harness lost a dozen that way).
+     * Counts, before they run, one more abandonment for each of these jobs, suspects taken back from dead workers
+     * before, should `worker` die while running them (one that crashes the engine gives no time to count after).
+     * A suspect that keeps killing its workers so reaches maxAbandonments, while one only held by them, claimed
+     * ahead of the workers and never started, does not. Returns how many `worker` holds.
      */
-    int reclaimAbandoned(bool everyActiveJob = false, const QString& queue = {});
+    int markSuspectsStarted(const std::vector<qint64>& jobIds, const QString& worker);
+    /// Whether the worker named so is known to have died (WorkerName::hasEnded).
+    using WorkerEnded = std::function<bool(const QString& worker)>;
+    /**
+     * Takes back the jobs of workers that died: those whose lease expired, and with `workerEnded` those it says have
+     * ended (of `queue` only, unless empty). They wait again and the attempt is not counted: a worker killed (a
+     * crash, the OOM killer, a power cut) says nothing of its jobs, and a job failed by the third such death would
+     * be a kill lost to restarts (the crash-anywhere harness lost a dozen that way). Deaths count as abandonments
+     * instead: the first that held the job, and each a suspect was started for (markSuspectsStarted). A job
+     * abandoned QueueSettings::maxAbandonments times fails: it may be what kills them.
+     */
+    int reclaimAbandoned(const QString& queue = {}, const WorkerEnded& workerEnded = {});
 
     /// Milliseconds since the Unix epoch, the unit of every time in the jobs table.
     static qint64 nowMs();
@@ -84,6 +96,8 @@ private:
     [[nodiscard]] std::optional<qint64> retryAt(const FinishedJob& finished, qint64 now) const;
     int settleSqlite(const std::vector<FinishedJob>& finished, const QString& worker);
     int settlePostgres(const std::vector<FinishedJob>& finished, const QString& worker);
+    /// The workers of `queue` (of every queue when empty) holding jobs on leases that run still, that have ended.
+    QStringList endedWorkers(const QString& queue, qint64 now, const WorkerEnded& workerEnded);
 
     Database& m_database;
     QueueSettings m_settings;

@@ -167,7 +167,7 @@ int QueueAdmin::retryFailed(const FailedJobSelection& which)
     // A retried job keeps its priority's place: it is ranked as if it became ready now. (Without the casts
     // PostgreSQL would take the parameters for SMALLINTs, the type of "priority".)
     return m_database
-        .exec(QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = 0, "runAt" = ?,
+        .exec(QStringLiteral(R"(UPDATE jobs SET "state" = 0, "attempts" = 0, "abandonments" = 0, "runAt" = ?,
                "rank" = CAST(? AS BIGINT) + "priority" * CAST(? AS BIGINT), "finishedAt" = NULL WHERE %1)")
                   .arg(where),
               bindings, "retry failed jobs")

@@ -2,15 +2,13 @@
 
 #include "queue/JobWakeup.h"
 #include "queue/QueueAdmin.h"
+#include "queue/WorkerName.h"
 #include "storage/Database.h"
 #include "storage/StorageError.h"
 #include "util/Logging.h"
 #include "util/ThreadAffinity.h"
 
-#include <QAtomicInteger>
-#include <QCoreApplication>
 #include <QSqlDriver>
-#include <QSysInfo>
 
 namespace km {
 namespace {
@@ -18,16 +16,6 @@ namespace {
 // A retry after a database error is one connection attempt: cheap enough to make every few seconds, and a longer
 // pause keeps the workers idle long after the database is back (the soak saw a minute after each restart).
 constexpr std::chrono::milliseconds maxErrorBackoff{5000};
-
-QString uniqueWorkerName(const QString& queue)
-{
-    static QAtomicInteger<int> next = 0;
-    return QStringLiteral("%1:%2:%3:%4")
-        .arg(QSysInfo::machineHostName())
-        .arg(QCoreApplication::applicationPid())
-        .arg(queue)
-        .arg(next.fetchAndAddRelaxed(1));
-}
 
 std::vector<qint64> idsOf(const std::deque<Job>& jobs)
 {
@@ -45,7 +33,7 @@ QueueRunner::QueueRunner(DatabaseUrl url, QString queue, RunnerSettings runnerSe
                          HandlerFactory handlerFactory)
     : m_url(std::move(url))
     , m_queueName(std::move(queue))
-    , m_workerName(uniqueWorkerName(m_queueName))
+    , m_workerName(WorkerName::unique(m_queueName))
     , m_runnerSettings(runnerSettings)
     , m_queueSettings(queueSettings)
     , m_handlerFactory(std::move(handlerFactory))
@@ -94,8 +82,11 @@ void QueueRunner::start()
         m_database = std::make_unique<Database>(m_url);
         m_queue = std::make_unique<JobQueue>(*m_database, m_queueSettings);
         if (m_database->backend() == Backend::Sqlite) {
-            // One process owns an SQLite database: whatever its queue shows running was left by a previous run.
-            m_queue->reclaimAbandoned(true, m_queueName);
+            // The processes sharing an SQLite file run on this host: the jobs of those that ended (a previous run,
+            // a backfill killed beside it) come back now, not a lease later; those of the living stay theirs.
+            if (const int reclaimed = m_queue->reclaimAbandoned(m_queueName, WorkerName::hasEnded); reclaimed > 0) {
+                qCInfo(lcRunner) << m_queueName << "took back" << reclaimed << "jobs of ended workers";
+            }
         }
         m_handler = m_handlerFactory(*m_database);
     } catch (const StorageError& error) {
@@ -158,11 +149,54 @@ void QueueRunner::pump()
     if (qsizetype(m_ready.size()) < std::max(1, m_runnerSettings.batchSize / 2) && !m_queueEmpty) {
         claimMore();
     }
-    while (m_running < m_runnerSettings.concurrency && !m_ready.empty()) {
-        Job job = std::move(m_ready.front());
-        m_ready.pop_front();
-        runJob(std::move(job));
+    const std::vector<std::size_t> starting = startable();
+    if (starting.empty() || !markSuspectsStarted(starting)) {
+        return;
     }
+    std::vector<Job> jobs;
+    jobs.reserve(starting.size());
+    for (auto position = starting.rbegin(); position != starting.rend(); ++position) { // the later ones first
+        jobs.push_back(std::move(m_ready[*position]));
+        m_ready.erase(m_ready.begin() + qsizetype(*position));
+    }
+    for (auto job = jobs.rbegin(); job != jobs.rend(); ++job) {
+        runJob(std::move(*job));
+    }
+}
+
+std::vector<std::size_t> QueueRunner::startable() const
+{
+    std::vector<std::size_t> positions;
+    bool suspect = m_suspectRunning;
+    for (std::size_t i = 0;
+         i < m_ready.size() && m_running + qsizetype(positions.size()) < m_runnerSettings.concurrency; ++i) {
+        if (m_ready[i].abandonments > 0) {
+            if (suspect) {
+                continue;
+            }
+            suspect = true;
+        }
+        positions.push_back(i);
+    }
+    return positions;
+}
+
+bool QueueRunner::markSuspectsStarted(const std::vector<std::size_t>& starting)
+{
+    std::vector<qint64> suspects;
+    for (const std::size_t position : starting) {
+        if (m_ready[position].abandonments > 0) {
+            suspects.push_back(m_ready[position].id);
+        }
+    }
+    try {
+        m_queue->markSuspectsStarted(suspects, m_workerName);
+    } catch (const std::exception& error) { // they wait in hand until the database is back
+        onStorageError(QStringLiteral("count the start of a suspect job"), error);
+        return false;
+    }
+    m_suspectRunning = m_suspectRunning || !suspects.empty();
+    return true;
 }
 
 void QueueRunner::claimMore()
@@ -203,6 +237,9 @@ QCoro::Task<> QueueRunner::runJob(Job job)
     }
     result.jobId = job.id;
     --m_running;
+    if (job.abandonments > 0) {
+        m_suspectRunning = false;
+    }
     if (m_aborting) {
         m_toRelease.push_back(job.id);
     } else {

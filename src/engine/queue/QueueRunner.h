@@ -67,6 +67,15 @@ private:
     void schedulePump();
     void pump();
     void claimMore();
+    /**
+     * The positions in m_ready of the jobs to start now, as many as there are free places. A suspect (a job held at
+     * a worker's death) runs alone among suspects: should it crash the engine, the count goes to it, not to the
+     * suspects beside it.
+     */
+    [[nodiscard]] std::vector<std::size_t> startable() const;
+    /// Before the ready jobs at `starting` run: counts the start of the suspects among them (durably: a job that
+    /// crashes the engine leaves no time after). False when the database did not take it.
+    bool markSuspectsStarted(const std::vector<std::size_t>& starting);
     QCoro::Task<> runJob(Job job);
     void settleFinished();
     void housekeeping();
@@ -95,6 +104,7 @@ private:
     bool m_queueEmpty = false;
     bool m_stopping = false;
     bool m_aborting = false;
+    bool m_suspectRunning = false;
     std::chrono::milliseconds m_errorBackoff{0};
     RunnerCounters m_counters;
 

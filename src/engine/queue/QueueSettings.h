@@ -15,6 +15,12 @@ struct QueueSettings {
     /// Retry n (1-based) waits backoffBase * 2^(n-1), between 50% and 100% of it at random (jitter).
     ms backoffBase = std::chrono::seconds(5);
     int maxAttempts = 3;
+    /// A job abandoned this often fails (JobQueue::reclaimAbandoned): held at a worker's death, then running at
+    /// maxAbandonments - 1 more, it may be what kills them, as a killmail that crashes the engine would (it would
+    /// otherwise run again after every restart; deaths spend no attempt). Far above what kills alone bring about:
+    /// the crash-anywhere harness (50 SIGKILLs at random moments, PostgreSQL stopped in a quarter of them) brings
+    /// a job to 6 at most; a crash loop costs 20 restarts (a few minutes under the systemd unit's RestartSec=10s).
+    int maxAbandonments = 20;
     /// Completed jobs are deleted after this long (0: at once).
     ms completedRetention = std::chrono::hours(24);
     /// Failed jobs are kept for review this long.

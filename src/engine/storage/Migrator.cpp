@@ -19,6 +19,19 @@ int Migrator::currentVersion()
     return version.isNull() ? 0 : version.toInt();
 }
 
+bool Migrator::hasColumn(const AddedColumn& added)
+{
+    const QString statement = m_database.backend() == Backend::Postgres
+        ? QStringLiteral("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() "
+                         "AND table_name = ? AND column_name = ?")
+        : QStringLiteral("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?");
+    return m_database
+               .scalar(statement, {QString::fromLatin1(added.table), QString::fromLatin1(added.column.name)},
+                       "look for a column")
+               .toInt()
+        > 0;
+}
+
 int Migrator::migrate()
 {
     const Backend backend = m_database.backend();
@@ -58,6 +71,11 @@ int Migrator::migrate()
             }
             for (const QString& statement : SchemaSql::createStatements(table, backend)) {
                 m_database.exec(statement, {}, "apply a schema migration");
+            }
+        }
+        for (const AddedColumn& added : migration.addedColumns) {
+            if (!hasColumn(added)) {
+                m_database.exec(SchemaSql::addColumnStatement(added, backend), {}, "add a column");
             }
         }
         m_database.exec(

@@ -94,7 +94,7 @@ Table itemsTable()
 /// The durable job queue of every queue (killmail, character, ...). Times are milliseconds since the Unix epoch,
 /// so both databases compare and compute them alike. States: 0 waiting (delayed while "runAt" is ahead),
 /// 1 active (held by "lockedBy" until "lockedUntil"), 2 completed, 3 failed. Claims take ready jobs in "rank"
-/// order: "runAt" plus the priority's aging offset (see JobQueue).
+/// order: "runAt" plus the priority's aging offset (see JobQueue). Migration 6 adds "abandonments".
 Table jobsTable()
 {
     return Table{
@@ -214,6 +214,12 @@ std::vector<Migration> buildMigrations()
                                 {.name = "report", .type = Document},
                                 {.name = "updatedAt", .type = BigInt, .notNull = true}},
                     .primaryKey = {"engineId"}}}},
+        {.version = 6,
+         .name = "job abandonments",
+         .tables = {},
+         // How many times the jobs table's job was taken back from a worker that died holding it (JobQueue).
+         .addedColumns = {{.table = "jobs",
+                           .column = {.name = "abandonments", .type = Integer, .notNull = true, .defaultValue = "0"}}}},
     };
 }
 
@@ -249,6 +255,11 @@ ColumnType columnType(const char* table, const char* column)
                 if (qstrcmp(each.name, column) == 0) {
                     return each.type;
                 }
+            }
+        }
+        for (const AddedColumn& added : migration.addedColumns) {
+            if (qstrcmp(added.table, table) == 0 && qstrcmp(added.column.name, column) == 0) {
+                return added.column.type;
             }
         }
     }

@@ -38,11 +38,19 @@ struct Table {
     bool clustered = false;
 };
 
-/// One versioned step of the schema: tables and indexes to create, rendered for each backend.
+/// A column a migration adds to a table an earlier one created. It needs a default when it is NOT NULL (the rows
+/// already there take it).
+struct AddedColumn {
+    const char* table = nullptr;
+    Column column;
+};
+
+/// One versioned step of the schema: tables and indexes to create and columns to add, rendered for each backend.
 struct Migration {
     int version = 0;
     const char* name = nullptr;
     std::vector<Table> tables;
+    std::vector<AddedColumn> addedColumns{};
 };
 
 /// The whole schema history, oldest first. Append new migrations; never edit one that has shipped.

@@ -52,6 +52,24 @@ QString SchemaSql::typeName(ColumnType type, Backend backend)
     return {};
 }
 
+QString SchemaSql::columnDefinition(const Column& column, Backend backend)
+{
+    QString definition = quoted(QString::fromLatin1(column.name)) + u' ' + typeName(column.type, backend);
+    if (column.notNull) {
+        definition += QStringLiteral(" NOT NULL");
+    }
+    if (column.defaultValue) {
+        definition += QStringLiteral(" DEFAULT ") + defaultLiteral(column, backend);
+    }
+    return definition;
+}
+
+QString SchemaSql::addColumnStatement(const AddedColumn& added, Backend backend)
+{
+    return QStringLiteral("ALTER TABLE %1 ADD COLUMN %2")
+        .arg(quoted(QString::fromLatin1(added.table)), columnDefinition(added.column, backend));
+}
+
 QStringList SchemaSql::createStatements(const Table& table, Backend backend)
 {
     const bool pg = backend == Backend::Postgres;
@@ -59,14 +77,7 @@ QStringList SchemaSql::createStatements(const Table& table, Backend backend)
     const QString name = QString::fromLatin1(table.name);
     QStringList definitions;
     for (const Column& column : table.columns) {
-        QString definition = quoted(QString::fromLatin1(column.name)) + u' ' + typeName(column.type, backend);
-        if (column.notNull) {
-            definition += QStringLiteral(" NOT NULL");
-        }
-        if (column.defaultValue) {
-            definition += QStringLiteral(" DEFAULT ") + defaultLiteral(column, backend);
-        }
-        definitions << definition;
+        definitions << columnDefinition(column, backend);
     }
     definitions << QStringLiteral("PRIMARY KEY (%1)").arg(quotedList(primaryKey(table, backend)));
     QString create = QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (\n  %2\n)")

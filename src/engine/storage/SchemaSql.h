@@ -12,6 +12,10 @@ namespace km {
 class SchemaSql {
 public:
     static QString typeName(ColumnType type, Backend backend);
+    /// A column's name, type, constraint and default, as CREATE TABLE and ALTER TABLE write them.
+    static QString columnDefinition(const Column& column, Backend backend);
+    /// ALTER TABLE ... ADD COLUMN (SQLite has no IF NOT EXISTS there: the Migrator looks first).
+    static QString addColumnStatement(const AddedColumn& added, Backend backend);
     /// CREATE TABLE and CREATE INDEX statements of `table`, each IF NOT EXISTS.
     static QStringList createStatements(const Table& table, Backend backend);
     static QString indexStatement(const Table& table, const Index& index);
