@@ -117,7 +117,7 @@ private:
                               QStringLiteral("neighbour/1.0 (tests@example.org)")); // or the fake refuses it, 403
             QNetworkReply* reply = network.get(request);
             QSignalSpy finished(reply, &QNetworkReply::finished);
-            QVERIFY(finished.wait(10000));
+            QVERIFY(finished.wait(60000));
             delete reply;
         }
     }
@@ -140,7 +140,7 @@ private:
     {
         QSignalSpy stopped(&workers, &QueueWorkers::stopped);
         workers.stop();
-        QVERIFY(stopped.wait(15000));
+        QVERIFY(stopped.wait(60000));
     }
 
     Backend m_backend;
@@ -247,7 +247,7 @@ private Q_SLOTS:
         add.start(qEnvironmentVariable("KILLMAIL_CONSOLE"),
                   {QStringLiteral("--database"), db.urlText(), QStringLiteral("queue:add"), QStringLiteral("killmail"),
                    QString::number(fixture.killmailId), fixture.hash});
-        QVERIFY(add.waitForFinished(10000));
+        QVERIFY(add.waitForFinished(-1));
         QCOMPARE(add.exitCode(), 0);
         QVERIFY(announced.spy.wait(60000)); // NOTIFY, not the ten-minute poll
         stopWorkers(workers);
