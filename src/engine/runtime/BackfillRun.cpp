@@ -86,20 +86,16 @@ void BackfillRun::onBackfillStopped()
 
 void BackfillRun::checkDrained()
 {
-    m_database
-        ->run<qint64>(&unfinishedKillmailJobs)
-        // One continuation that takes the failure too: Qt 6.4 runs an .onFailed(this, ...) chained after a
-        // .then(this, ...) without its context when the run goes mid-read.
-        .then(this, [this](QFuture<qint64> read) {
-            try {
-                onDrainRead(read.result());
-            } catch (const StorageError& error) {
-                if (!m_cancelled) {
-                    Q_EMIT queueUnreadable(error.message());
-                    m_drainTimer.start();
-                }
+    m_database->run<qint64>(&unfinishedKillmailJobs, this, [this](QFuture<qint64> read) {
+        try {
+            onDrainRead(read.result());
+        } catch (const StorageError& error) {
+            if (!m_cancelled) {
+                Q_EMIT queueUnreadable(error.message());
+                m_drainTimer.start();
             }
-        });
+        }
+    });
 }
 
 void BackfillRun::onDrainRead(qint64 left)

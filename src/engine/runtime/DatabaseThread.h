@@ -4,6 +4,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QPointer>
 #include <QPromise>
 #include <QThread>
 
@@ -17,15 +18,14 @@ class Database;
 
 /**
  * A thread with a database connection of its own that runs, one after another, the database actions of a client
- * whose thread must not run SQL (the window). run() returns at once; the client continues the future on its own
- * thread with one `.then(this, [](QFuture<R> done) { try { done.result() ... } catch (const StorageError&) ... })`,
- * as KDE's Kaidan does. Not `.then(this, ...).onFailed(this, ...)`: when `this` goes while the answer is delivered,
- * Qt 6.4 runs the failure handler without its context (a Q_ASSERT abort). An action's StorageError (or a
- * connection that cannot be opened) fails its future; the connection is opened again for the next action when the
- * server dropped it. Destroying the thread waits for the running action; actions not started yet are cancelled.
- * Beware: when the action has finished before `.then(this, ...)` is attached, Qt runs the continuation at once, inside
- * the call that attaches it; a caller that must not be re-entered (a model inside fetchMore(), a constructor) hands
- * the result on through a queued signal.
+ * whose thread must not run SQL (the window). run() returns at once. A client object hands the finished future to
+ * itself with `run(action, this, [this](QFuture<R> done) { try { done.result() ... } catch (const StorageError&) ...
+ * })`: the handler runs later on this object's thread (never inside the call), and not at all when the client has
+ * gone by then. Not Qt's `.then(this, ...)`: Qt 6.4 asserts its context is alive when the action finishes (an abort
+ * in Debug builds when the client goes mid-read), and runs the continuation inside the attaching call when the action
+ * has finished already. An action's StorageError (or a connection that cannot be opened) fails its future; the
+ * connection is opened again for the next action when the server dropped it. Destroying the thread waits for the
+ * running action; actions not started yet are cancelled.
  */
 class DatabaseThread : public QObject {
     Q_OBJECT
@@ -53,6 +53,25 @@ public:
             promise->finish();
         });
         return future;
+    }
+
+    /// Runs `action`, then `done(finishedFuture)` on `client`'s thread (this object's) unless `client` is gone.
+    template <typename Result, typename Done>
+    void run(std::function<Result(Database&)> action, QObject* client, Done done)
+    {
+        Q_ASSERT(client->thread() == thread());
+        run<Result>(std::move(action))
+            .then([this, client = QPointer<QObject>(client),
+                   done = std::make_shared<Done>(std::move(done))](QFuture<Result> finished) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [client, done, finished]() mutable {
+                        if (client) {
+                            (*done)(std::move(finished));
+                        }
+                    },
+                    Qt::QueuedConnection);
+            });
     }
 
 private:

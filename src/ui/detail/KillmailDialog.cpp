@@ -99,13 +99,12 @@ void KillmailDialog::readItemValues(DatabaseThread& database)
     connect(this, &KillmailDialog::unitPricesRead, this, &KillmailDialog::showItemValues, Qt::QueuedConnection);
     const StaticData* staticData = &m_staticData;
     std::shared_ptr<const ValuedKillmail> valued = m_valued;
-    database
-        .run<UnitPrices>([staticData, valued](Database& connection) {
+    database.run<UnitPrices>(
+        [staticData, valued](Database& connection) {
             return StoredKillmailReader(connection, *staticData).unitPrices(valued->killmail);
-        })
-        // One continuation that takes the failure too, as in FeedModel: Qt 6.4 runs an .onFailed(this, ...) chained
-        // after a .then(this, ...) without its context when the dialog goes mid-read.
-        .then(this, [this](QFuture<UnitPrices> read) {
+        },
+        this,
+        [this](QFuture<UnitPrices> read) {
             try {
                 Q_EMIT unitPricesRead(read.result(), QPrivateSignal());
             } catch (const StorageError& error) {

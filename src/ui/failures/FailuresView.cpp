@@ -99,12 +99,9 @@ void FailuresView::refresh()
         return;
     }
     m_reading = true;
-    m_database
-        ->run<FailedJobsPage>(
-            [](Database& database) { return QueueAdmin(database).failedPage(std::nullopt, listLimit); })
-        // One continuation for the page and its failure, as FeedModel: Qt 6.4 aborts on an .onFailed(this, ...)
-        // after a .then(this, ...) when this view is destroyed while the answer is being delivered.
-        .then(this, [this](QFuture<FailedJobsPage> read) {
+    m_database->run<FailedJobsPage>(
+        [](Database& database) { return QueueAdmin(database).failedPage(std::nullopt, listLimit); }, this,
+        [this](QFuture<FailedJobsPage> read) {
             try {
                 showPage(read.result());
             } catch (const std::exception& error) {
@@ -264,7 +261,7 @@ void FailuresView::confirm(const QString& question, const QString& confirm, std:
 
 void FailuresView::change(std::function<int(Database&)> change, std::function<QString(int)> outcome)
 {
-    m_database->run<int>(std::move(change)).then(this, [this, outcome = std::move(outcome)](QFuture<int> changed) {
+    m_database->run<int>(std::move(change), this, [this, outcome = std::move(outcome)](QFuture<int> changed) {
         try {
             m_outcome->setText(outcome(changed.result()));
         } catch (const std::exception& error) {

@@ -153,13 +153,12 @@ void FeedModel::fetchMore(const QModelIndex& parent)
     const int asked = std::min(m_pageSize, maximumRows() - rowCount());
     m_reading = true;
     const StaticData* staticData = &m_staticData;
-    m_database
-        ->run<std::vector<StoredKillmail>>([staticData, after, asked](Database& database) {
+    m_database->run<std::vector<StoredKillmail>>(
+        [staticData, after, asked](Database& database) {
             return StoredKillmailReader(database, *staticData).older(after, asked);
-        })
-        // One continuation that takes the failure too: Qt 6.4 runs an .onFailed(this, ...) chained after a
-        // .then(this, ...) when this model is destroyed mid-read, with its context gone (Q_ASSERT in qfuture_impl.h).
-        .then(this, [this, asked](QFuture<std::vector<StoredKillmail>> read) {
+        },
+        this,
+        [this, asked](QFuture<std::vector<StoredKillmail>> read) {
             try {
                 Q_EMIT olderPageRead(read.result(), asked, QPrivateSignal());
             } catch (const StorageError& error) {
