@@ -46,9 +46,10 @@ inline QList<NetworkFault> networkFaults()
     return {
         {QStringLiteral("stall"), {200, {}, {}, Answer::Hang}, QStringLiteral("\\(timeout\\)")},
         {QStringLiteral("dropped"), {200, {}, {}, Answer::Drop}, lost},
+        // Qt 6.4 at times takes a connection closed within a body for its end (a race between the last bytes and
+        // the close; seen for chunked bodies, and once under heavy load for a reset after half an announced one):
+        // the body then comes as if whole, and what reads it must find it cut off.
         {QStringLiteral("dropped mid-body"), {200, json, {}, Answer::DropMidBody}, lost},
-        // Qt 6.4 at times takes a connection closed within a chunked body for its end (a race between the last
-        // bytes and the close): the body then comes as if whole, and what reads it must find it cut off.
         {QStringLiteral("cut off chunked"),
          {200, json, {}, Answer::CutChunked},
          QStringLiteral("network error|cut off|truncated or malformed")},
