@@ -146,6 +146,12 @@ private Q_SLOTS:
                 // RedisQ then refuses the second poll in flight, as the real one does. Its poll has ended by now.
                 co_await QCoro::sleepFor(1500ms);
                 reply = co_await ask(http, *fake, asked);
+            } else if (reply.status.code == RequestStatus::Code::Timeout && fault.mode == Answer::Endless) {
+                // Under load the request after a cut never-ending body has waited past the test's 3 s pause (the
+                // EVE-KILL export's POST, about once in five asan runs), most likely behind the fake's thread, which
+                // streams into the cut connection until it sees it gone. The sources ask again after a backoff; so
+                // does this, once: a client left broken would time out again.
+                reply = co_await ask(http, *fake, asked);
             }
             KM_CO_VERIFY2(reply.status.good(), qPrintable(reply.status.message));
         };
